@@ -1,0 +1,131 @@
+package capture
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// File reads a pcap or pcapng file, streaming: it holds one frame at a
+// time, however large the file.
+type File struct {
+	f   *os.File
+	src interface {
+		ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	}
+	link layers.LinkType
+	prec int
+	n    int
+}
+
+// Open opens a capture file, telling pcap from pcapng by its magic
+// number. Errors wrap ErrNotCapture, ErrTruncated or the os error.
+func Open(path string) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := NewReader(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c.f = f
+	return c, nil
+}
+
+// NewReader reads a pcap or pcapng stream from r.
+func NewReader(r io.Reader) (*File, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	magic, err := br.Peek(4)
+	if err != nil {
+		if errors.Is(err, io.EOF) && len(magic) == 0 {
+			return nil, fmt.Errorf("%w: the file is empty", ErrNotCapture)
+		}
+		return nil, fmt.Errorf("%w: too short for a capture header", ErrNotCapture)
+	}
+	c := &File{}
+	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
+		ng, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
+		if err != nil {
+			return nil, classify(err)
+		}
+		c.src, c.link, c.prec = ng, ng.LinkType(), precision(ng.Resolution())
+		return c, nil
+	}
+	switch string(magic) {
+	case "\xd4\xc3\xb2\xa1", "\xa1\xb2\xc3\xd4", "\x4d\x3c\xb2\xa1", "\xa1\xb2\x3c\x4d":
+	default:
+		return nil, ErrNotCapture
+	}
+	pr, err := pcapgo.NewReader(br)
+	if err != nil {
+		return nil, classify(err)
+	}
+	// Like tcpdump and Wireshark, read frames longer than a too-small
+	// snap length rather than stop at them.
+	if pr.Snaplen() < 262144 {
+		pr.SetSnaplen(262144)
+	}
+	c.src, c.link, c.prec = pr, pr.LinkType(), precision(pr.Resolution())
+	return c, nil
+}
+
+// classify maps a pcapgo error onto this package's errors.
+func classify(err error) error {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return fmt.Errorf("%w: %w", ErrTruncated, err)
+	}
+	return fmt.Errorf("%w: %w", ErrCorrupt, err)
+}
+
+// LinkType returns the link type of the file's (first) interface.
+func (c *File) LinkType() layers.LinkType { return c.link }
+
+// Precision returns the decimal digits of the file's timestamps.
+func (c *File) Precision() int { return c.prec }
+
+// ReadPacketData returns the next frame, valid until the next call, and
+// io.EOF after the last one.
+func (c *File) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := c.src.ZeroCopyReadPacketData()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, ci, io.EOF
+		}
+		return nil, ci, fmt.Errorf("after frame %d: %w", c.n, classify(err))
+	}
+	c.n++
+	return data, ci, nil
+}
+
+// Close closes the underlying file, if Open opened one.
+func (c *File) Close() error {
+	if c.f == nil {
+		return nil
+	}
+	return c.f.Close()
+}
+
+// ReadAll reads every frame of a source into a Recording.
+func ReadAll(src Source, prec int) (*Recording, error) {
+	rec := &Recording{Link: src.LinkType(), Precision: prec}
+	for {
+		data, ci, err := src.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return rec, nil
+		}
+		if err != nil {
+			return rec, err
+		}
+		rec.Add(ci, data)
+	}
+}
