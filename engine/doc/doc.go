@@ -1,0 +1,180 @@
+// Package doc reads the lesson documents translators edit: TOML front
+// matter between "+++" lines, then level-2 sections whose stable ids
+// ("## The handshake {#handshake}") tie them to a lesson's steps, with
+// Go template placeholders ({{.ClientPort}}) for live values.
+package doc
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"text/template"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Doc is one lesson document in one language.
+type Doc struct {
+	ID         string `toml:"id"`
+	Title      string `toml:"title"`
+	SourceHash string `toml:"source_hash"` // hash of the English body it was translated from
+
+	Sections []Section
+	body     []byte
+}
+
+// Section is one "## Heading {#id}" and the text under it.
+type Section struct {
+	ID      string
+	Heading string
+	Body    string // markdown, without the heading line
+	Line    int    // line of the heading in the file, from 1
+}
+
+// Error is a problem at a place in a document.
+type Error struct {
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+var headingRE = regexp.MustCompile(`^##\s+(.*?)\s*\{#([A-Za-z0-9_-]+)\}\s*$`)
+
+// Parse reads a document.
+func Parse(src []byte) (*Doc, error) {
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	if !bytes.HasPrefix(src, []byte("+++\n")) {
+		return nil, &Error{Line: 1, Msg: `the file must start with a "+++" line opening its front matter`}
+	}
+	end := bytes.Index(src[4:], []byte("\n+++\n"))
+	if end < 0 {
+		if bytes.HasSuffix(src, []byte("\n+++")) {
+			end = len(src) - 4 - 4
+		} else {
+			return nil, &Error{Line: 1, Msg: `the front matter is not closed by a "+++" line`}
+		}
+	}
+	front := src[4 : 4+end]
+	d := &Doc{}
+	if _, err := toml.Decode(string(front), d); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{Line: pe.Position.Line + 1, Msg: "front matter: " + pe.Message}
+		}
+		return nil, &Error{Line: 1, Msg: "front matter: " + err.Error()}
+	}
+	bodyStart := min(4+end+5, len(src))
+	d.body = src[bodyStart:]
+	line := bytes.Count(src[:bodyStart], []byte("\n")) + 1
+
+	sc := bufio.NewScanner(bytes.NewReader(d.body))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	var cur *Section
+	var text strings.Builder
+	fence := ""
+	seen := map[string]int{}
+	flush := func() {
+		if cur != nil {
+			cur.Body = strings.TrimSpace(text.String())
+			d.Sections = append(d.Sections, *cur)
+		}
+		text.Reset()
+	}
+	for ; sc.Scan(); line++ {
+		l := sc.Text()
+		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			switch {
+			case fence == "":
+				fence = t[:3]
+			case strings.HasPrefix(t, fence):
+				fence = ""
+			}
+		}
+		if fence == "" && strings.HasPrefix(l, "## ") {
+			m := headingRE.FindStringSubmatch(l)
+			if m == nil {
+				return nil, &Error{Line: line, Msg: `a "## " heading needs a stable id at its end, like {#handshake}`}
+			}
+			if prev, dup := seen[m[2]]; dup {
+				return nil, &Error{Line: line, Msg: fmt.Sprintf("section id {#%s} is used twice (first on line %d)", m[2], prev)}
+			}
+			seen[m[2]] = line
+			flush()
+			cur = &Section{ID: m[2], Heading: m[1], Line: line}
+			continue
+		}
+		if cur != nil {
+			text.WriteString(l)
+			text.WriteByte('\n')
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &Error{Line: line, Msg: err.Error()}
+	}
+	flush()
+	for _, s := range d.Sections {
+		if _, err := template.New(s.ID).Option("missingkey=error").Parse(s.Body); err != nil {
+			return nil, &Error{Line: s.Line, Msg: fmt.Sprintf("section {#%s}: %v", s.ID, err)}
+		}
+	}
+	return d, nil
+}
+
+// Section returns the section with the id, or nil.
+func (d *Doc) Section(id string) *Section {
+	for i := range d.Sections {
+		if d.Sections[i].ID == id {
+			return &d.Sections[i]
+		}
+	}
+	return nil
+}
+
+// IDs returns the section ids in order.
+func (d *Doc) IDs() []string {
+	ids := make([]string, len(d.Sections))
+	for i, s := range d.Sections {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// Hash is the hash of the document's body: what a translation records
+// as source_hash when it is brought up to date with the English.
+func (d *Doc) Hash() string {
+	sum := sha256.Sum256(bytes.TrimSpace(d.body))
+	return hex.EncodeToString(sum[:6])
+}
+
+var placeholderRE = regexp.MustCompile(`\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*)`)
+
+// Placeholders returns the sorted, unique {{.Name}} fields s uses.
+func Placeholders(s string) []string {
+	var names []string
+	for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
+		names = append(names, m[1])
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// Render fills a section's placeholders from data.
+func (s *Section) Render(data any) (string, error) {
+	t, err := template.New(s.ID).Option("missingkey=error").Parse(s.Body)
+	if err != nil {
+		return "", fmt.Errorf("section {#%s}: %w", s.ID, err)
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("section {#%s}: %w", s.ID, err)
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,148 @@
+// Package render draws the course in the terminal: markdown through
+// glamour, wrapped at the terminal's width (Chinese included, where no
+// spaces mark the breaks), with colour only on a terminal and never under
+// NO_COLOR.
+package render
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/styles"
+	"github.com/clipperhouse/displaywidth"
+	"golang.org/x/term"
+)
+
+// Term describes where output goes.
+type Term struct {
+	Width int  // columns to wrap at
+	Color bool // emit ANSI colour
+	TTY   bool // stdout is a terminal
+}
+
+// DefaultWidth is the width used when the terminal's is unknown.
+const DefaultWidth = 80
+
+// MaxWidth caps the wrap width: longer lines are hard to read.
+const MaxWidth = 100
+
+// Detect inspects f (normally os.Stdout) and the environment.
+func Detect(f *os.File, getenv func(string) string) Term {
+	t := Term{Width: DefaultWidth}
+	fd := int(f.Fd())
+	t.TTY = term.IsTerminal(fd)
+	if t.TTY {
+		if w, _, err := term.GetSize(fd); err == nil && w > 0 {
+			t.Width = w
+		}
+	}
+	if c, err := strconv.Atoi(getenv("COLUMNS")); err == nil && c > 0 && !t.TTY {
+		t.Width = c
+	}
+	t.Width = min(t.Width, MaxWidth)
+	t.Color = t.TTY && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	return t
+}
+
+// Renderer turns markdown into terminal text.
+type Renderer struct {
+	t  Term
+	md *glamour.TermRenderer
+}
+
+// New returns a Renderer for t.
+func New(t Term) (*Renderer, error) {
+	if t.Width <= 0 {
+		t.Width = DefaultWidth
+	}
+	style := styles.NoTTYStyleConfig
+	if t.Color {
+		style = styles.DarkStyleConfig
+	}
+	// glamour indents the document by its margin: wrap inside it, so no
+	// line comes out wider than the terminal.
+	margin := 0
+	if style.Document.Margin != nil {
+		margin = int(*style.Document.Margin)
+	}
+	md, err := glamour.NewTermRenderer(
+		glamour.WithStyles(style),
+		glamour.WithWordWrap(max(t.Width-2*margin, 20)),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{t: t, md: md}, nil
+}
+
+// Term returns the terminal the renderer draws for.
+func (r *Renderer) Term() Term { return r.t }
+
+// Markdown renders markdown text.
+func (r *Renderer) Markdown(s string) (string, error) {
+	out, err := r.md.Render(s)
+	if err != nil {
+		return "", err
+	}
+	return out, nil
+}
+
+// Width returns the display width of s in terminal cells, ignoring ANSI
+// escape sequences: a Chinese character takes two.
+func Width(s string) int {
+	return displaywidth.String(StripANSI(s))
+}
+
+// StripANSI removes CSI escape sequences (colours, styles).
+func StripANSI(s string) string {
+	if !strings.Contains(s, "\x1b") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Style names a colour role.
+type Style int
+
+// The colour roles.
+const (
+	Plain   Style = iota
+	Client        // what the client sent
+	Server        // what the server sent
+	Dim           // secondary text
+	Good          // a right answer
+	Bad           // a wrong answer
+	Heading       // a title
+)
+
+var sgr = map[Style]string{
+	Client:  "\x1b[36m",
+	Server:  "\x1b[33m",
+	Dim:     "\x1b[2m",
+	Good:    "\x1b[32m",
+	Bad:     "\x1b[31m",
+	Heading: "\x1b[1m",
+}
+
+// Paint wraps s in the style's colour when the terminal has colour.
+func (r *Renderer) Paint(st Style, s string) string {
+	code, ok := sgr[st]
+	if !ok || !r.t.Color || s == "" {
+		return s
+	}
+	return code + s + "\x1b[0m"
+}

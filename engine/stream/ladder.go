@@ -1,0 +1,254 @@
+package stream
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/clipperhouse/displaywidth"
+
+	"wiretutor/engine/dissect"
+)
+
+// Ladder is a flow diagram: one column per endpoint, one arrow per
+// packet, time down the left and the frame number on the right.
+type Ladder struct {
+	Nodes []string // column titles, left to right
+	Rows  []Row
+}
+
+// Row is one arrow.
+type Row struct {
+	Frame    int
+	Rel      string // relative time, as the packet list shows it
+	From, To int    // node indexes
+	Label    string
+	Client   bool // sent by the first node (the client), for colour
+}
+
+// Label is what a ladder arrow says about a packet: the flags, Seq, Ack
+// and Len for TCP, the length for UDP, the type for ICMP.
+func Label(p *dissect.Packet) string {
+	var b []byte
+	switch p.Transport {
+	case dissect.TransportTCP:
+		t := &p.TCP
+		b = dissect.AppendFlags(b, t.Flags)
+		b = append(b, " Seq="...)
+		b = strconv.AppendUint(b, uint64(t.Seq), 10)
+		if t.Has(dissect.FlagACK) {
+			b = append(b, " Ack="...)
+			b = strconv.AppendUint(b, uint64(t.Ack), 10)
+		}
+		b = append(b, " Len="...)
+		b = strconv.AppendInt(b, int64(t.Len), 10)
+	case dissect.TransportUDP:
+		b = append(b, "UDP Len="...)
+		b = strconv.AppendInt(b, int64(len(p.Payload)), 10)
+	default:
+		b = dissect.AppendInfo(b, p)
+		if len(b) == 0 {
+			b = append(b, dissect.Protocol(p)...)
+		}
+	}
+	return string(b)
+}
+
+func node(p *dissect.Packet, src bool) string {
+	a, port := p.Dst, p.DstPort
+	if src {
+		a, port = p.Src, p.SrcPort
+	}
+	if p.Transport == dissect.TransportTCP || p.Transport == dissect.TransportUDP {
+		return netip.AddrPortFrom(a, port).String()
+	}
+	return a.String()
+}
+
+// NewLadder builds the diagram of pkts, each given with the time text to
+// show. Nodes appear in the order they first send or receive; the first
+// sender of a SYN is put first so a connection reads client → server.
+func NewLadder(pkts []*dissect.Packet, prec int) *Ladder {
+	l := &Ladder{}
+	index := map[string]int{}
+	add := func(n string) int {
+		if i, ok := index[n]; ok {
+			return i
+		}
+		index[n] = len(l.Nodes)
+		l.Nodes = append(l.Nodes, n)
+		return len(l.Nodes) - 1
+	}
+	for _, p := range pkts {
+		if p.IPVersion == 0 {
+			continue
+		}
+		from, to := add(node(p, true)), add(node(p, false))
+		rel := string(appendRel(nil, p, prec))
+		l.Rows = append(l.Rows, Row{Frame: p.Number, Rel: rel, From: from, To: to, Label: Label(p), Client: from == 0})
+	}
+	return l
+}
+
+func appendRel(b []byte, p *dissect.Packet, prec int) []byte {
+	// The packet list's time column, without its padding.
+	line := dissect.Summary(nil, &dissect.Packet{Number: 1, Rel: p.Rel}, prec)
+	f := strings.Fields(string(line))
+	if len(f) > 1 {
+		return append(b, f[1]...)
+	}
+	return b
+}
+
+// Painter colours text; nil paints nothing.
+type Painter func(client bool, s string) string
+
+// Render draws the ladder in at most width columns.
+func (l *Ladder) Render(width int, paint Painter) []string {
+	if paint == nil {
+		paint = func(_ bool, s string) string { return s }
+	}
+	if len(l.Nodes) == 0 {
+		return nil
+	}
+	timeW := 0
+	frameW := 0
+	labelW := 0
+	for _, r := range l.Rows {
+		timeW = max(timeW, len(r.Rel))
+		frameW = max(frameW, len(strconv.Itoa(r.Frame)))
+		labelW = max(labelW, displaywidth.String(r.Label)/max(1, abs(r.To-r.From)))
+	}
+	left := timeW + 2
+	right := frameW + 2
+	k := len(l.Nodes)
+	gap := 0
+	if k > 1 {
+		gap = (width - left - right - 1) / (k - 1)
+		gap = min(gap, max(labelW+8, 24))
+		for _, n := range l.Nodes {
+			gap = max(gap, min(displaywidth.String(n)+2, (width-left-right-1)/(k-1)))
+		}
+	}
+	gap = max(gap, 12)
+	col := func(i int) int { return left + i*gap }
+	total := col(k-1) + 1
+
+	var out []string
+	// Titles, centred on their columns and kept inside the line.
+	titleLine := []byte(strings.Repeat(" ", total+right))
+	for i, n := range l.Nodes {
+		w := displaywidth.String(n)
+		start := col(i) - w/2
+		start = max(0, min(start, total+right-w))
+		if i == 0 {
+			start = max(left, min(start, col(0)))
+		}
+		titleLine = overlay(titleLine, start, n)
+	}
+	out = append(out, strings.TrimRight(string(titleLine), " "))
+	bars := []byte(strings.Repeat(" ", total))
+	for i := range l.Nodes {
+		bars = overlay(bars, col(i), "│")
+	}
+	out = append(out, strings.TrimRight(string(bars), " "))
+
+	for _, r := range l.Rows {
+		line := []byte(strings.Repeat(" ", total))
+		line = overlay(line, 0, r.Rel)
+		for i := range l.Nodes {
+			line = overlay(line, col(i), "│")
+		}
+		a, b := col(min(r.From, r.To)), col(max(r.From, r.To))
+		span := b - a - 1 // cells between the two bars
+		if span < 3 {
+			out = append(out, string(line))
+			continue
+		}
+		label := fit(r.Label, span-4)
+		lw := displaywidth.String(label)
+		dashes := span - 2 - lw // one blank either side of the label
+		lead := dashes / 2
+		trail := dashes - lead
+		var arrow strings.Builder
+		if r.To < r.From {
+			arrow.WriteString("◀")
+			arrow.WriteString(strings.Repeat("─", max(lead-1, 0)))
+		} else {
+			arrow.WriteString(strings.Repeat("─", lead))
+		}
+		arrow.WriteString(" " + label + " ")
+		if r.To < r.From {
+			arrow.WriteString(strings.Repeat("─", trail))
+		} else {
+			arrow.WriteString(strings.Repeat("─", max(trail-1, 0)))
+			arrow.WriteString("▶")
+		}
+		s := string(line)
+		cut := byteOffset(s, a+1)
+		end := byteOffset(s, b)
+		s = s[:cut] + paint(r.Client, arrow.String()) + s[end:]
+		s += "  " + strconv.Itoa(r.Frame)
+		out = append(out, s)
+	}
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// fit shortens s to at most w cells, marking the cut with "…".
+func fit(s string, w int) string {
+	if displaywidth.String(s) <= w {
+		return s
+	}
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		rw := displaywidth.Rune(r)
+		if used+rw > w-1 {
+			break
+		}
+		b.WriteRune(r)
+		used += rw
+	}
+	return b.String() + "…"
+}
+
+// overlay writes s over line starting at cell x (cells, not bytes); line
+// holds single-cell runes and is padded as needed.
+func overlay(line []byte, x int, s string) []byte {
+	str := string(line)
+	cells := []rune(str)
+	for len(cells) < x {
+		cells = append(cells, ' ')
+	}
+	sr := []rune(s)
+	w := displaywidth.String(s)
+	end := x + w
+	for len(cells) < end {
+		cells = append(cells, ' ')
+	}
+	// Replace the w cells at x with s's runes (s may be narrower in runes).
+	res := append([]rune{}, cells[:x]...)
+	res = append(res, sr...)
+	res = append(res, cells[end:]...)
+	return []byte(string(res))
+}
+
+// byteOffset returns the byte offset of the cell'th rune of s (runes in
+// ladder lines are one cell wide).
+func byteOffset(s string, cell int) int {
+	i := 0
+	for off := range s {
+		if i == cell {
+			return off
+		}
+		i++
+	}
+	return len(s)
+}
