@@ -16,8 +16,9 @@ import (
 // File reads a pcap or pcapng file, streaming: it holds one frame at a
 // time, however large the file.
 type File struct {
-	f   *os.File
-	src interface {
+	path string
+	f    *os.File
+	src  interface {
 		ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error)
 	}
 	link layers.LinkType
@@ -35,11 +36,28 @@ func Open(path string) (*File, error) {
 	c, err := NewReader(f)
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &FileError{Path: path, Err: err}
 	}
-	c.f = f
+	c.f, c.path = f, path
 	return c, nil
 }
+
+// FileError is a problem reading a capture file: where, and after how
+// many good frames.
+type FileError struct {
+	Path  string
+	After int // frames read before the problem
+	Err   error
+}
+
+func (e *FileError) Error() string {
+	if e.After > 0 {
+		return fmt.Sprintf("%s: after frame %d: %v", e.Path, e.After, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.Path, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
 
 // NewReader reads a pcap or pcapng stream from r.
 func NewReader(r io.Reader) (*File, error) {
@@ -101,7 +119,7 @@ func (c *File) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, ci, io.EOF
 		}
-		return nil, ci, fmt.Errorf("after frame %d: %w", c.n, classify(err))
+		return nil, ci, &FileError{Path: c.path, After: c.n, Err: classify(err)}
 	}
 	c.n++
 	return data, ci, nil

@@ -1,0 +1,12 @@
+// Package content holds what translators edit: each lesson's text in
+// <lang>/<lesson-id>.md and every string the program prints in
+// <lang>/ui.toml. It is embedded in the binary; `--content DIR` reads a
+// folder of the same shape instead.
+package content
+
+import "embed"
+
+// FS is the embedded content tree: en/, ru/, zh/.
+//
+//go:embed en ru zh
+var FS embed.FS

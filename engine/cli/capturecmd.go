@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"wiretutor/engine/capture"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/filter"
+	"wiretutor/engine/render"
+)
+
+func (a *app) captureCmd() *cobra.Command {
+	var iface, cfilter, write, autostop string
+	var count int
+	cmd := &cobra.Command{
+		Use:     "capture",
+		Short:   a.tx.T("cmd.capture.short", nil),
+		Example: "  wiretutor capture -f \"tcp port 10000 or udp port 10001\"\n  wiretutor capture -w echo.pcapng -a duration:10",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.capture(iface, cfilter, write, count, autostop)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&iface, "interface", "i", capture.Loopback, a.tx.T("flag.interface", nil))
+	fl.StringVarP(&cfilter, "capture-filter", "f", "", a.tx.T("flag.capture_filter", nil))
+	fl.StringVarP(&write, "write", "w", "", a.tx.T("flag.write", nil))
+	fl.IntVarP(&count, "count", "c", 0, a.tx.T("flag.count", nil))
+	fl.StringVarP(&autostop, "autostop", "a", "", a.tx.T("flag.autostop", nil))
+	return cmd
+}
+
+// parseAutostop reads tshark's "-a duration:S".
+func parseAutostop(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	v, ok := strings.CutPrefix(s, "duration:")
+	if ok {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
+			return time.Duration(secs * float64(time.Second)), nil
+		}
+	}
+	return 0, errBadValue{flag: "-a", value: s, want: "duration:SECONDS"}
+}
+
+func (a *app) term() render.Term {
+	if f, ok := a.env.Stdout.(*os.File); ok {
+		return render.Detect(f, a.env.Getenv)
+	}
+	return render.Term{Width: render.DefaultWidth}
+}
+
+func (a *app) say(s string) { fmt.Fprintln(a.env.Stderr, s) }
+
+func (a *app) capture(iface, cfilter, write string, count int, autostop string) error {
+	if count < 0 {
+		return errBadValue{flag: "-c", value: strconv.Itoa(count), want: "N ≥ 0"}
+	}
+	dur, err := parseAutostop(autostop)
+	if err != nil {
+		return err
+	}
+	prog, err := filter.CompileCapture(cfilter, capture.MaxFrame)
+	if err != nil {
+		return err
+	}
+	live, err := capture.OpenLive(iface, prog)
+	if err != nil {
+		return err
+	}
+	defer live.Close()
+
+	var w *capture.Writer
+	if write != "" {
+		if w, err = capture.Create(write, live.LinkType(), iface); err != nil {
+			return err
+		}
+		defer w.Abort() // no-op after a successful Close
+	}
+	a.say(a.tx.T("capture.started", map[string]any{"Interface": iface}))
+
+	// Stop on Ctrl-C or after the duration by closing the socket, which
+	// wakes the blocked read.
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		var timeout <-chan time.Time
+		if dur > 0 {
+			timeout = time.After(dur)
+		}
+		select {
+		case <-a.ctx.Done():
+		case <-timeout:
+		case <-stop:
+		}
+		live.Close()
+	}()
+
+	d, err := dissect.New(live.LinkType())
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(a.out())
+	errTTY := false
+	if f, ok := a.env.Stderr.(*os.File); ok {
+		errTTY = term.IsTerminal(int(f.Fd()))
+	}
+	n := 0
+	var p dissect.Packet
+	var line []byte
+	for count == 0 || n < count {
+		data, ci, rerr := live.ReadPacketData()
+		if rerr != nil {
+			if errors.Is(rerr, os.ErrClosed) {
+				break
+			}
+			err = rerr
+			break
+		}
+		n++
+		if w != nil {
+			if err = w.WritePacket(ci, data); err != nil {
+				break
+			}
+			if errTTY {
+				fmt.Fprintf(a.env.Stderr, "\r%d ", n)
+			}
+			continue
+		}
+		if d.Dissect(data, ci, &p) == nil {
+			line = append(dissect.Summary(line[:0], &p, 9), '\n')
+			out.Write(line)
+			out.Flush()
+		}
+	}
+	out.Flush()
+	if errTTY && w != nil {
+		fmt.Fprint(a.env.Stderr, "\r")
+	}
+	if w != nil {
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+	}
+	_, dropped, _ := live.Stats()
+	a.say(a.tx.N("capture.done", n, map[string]any{"Dropped": dropped}))
+	return err
+}

@@ -1,0 +1,194 @@
+// Package cli is wiretutor's command line: the commands of DESIGN.md's
+// CLI contract, their flags, and the translation of every error into a
+// sentence in the learner's language. main passes in the lessons, so
+// this package depends on none of them.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"wiretutor/engine/course"
+	"wiretutor/engine/i18n"
+)
+
+// Env is what the command line runs with: the process's streams,
+// environment and the course's lessons and content.
+type Env struct {
+	Args    []string
+	Stdin   *os.File
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Getenv  func(string) string
+	Lessons []*course.Lesson
+	Content fs.FS // the embedded content
+}
+
+// app is one invocation.
+type app struct {
+	env     Env
+	tx      *i18n.Catalog
+	lang    string
+	content fs.FS
+	ctx     context.Context
+}
+
+// Exit codes.
+const (
+	ExitOK        = 0
+	ExitError     = 1
+	ExitInterrupt = 130
+)
+
+// Run runs the command line and returns the exit code.
+func Run(env Env) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a := &app{env: env, ctx: ctx}
+
+	// The language and content folder are needed before cobra builds
+	// the (translated) help, so read them from the arguments first.
+	langFlag, contentDir := preScan(env.Args)
+	a.lang = i18n.Detect(langFlag, "", env.Getenv)
+	a.content = env.Content
+	if contentDir != "" {
+		a.content = os.DirFS(contentDir)
+	}
+	tx, err := i18n.Load(a.content, a.lang)
+	if err != nil {
+		// A broken ui.toml in --content: say so with the embedded English.
+		en, enErr := i18n.Load(env.Content, "en")
+		if enErr != nil {
+			fmt.Fprintln(env.Stderr, "wiretutor:", err)
+			return ExitError
+		}
+		fmt.Fprintln(env.Stderr, en.T("error.content", map[string]any{"Err": err.Error()}))
+		return ExitError
+	}
+	a.tx = tx
+	if langFlag != "" && i18n.Normalize(langFlag) == "" {
+		fmt.Fprintln(env.Stderr, tx.T("error.language", map[string]any{"Lang": langFlag, "Have": strings.Join(i18n.Languages(), ", ")}))
+		return ExitError
+	}
+
+	root := a.root()
+	root.SetArgs(env.Args)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetIn(env.Stdin)
+	err = root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, course.ErrQuit):
+		fmt.Fprintln(env.Stderr, tx.T("nav.quit", nil))
+		return ExitOK
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		fmt.Fprintln(env.Stderr, tx.T("error.interrupted", nil))
+		return ExitInterrupt
+	}
+	fmt.Fprintln(env.Stderr, a.explain(err))
+	return ExitError
+}
+
+// preScan finds --lang and --content in args without parsing the rest.
+func preScan(args []string) (lang, content string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		for _, name := range []string{"--lang", "--content"} {
+			var v string
+			switch {
+			case a == name && i+1 < len(args):
+				v = args[i+1]
+			case strings.HasPrefix(a, name+"="):
+				v = a[len(name)+1:]
+			default:
+				continue
+			}
+			if name == "--lang" {
+				lang = v
+			} else {
+				content = v
+			}
+		}
+	}
+	return lang, content
+}
+
+// usageError is a mistake in how a command was called; cobra's own
+// messages are English, so they are wrapped in a translated sentence.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func (a *app) root() *cobra.Command {
+	t := a.tx
+	root := &cobra.Command{
+		Use:           "wiretutor",
+		Short:         t.T("cmd.root.short", nil),
+		Long:          t.T("cmd.root.long", nil),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.startCourse(cmd)
+		},
+	}
+	root.PersistentFlags().String("lang", "", t.T("flag.lang", nil))
+	root.PersistentFlags().String("content", "", t.T("flag.content", nil))
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetHelpCommand(&cobra.Command{Hidden: true})
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetUsageTemplate(a.usageTemplate())
+	root.SetHelpTemplate(a.usageTemplate())
+	root.InitDefaultHelpFlag()
+	root.Flags().Lookup("help").Usage = t.T("flag.help", nil)
+	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd())
+	for _, c := range root.Commands() {
+		c.InitDefaultHelpFlag()
+		if f := c.Flags().Lookup("help"); f != nil {
+			f.Usage = t.T("flag.help", nil)
+		}
+		c.SilenceUsage = true
+	}
+	return root
+}
+
+// usageTemplate is cobra's default usage template with its headings
+// translated.
+func (a *app) usageTemplate() string {
+	t := a.tx
+	return `{{with (or .Long .Short)}}{{. | trimTrailingWhitespaces}}
+
+{{end}}` + t.T("help.usage", nil) + `:{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [command]{{end}}{{if .HasAvailableSubCommands}}
+
+` + t.T("help.commands", nil) + `:{{range .Commands}}{{if .IsAvailableCommand}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+` + t.T("help.flags", nil) + `:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+` + t.T("help.global_flags", nil) + `:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasExample}}
+
+` + t.T("help.examples", nil) + `:
+{{.Example}}{{end}}
+`
+}
+
+func (a *app) out() io.Writer { return a.env.Stdout }

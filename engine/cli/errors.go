@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"strings"
+	"syscall"
+
+	"wiretutor/engine/capture"
+	"wiretutor/engine/course"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/doc"
+	"wiretutor/engine/filter"
+	"wiretutor/servers/echo"
+)
+
+// Errors the commands return with what a person needs to hear.
+type (
+	// errUnknownLesson: no lesson has that id.
+	errUnknownLesson struct{ id string }
+	// errUnknownField: -e names a field we do not know.
+	errUnknownField struct{ name string }
+	// errBadValue: a flag's value is not one it takes.
+	errBadValue struct{ flag, value, want string }
+	// errPortFlag: a port in use, and the flag that changes it.
+	errPortFlag struct {
+		err  *echo.BindError
+		flag string
+	}
+)
+
+func (e errUnknownLesson) Error() string { return "unknown lesson " + e.id }
+func (e errUnknownField) Error() string  { return "unknown field " + e.name }
+func (e errBadValue) Error() string      { return "bad value for " + e.flag }
+func (e errPortFlag) Error() string      { return e.err.Error() }
+func (e errPortFlag) Unwrap() error      { return e.err }
+
+// explain turns an error into one line in the learner's language that
+// says what happened and what to do.
+func (a *app) explain(err error) string {
+	t := a.tx
+	var (
+		ul  errUnknownLesson
+		uf  errUnknownField
+		bv  errBadValue
+		pf  errPortFlag
+		be  *echo.BindError
+		se  *filter.SyntaxError
+		de  *doc.Error
+		pe  *fs.PathError
+		use usageError
+		fe  *capture.FileError
+	)
+	file := ""
+	if errors.As(err, &fe) {
+		file = fe.Path
+	}
+	switch {
+	case errors.As(err, &ul):
+		return t.T("error.unknown_lesson", map[string]any{"ID": ul.id, "Have": a.lessonIDs()})
+	case errors.As(err, &uf):
+		return t.T("error.unknown_field", map[string]any{"Field": uf.name})
+	case errors.As(err, &bv):
+		return t.T("error.bad_value", map[string]any{"Flag": bv.flag, "Value": bv.value, "Want": bv.want})
+	case errors.As(err, &pf) && errors.Is(err, syscall.EADDRINUSE):
+		return t.T("error.port_in_use", map[string]any{"Port": pf.err.Port, "Proto": strings.ToUpper(pf.err.Proto), "Flag": pf.flag})
+	case errors.As(err, &be) && errors.Is(err, syscall.EADDRINUSE):
+		return t.T("error.port_in_use_lesson", map[string]any{"Port": be.Port, "Proto": strings.ToUpper(be.Proto)})
+	case errors.As(err, &be) && errors.Is(err, syscall.EACCES):
+		return t.T("error.port_denied", map[string]any{"Port": be.Port})
+	case errors.Is(err, capture.ErrPermission):
+		exe, _ := os.Executable()
+		if exe == "" || strings.Contains(exe, "go-build") {
+			exe = "$(command -v wiretutor)"
+		}
+		return t.T("error.capture_permission", map[string]any{"Exe": exe})
+	case errors.Is(err, capture.ErrUnsupported):
+		return t.T("error.capture_unsupported", nil)
+	case errors.As(err, &se):
+		return t.T("error.capture_filter", map[string]any{
+			"Filter": se.Filter, "Pos": se.Pos + 1, "Why": t.T("filter."+se.Code, nil),
+		})
+	case errors.Is(err, capture.ErrNotCapture):
+		return t.T("error.not_capture", map[string]any{"File": file})
+	case errors.Is(err, capture.ErrTruncated):
+		return t.T("error.truncated", map[string]any{"File": file, "After": fe.After})
+	case errors.Is(err, capture.ErrCorrupt):
+		return t.T("error.corrupt", map[string]any{"File": file, "Err": strings.TrimPrefix(err.Error(), file+": ")})
+	case errors.Is(err, dissect.ErrLinkType):
+		return t.T("error.link_type", map[string]any{"Err": err.Error()})
+	case errors.As(err, &de):
+		return t.T("error.content", map[string]any{"Err": err.Error()})
+	case errors.Is(err, course.ErrNoSection):
+		return t.T("error.content", map[string]any{"Err": err.Error()})
+	case errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
+		return t.T("error.no_file", map[string]any{"File": pe.Path})
+	case errors.As(err, &pe) && errors.Is(err, fs.ErrPermission):
+		return t.T("error.file_permission", map[string]any{"File": pe.Path})
+	case errors.As(err, &use):
+		return t.T("error.usage", map[string]any{"Err": use.err.Error()})
+	}
+	return t.T("error.generic", map[string]any{"Err": err.Error()})
+}
+
+func (a *app) lessonIDs() string {
+	var ids []string
+	for _, l := range a.env.Lessons {
+		ids = append(ids, l.ID)
+	}
+	return strings.Join(ids, ", ")
+}

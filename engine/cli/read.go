@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"wiretutor/engine/capture"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/stream"
+)
+
+func (a *app) readCmd() *cobra.Command {
+	var file, format string
+	var fields []string
+	cmd := &cobra.Command{
+		Use:     "read -r FILE",
+		Short:   a.tx.T("cmd.read.short", nil),
+		Example: "  wiretutor read -r hs.pcapng\n  wiretutor read -r hs.pcapng -T fields -e frame.number -e tcp.seq -e tcp.ack",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.read(file, format, fields)
+		},
+	}
+	cmd.Flags().StringVarP(&file, "read-file", "r", "", a.tx.T("flag.read_file", nil))
+	cmd.Flags().StringVarP(&format, "format", "T", "text", a.tx.T("flag.format", nil))
+	cmd.Flags().StringArrayVarP(&fields, "field", "e", nil, a.tx.T("flag.field", nil))
+	cmd.MarkFlagRequired("read-file")
+	return cmd
+}
+
+// packets streams a capture file through the dissector, calling fn with
+// each packet; the packet is only valid during the call.
+func packets(path string, fn func(p *dissect.Packet, prec int) error) error {
+	f, err := capture.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	d, err := dissect.New(f.LinkType())
+	if err != nil {
+		return err
+	}
+	var p dissect.Packet
+	for {
+		data, ci, err := f.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := d.Dissect(data, ci, &p); err != nil {
+			return err
+		}
+		if err := fn(&p, f.Precision()); err != nil {
+			return err
+		}
+	}
+}
+
+func (a *app) read(path, format string, fields []string) error {
+	switch format {
+	case "text":
+	case "fields":
+		if len(fields) == 0 {
+			return errBadValue{flag: "-e", value: "", want: "FIELD"}
+		}
+		for _, name := range fields {
+			if !dissect.KnownField(name) {
+				return errUnknownField{name: name}
+			}
+		}
+	default:
+		return errBadValue{flag: "-T", value: format, want: "text, fields"}
+	}
+	w := bufio.NewWriterSize(a.out(), 64<<10)
+	var line []byte
+	err := packets(path, func(p *dissect.Packet, prec int) error {
+		line = line[:0]
+		if format == "text" {
+			line = dissect.Summary(line, p, prec)
+		} else {
+			for i, name := range fields {
+				if i > 0 {
+					line = append(line, '\t')
+				}
+				line, _ = dissect.AppendField(line, p, name)
+			}
+		}
+		line = append(line, '\n')
+		_, err := w.Write(line)
+		return err
+	})
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func (a *app) flowCmd() *cobra.Command {
+	var file string
+	var streamN int
+	cmd := &cobra.Command{
+		Use:     "flow -r FILE",
+		Short:   a.tx.T("cmd.flow.short", nil),
+		Example: "  wiretutor flow -r hs.pcapng --stream 0",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.flow(file, streamN)
+		},
+	}
+	cmd.Flags().StringVarP(&file, "read-file", "r", "", a.tx.T("flag.read_file", nil))
+	cmd.Flags().IntVar(&streamN, "stream", -1, a.tx.T("flag.stream", nil))
+	cmd.MarkFlagRequired("read-file")
+	return cmd
+}
+
+func (a *app) flow(path string, streamN int) error {
+	var kept []*dissect.Packet
+	prec := 6
+	err := packets(path, func(p *dissect.Packet, pr int) error {
+		prec = pr
+		if streamN >= 0 && (p.Transport != dissect.TransportTCP || p.TCP.Stream != streamN) {
+			return nil
+		}
+		if p.IPVersion == 0 {
+			return nil
+		}
+		cp := *p
+		cp.Payload = nil
+		cp.TCP.Options = nil
+		cp.Inner = nil
+		kept = append(kept, &cp)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(kept) == 0 {
+		a.say(a.tx.T("flow.empty", nil))
+		return nil
+	}
+	width := 80
+	if tm := a.term(); tm.Width > 0 {
+		width = tm.Width
+	}
+	lines := stream.NewLadder(kept, prec).Render(width, nil)
+	_, err = io.WriteString(a.out(), strings.Join(lines, "\n")+"\n")
+	return err
+}

@@ -1,0 +1,309 @@
+// Package course runs lessons: it shows a lesson's text, starts its
+// component, drives its traffic while capturing every packet, shows the
+// packet list and the ladder, and quizzes the learner on that capture.
+// It knows nothing of any one lesson: lessons describe themselves with a
+// Lesson value.
+package course
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"wiretutor/engine/capture"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/doc"
+	"wiretutor/engine/i18n"
+	"wiretutor/engine/netenv"
+	"wiretutor/engine/quiz"
+	"wiretutor/engine/render"
+	"wiretutor/engine/stream"
+)
+
+// StepKind says what a step does.
+type StepKind int
+
+// The kinds of step.
+const (
+	Text    StepKind = iota // show a section of the lesson's document
+	Run                     // start the component, drive traffic, capture
+	Packets                 // the packet list, as tshark prints it
+	Ladder                  // the ladder diagram of the lesson's connection
+	Quiz                    // questions from the capture
+	Summary                 // the score
+)
+
+// Step is one step of a lesson.
+type Step struct {
+	Kind    StepKind
+	Section string // for Text: the section id
+}
+
+// Lesson describes one lesson to the runner.
+type Lesson struct {
+	ID    string
+	Steps []Step
+	// Exchange starts the lesson's component on n, drives its traffic and
+	// stops it. It reports the ports to capture before any traffic flows,
+	// through ready; the runner starts capturing then returns from ready.
+	Exchange func(ctx context.Context, n netenv.Net, ready func(Ports) error) error
+	// Complete reports whether the capture holds everything the lesson
+	// needs, so capture can stop.
+	Complete func(pkts []dissect.Packet) bool
+	// Focus picks the connection the lesson is about.
+	Focus func(conns []*stream.Conn) *stream.Conn
+	// Facts are the live values the text's placeholders use.
+	Facts func(c *quiz.Capture) map[string]any
+	// Quiz makes the questions.
+	Quiz []quiz.Maker
+}
+
+// Ports are what the capture filter keeps.
+type Ports struct {
+	TCP []int
+	UDP []int
+}
+
+// Options are a lesson run's settings.
+type Options struct {
+	Lang        string
+	Content     fs.FS // the content tree: en/, ru/, zh/
+	Net         netenv.Net
+	NoInput     bool
+	SaveCapture string // write the capture here as pcapng
+	QuizJSON    string // write the questions here
+	Asker       quiz.Asker
+	Out         io.Writer
+	Term        render.Term
+	// Capture opens the packet source for a run; nil means live capture
+	// on the loopback with a filter for the lesson's ports.
+	Capture func(p Ports) (LiveSource, error)
+}
+
+// LiveSource is a capture that runs until closed.
+type LiveSource interface {
+	capture.Source
+	Close() error
+}
+
+// Result is a finished lesson.
+type Result struct {
+	Score, Total int
+	Completed    bool
+}
+
+// ErrQuit is returned when the learner quits a lesson part way.
+var ErrQuit = errors.New("quit")
+
+// Texts loads a lesson's document in lang, falling back to English.
+// notice is true when the fallback was used.
+func LoadDoc(content fs.FS, lang, id string) (d *doc.Doc, fallback bool, err error) {
+	read := func(l string) (*doc.Doc, error) {
+		data, err := fs.ReadFile(content, l+"/"+id+".md")
+		if err != nil {
+			return nil, err
+		}
+		d, err := doc.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s.md: %w", l, id, err)
+		}
+		return d, nil
+	}
+	d, err = read(lang)
+	if err == nil || lang == "en" {
+		return d, false, err
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, false, err
+	}
+	d, err = read("en")
+	return d, true, err
+}
+
+// runner holds one lesson run.
+type runner struct {
+	l    *Lesson
+	o    Options
+	tx   *i18n.Catalog
+	d    *doc.Doc
+	en   *doc.Doc
+	r    *render.Renderer
+	rec  *capture.Recording
+	cap  *quiz.Capture
+	fact map[string]any
+	res  Result
+}
+
+// RunLesson runs a lesson from its first step to its last.
+func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Result, error) {
+	d, fallback, err := LoadDoc(o.Content, o.Lang, l.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	r, err := render.New(o.Term)
+	if err != nil {
+		return Result{}, err
+	}
+	if fallback {
+		fmt.Fprintln(o.Out, r.Paint(render.Dim, tx.T("notice.fallback_english", map[string]any{"Lesson": l.ID})))
+	}
+	run := &runner{l: l, o: o, tx: tx, d: d, r: r}
+	if o.Lang != "en" {
+		if en, _, err := LoadDoc(o.Content, "en", l.ID); err == nil {
+			run.en = en
+		}
+	}
+	fmt.Fprintln(o.Out, r.Paint(render.Heading, d.Title))
+	for i, st := range l.Steps {
+		if err := ctx.Err(); err != nil {
+			return run.res, err
+		}
+		if err := run.step(ctx, st); err != nil {
+			return run.res, err
+		}
+		if i < len(l.Steps)-1 && !o.NoInput && st.Kind != Run && l.Steps[i+1].Kind != Quiz {
+			if err := run.pause(); err != nil {
+				return run.res, err
+			}
+		}
+	}
+	run.res.Completed = true
+	return run.res, nil
+}
+
+func (run *runner) pause() error {
+	ans, err := run.o.Asker.Ask(run.tx.T("nav.continue", nil))
+	if err != nil {
+		if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
+			return ErrQuit
+		}
+		return err
+	}
+	if a := strings.ToLower(strings.TrimSpace(ans)); a == "q" || a == "quit" || a == "й" {
+		return ErrQuit
+	}
+	return nil
+}
+
+func (run *runner) section(id string) (*doc.Section, error) {
+	if s := run.d.Section(id); s != nil {
+		return s, nil
+	}
+	if run.en != nil {
+		if s := run.en.Section(id); s != nil {
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("lesson %s: %w: {#%s}", run.l.ID, ErrNoSection, id)
+}
+
+// ErrNoSection: a step names a section the document lacks.
+var ErrNoSection = errors.New("the lesson text has no section")
+
+func (run *runner) step(ctx context.Context, st Step) error {
+	out := run.o.Out
+	switch st.Kind {
+	case Text:
+		s, err := run.section(st.Section)
+		if err != nil {
+			return err
+		}
+		data := run.fact
+		if data == nil {
+			data = map[string]any{}
+		}
+		text, err := s.Render(data)
+		if err != nil {
+			return err
+		}
+		md, err := run.r.Markdown("## " + s.Heading + "\n\n" + text)
+		if err != nil {
+			return err
+		}
+		fmt.Fprint(out, md)
+	case Run:
+		return run.capture(ctx)
+	case Packets:
+		if run.cap == nil {
+			return errNoCapture
+		}
+		fmt.Fprintln(out, run.r.Paint(render.Heading, run.tx.N("packets.title", len(run.cap.Packets), nil)))
+		for i := range run.cap.Packets {
+			p := &run.cap.Packets[i]
+			line := string(dissect.Summary(nil, p, run.rec.Precision))
+			if run.cap.Conn != nil && p.Transport == dissect.TransportTCP && p.TCP.Stream == run.cap.Conn.Stream {
+				line = run.r.Paint(map[bool]render.Style{true: render.Client, false: render.Server}[run.cap.Conn.FromClient(p)], line)
+			}
+			fmt.Fprintln(out, line)
+		}
+		fmt.Fprintln(out)
+	case Ladder:
+		if run.cap == nil || run.cap.Conn == nil {
+			return errNoCapture
+		}
+		var pkts []*dissect.Packet
+		for _, i := range run.cap.Conn.Frames {
+			pkts = append(pkts, &run.cap.Packets[i])
+		}
+		lad := stream.NewLadder(pkts, run.rec.Precision)
+		lad.Nodes[0] += " (" + run.tx.T("word.client", nil) + ")"
+		if len(lad.Nodes) > 1 {
+			lad.Nodes[1] += " (" + run.tx.T("word.server", nil) + ")"
+		}
+		fmt.Fprintln(out, run.r.Paint(render.Heading, run.tx.T("ladder.title", nil)))
+		paint := func(client bool, s string) string {
+			if client {
+				return run.r.Paint(render.Client, s)
+			}
+			return run.r.Paint(render.Server, s)
+		}
+		for _, line := range lad.Render(run.o.Term.Width, paint) {
+			fmt.Fprintln(out, line)
+		}
+		fmt.Fprintln(out)
+	case Quiz:
+		return run.quiz()
+	case Summary:
+		fmt.Fprintln(out, run.r.Paint(render.Heading, run.tx.T("summary.title", nil)))
+		fmt.Fprintln(out, run.tx.N("summary.score", run.res.Total, map[string]any{"Score": run.res.Score, "Total": run.res.Total}))
+	}
+	return nil
+}
+
+var errNoCapture = errors.New("a step needs the capture before the capture step ran")
+
+func (run *runner) quiz() error {
+	if run.cap == nil {
+		return errNoCapture
+	}
+	qs := quiz.Make(run.cap, run.tx, run.l.Quiz...)
+	run.res.Total = len(qs)
+	if run.o.QuizJSON != "" {
+		if err := quiz.WriteJSON(run.o.QuizJSON, run.l.ID, qs); err != nil {
+			return err
+		}
+	}
+	if run.o.NoInput {
+		fmt.Fprintln(run.o.Out, run.tx.N("quiz.exported", len(qs), nil))
+		for i, q := range qs {
+			fmt.Fprintf(run.o.Out, "%d. %s\n", i+1, q.Prompt)
+		}
+		fmt.Fprintln(run.o.Out)
+		return nil
+	}
+	paint := func(good bool, s string) string {
+		if good {
+			return run.r.Paint(render.Good, s)
+		}
+		return run.r.Paint(render.Bad, s)
+	}
+	res, err := quiz.Run(qs, run.o.Asker, run.o.Out, run.tx, paint)
+	run.res.Score = res.Correct
+	if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
+		return ErrQuit
+	}
+	return err
+}

@@ -1,0 +1,239 @@
+// Package filter compiles capture filters (pcap-filter syntax) to classic
+// BPF that the kernel runs on the capture socket.
+//
+// This first grammar covers what the lessons need: the primitives tcp,
+// udp, icmp, ip, ip6, [tcp|udp] [src|dst] port N, joined by and/or/not
+// (&&, ||, !) with parentheses. Anything else is refused with the
+// position of the problem, never silently widened.
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/bpf"
+)
+
+// SyntaxError is a capture filter that does not parse.
+type SyntaxError struct {
+	Filter string
+	Pos    int    // byte offset of the problem
+	Code   string // what is wrong, for a translated message: see the Code* constants
+	Msg    string // the same in English, for logs and tests
+}
+
+// What a SyntaxError can say, as codes a user interface translates.
+const (
+	CodeMissing     = "missing"     // an expression is missing
+	CodeParen       = "paren"       // ")" expected
+	CodeUnsupported = "unsupported" // outside the grammar this version knows
+	CodePort        = "port"        // a port number expected
+	CodeUnexpected  = "unexpected"  // a word where none can stand
+)
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("capture filter %q, at %d: %s", e.Filter, e.Pos+1, e.Msg)
+}
+
+// ErrSyntax is wrapped by every SyntaxError, for errors.Is.
+var ErrSyntax = errors.New("capture filter syntax")
+
+func (e *SyntaxError) Unwrap() error { return ErrSyntax }
+
+// node is a parsed filter expression.
+type node interface{}
+
+type (
+	andNode  struct{ l, r node }
+	orNode   struct{ l, r node }
+	notNode  struct{ n node }
+	protoNod struct{ proto string } // tcp udp icmp ip ip6
+	portNode struct {
+		proto string // "", "tcp" or "udp"
+		dir   string // "", "src" or "dst"
+		port  uint16
+	}
+)
+
+type token struct {
+	s   string
+	pos int
+}
+
+func lex(s string) []token {
+	var toks []token
+	for i := 0; i < len(s); {
+		c := rune(s[i])
+		switch {
+		case unicode.IsSpace(c):
+			i++
+		case strings.HasPrefix(s[i:], "&&"), strings.HasPrefix(s[i:], "||"):
+			toks = append(toks, token{s[i : i+2], i})
+			i += 2
+		case c == '(' || c == ')' || c == '!':
+			toks = append(toks, token{s[i : i+1], i})
+			i++
+		default:
+			j := i
+			for j < len(s) && !unicode.IsSpace(rune(s[j])) && !strings.ContainsRune("()!&|", rune(s[j])) {
+				j++
+			}
+			if j == i {
+				j++
+			}
+			toks = append(toks, token{s[i:j], i})
+			i = j
+		}
+	}
+	return toks
+}
+
+type parser struct {
+	src  string
+	toks []token
+	i    int
+}
+
+func (p *parser) peek() string {
+	if p.i < len(p.toks) {
+		return strings.ToLower(p.toks[p.i].s)
+	}
+	return ""
+}
+
+func (p *parser) pos() int {
+	if p.i < len(p.toks) {
+		return p.toks[p.i].pos
+	}
+	return len(p.src)
+}
+
+func (p *parser) fail(code, msg string) error {
+	return &SyntaxError{Filter: p.src, Pos: p.pos(), Code: code, Msg: msg}
+}
+
+func (p *parser) or() (node, error) {
+	l, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek() == "or" || p.peek() == "||" {
+		p.i++
+		r, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		l = orNode{l, r}
+	}
+	return l, nil
+}
+
+func (p *parser) and() (node, error) {
+	l, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	for p.peek() == "and" || p.peek() == "&&" {
+		p.i++
+		r, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		l = andNode{l, r}
+	}
+	return l, nil
+}
+
+func (p *parser) unary() (node, error) {
+	switch p.peek() {
+	case "not", "!":
+		p.i++
+		n, err := p.unary()
+		return notNode{n}, err
+	case "(":
+		p.i++
+		n, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		if p.peek() != ")" {
+			return nil, p.fail(CodeParen, `")" expected`)
+		}
+		p.i++
+		return n, nil
+	case "":
+		return nil, p.fail(CodeMissing, "an expression is missing here")
+	}
+	return p.primitive()
+}
+
+func (p *parser) primitive() (node, error) {
+	proto := ""
+	switch w := p.peek(); w {
+	case "tcp", "udp":
+		proto = w
+		p.i++
+		switch p.peek() {
+		case "port", "src", "dst":
+		default:
+			return protoNod{proto}, nil
+		}
+	case "icmp", "ip", "ip6":
+		p.i++
+		return protoNod{w}, nil
+	}
+	dir := ""
+	if w := p.peek(); w == "src" || w == "dst" {
+		dir = w
+		p.i++
+	}
+	if p.peek() != "port" {
+		return nil, p.fail(CodeUnsupported, "not supported here: this version understands tcp, udp, icmp, ip, ip6 and [tcp|udp] [src|dst] port N")
+	}
+	p.i++
+	n, err := strconv.ParseUint(p.peek(), 10, 16)
+	if err != nil {
+		return nil, p.fail(CodePort, "a port number from 0 to 65535 expected")
+	}
+	p.i++
+	return portNode{proto: proto, dir: dir, port: uint16(n)}, nil
+}
+
+// parse reads a capture filter.
+func parse(s string) (node, error) {
+	p := &parser{src: s, toks: lex(s)}
+	if len(p.toks) == 0 {
+		return nil, nil
+	}
+	n, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if p.i < len(p.toks) {
+		return nil, p.fail(CodeUnexpected, "unexpected "+strconv.Quote(p.toks[p.i].s))
+	}
+	return n, nil
+}
+
+// CompileCapture compiles a capture filter for Ethernet frames. An empty
+// filter keeps everything. The program returns snap for a kept frame.
+func CompileCapture(expr string, snap uint32) ([]bpf.Instruction, error) {
+	n, err := parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	if n == nil {
+		return []bpf.Instruction{bpf.RetConstant{Val: snap}}, nil
+	}
+	var g gen
+	accept, drop := g.label(), g.label()
+	g.node(n, accept, drop)
+	g.place(accept)
+	g.emit(bpf.RetConstant{Val: snap})
+	g.place(drop)
+	g.emit(bpf.RetConstant{Val: 0})
+	return g.resolve()
+}

@@ -1,0 +1,139 @@
+package filter_test
+
+import (
+	"errors"
+	"io"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/net/bpf"
+
+	"wiretutor/engine/capture"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/filter"
+)
+
+type frame struct {
+	data []byte
+	p    dissect.Packet
+}
+
+func frames(t *testing.T) []frame {
+	t.Helper()
+	var out []frame
+	for _, name := range []string{"echo-lab.pcap", "echo-ipv6.pcap", "icmp-unreach.pcap"} {
+		f, err := capture.Open(filepath.Join("..", "..", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := dissect.New(f.LinkType())
+		for {
+			data, ci, err := f.ReadPacketData()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			fr := frame{data: append([]byte(nil), data...)}
+			d.Dissect(fr.data, ci, &fr.p)
+			out = append(out, fr)
+		}
+		f.Close()
+	}
+	return out
+}
+
+func TestCompileCapture(t *testing.T) {
+	fs := frames(t)
+	port := func(proto dissect.Transport, n uint16) func(p *dissect.Packet) bool {
+		return func(p *dissect.Packet) bool {
+			return (proto == 0 && (p.Transport == dissect.TransportTCP || p.Transport == dissect.TransportUDP) || p.Transport == proto) &&
+				(p.SrcPort == n || p.DstPort == n)
+		}
+	}
+	tests := []struct {
+		expr string
+		want func(p *dissect.Packet) bool
+	}{
+		{"", func(*dissect.Packet) bool { return true }},
+		{"tcp port 10000", port(dissect.TransportTCP, 10000)},
+		{"udp port 10001", port(dissect.TransportUDP, 10001)},
+		{"tcp port 10000 or udp port 10001", func(p *dissect.Packet) bool {
+			return port(dissect.TransportTCP, 10000)(p) || port(dissect.TransportUDP, 10001)(p)
+		}},
+		{"port 10001", port(0, 10001)},
+		{"tcp", func(p *dissect.Packet) bool { return p.Transport == dissect.TransportTCP }},
+		{"udp and not port 10001", func(p *dissect.Packet) bool {
+			return p.Transport == dissect.TransportUDP && !port(0, 10001)(p)
+		}},
+		{"icmp", func(p *dissect.Packet) bool { return p.Transport == dissect.TransportICMP }},
+		{"ip6 && (tcp dst port 10000)", func(p *dissect.Packet) bool {
+			return p.IPVersion == 6 && p.Transport == dissect.TransportTCP && p.DstPort == 10000
+		}},
+		{"! ip", func(p *dissect.Packet) bool { return p.IPVersion != 4 }},
+		{"tcp src port 10000", func(p *dissect.Packet) bool { return p.Transport == dissect.TransportTCP && p.SrcPort == 10000 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			prog, err := filter.CompileCapture(tt.expr, 262144)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vm, err := bpf.NewVM(prog)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range fs {
+				n, err := vm.Run(f.data)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, want := n > 0, tt.want(&f.p); got != want {
+					t.Errorf("%s: kept=%v, want %v", dissect.Summary(nil, &f.p, 6), got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestCompileCaptureErrors(t *testing.T) {
+	tests := []struct {
+		expr string
+		pos  int
+	}{
+		{"tcp port", 9},
+		{"tcp port 70000", 10},
+		{"host 127.0.0.1", 1},
+		{"(tcp", 5},
+		{"tcp or", 7},
+		{"tcp port 1 udp", 12},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			_, err := filter.CompileCapture(tt.expr, 100)
+			var se *filter.SyntaxError
+			if !errors.As(err, &se) || !errors.Is(err, filter.ErrSyntax) {
+				t.Fatalf("got %v, want a syntax error", err)
+			}
+			if se.Pos+1 != tt.pos {
+				t.Errorf("error at %d, want %d: %v", se.Pos+1, tt.pos, err)
+			}
+		})
+	}
+}
+
+func FuzzCompileCapture(f *testing.F) {
+	for _, s := range []string{"tcp port 10000 or udp port 10001", "!(ip6 && tcp src port 1)", "port", "(((", "tcp && || udp"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		prog, err := filter.CompileCapture(s, 65535)
+		if err != nil {
+			return
+		}
+		if _, err := bpf.Assemble(prog); err != nil {
+			t.Fatalf("%q compiled to a program that does not assemble: %v", s, err)
+		}
+	})
+}

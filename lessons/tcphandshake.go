@@ -1,0 +1,216 @@
+package lessons
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"syscall"
+	"time"
+
+	"wiretutor/engine/course"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/netenv"
+	"wiretutor/engine/quiz"
+	"wiretutor/engine/stream"
+	"wiretutor/servers/echo"
+)
+
+// handshakeMessage is what the lesson's client sends, as in the lab.
+const handshakeMessage = "hello server"
+
+// TCPHandshake is the first lesson: the TCP echo exchange of the sockets
+// lab, its three-way handshake, the data and its acknowledgements, and
+// the FIN/ACK close.
+func TCPHandshake() *course.Lesson {
+	return &course.Lesson{
+		ID: "tcp-handshake",
+		Steps: []course.Step{
+			{Kind: course.Text, Section: "intro"},
+			{Kind: course.Text, Section: "sockets"},
+			{Kind: course.Run},
+			{Kind: course.Packets},
+			{Kind: course.Text, Section: "ports"},
+			{Kind: course.Text, Section: "handshake"},
+			{Kind: course.Text, Section: "data"},
+			{Kind: course.Text, Section: "close"},
+			{Kind: course.Ladder},
+			{Kind: course.Text, Section: "quiz"},
+			{Kind: course.Quiz},
+			{Kind: course.Summary},
+		},
+		Exchange: echoExchange,
+		Complete: closedConn,
+		Focus:    firstHandshake,
+		Facts:    handshakeFacts,
+		Quiz: []quiz.Maker{
+			quiz.EphemeralPort,
+			quiz.SynAckFlags,
+			quiz.FirstDataSeq,
+			quiz.NextAck,
+			quiz.RawToRelative,
+			quiz.CloseFrame,
+			quiz.CloseFlags,
+		},
+	}
+}
+
+// echoExchange starts the echo server, then connects, sends the lab's
+// message, reads the reply and closes, like the lab's client.
+func echoExchange(ctx context.Context, n netenv.Net, ready func(course.Ports) error) error {
+	srv := &echo.Server{Net: n, TCPPort: echo.DefaultTCPPort, UDPPort: -1}
+	err := srv.Start(ctx)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		// Someone (perhaps `wiretutor serve echo`) holds 10000: use any port.
+		srv = &echo.Server{Net: n, TCPPort: 0, UDPPort: -1}
+		err = srv.Start(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	addr := srv.TCPAddr().String()
+	port := srv.TCPAddr().(*net.TCPAddr).Port
+	if err := ready(course.Ports{TCP: []int{port}}); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	c, err := n.Dial(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("connect to the echo server: %w", err)
+	}
+	defer c.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		c.SetDeadline(dl)
+	}
+	if _, err := io.WriteString(c, handshakeMessage); err != nil {
+		return fmt.Errorf("send to the echo server: %w", err)
+	}
+	reply := make([]byte, len(handshakeMessage))
+	if _, err := io.ReadFull(c, reply); err != nil {
+		return fmt.Errorf("read the echo: %w", err)
+	}
+	return c.Close()
+}
+
+// closedConn reports whether the capture holds a whole connection: the
+// handshake, both FINs and the ACK of the second FIN.
+func closedConn(pkts []dissect.Packet) bool {
+	for _, c := range stream.TCPConns(pkts) {
+		if c.SYN < 0 || c.FirstFIN < 0 {
+			continue
+		}
+		first := &pkts[c.FirstFIN]
+		for _, i := range c.Frames {
+			if i <= c.FirstFIN {
+				continue
+			}
+			p := &pkts[i]
+			if p.TCP.Has(dissect.FlagFIN) && p.SrcPort != first.SrcPort {
+				// The second FIN: complete once its ACK follows.
+				for _, j := range c.Frames {
+					q := &pkts[j]
+					if j > i && q.SrcPort == first.SrcPort && q.TCP.Has(dissect.FlagACK) && q.TCP.Ack == p.TCP.NextSeq {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// firstHandshake is the first connection whose SYN was captured.
+func firstHandshake(conns []*stream.Conn) *stream.Conn {
+	for _, c := range conns {
+		if c.SYN >= 0 {
+			return c
+		}
+	}
+	if len(conns) > 0 {
+		return conns[0]
+	}
+	return nil
+}
+
+// handshakeFacts are the live values the lesson's text shows.
+func handshakeFacts(c *quiz.Capture) map[string]any {
+	f := map[string]any{}
+	conn := c.Conn
+	if conn == nil || conn.SYN < 0 || conn.SYNACK < 0 {
+		return f
+	}
+	syn, synack := &c.Packets[conn.SYN], &c.Packets[conn.SYNACK]
+	f["ClientAddr"] = netip.AddrPort(conn.Client).String()
+	f["ServerAddr"] = netip.AddrPort(conn.Server).String()
+	f["ClientIP"] = conn.Client.Addr().String()
+	f["ClientPort"] = conn.Client.Port()
+	f["ServerPort"] = conn.Server.Port()
+	f["SynFrame"] = syn.Number
+	f["SynAckFrame"] = synack.Number
+	f["ClientISN"] = syn.TCP.SeqRaw
+	f["ServerISN"] = synack.TCP.SeqRaw
+	f["ClientISNNext"] = syn.TCP.SeqRaw + 1
+	f["ServerISNNext"] = synack.TCP.SeqRaw + 1
+	f["SynWin"] = syn.TCP.Window
+	f["MSS"], f["WS"] = 0, 1
+	for _, o := range syn.TCP.Options {
+		switch o.Kind {
+		case dissect.OptMSS:
+			f["MSS"] = o.A
+		case dissect.OptWS:
+			f["WS"] = dissect.WSMultiplier(o.A)
+		}
+	}
+	if conn.HandshakeACK >= 0 {
+		f["AckFrame"] = c.Packets[conn.HandshakeACK].Number
+	}
+	f["Message"] = handshakeMessage
+	for _, i := range conn.Frames {
+		p := &c.Packets[i]
+		if p.TCP.Len == 0 {
+			continue
+		}
+		if conn.FromClient(p) {
+			if _, ok := f["DataFrame"]; !ok {
+				f["DataFrame"], f["DataSeq"], f["DataLen"] = p.Number, p.TCP.Seq, p.TCP.Len
+				f["DataNext"] = p.TCP.NextSeq
+				f["DataSeqRaw"] = p.TCP.SeqRaw
+			}
+		} else if _, ok := f["ReplyFrame"]; !ok {
+			f["ReplyFrame"], f["ReplyLen"], f["Reply"] = p.Number, p.TCP.Len, string(p.Payload)
+			f["ReplySeqRaw"], f["ReplySeq"] = p.TCP.SeqRaw, p.TCP.Seq
+		}
+	}
+	if dn, ok := f["DataNext"].(uint32); ok {
+		for _, i := range conn.Frames {
+			p := &c.Packets[i]
+			if !conn.FromClient(p) && p.TCP.Has(dissect.FlagACK) && p.TCP.Ack == dn {
+				f["DataAckFrame"] = p.Number
+				break
+			}
+		}
+	}
+	if conn.FirstFIN >= 0 {
+		fin := &c.Packets[conn.FirstFIN]
+		f["FinFrame"], f["FinSeq"], f["FinAck"] = fin.Number, fin.TCP.Seq, fin.TCP.Ack
+		for _, i := range conn.Frames {
+			p := &c.Packets[i]
+			if i > conn.FirstFIN && p.TCP.Has(dissect.FlagFIN) && conn.FromClient(p) != conn.FromClient(fin) {
+				f["Fin2Frame"], f["Fin2Seq"], f["Fin2Ack"] = p.Number, p.TCP.Seq, p.TCP.Ack
+				for _, j := range conn.Frames {
+					q := &c.Packets[j]
+					if j > i && q.TCP.Has(dissect.FlagACK) && q.TCP.Ack == p.TCP.NextSeq {
+						f["LastAckFrame"], f["LastAck"] = q.Number, q.TCP.Ack
+						break
+					}
+				}
+				break
+			}
+		}
+	}
+	return f
+}

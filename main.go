@@ -1,0 +1,26 @@
+// Command wiretutor is a step-by-step terminal course on how programs
+// talk over a network: it runs real servers, captures every packet,
+// shows them as Wireshark would and quizzes you on what you saw.
+package main
+
+import (
+	"os"
+
+	"wiretutor/content"
+	"wiretutor/engine/cli"
+	"wiretutor/lessons"
+)
+
+func main() { os.Exit(run()) }
+
+func run() int {
+	return cli.Run(cli.Env{
+		Args:    os.Args[1:],
+		Stdin:   os.Stdin,
+		Stdout:  os.Stdout,
+		Stderr:  os.Stderr,
+		Getenv:  os.Getenv,
+		Lessons: lessons.All(),
+		Content: content.FS,
+	})
+}
