@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -21,11 +22,12 @@ import (
 // socket. Its filter is attached before the socket is bound, so not one
 // frame escapes it. Close unblocks a pending read.
 type Live struct {
-	f    *os.File
-	buf  []byte
-	oob  []byte
-	mu   sync.Mutex
-	stop sync.Once
+	f      *os.File
+	buf    []byte
+	oob    []byte
+	mu     sync.Mutex
+	stop   sync.Once
+	closed atomic.Bool
 }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
@@ -101,6 +103,9 @@ func (l *Live) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 			return rerr != unix.EAGAIN
 		})
 		if err != nil {
+			if l.closed.Load() {
+				return nil, gopacket.CaptureInfo{}, os.ErrClosed
+			}
 			return nil, gopacket.CaptureInfo{}, err
 		}
 		if rerr != nil {
@@ -153,7 +158,10 @@ func (l *Live) Stats() (received, dropped uint32, err error) {
 // Close stops the capture and wakes a blocked ReadPacketData.
 func (l *Live) Close() error {
 	var err error
-	l.stop.Do(func() { err = l.f.Close() })
+	l.stop.Do(func() {
+		l.closed.Store(true)
+		err = l.f.Close()
+	})
 	return err
 }
 

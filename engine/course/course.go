@@ -249,10 +249,7 @@ func (run *runner) step(ctx context.Context, st Step) error {
 			pkts = append(pkts, &run.cap.Packets[i])
 		}
 		lad := stream.NewLadder(pkts, run.rec.Precision)
-		lad.Nodes[0] += " (" + run.tx.T("word.client", nil) + ")"
-		if len(lad.Nodes) > 1 {
-			lad.Nodes[1] += " (" + run.tx.T("word.server", nil) + ")"
-		}
+		lad.Roles = []string{run.tx.T("word.client", nil), run.tx.T("word.server", nil)}
 		fmt.Fprintln(out, run.r.Paint(render.Heading, run.tx.T("ladder.title", nil)))
 		paint := func(client bool, s string) string {
 			if client {

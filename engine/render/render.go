@@ -6,10 +6,13 @@ package render
 
 import (
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/ansi"
 	"charm.land/glamour/v2/styles"
 	"github.com/clipperhouse/displaywidth"
 	"golang.org/x/term"
@@ -57,7 +60,7 @@ func New(t Term) (*Renderer, error) {
 	if t.Width <= 0 {
 		t.Width = DefaultWidth
 	}
-	style := styles.NoTTYStyleConfig
+	style := plainStyle()
 	if t.Color {
 		style = styles.DarkStyleConfig
 	}
@@ -77,16 +80,72 @@ func New(t Term) (*Renderer, error) {
 	return &Renderer{t: t, md: md}, nil
 }
 
+// plainStyle is glamour's ASCII style without the markdown markers it
+// leaves around bold, italic and headings: text for a pipe or a file
+// should read as prose.
+func plainStyle() ansi.StyleConfig {
+	s := styles.ASCIIStyleConfig
+	s.Strong.BlockPrefix, s.Strong.BlockSuffix = "", ""
+	s.Emph.BlockPrefix, s.Emph.BlockSuffix = "", ""
+	s.H1.Prefix, s.H2.Prefix, s.H3.Prefix = "", "", ""
+	return s
+}
+
 // Term returns the terminal the renderer draws for.
 func (r *Renderer) Term() Term { return r.t }
 
 // Markdown renders markdown text.
 func (r *Renderer) Markdown(s string) (string, error) {
-	out, err := r.md.Render(s)
+	out, err := r.md.Render(unwrapLists(s))
 	if err != nil {
 		return "", err
 	}
-	return out, nil
+	// glamour pads every line to the wrap width; the padding only gets in
+	// the way of copying text and of narrower windows.
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
+var listItem = regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s`)
+
+// unwrapLists joins the indented continuation lines of a list item onto
+// the item's line. glamour keeps a list item's source line breaks, so a
+// translator's hand-wrapped item would come out ragged; joined, glamour
+// wraps it to the terminal. Chinese lines join without a space.
+func unwrapLists(md string) string {
+	lines := strings.Split(md, "\n")
+	out := lines[:0]
+	inItem, fence := false, false
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = !fence
+			inItem = false
+			out = append(out, l)
+			continue
+		}
+		switch {
+		case fence || t == "":
+			inItem = false
+		case listItem.MatchString(l):
+			inItem = true
+		case inItem && l != t && len(out) > 0:
+			prev := out[len(out)-1]
+			sep := " "
+			if r, _ := utf8.DecodeLastRuneInString(prev); r >= 0x2E80 {
+				if r2, _ := utf8.DecodeRuneInString(t); r2 >= 0x2E80 {
+					sep = ""
+				}
+			}
+			out[len(out)-1] = prev + sep + t
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
 }
 
 // Width returns the display width of s in terminal cells, ignoring ANSI

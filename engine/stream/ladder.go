@@ -14,6 +14,7 @@ import (
 // packet, time down the left and the frame number on the right.
 type Ladder struct {
 	Nodes []string // column titles, left to right
+	Roles []string // optional second title line ("client", "server")
 	Rows  []Row
 }
 
@@ -135,18 +136,32 @@ func (l *Ladder) Render(width int, paint Painter) []string {
 	total := col(k-1) + 1
 
 	var out []string
-	// Titles, centred on their columns and kept inside the line.
-	titleLine := []byte(strings.Repeat(" ", total+right))
-	for i, n := range l.Nodes {
-		w := displaywidth.String(n)
-		start := col(i) - w/2
-		start = max(0, min(start, total+right-w))
-		if i == 0 {
-			start = max(left, min(start, col(0)))
+	// Titles: the first starts at its bar, the last ends at its bar,
+	// the others are centred; a title never overlaps the one before it.
+	for _, row := range [][]string{l.Nodes, l.Roles} {
+		if len(row) == 0 {
+			continue
 		}
-		titleLine = overlay(titleLine, start, n)
+		line := []byte{}
+		next := 0
+		for i, n := range row {
+			if i >= k {
+				break
+			}
+			w := displaywidth.String(n)
+			start := col(i) - w/2
+			switch i {
+			case 0:
+				start = col(0)
+			case k - 1:
+				start = col(i) - w + 1
+			}
+			start = max(start, next, 0)
+			line = overlayWide(line, start, n)
+			next = start + w + 1
+		}
+		out = append(out, strings.TrimRight(string(line), " "))
 	}
-	out = append(out, strings.TrimRight(string(titleLine), " "))
 	bars := []byte(strings.Repeat(" ", total))
 	for i := range l.Nodes {
 		bars = overlay(bars, col(i), "│")
@@ -238,6 +253,16 @@ func overlay(line []byte, x int, s string) []byte {
 	res = append(res, sr...)
 	res = append(res, cells[end:]...)
 	return []byte(string(res))
+}
+
+// overlayWide appends s at cell x of a title line, which may hold wide
+// (Chinese) runes: it pads with spaces up to x and never cuts a rune.
+func overlayWide(line []byte, x int, s string) []byte {
+	w := displaywidth.String(string(line))
+	for ; w < x; w++ {
+		line = append(line, ' ')
+	}
+	return append(line, s...)
 }
 
 // byteOffset returns the byte offset of the cell'th rune of s (runes in
