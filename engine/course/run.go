@@ -112,7 +112,7 @@ func (c *collector) stop(ctx context.Context) *capture.Recording {
 
 func (run *runner) capture(ctx context.Context) error {
 	o := run.o
-	fmt.Fprintln(o.Out, run.tx.T("run.starting", map[string]any{"Net": o.Net.Name()}))
+	fmt.Fprintln(o.Out, run.tx.T("run.starting."+o.Net.Name(), nil))
 	open := o.Capture
 	if open == nil {
 		open = LiveLoopback

@@ -64,15 +64,9 @@ func New(t Term) (*Renderer, error) {
 	if t.Color {
 		style = styles.DarkStyleConfig
 	}
-	// glamour indents the document by its margin: wrap inside it, so no
-	// line comes out wider than the terminal.
-	margin := 0
-	if style.Document.Margin != nil {
-		margin = int(*style.Document.Margin)
-	}
 	md, err := glamour.NewTermRenderer(
 		glamour.WithStyles(style),
-		glamour.WithWordWrap(max(t.Width-2*margin, 20)),
+		glamour.WithWordWrap(0), // Wrap does it, knowing Chinese
 	)
 	if err != nil {
 		return nil, err
@@ -106,7 +100,7 @@ func (r *Renderer) Markdown(s string) (string, error) {
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
-	return strings.Join(lines, "\n"), nil
+	return Wrap(strings.Join(lines, "\n"), r.t.Width), nil
 }
 
 var listItem = regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s`)

@@ -1,0 +1,149 @@
+package render
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/rivo/uniseg"
+)
+
+// bullet matches a line's indentation and list marker, which continuation
+// lines hang under.
+var bullet = regexp.MustCompile(`^(\s*)([•*\-+] |\d+\. |\| )?`)
+
+// Wrap breaks every line of s that is wider than width at the places
+// Unicode's line-breaking rules (UAX #14) allow: between words, and
+// between Chinese characters but never before "，" or "。" nor after
+// "（". Continuation lines keep the line's indentation and hang under a
+// list item's text. ANSI colour sequences pass through and take no room.
+func Wrap(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	var out []string
+	for _, l := range lines {
+		out = append(out, wrapLine(l, width)...)
+	}
+	return strings.Join(out, "\n")
+}
+
+// escape is an ANSI sequence found at a byte offset of the plain text.
+type escape struct {
+	at  int
+	seq string
+}
+
+func splitANSI(s string) (plain string, escs []escape) {
+	if !strings.Contains(s, "\x1b") {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			end := min(j+1, len(s))
+			escs = append(escs, escape{at: b.Len(), seq: s[i:end]})
+			i = end - 1
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String(), escs
+}
+
+func wrapLine(line string, width int) []string {
+	plain, escs := splitANSI(line)
+	if uniseg.StringWidth(plain) <= width {
+		return []string{line}
+	}
+	m := bullet.FindStringSubmatch(plain)
+	indent := strings.Repeat(" ", uniseg.StringWidth(m[0]))
+	if uniseg.StringWidth(indent) > width/2 {
+		indent = ""
+	}
+	// Break opportunities: end offsets of line segments.
+	type seg struct{ start, end, w, trail int }
+	var segs []seg
+	rest, state, off := plain[len(m[0]):], -1, len(m[0])
+	for len(rest) > 0 {
+		var s string
+		s, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
+		trimmed := strings.TrimRight(s, " ")
+		segs = append(segs, seg{start: off, end: off + len(s), w: uniseg.StringWidth(trimmed), trail: len(s) - len(trimmed)})
+		off += len(s)
+	}
+
+	type span struct{ start, end int }
+	var spans []span
+	lineStart, used := 0, uniseg.StringWidth(m[0])
+	lineEnd := len(m[0])
+	first := true
+	for _, sg := range segs {
+		if used+sg.w > width && lineEnd > lineStart && !(first && lineEnd == len(m[0])) {
+			spans = append(spans, span{lineStart, lineEnd})
+			first = false
+			lineStart = sg.start
+			used = uniseg.StringWidth(indent)
+		}
+		// A segment wider than a whole line: cut it by characters.
+		for used+sg.w > width && sg.w > 0 {
+			cut, cw := cutWidth(plain[sg.start:sg.end-sg.trail], width-used)
+			if cut == 0 {
+				break
+			}
+			spans = append(spans, span{lineStart, sg.start + cut})
+			first = false
+			sg.start += cut
+			sg.w -= cw
+			lineStart = sg.start
+			used = uniseg.StringWidth(indent)
+		}
+		used += sg.w + sg.trail
+		lineEnd = sg.end - sg.trail
+	}
+	spans = append(spans, span{lineStart, len(plain)})
+
+	out := make([]string, 0, len(spans))
+	e := 0
+	for i, sp := range spans {
+		var b strings.Builder
+		if i > 0 {
+			b.WriteString(indent)
+		}
+		for p := sp.start; p <= sp.end; p++ {
+			for e < len(escs) && escs[e].at == p && (p < sp.end || i == len(spans)-1) {
+				b.WriteString(escs[e].seq)
+				e++
+			}
+			if p < sp.end {
+				b.WriteByte(plain[p])
+			}
+		}
+		// Escapes that sit in the dropped blanks between two lines.
+		if i < len(spans)-1 {
+			for e < len(escs) && escs[e].at < spans[i+1].start {
+				b.WriteString(escs[e].seq)
+				e++
+			}
+		}
+		out = append(out, strings.TrimRight(b.String(), " "))
+	}
+	return out
+}
+
+// cutWidth returns how many bytes of s fit in w cells (at least one
+// character) and their width.
+func cutWidth(s string, w int) (int, int) {
+	n, used := 0, 0
+	g := uniseg.NewGraphemes(s)
+	for g.Next() {
+		cw := g.Width()
+		if used+cw > w && n > 0 {
+			break
+		}
+		n += len(g.Str())
+		used += cw
+	}
+	return n, used
+}
