@@ -54,13 +54,22 @@ func Parse(src []byte) (*Doc, error) {
 	if !bytes.HasPrefix(src, []byte("+++\n")) {
 		return nil, &Error{Line: 1, Msg: `the file must start with a "+++" line opening its front matter`}
 	}
-	end := bytes.Index(src[4:], []byte("\n+++\n"))
-	if end < 0 {
-		if bytes.HasSuffix(src, []byte("\n+++")) {
-			end = len(src) - 4 - 4
-		} else {
-			return nil, &Error{Line: 1, Msg: `the front matter is not closed by a "+++" line`}
+	// The closing "+++" line: right after the opening one (empty front
+	// matter) or after a newline; it ends the file or its own line.
+	rest := src[4:]
+	end, closeLen := -1, 0
+	for i := 0; i+3 <= len(rest); i++ {
+		if (i == 0 || rest[i-1] == '\n') && bytes.HasPrefix(rest[i:], []byte("+++")) &&
+			(i+3 == len(rest) || rest[i+3] == '\n') {
+			end, closeLen = i, 3
+			if i+3 < len(rest) {
+				closeLen = 4
+			}
+			break
 		}
+	}
+	if end < 0 {
+		return nil, &Error{Line: 1, Msg: `the front matter is not closed by a "+++" line`}
 	}
 	front := src[4 : 4+end]
 	d := &Doc{}
@@ -71,7 +80,7 @@ func Parse(src []byte) (*Doc, error) {
 		}
 		return nil, &Error{Line: 1, Msg: "front matter: " + err.Error()}
 	}
-	bodyStart := min(4+end+5, len(src))
+	bodyStart := 4 + end + closeLen
 	d.body = src[bodyStart:]
 	line := bytes.Count(src[:bodyStart], []byte("\n")) + 1
 

@@ -1,0 +1,71 @@
+package doc_test
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+
+	"wiretutor/engine/doc"
+)
+
+func TestParse(t *testing.T) {
+	src := "+++\nid = \"x\"\ntitle = \"T\"\n+++\n\nintro ignored\n\n## One {#one}\nHi {{.Port}}.\n\n```\n## not a heading\n```\n## Two {#two}\n{{.A}} and {{ .B }} and {{.A}}\n"
+	d, err := doc.Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != "x" || d.Title != "T" || !reflect.DeepEqual(d.IDs(), []string{"one", "two"}) {
+		t.Fatalf("parsed %+v", d)
+	}
+	if got := doc.Placeholders(d.Section("two").Body); !reflect.DeepEqual(got, []string{"A", "B"}) {
+		t.Errorf("placeholders %v", got)
+	}
+	out, err := d.Section("one").Render(map[string]any{"Port": 10000})
+	if err != nil || out[:len("Hi 10000.")] != "Hi 10000." {
+		t.Errorf("render %q %v", out, err)
+	}
+	if _, err := d.Section("one").Render(map[string]any{}); err == nil {
+		t.Error("a missing value must be an error, not <no value>")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, src string
+		line      int
+	}{
+		{"no front matter", "## A {#a}\n", 1},
+		{"unclosed front matter", "+++\nid = \"x\"\n", 1},
+		{"bad toml", "+++\nid = \n+++\n", 2},
+		{"heading without id", "+++\nid=\"x\"\n+++\n## Heading\n", 4},
+		{"duplicate id", "+++\nid=\"x\"\n+++\n## A {#a}\n## B {#a}\n", 5},
+		{"broken template", "+++\nid=\"x\"\n+++\n## A {#a}\n{{.X\n", 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := doc.Parse([]byte(tt.src))
+			var de *doc.Error
+			if !errors.As(err, &de) {
+				t.Fatalf("got %v, want a doc.Error", err)
+			}
+			if de.Line != tt.line {
+				t.Errorf("line %d, want %d (%v)", de.Line, tt.line, err)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("+++\nid = \"x\"\n+++\n## A {#a}\n{{.X}}\n"))
+	f.Add([]byte("+++\n+++"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := doc.Parse(b)
+		if err != nil {
+			return
+		}
+		for _, s := range d.Sections {
+			s.Render(map[string]any{})
+		}
+		d.Hash()
+	})
+}
