@@ -96,6 +96,10 @@ func Run(env Env) int {
 		fmt.Fprintln(env.Stderr, tx.T("error.interrupted", nil))
 		return ExitInterrupt
 	}
+	if msg := err.Error(); strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "accepts ") ||
+		strings.HasPrefix(msg, "requires ") || strings.HasPrefix(msg, "invalid argument") {
+		err = usageError{err} // cobra's own words: say so in the user's language
+	}
 	fmt.Fprintln(env.Stderr, a.explain(err))
 	return ExitError
 }

@@ -23,6 +23,8 @@ type (
 	errUnknownField struct{ name string }
 	// errBadValue: a flag's value is not one it takes.
 	errBadValue struct{ flag, value, want string }
+	// errMissingFlag: a flag the command cannot do without.
+	errMissingFlag struct{ flag string }
 	// errPortFlag: a port in use, and the flag that changes it.
 	errPortFlag struct {
 		err  *echo.BindError
@@ -33,6 +35,7 @@ type (
 func (e errUnknownLesson) Error() string { return "unknown lesson " + e.id }
 func (e errUnknownField) Error() string  { return "unknown field " + e.name }
 func (e errBadValue) Error() string      { return "bad value for " + e.flag }
+func (e errMissingFlag) Error() string   { return "missing " + e.flag }
 func (e errPortFlag) Error() string      { return e.err.Error() }
 func (e errPortFlag) Unwrap() error      { return e.err }
 
@@ -41,6 +44,7 @@ func (e errPortFlag) Unwrap() error      { return e.err }
 func (a *app) explain(err error) string {
 	t := a.tx
 	var (
+		mf  errMissingFlag
 		ul  errUnknownLesson
 		uf  errUnknownField
 		bv  errBadValue
@@ -57,6 +61,8 @@ func (a *app) explain(err error) string {
 		file = fe.Path
 	}
 	switch {
+	case errors.As(err, &mf):
+		return t.T("error.missing_flag", map[string]any{"Flag": mf.flag})
 	case errors.As(err, &ul):
 		return t.T("error.unknown_lesson", map[string]any{"ID": ul.id, "Have": a.lessonIDs()})
 	case errors.As(err, &uf):

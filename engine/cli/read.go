@@ -28,7 +28,6 @@ func (a *app) readCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&file, "read-file", "r", "", a.tx.T("flag.read_file", nil))
 	cmd.Flags().StringVarP(&format, "format", "T", "text", a.tx.T("flag.format", nil))
 	cmd.Flags().StringArrayVarP(&fields, "field", "e", nil, a.tx.T("flag.field", nil))
-	cmd.MarkFlagRequired("read-file")
 	return cmd
 }
 
@@ -63,6 +62,9 @@ func packets(path string, fn func(p *dissect.Packet, prec int) error) error {
 }
 
 func (a *app) read(path, format string, fields []string) error {
+	if path == "" {
+		return errMissingFlag{flag: "-r"}
+	}
 	switch format {
 	case "text":
 	case "fields":
@@ -115,11 +117,13 @@ func (a *app) flowCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&file, "read-file", "r", "", a.tx.T("flag.read_file", nil))
 	cmd.Flags().IntVar(&streamN, "stream", -1, a.tx.T("flag.stream", nil))
-	cmd.MarkFlagRequired("read-file")
 	return cmd
 }
 
 func (a *app) flow(path string, streamN int) error {
+	if path == "" {
+		return errMissingFlag{flag: "-r"}
+	}
 	var kept []*dissect.Packet
 	prec := 6
 	err := packets(path, func(p *dissect.Packet, pr int) error {

@@ -45,4 +45,3 @@ func FuzzDissect(f *testing.F) {
 		}
 	})
 }
-

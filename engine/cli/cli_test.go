@@ -1,0 +1,237 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"wiretutor/content"
+	"wiretutor/engine/capture"
+	"wiretutor/engine/cli"
+	"wiretutor/engine/course"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/netenv"
+	"wiretutor/engine/testenv"
+	"wiretutor/lessons"
+	"wiretutor/servers/echo"
+)
+
+// run runs the command line and returns exit code, stdout and stderr.
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	var out, errb bytes.Buffer
+	code := cli.Run(cli.Env{
+		Args: args, Stdin: null, Stdout: &out, Stderr: &errb,
+		Getenv:  func(k string) string { return env[k] },
+		Lessons: lessons.All(), Content: content.FS,
+	})
+	return code, out.String(), errb.String()
+}
+
+func testdata(name string) string { return filepath.Join("..", "..", "testdata", name) }
+
+func TestHelpInEveryLanguage(t *testing.T) {
+	tests := []struct{ lang, heading, cmd string }{
+		{"en", "Commands:", "Print the packets of a capture file"},
+		{"ru", "Команды:", "Напечатать пакеты из файла захвата"},
+		{"zh", "命令：", "打印抓包文件中的数据包"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			code, out, _ := run(t, map[string]string{"LANG": tt.lang}, "--help")
+			if tt.lang == "zh" {
+				tt.heading = "命令:" // cobra's template adds an ASCII colon
+			}
+			if code != 0 || !strings.Contains(out, tt.heading) || !strings.Contains(out, tt.cmd) {
+				t.Errorf("exit %d, help:\n%s", code, out)
+			}
+			for _, c := range []string{"lesson", "lessons", "serve", "capture", "read", "flow"} {
+				if !strings.Contains(out, "\n  "+c+" ") {
+					t.Errorf("help does not list %s", c)
+				}
+			}
+		})
+	}
+}
+
+func TestReadMatchesTshark(t *testing.T) {
+	for _, name := range []string{"echo-lab", "echo-ipv6", "icmp-unreach"} {
+		want, _ := os.ReadFile(testdata(name + ".txt"))
+		file := testdata(name + ".pcap")
+		code, out, errs := run(t, nil, "read", "-r", file)
+		if code != 0 || out != string(want) {
+			t.Errorf("%s: exit %d, stderr %q, output differs from tshark:\n%s\nwant:\n%s", name, code, errs, out, want)
+		}
+	}
+	code, out, _ := run(t, nil, "read", "-r", testdata("echo-lab.pcap"), "-T", "fields", "-e", "frame.number", "-e", "tcp.seq", "-e", "tcp.ack", "-e", "tcp.flags")
+	lines := strings.Split(out, "\n")
+	if code != 0 || lines[1] != "2\t0\t1\t0x0012" || lines[10] != "11\t\t\t" {
+		t.Errorf("fields: exit %d\n%s", code, out)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	os.WriteFile(text, []byte("these are my notes, not a capture\n"), 0o644)
+	lab, _ := os.ReadFile(testdata("echo-lab.pcap"))
+	cut := filepath.Join(dir, "cut.pcap")
+	os.WriteFile(cut, lab[:300], 0o644)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing file", []string{"read", "-r", filepath.Join(dir, "nope.pcap")}, "There is no file"},
+		{"text file", []string{"read", "-r", text}, "is not a capture file"},
+		{"truncated", []string{"read", "-r", cut}, "cut short after frame 3"},
+		{"unknown field", []string{"read", "-r", cut, "-T", "fields", "-e", "tcp.prot"}, `Unknown field "tcp.prot"`},
+		{"bad format", []string{"read", "-r", cut, "-T", "xml"}, "-T does not take"},
+		{"no file flag", []string{"read"}, "This command needs -r"},
+		{"unknown command", []string{"frobnicate"}, "Wrong command line"},
+		{"extra argument", []string{"lessons", "x"}, "Wrong command line"},
+		{"unknown lesson", []string{"lesson", "nope"}, "There is no lesson \"nope\". Lessons: tcp-handshake"},
+		{"unknown language", []string{"--lang", "fr", "lessons"}, "no language \"fr\""},
+		{"bad capture filter", []string{"capture", "-f", "tcp port"}, "at character 9"},
+		{"bad autostop", []string{"capture", "-a", "soon"}, "-a does not take"},
+		{"flow of a text file", []string{"flow", "-r", text}, "is not a capture file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errs := run(t, nil, tt.args...)
+			if code != cli.ExitError {
+				t.Errorf("exit %d, want %d", code, cli.ExitError)
+			}
+			if !strings.Contains(errs, tt.want) || strings.Count(strings.TrimSpace(errs), "\n") > 0 && tt.name != "truncated" {
+				t.Errorf("stderr %q, want one line with %q", errs, tt.want)
+			}
+			if strings.Contains(errs, "panic") || strings.Contains(errs, "goroutine") {
+				t.Errorf("panicked: %s", errs)
+			}
+		})
+	}
+}
+
+func TestErrorsInRussian(t *testing.T) {
+	_, _, errs := run(t, map[string]string{"LANG": "ru_RU.UTF-8"}, "read", "-r", "/nonexistent.pcap")
+	if !strings.Contains(errs, "Файла /nonexistent.pcap нет.") {
+		t.Errorf("stderr %q", errs)
+	}
+}
+
+func TestServeEchoPortInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	code, _, errs := run(t, nil, "serve", "echo", "--tcp-port", port, "--udp-port", "0")
+	if code != cli.ExitError || !strings.Contains(errs, "TCP port "+port+" is already in use") || !strings.Contains(errs, "--tcp-port") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestFlow(t *testing.T) {
+	code, out, _ := run(t, map[string]string{"COLUMNS": "80"}, "flow", "-r", testdata("echo-lab.pcap"), "--stream", "0")
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if code != 0 || len(lines) != 12 || !strings.Contains(lines[2], "SYN Seq=0 Len=0") || !strings.HasSuffix(lines[11], " 10") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestLessonNoInput runs the lesson as an instructor would, then checks
+// its capture and quiz against the dissector and, where installed, tshark.
+func TestLessonNoInput(t *testing.T) {
+	testenv.NeedCapture(t)
+	dir := t.TempDir()
+	pcap, qj := filepath.Join(dir, "hs.pcapng"), filepath.Join(dir, "hs.json")
+	for _, lang := range []string{"en", "ru", "zh"} {
+		code, out, errs := run(t, nil, "lesson", "tcp-handshake", "--no-input", "--lang", lang, "--save-capture", pcap, "--quiz-json", qj)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", lang, code, errs)
+		}
+		if strings.Contains(out, "<no value>") || strings.Contains(out, "{{") {
+			t.Errorf("%s: unfilled placeholder in the lesson:\n%s", lang, out)
+		}
+	}
+	f, err := capture.Open(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := capture.ReadAll(f, f.Precision())
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkts, err := course.DissectAll(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pkts) != 10 {
+		t.Errorf("%d packets, want the 10 of the echo exchange (each once)", len(pkts))
+	}
+	var export struct {
+		Lesson    string
+		Questions []struct {
+			ID, Kind, Field, Expect, Prompt string
+			Frame                           int
+		}
+	}
+	data, _ := os.ReadFile(qj)
+	if err := json.Unmarshal(data, &export); err != nil || len(export.Questions) < 6 {
+		t.Fatalf("quiz json: %v\n%s", err, data)
+	}
+	for _, q := range export.Questions {
+		got, _ := dissect.Field(&pkts[q.Frame-1], q.Field)
+		if got != q.Expect {
+			t.Errorf("%s: expect %q, frame %d %s = %q", q.Kind, q.Expect, q.Frame, q.Field, got)
+		}
+	}
+
+	ts := testenv.Tshark(t)
+	for _, q := range export.Questions {
+		out, err := exec.Command(ts, "-r", pcap, "-Y", "frame.number=="+strconv.Itoa(q.Frame), "-T", "fields", "-e", q.Field).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(string(out)); got != q.Expect {
+			t.Errorf("%s: tshark says %s = %q, the quiz expects %q", q.Kind, q.Field, got, q.Expect)
+		}
+	}
+	want, err := exec.Command(ts, "-r", pcap).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got, _ := run(t, nil, "read", "-r", pcap)
+	if got != string(want) {
+		t.Errorf("read differs from tshark:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestLessonWhilePortBusy: someone holds 10000 (say `serve echo` in
+// another terminal): the lesson uses another port and still completes.
+func TestLessonWhilePortBusy(t *testing.T) {
+	testenv.NeedCapture(t)
+	srv := &echo.Server{Net: netenv.Kernel{}, TCPPort: echo.DefaultTCPPort, UDPPort: -1}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Skip("port 10000 is already taken here; nothing to test")
+	}
+	defer srv.Close()
+	code, out, errs := run(t, nil, "lesson", "tcp-handshake", "--no-input")
+	if code != 0 || !strings.Contains(out, "Captured 10 packets") {
+		t.Errorf("exit %d: %s\n%s", code, errs, out)
+	}
+}
