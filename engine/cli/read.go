@@ -124,35 +124,51 @@ func (a *app) flow(path string, streamN int) error {
 	if path == "" {
 		return errMissingFlag{flag: "-r"}
 	}
-	var kept []*dissect.Packet
+	// One ladder per conversation, in the order they start.
+	groups := map[stream.Conversation][]*dissect.Packet{}
+	var order []stream.Conversation
 	prec := 6
 	err := packets(path, func(p *dissect.Packet, pr int) error {
 		prec = pr
-		if streamN >= 0 && (p.Transport != dissect.TransportTCP || p.TCP.Stream != streamN) {
-			return nil
-		}
-		if p.IPVersion == 0 {
+		if p.IPVersion == 0 || streamN >= 0 && (p.Transport != dissect.TransportTCP || p.TCP.Stream != streamN) {
 			return nil
 		}
 		cp := *p
-		cp.Payload = nil
-		cp.TCP.Options = nil
-		cp.Inner = nil
-		kept = append(kept, &cp)
+		cp.Payload, cp.TCP.Options, cp.Inner = nil, nil, nil
+		k := stream.ConversationOf(&cp)
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], &cp)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if len(kept) == 0 {
+	if len(order) == 0 {
 		a.say(a.tx.T("flow.empty", nil))
 		return nil
 	}
-	width := 80
-	if tm := a.term(); tm.Width > 0 {
-		width = tm.Width
+	width := a.term().Width
+	w := bufio.NewWriter(a.out())
+	defer w.Flush()
+	for i, k := range order {
+		if i > 0 {
+			w.WriteString("\n")
+		}
+		if len(order) > 1 {
+			var title string
+			switch k.Proto {
+			case "tcp", "udp":
+				title = a.tx.T("flow.stream", map[string]any{"Proto": strings.ToUpper(k.Proto), "N": k.Stream})
+			default:
+				title = a.tx.T("flow.hosts", map[string]any{"A": k.A.String(), "B": k.B.String()})
+			}
+			w.WriteString(title + "\n")
+		}
+		for _, line := range stream.NewLadder(groups[k], prec).Render(width, nil) {
+			w.WriteString(line + "\n")
+		}
 	}
-	lines := stream.NewLadder(kept, prec).Render(width, nil)
-	_, err = io.WriteString(a.out(), strings.Join(lines, "\n")+"\n")
-	return err
+	return nil
 }

@@ -45,7 +45,7 @@ func Label(p *dissect.Packet) string {
 		b = strconv.AppendInt(b, int64(t.Len), 10)
 	case dissect.TransportUDP:
 		b = append(b, "UDP Len="...)
-		b = strconv.AppendInt(b, int64(len(p.Payload)), 10)
+		b = strconv.AppendInt(b, max(int64(p.UDP.Length)-8, 0), 10)
 	default:
 		b = dissect.AppendInfo(b, p)
 		if len(b) == 0 {
@@ -84,11 +84,31 @@ func NewLadder(pkts []*dissect.Packet, prec int) *Ladder {
 		if p.IPVersion == 0 {
 			continue
 		}
-		from, to := add(node(p, true)), add(node(p, false))
+		src, dst := node(p, true), node(p, false)
+		if src == dst {
+			// A host talking to itself (ping 127.0.0.1): draw the host
+			// twice, requests going right and answers coming back.
+			if answer(p) {
+				src += selfMark
+			} else {
+				dst += selfMark
+			}
+		}
+		from, to := add(src), add(dst)
 		rel := string(appendRel(nil, p, prec))
 		l.Rows = append(l.Rows, Row{Frame: p.Number, Rel: rel, From: from, To: to, Label: Label(p), Client: from == 0})
 	}
 	return l
+}
+
+// selfMark tells the second column of a host talking to itself from the
+// first; Render does not print it.
+const selfMark = "\x00"
+
+// answer reports whether p answers another packet: an echo reply or an
+// ICMP error.
+func answer(p *dissect.Packet) bool {
+	return p.Transport == dissect.TransportICMP && (p.ICMP.Type == 0 || p.ICMP.Type == 3 || p.ICMP.Type == 11)
 }
 
 func appendRel(b []byte, p *dissect.Packet, prec int) []byte {
@@ -99,6 +119,30 @@ func appendRel(b []byte, p *dissect.Packet, prec int) []byte {
 		return append(b, f[1]...)
 	}
 	return b
+}
+
+// Conversation names the conversation a packet belongs to, for grouping
+// a capture into one ladder each: TCP and UDP by stream index, other IP
+// traffic by its address pair.
+type Conversation struct {
+	Proto  string // "tcp", "udp" or "ip"
+	Stream int    // tcp.stream or udp.stream; -1 for "ip"
+	A, B   netip.Addr
+}
+
+// ConversationOf returns p's conversation.
+func ConversationOf(p *dissect.Packet) Conversation {
+	switch p.Transport {
+	case dissect.TransportTCP:
+		return Conversation{Proto: "tcp", Stream: p.TCP.Stream}
+	case dissect.TransportUDP:
+		return Conversation{Proto: "udp", Stream: p.UDP.Stream}
+	}
+	a, b := p.Src, p.Dst
+	if b.Less(a) {
+		a, b = b, a
+	}
+	return Conversation{Proto: "ip", Stream: -1, A: a, B: b}
 }
 
 // Painter colours text; nil paints nothing.
@@ -138,7 +182,11 @@ func (l *Ladder) Render(width int, paint Painter) []string {
 	var out []string
 	// Titles: the first starts at its bar, the last ends at its bar,
 	// the others are centred; a title never overlaps the one before it.
-	for _, row := range [][]string{l.Nodes, l.Roles} {
+	nodes := make([]string, len(l.Nodes))
+	for i, n := range l.Nodes {
+		nodes[i] = strings.TrimSuffix(n, selfMark)
+	}
+	for _, row := range [][]string{nodes, l.Roles} {
 		if len(row) == 0 {
 			continue
 		}
