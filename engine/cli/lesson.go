@@ -61,7 +61,7 @@ func (a *app) lessonCmd() *cobra.Command {
 
 // startCourse is `wiretutor` alone: a welcome, then the first lesson.
 func (a *app) startCourse(cmd *cobra.Command) error {
-	fmt.Fprintln(a.out(), a.tx.T("welcome", nil))
+	fmt.Fprintln(a.out(), render.Wrap(a.tx.T("welcome", nil), a.term().Width))
 	fmt.Fprintln(a.out())
 	if len(a.env.Lessons) == 0 {
 		return nil

@@ -148,7 +148,7 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 		return Result{}, err
 	}
 	if fallback {
-		fmt.Fprintln(o.Out, r.Paint(render.Dim, tx.T("notice.fallback_english", map[string]any{"Lesson": l.ID})))
+		fmt.Fprintln(o.Out, r.Text(r.Paint(render.Dim, tx.T("notice.fallback_english", map[string]any{"Lesson": l.ID}))))
 	}
 	run := &runner{l: l, o: o, tx: tx, d: d, r: r}
 	if o.Lang != "en" {
@@ -156,7 +156,7 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 			run.en = en
 		}
 	}
-	fmt.Fprintln(o.Out, r.Paint(render.Heading, d.Title))
+	fmt.Fprintln(o.Out, r.Text(r.Paint(render.Heading, d.Title)))
 	for i, st := range l.Steps {
 		if err := ctx.Err(); err != nil {
 			return run.res, err
@@ -173,6 +173,12 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 	run.res.Completed = true
 	return run.res, nil
 }
+
+// packetIndent puts a packet line's continuation past the frame number.
+const packetIndent = 6
+
+// say prints a message wrapped to the terminal's width.
+func (run *runner) say(s string) { fmt.Fprintln(run.o.Out, run.r.Text(s)) }
 
 func (run *runner) pause() error {
 	ans, err := run.o.Asker.Ask(run.tx.T("nav.continue", nil))
@@ -230,14 +236,16 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		if run.cap == nil {
 			return errNoCapture
 		}
-		fmt.Fprintln(out, run.r.Paint(render.Heading, run.tx.N("packets.title", len(run.cap.Packets), nil)))
+		run.say(run.r.Paint(render.Heading, run.tx.N("packets.title", len(run.cap.Packets), nil)))
 		for i := range run.cap.Packets {
 			p := &run.cap.Packets[i]
 			line := string(dissect.Summary(nil, p, run.rec.Precision))
 			if run.cap.Conn != nil && p.Transport == dissect.TransportTCP && p.TCP.Stream == run.cap.Conn.Stream {
 				line = run.r.Paint(map[bool]render.Style{true: render.Client, false: render.Server}[run.cap.Conn.FromClient(p)], line)
 			}
-			fmt.Fprintln(out, line)
+			// Long tshark lines wrap at the width under the frame number,
+			// rather than wherever the terminal cuts them.
+			fmt.Fprintln(out, render.WrapIndent(line, run.o.Term.Width, packetIndent))
 		}
 		fmt.Fprintln(out)
 	case Ladder:
@@ -250,7 +258,7 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		}
 		lad := stream.NewLadder(pkts, run.rec.Precision)
 		lad.Roles = []string{run.tx.T("word.client", nil), run.tx.T("word.server", nil)}
-		fmt.Fprintln(out, run.r.Paint(render.Heading, run.tx.T("ladder.title", nil)))
+		run.say(run.r.Paint(render.Heading, run.tx.T("ladder.title", nil)))
 		paint := func(client bool, s string) string {
 			if client {
 				return run.r.Paint(render.Client, s)
@@ -264,8 +272,8 @@ func (run *runner) step(ctx context.Context, st Step) error {
 	case Quiz:
 		return run.quiz()
 	case Summary:
-		fmt.Fprintln(out, run.r.Paint(render.Heading, run.tx.T("summary.title", nil)))
-		fmt.Fprintln(out, run.tx.N("summary.score", run.res.Total, map[string]any{"Score": run.res.Score, "Total": run.res.Total}))
+		run.say(run.r.Paint(render.Heading, run.tx.T("summary.title", nil)))
+		run.say(run.tx.N("summary.score", run.res.Total, map[string]any{"Score": run.res.Score, "Total": run.res.Total}))
 	}
 	return nil
 }
@@ -284,9 +292,9 @@ func (run *runner) quiz() error {
 		}
 	}
 	if run.o.NoInput {
-		fmt.Fprintln(run.o.Out, run.tx.N("quiz.exported", len(qs), nil))
+		run.say(run.tx.N("quiz.exported", len(qs), nil))
 		for i, q := range qs {
-			fmt.Fprintf(run.o.Out, "%d. %s\n", i+1, q.Prompt)
+			run.say(fmt.Sprintf("%d. %s", i+1, q.Prompt))
 		}
 		fmt.Fprintln(run.o.Out)
 		return nil
@@ -297,7 +305,7 @@ func (run *runner) quiz() error {
 		}
 		return run.r.Paint(render.Bad, s)
 	}
-	res, err := quiz.Run(qs, run.o.Asker, run.o.Out, run.tx, paint)
+	res, err := quiz.Run(qs, run.o.Asker, run.o.Out, run.tx, quiz.Style{Paint: paint, Wrap: run.r.Text})
 	run.res.Score = res.Correct
 	if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
 		return ErrQuit

@@ -112,7 +112,7 @@ func (c *collector) stop(ctx context.Context) *capture.Recording {
 
 func (run *runner) capture(ctx context.Context) error {
 	o := run.o
-	fmt.Fprintln(o.Out, run.tx.T("run.starting."+o.Net.Name(), nil))
+	run.say(run.tx.T("run.starting."+o.Net.Name(), nil))
 	open := o.Capture
 	if open == nil {
 		open = LiveLoopback
@@ -165,12 +165,12 @@ func (run *runner) capture(ctx context.Context) error {
 		run.fact = map[string]any{}
 	}
 	run.fact["Net"] = o.Net.Name()
-	fmt.Fprintln(o.Out, run.tx.N("run.captured", len(pkts), nil))
+	run.say(run.tx.N("run.captured", len(pkts), nil))
 	if o.SaveCapture != "" {
 		if err := capture.WriteFile(o.SaveCapture, rec, capture.Loopback); err != nil {
 			return fmt.Errorf("save capture: %w", err)
 		}
-		fmt.Fprintln(o.Out, run.tx.T("run.saved", map[string]any{"Path": o.SaveCapture}))
+		run.say(run.tx.T("run.saved", map[string]any{"Path": o.SaveCapture}))
 	}
 	fmt.Fprintln(o.Out)
 	return nil

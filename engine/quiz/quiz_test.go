@@ -129,7 +129,7 @@ func TestRunScoresFirstTry(t *testing.T) {
 	qs := quiz.Make(c, texts{}, makers...)
 	answers := []string{"41950", "SYN", "1", "13", "1", "8", "FIN, ACK"} // one wrong
 	var out bytes.Buffer
-	res, err := quiz.Run(qs, &quiz.Script{Answers: answers}, &out, texts{}, nil)
+	res, err := quiz.Run(qs, &quiz.Script{Answers: append([]string{"", "  "}, answers...)}, &out, texts{}, quiz.Style{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestRunScoresFirstTry(t *testing.T) {
 	if !strings.Contains(out.String(), "quiz.wrong") || !strings.Contains(out.String(), "quiz.synack_flags.why") {
 		t.Errorf("a wrong answer must be told the answer and why:\n%s", out.String())
 	}
-	_, err = quiz.Run(qs, &quiz.Script{}, &out, texts{}, nil)
+	_, err = quiz.Run(qs, &quiz.Script{}, &out, texts{}, quiz.Style{})
 	if err != quiz.ErrNoInput {
 		t.Errorf("ended input: %v", err)
 	}

@@ -63,6 +63,9 @@ func New(t Term) (*Renderer, error) {
 	style := plainStyle()
 	if t.Color {
 		style = styles.DarkStyleConfig
+		// Headings stand out by colour; the "## " glamour keeps before
+		// them is markdown showing through.
+		style.H1.Prefix, style.H2.Prefix, style.H3.Prefix = "", "", ""
 	}
 	md, err := glamour.NewTermRenderer(
 		glamour.WithStyles(style),
@@ -84,6 +87,9 @@ func plainStyle() ansi.StyleConfig {
 	s.H1.Prefix, s.H2.Prefix, s.H3.Prefix = "", "", ""
 	return s
 }
+
+// Text wraps a plain message (not markdown) to the terminal's width.
+func (r *Renderer) Text(s string) string { return Wrap(s, r.t.Width) }
 
 // Term returns the terminal the renderer draws for.
 func (r *Renderer) Term() Term { return r.t }

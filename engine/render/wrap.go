@@ -16,11 +16,15 @@ var bullet = regexp.MustCompile(`^(\s*)([•*\-+] |\d+\. |\| )?`)
 // between Chinese characters but never before "，" or "。" nor after
 // "（". Continuation lines keep the line's indentation and hang under a
 // list item's text. ANSI colour sequences pass through and take no room.
-func Wrap(s string, width int) string {
+func Wrap(s string, width int) string { return WrapIndent(s, width, -1) }
+
+// WrapIndent is Wrap with continuation lines indented by indent cells
+// (a negative indent: the line's own indentation, as Wrap does).
+func WrapIndent(s string, width, indent int) string {
 	lines := strings.Split(s, "\n")
 	var out []string
 	for _, l := range lines {
-		out = append(out, wrapLine(l, width)...)
+		out = append(out, wrapLine(l, width, indent)...)
 	}
 	return strings.Join(out, "\n")
 }
@@ -52,13 +56,16 @@ func splitANSI(s string) (plain string, escs []escape) {
 	return b.String(), escs
 }
 
-func wrapLine(line string, width int) []string {
+func wrapLine(line string, width, hang int) []string {
 	plain, escs := splitANSI(line)
 	if uniseg.StringWidth(plain) <= width {
 		return []string{line}
 	}
 	m := bullet.FindStringSubmatch(plain)
 	indent := strings.Repeat(" ", uniseg.StringWidth(m[0]))
+	if hang >= 0 {
+		indent = strings.Repeat(" ", hang)
+	}
 	if uniseg.StringWidth(indent) > width/2 {
 		indent = ""
 	}
