@@ -64,9 +64,13 @@ func newCollector(src LiveSource, complete func([]dissect.Packet) bool) (*collec
 	if err != nil {
 		return nil, err
 	}
+	prec := 9 // a live capture is saved as nanosecond pcapng
+	if p, ok := src.(interface{ Precision() int }); ok {
+		prec = p.Precision()
+	}
 	c := &collector{
 		src: src, complete: complete, d: d,
-		rec:  &capture.Recording{Link: src.LinkType(), Precision: 9}, // saved as nanosecond pcapng
+		rec:  &capture.Recording{Link: src.LinkType(), Precision: prec},
 		done: make(chan struct{}), stopped: make(chan struct{}),
 	}
 	go c.read()

@@ -1,0 +1,174 @@
+package course_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"wiretutor/content"
+	"wiretutor/engine/capture"
+	"wiretutor/engine/course"
+	"wiretutor/engine/i18n"
+	"wiretutor/engine/netenv"
+	"wiretutor/engine/quiz"
+	"wiretutor/engine/render"
+	"wiretutor/lessons"
+)
+
+// replay is a live source that plays a capture file, then waits for
+// Close like a real capture: the runner can be tested without rights.
+type replay struct {
+	frames []capture.Frame
+	link   layers.LinkType
+	once   sync.Once
+	closed chan struct{}
+}
+
+func newReplay(t *testing.T, name string) *replay {
+	t.Helper()
+	f, err := capture.Open(filepath.Join("..", "..", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec, err := capture.ReadAll(f, f.Precision())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &replay{frames: rec.Frames, link: rec.Link, closed: make(chan struct{})}
+}
+
+func (r *replay) LinkType() layers.LinkType { return r.link }
+
+func (r *replay) Precision() int { return 6 }
+
+func (r *replay) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	if len(r.frames) > 0 {
+		f := r.frames[0]
+		r.frames = r.frames[1:]
+		return f.Data, f.Info, nil
+	}
+	<-r.closed
+	return nil, gopacket.CaptureInfo{}, os.ErrClosed
+}
+
+func (r *replay) Close() error {
+	r.once.Do(func() { close(r.closed) })
+	return nil
+}
+
+func options(t *testing.T, lang string, fsys fs.FS, asker quiz.Asker, out io.Writer) (course.Options, *i18n.Catalog) {
+	t.Helper()
+	tx, err := i18n.Load(fsys, lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := newReplay(t, "echo-lab.pcap")
+	return course.Options{
+		Lang: lang, Content: fsys, Net: netenv.Kernel{}, Asker: asker, NoInput: asker == nil,
+		Out: out, Term: render.Term{Width: 80},
+		Capture: func(course.Ports) (course.LiveSource, error) { return src, nil },
+	}, tx
+}
+
+func TestRunLessonAnswersRightAndWrong(t *testing.T) {
+	// Enter through every pause; answer the seven questions, two wrong.
+	answers := []string{"", "", "", "", "", "", "", "", "",
+		"41950", "SYN, ACK", "0", "13", "1", "9", "fin ack", ""}
+	var out bytes.Buffer
+	script := &quiz.Script{Answers: answers}
+	o, tx := options(t, "en", content.FS, script, &out)
+	res, err := course.RunLesson(context.Background(), lessons.TCPHandshake(), o, tx)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !res.Completed || res.Score != 5 || res.Total != 7 {
+		t.Errorf("result %+v, want 5 of 7", res)
+	}
+	text := strings.Join(strings.Fields(out.String()), " ")
+	for _, want := range []string{
+		"Captured 12 packets.",            // the lab's capture: TCP and UDP
+		"Ack = Seq + Len = 1 + 12 = 13",   // the lesson's arithmetic, live
+		"client got port 41950",           // the live ephemeral port
+		"the answer is 1.",                // a wrong answer is told the right one
+		"Seq = 0 + 1 = 1",                 // and why
+		"Right on the first try: 5 of 7.", // the score
+		"│───────── SYN Seq=0 Len=0 ────────▶│  1",                         // the ladder
+		"4 0.000056 127.0.0.1 → 127.0.0.1 TCP 78 41950 → 10000 [PSH, ACK]", // tshark's line
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+func TestRunLessonQuit(t *testing.T) {
+	tests := []struct {
+		name    string
+		answers []string
+	}{
+		{"q at a pause", []string{"", "q"}},
+		{"input ends", []string{""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			o, tx := options(t, "en", content.FS, &quiz.Script{Answers: tt.answers}, &out)
+			res, err := course.RunLesson(context.Background(), lessons.TCPHandshake(), o, tx)
+			if !errors.Is(err, course.ErrQuit) || res.Completed {
+				t.Errorf("got %+v, %v; want ErrQuit", res, err)
+			}
+		})
+	}
+}
+
+func TestFallbackToEnglish(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"en/ui.toml", "en/tcp-handshake.md", "ru/ui.toml"} {
+		data, err := fs.ReadFile(content.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	var out bytes.Buffer
+	o, tx := options(t, "ru", fsys, nil, &out)
+	res, err := course.RunLesson(context.Background(), lessons.TCPHandshake(), o, tx)
+	if err != nil || !res.Completed {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if !strings.Contains(out.String(), "ещё не переведён на ваш язык") || !strings.Contains(out.String(), "The three-way handshake") {
+		t.Errorf("want a one-line Russian notice and the English text:\n%.600s", out.String())
+	}
+}
+
+func TestBrokenContent(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/ui.toml":          {Data: must(fs.ReadFile(content.FS, "en/ui.toml"))},
+		"en/tcp-handshake.md": {Data: []byte("+++\nid = \"tcp-handshake\"\n+++\n## Heading without id\n")},
+	}
+	var out bytes.Buffer
+	o, tx := options(t, "en", fsys, nil, &out)
+	_, err := course.RunLesson(context.Background(), lessons.TCPHandshake(), o, tx)
+	if err == nil || !strings.Contains(err.Error(), "line 4") {
+		t.Errorf("got %v, want the line of the broken heading", err)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
