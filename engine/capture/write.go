@@ -77,6 +77,10 @@ func (w *Writer) Close() error {
 		err = cerr
 	}
 	if err == nil {
+		// CreateTemp makes the file private; a capture is an ordinary file.
+		err = os.Chmod(w.tmp.Name(), 0o644)
+	}
+	if err == nil {
 		err = os.Rename(w.tmp.Name(), w.path)
 	}
 	if err != nil {
