@@ -99,3 +99,49 @@ func TestLiveEcho(t *testing.T) {
 func gopacketInfo(n int) gopacket.CaptureInfo {
 	return gopacket.CaptureInfo{Timestamp: time.Now(), Length: n, CaptureLength: n}
 }
+
+// TestLiveLargeFrames: loopback frames of 64 KiB arrive whole, not cut at
+// some smaller snap length.
+func TestLiveLargeFrames(t *testing.T) {
+	testenv.NeedCapture(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	prog, _ := filter.CompileCapture("tcp dst port "+strconv.Itoa(port), capture.MaxFrame)
+	live, err := capture.OpenLive(capture.Loopback, prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err == nil {
+			io.Copy(io.Discard, c)
+			c.Close()
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Write(make([]byte, 300_000))
+	c.Close()
+	largest := 0
+	deadline := time.Now().Add(5 * time.Second)
+	for largest < 30_000 && time.Now().Before(deadline) {
+		data, ci, err := live.ReadPacketData()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) != ci.Length || ci.CaptureLength != ci.Length {
+			t.Fatalf("frame of %d bytes captured as %d", ci.Length, len(data))
+		}
+		largest = max(largest, len(data))
+	}
+	if largest < 30_000 {
+		t.Errorf("largest frame %d bytes: loopback frames should reach ~64 KiB", largest)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -48,7 +49,7 @@ func (a *app) serveEcho(listen string, tcpPort, udpPort int) error {
 	srv := &echo.Server{
 		Net: netenv.Kernel{}, Host: listen, TCPPort: tcpPort, UDPPort: udpPort,
 		OnEvent: func(e echo.Event) {
-			d := map[string]any{"Remote": addrString(e.Remote), "Proto": e.Proto, "Bytes": e.Bytes}
+			d := map[string]any{"Remote": addrString(e.Remote), "Proto": strings.ToUpper(e.Proto), "Bytes": e.Bytes}
 			var line string
 			switch e.Kind {
 			case echo.Connected:
