@@ -130,11 +130,12 @@ func TestLiveLargeFrames(t *testing.T) {
 	c.Write(make([]byte, 300_000))
 	c.Close()
 	largest := 0
-	deadline := time.Now().Add(5 * time.Second)
-	for largest < 30_000 && time.Now().Before(deadline) {
+	stop := time.AfterFunc(5*time.Second, func() { live.Close() }) // never hang
+	defer stop.Stop()
+	for largest < 30_000 {
 		data, ci, err := live.ReadPacketData()
 		if err != nil {
-			t.Fatal(err)
+			break
 		}
 		if len(data) != ci.Length || ci.CaptureLength != ci.Length {
 			t.Fatalf("frame of %d bytes captured as %d", ci.Length, len(data))
