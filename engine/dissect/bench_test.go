@@ -19,20 +19,8 @@ import (
 // and formats tshark's line for each packet: the work of `read` without
 // the file and the terminal.
 func BenchmarkDissect100k(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "100k.pcap")
-	n, err := benchdata.Write(path, filepath.Join("..", "..", "testdata", "echo-lab.pcap"), 100_000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	f, err := capture.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	rec, err := capture.ReadAll(f, f.Precision())
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
+	rec := load100k(b)
+	n := len(rec.Frames)
 	b.ResetTimer()
 	var line []byte
 	for range b.N {
@@ -48,13 +36,36 @@ func BenchmarkDissect100k(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/packet")
 }
 
-// BenchmarkReadFile100k is the same from the file: the reader included.
-func BenchmarkReadFile100k(b *testing.B) {
+// write100k writes the 100,000-packet benchmark capture.
+func write100k(b *testing.B) (string, int) {
+	b.Helper()
 	path := filepath.Join(b.TempDir(), "100k.pcap")
 	n, err := benchdata.Write(path, filepath.Join("..", "..", "testdata", "echo-lab.pcap"), 100_000)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return path, n
+}
+
+// load100k reads the benchmark capture into memory.
+func load100k(b *testing.B) *capture.Recording {
+	b.Helper()
+	path, _ := write100k(b)
+	f, err := capture.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	rec, err := capture.ReadAll(f, f.Precision())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return rec
+}
+
+// BenchmarkReadFile100k is the same from the file: the reader included.
+func BenchmarkReadFile100k(b *testing.B) {
+	path, n := write100k(b)
 	b.ResetTimer()
 	var line []byte
 	for range b.N {
@@ -84,20 +95,8 @@ func BenchmarkReadFile100k(b *testing.B) {
 // gopacket.NewPacket, which allocates every layer of every packet, and
 // fmt for the line.
 func BenchmarkNaiveGopacket100k(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "100k.pcap")
-	n, err := benchdata.Write(path, filepath.Join("..", "..", "testdata", "echo-lab.pcap"), 100_000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	f, err := capture.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	rec, err := capture.ReadAll(f, f.Precision())
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
+	rec := load100k(b)
+	n := len(rec.Frames)
 	b.ResetTimer()
 	for range b.N {
 		for i, fr := range rec.Frames {

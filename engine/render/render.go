@@ -156,22 +156,8 @@ func Width(s string) int {
 
 // StripANSI removes CSI escape sequences (colours, styles).
 func StripANSI(s string) string {
-	if !strings.Contains(s, "\x1b") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
-			j := i + 2
-			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
-				j++
-			}
-			i = j
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
+	plain, _ := splitANSI(s)
+	return plain
 }
 
 // Style names a colour role.
