@@ -50,6 +50,7 @@ type FileError struct {
 	Err   error
 }
 
+// Error names the file and the problem.
 func (e *FileError) Error() string {
 	if e.After > 0 {
 		return fmt.Sprintf("%s: after frame %d: %v", e.Path, e.After, e.Err)
@@ -57,6 +58,7 @@ func (e *FileError) Error() string {
 	return fmt.Sprintf("%s: %v", e.Path, e.Err)
 }
 
+// Unwrap returns the problem, for errors.Is with ErrTruncated and the like.
 func (e *FileError) Unwrap() error { return e.Err }
 
 // NewReader reads a pcap or pcapng stream from r.

@@ -43,6 +43,7 @@ type Error struct {
 	Msg  string
 }
 
+// Error says where the problem is and what it is.
 func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
 var headingRE = regexp.MustCompile(`^##\s+(.*?)\s*\{#([A-Za-z0-9_-]+)\}\s*$`)

@@ -34,6 +34,7 @@ const (
 	CodeUnexpected  = "unexpected"  // a word where none can stand
 )
 
+// Error gives the filter, the position and the problem in English.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("capture filter %q, at %d: %s", e.Filter, e.Pos+1, e.Msg)
 }
@@ -41,6 +42,7 @@ func (e *SyntaxError) Error() string {
 // ErrSyntax is wrapped by every SyntaxError, for errors.Is.
 var ErrSyntax = errors.New("capture filter syntax")
 
+// Unwrap returns ErrSyntax.
 func (e *SyntaxError) Unwrap() error { return ErrSyntax }
 
 // node is a parsed filter expression.

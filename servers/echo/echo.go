@@ -57,10 +57,12 @@ type BindError struct {
 	Err   error
 }
 
+// Error names the protocol, the port and the cause.
 func (e *BindError) Error() string {
 	return fmt.Sprintf("listen %s port %d: %v", e.Proto, e.Port, e.Err)
 }
 
+// Unwrap returns the cause, such as syscall.EADDRINUSE.
 func (e *BindError) Unwrap() error { return e.Err }
 
 // Server is a TCP and UDP echo server. Set the fields, then Start.
