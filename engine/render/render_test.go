@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"io/fs"
+	"os"
 	"strings"
 	"testing"
 
@@ -90,5 +91,32 @@ func TestPlainHasNoMarkers(t *testing.T) {
 		if strings.Contains(out, m) {
 			t.Errorf("plain output has %q: %q", m, out)
 		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	tests := []struct {
+		name  string
+		env   map[string]string
+		width int
+	}{
+		{"a pipe: no colour, default width", nil, render.DefaultWidth},
+		{"COLUMNS narrows", map[string]string{"COLUMNS": "60"}, 60},
+		{"very wide is capped", map[string]string{"COLUMNS": "300"}, render.MaxWidth},
+		{"NO_COLOR", map[string]string{"NO_COLOR": "1", "COLUMNS": "70"}, 70},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := render.Detect(w, func(k string) string { return tt.env[k] })
+			if got.Color || got.TTY || got.Width != tt.width {
+				t.Errorf("got %+v, want no colour, no TTY, width %d", got, tt.width)
+			}
+		})
 	}
 }
