@@ -158,7 +158,10 @@ func TestUIStrings(t *testing.T) {
 // TestMessagesUsedExist: every message id the Go code asks for exists.
 func TestMessagesUsedExist(t *testing.T) {
 	en := messages(t, "en")
-	used := map[string]bool{"run.starting.kernel": true}
+	used := map[string]bool{"run.starting.kernel": true, "run.starting.sandbox": true}
+	for _, code := range []string{"unknown", "frames", "delay", "loss", "seed"} {
+		used["impair."+code] = true
+	}
 	for _, code := range []string{filter.CodeMissing, filter.CodeParen, filter.CodeUnsupported, filter.CodePort, filter.CodeUnexpected} {
 		used["filter."+code] = true
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"strings"
 	"syscall"
 	"time"
 
@@ -137,7 +138,7 @@ func firstHandshake(conns []*stream.Conn) *stream.Conn {
 }
 
 // handshakeFacts are the live values the lesson's text shows.
-func handshakeFacts(c *quiz.Capture) map[string]any {
+func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 	f := map[string]any{}
 	conn := c.Conn
 	if conn == nil || conn.SYN < 0 || conn.SYNACK < 0 {
@@ -194,23 +195,62 @@ func handshakeFacts(c *quiz.Capture) map[string]any {
 			}
 		}
 	}
-	if conn.FirstFIN >= 0 {
-		fin := &c.Packets[conn.FirstFIN]
-		f["FinFrame"], f["FinSeq"], f["FinAck"] = fin.Number, fin.TCP.Seq, fin.TCP.Ack
-		for _, i := range conn.Frames {
-			p := &c.Packets[i]
-			if i > conn.FirstFIN && p.TCP.Has(dissect.FlagFIN) && conn.FromClient(p) != conn.FromClient(fin) {
-				f["Fin2Frame"], f["Fin2Seq"], f["Fin2Ack"] = p.Number, p.TCP.Seq, p.TCP.Ack
-				for _, j := range conn.Frames {
-					q := &c.Packets[j]
-					if j > i && q.TCP.Has(dissect.FlagACK) && q.TCP.Ack == p.TCP.NextSeq {
-						f["LastAckFrame"], f["LastAck"] = q.Number, q.TCP.Ack
-						break
-					}
-				}
-				break
-			}
-		}
-	}
+	steps, combined := closeSteps(c, tx)
+	f["CloseSteps"], f["CloseCombined"] = steps, combined
 	return f
+}
+
+// closeSteps describes the close packet by packet, from the first FIN
+// on, as a markdown list in the learner's language; combined reports
+// whether one packet carried both the second FIN and the ACK of the
+// first (a three-packet close).
+func closeSteps(c *quiz.Capture, tx quiz.Texts) (string, bool) {
+	conn := c.Conn
+	if conn.FirstFIN < 0 {
+		return "", false
+	}
+	// side names the sender, the receiver, and the receiver as owner
+	// ("the client's", "клиента").
+	side := func(p *dissect.Packet) (string, string, string) {
+		if conn.FromClient(p) {
+			return tx.T("word.client", nil), tx.T("word.server", nil), tx.T("word.server_of", nil)
+		}
+		return tx.T("word.server", nil), tx.T("word.client", nil), tx.T("word.client_of", nil)
+	}
+	var b strings.Builder
+	combined := false
+	finEnd := map[bool]uint32{} // the NextSeq of each side's FIN, by "from client"
+	n := 0
+	for _, i := range conn.Frames {
+		if i < conn.FirstFIN {
+			continue
+		}
+		p := &c.Packets[i]
+		fromClient := conn.FromClient(p)
+		peerFin, peerClosed := finEnd[!fromClient]
+		acksFin := peerClosed && p.TCP.Has(dissect.FlagACK) && p.TCP.Ack == peerFin
+		var meaning string
+		switch {
+		case p.TCP.Has(dissect.FlagFIN) && n == 0:
+			meaning = "close.fin_first"
+		case p.TCP.Has(dissect.FlagFIN) && acksFin:
+			meaning, combined = "close.fin_and_ack", true
+		case p.TCP.Has(dissect.FlagFIN):
+			meaning = "close.fin_too"
+		case acksFin:
+			meaning = "close.ack_fin"
+		default:
+			meaning = "close.plain_ack"
+		}
+		if p.TCP.Has(dissect.FlagFIN) {
+			finEnd[fromClient] = p.TCP.NextSeq
+		}
+		from, to, toOf := side(p)
+		n++
+		fmt.Fprintf(&b, "%d. %s\n", n, tx.T("close.step", map[string]any{
+			"Frame": p.Number, "Flags": quiz.FlagsText(p.TCP.Flags), "From": from, "To": to,
+			"Seq": p.TCP.Seq, "Ack": p.TCP.Ack, "Meaning": tx.T(meaning, map[string]any{"Who": from, "PeerOf": toOf}),
+		}))
+	}
+	return strings.TrimRight(b.String(), "\n"), combined
 }

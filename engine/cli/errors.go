@@ -12,6 +12,7 @@ import (
 	"wiretutor/engine/dissect"
 	"wiretutor/engine/doc"
 	"wiretutor/engine/filter"
+	"wiretutor/engine/netenv"
 	"wiretutor/servers/echo"
 )
 
@@ -25,6 +26,8 @@ type (
 	errBadValue struct{ flag, value, want string }
 	// errMissingFlag: a flag the command cannot do without.
 	errMissingFlag struct{ flag string }
+	// errImpairKernel: impairments need the sandbox.
+	errImpairKernel struct{}
 	// errPortFlag: a port in use, and the flag that changes it.
 	errPortFlag struct {
 		err  *echo.BindError
@@ -36,6 +39,7 @@ func (e errUnknownLesson) Error() string { return "unknown lesson " + e.id }
 func (e errUnknownField) Error() string  { return "unknown field " + e.name }
 func (e errBadValue) Error() string      { return "bad value for " + e.flag }
 func (e errMissingFlag) Error() string   { return "missing " + e.flag }
+func (errImpairKernel) Error() string  { return "impairments need the sandbox" }
 func (e errPortFlag) Error() string      { return e.err.Error() }
 func (e errPortFlag) Unwrap() error      { return e.err }
 
@@ -55,12 +59,17 @@ func (a *app) explain(err error) string {
 		pe  *fs.PathError
 		use usageError
 		fe  *capture.FileError
+		ie  *netenv.ImpairError
 	)
 	file := ""
 	if errors.As(err, &fe) {
 		file = fe.Path
 	}
 	switch {
+	case errors.As(err, &ie):
+		return t.T("error.impair", map[string]any{"Spec": ie.Spec, "Why": t.T("impair."+ie.Code, nil)})
+	case errors.As(err, &errImpairKernel{}):
+		return t.T("error.impair_kernel", nil)
 	case errors.As(err, &mf):
 		return t.T("error.missing_flag", map[string]any{"Flag": mf.flag})
 	case errors.As(err, &ul):
@@ -76,11 +85,7 @@ func (a *app) explain(err error) string {
 	case errors.As(err, &be) && errors.Is(err, syscall.EACCES):
 		return t.T("error.port_denied", map[string]any{"Port": be.Port})
 	case errors.Is(err, capture.ErrPermission):
-		exe, _ := os.Executable()
-		if exe == "" || strings.Contains(exe, "go-build") {
-			exe = "$(command -v wiretutor)"
-		}
-		return t.T("error.capture_permission", map[string]any{"Exe": exe})
+		return t.T("error.capture_permission", map[string]any{"Exe": exePath()})
 	case errors.Is(err, capture.ErrUnsupported):
 		return t.T("error.capture_unsupported", nil)
 	case errors.As(err, &se):
@@ -107,6 +112,16 @@ func (a *app) explain(err error) string {
 		return t.T("error.usage", map[string]any{"Err": use.err.Error()})
 	}
 	return t.T("error.generic", map[string]any{"Err": err.Error()})
+}
+
+// exePath is the running binary as a person would type it in setcap:
+// under `go run` it is a temporary file, so name the installed one.
+func exePath() string {
+	exe, _ := os.Executable()
+	if exe == "" || strings.Contains(exe, "go-build") {
+		return "$(command -v wiretutor)"
+	}
+	return exe
 }
 
 func (a *app) lessonIDs() string {

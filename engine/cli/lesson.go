@@ -4,12 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"wiretutor/engine/capture"
 	"wiretutor/engine/course"
+	"wiretutor/engine/filter"
 	"wiretutor/engine/netenv"
 	"wiretutor/engine/quiz"
 	"wiretutor/engine/render"
@@ -35,6 +37,7 @@ func (a *app) lessonsCmd() *cobra.Command {
 
 type lessonFlags struct {
 	net         string
+	impair      []string
 	noInput     bool
 	saveCapture string
 	quizJSON    string
@@ -53,6 +56,7 @@ func (a *app) lessonCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.net, "net", "auto", a.tx.T("flag.net", nil))
+	fl.StringArrayVar(&f.impair, "impair", nil, a.tx.T("flag.impair", nil))
 	fl.BoolVar(&f.noInput, "no-input", false, a.tx.T("flag.no_input", nil))
 	fl.StringVar(&f.saveCapture, "save-capture", "", a.tx.T("flag.save_capture", nil))
 	fl.StringVar(&f.quizJSON, "quiz-json", "", a.tx.T("flag.quiz_json", nil))
@@ -69,19 +73,61 @@ func (a *app) startCourse(cmd *cobra.Command) error {
 	return a.runLesson(a.env.Lessons[0].ID, lessonFlags{net: "auto"})
 }
 
-// pickNet resolves --net. Kernel mode needs the right to capture.
-func (a *app) pickNet(choice string) (netenv.Net, error) {
+// network is where a lesson runs: the Net, how to capture on it, and
+// what to release afterwards.
+type network struct {
+	net     netenv.Net
+	capture func(course.Ports) (course.LiveSource, error)
+	close   func()
+}
+
+// pickNet resolves --net and --impair. auto takes the kernel when this
+// process may capture and nothing is to be impaired, else the sandbox,
+// and says which.
+func (a *app) pickNet(choice string, impair []string) (*network, error) {
+	imp, err := netenv.ParseImpairments(impair)
+	if err != nil {
+		return nil, err
+	}
 	switch choice {
-	case "auto", "kernel":
-		if err := capture.CanCapture(); err != nil {
+	case "auto", "kernel", "sandbox":
+	default:
+		return nil, errBadValue{flag: "--net", value: choice, want: "auto, kernel, sandbox"}
+	}
+	if choice == "kernel" && imp.Active() {
+		return nil, errImpairKernel{}
+	}
+	capErr := capture.CanCapture()
+	if choice == "kernel" && capErr != nil {
+		return nil, capErr
+	}
+	if choice == "kernel" || choice == "auto" && capErr == nil && !imp.Active() {
+		if choice == "auto" {
+			a.say(a.tx.T("net.auto_kernel", nil))
+		}
+		return &network{net: netenv.Kernel{}, capture: course.LiveLoopback, close: func() {}}, nil
+	}
+	sb, err := netenv.NewSandbox(imp)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case choice == "sandbox":
+	case imp.Active():
+		a.say(a.tx.T("net.auto_sandbox_impair", nil))
+	case runtime.GOOS == "linux":
+		a.say(a.tx.T("net.auto_sandbox_linux", map[string]any{"Exe": exePath()}))
+	default:
+		a.say(a.tx.T("net.auto_sandbox", nil))
+	}
+	open := func(p course.Ports) (course.LiveSource, error) {
+		prog, err := filter.CompileCapture(course.CaptureFilter(p), capture.MaxFrame)
+		if err != nil {
 			return nil, err
 		}
-		if choice == "auto" {
-			fmt.Fprintln(a.out(), a.tx.T("net.auto_kernel", nil))
-		}
-		return netenv.Kernel{}, nil
+		return capture.NewTapSource(sb, prog)
 	}
-	return nil, errBadValue{flag: "--net", value: choice, want: "auto, kernel"}
+	return &network{net: sb, capture: open, close: func() { sb.Close() }}, nil
 }
 
 func (a *app) runLesson(id string, f lessonFlags) error {
@@ -94,10 +140,11 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	if l == nil {
 		return errUnknownLesson{id: id}
 	}
-	n, err := a.pickNet(f.net)
+	n, err := a.pickNet(f.net, f.impair)
 	if err != nil {
 		return err
 	}
+	defer n.close()
 	tty := term.IsTerminal(int(a.env.Stdin.Fd()))
 	var asker quiz.Asker
 	switch {
@@ -112,7 +159,7 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 		tm = render.Detect(out, a.env.Getenv)
 	}
 	res, err := course.RunLesson(a.ctx, l, course.Options{
-		Lang: a.lang, Content: a.content, Net: n, NoInput: f.noInput,
+		Lang: a.lang, Content: a.content, Net: n.net, Capture: n.capture, NoInput: f.noInput,
 		SaveCapture: f.saveCapture, QuizJSON: f.quizJSON,
 		Asker: asker, Out: a.out(), Term: tm,
 	}, a.tx)

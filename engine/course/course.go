@@ -55,8 +55,9 @@ type Lesson struct {
 	Complete func(pkts []dissect.Packet) bool
 	// Focus picks the connection the lesson is about.
 	Focus func(conns []*stream.Conn) *stream.Conn
-	// Facts are the live values the text's placeholders use.
-	Facts func(c *quiz.Capture) map[string]any
+	// Facts are the live values the text's placeholders use; tx words
+	// the ones that are sentences.
+	Facts func(c *quiz.Capture, tx quiz.Texts) map[string]any
 	// Quiz makes the questions.
 	Quiz []quiz.Maker
 }

@@ -163,7 +163,7 @@ func (run *runner) capture(ctx context.Context) error {
 		run.cap.Conn = conns[0]
 	}
 	if run.l.Facts != nil {
-		run.fact = run.l.Facts(run.cap)
+		run.fact = run.l.Facts(run.cap, run.tx)
 	}
 	if run.fact == nil {
 		run.fact = map[string]any{}

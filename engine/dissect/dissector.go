@@ -98,6 +98,9 @@ type tcpConv struct {
 // it; Dissect returns an error only for frames with nothing readable.
 func (d *Dissector) Dissect(data []byte, ci gopacket.CaptureInfo, p *Packet) error {
 	d.frames++
+	// Wall-clock time only: a timestamp straight from time.Now carries a
+	// monotonic reading, which Sub would prefer, and a file keeps none.
+	ci.Timestamp = ci.Timestamp.Round(0)
 	if !d.started {
 		d.first, d.started = ci.Timestamp, true
 	}

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/BurntSushi/toml"
 )
@@ -164,13 +165,54 @@ func (d *Doc) Hash() string {
 	return hex.EncodeToString(sum[:6])
 }
 
-var placeholderRE = regexp.MustCompile(`\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*)`)
-
-// Placeholders returns the sorted, unique {{.Name}} fields s uses.
+// Placeholders returns the sorted, unique fields s uses anywhere in its
+// template actions: {{.Port}}, {{if .Combined}}, {{if eq .Net "x"}}.
+// A template that does not parse has none.
 func Placeholders(s string) []string {
+	trees, err := parse.Parse("p", s, "", "", map[string]any{"eq": true, "ne": true, "lt": true, "le": true, "gt": true, "ge": true, "and": true, "or": true, "not": true, "len": true, "index": true, "printf": true})
+	if err != nil {
+		return nil
+	}
 	var names []string
-	for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
-		names = append(names, m[1])
+	var walk func(n parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.PipeNode:
+			if n != nil {
+				for _, c := range n.Cmds {
+					walk(c)
+				}
+			}
+		case *parse.CommandNode:
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *parse.FieldNode:
+			names = append(names, n.Ident[0])
+		case *parse.IfNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		}
+	}
+	for _, t := range trees {
+		walk(t.Root)
 	}
 	slices.Sort(names)
 	return slices.Compact(names)

@@ -9,7 +9,7 @@ import (
 )
 
 func TestParse(t *testing.T) {
-	src := "+++\nid = \"x\"\ntitle = \"T\"\n+++\n\nintro ignored\n\n## One {#one}\nHi {{.Port}}.\n\n```\n## not a heading\n```\n## Two {#two}\n{{.A}} and {{ .B }} and {{.A}}\n"
+	src := "+++\nid = \"x\"\ntitle = \"T\"\n+++\n\nintro ignored\n\n## One {#one}\nHi {{.Port}}.\n\n```\n## not a heading\n```\n## Two {#two}\n{{.A}} and {{ .B }} and {{.A}}{{if .C}}x{{else if eq .D \"y\"}}z{{end}}\n"
 	d, err := doc.Parse([]byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -17,7 +17,7 @@ func TestParse(t *testing.T) {
 	if d.ID != "x" || d.Title != "T" || !reflect.DeepEqual(d.IDs(), []string{"one", "two"}) {
 		t.Fatalf("parsed %+v", d)
 	}
-	if got := doc.Placeholders(d.Section("two").Body); !reflect.DeepEqual(got, []string{"A", "B"}) {
+	if got := doc.Placeholders(d.Section("two").Body); !reflect.DeepEqual(got, []string{"A", "B", "C", "D"}) {
 		t.Errorf("placeholders %v", got)
 	}
 	out, err := d.Section("one").Render(map[string]any{"Port": 10000})

@@ -1,0 +1,201 @@
+package netenv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"syscall"
+	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
+	"gvisor.dev/gvisor/pkg/tcpip/header"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv4"
+	"gvisor.dev/gvisor/pkg/tcpip/network/ipv6"
+	"gvisor.dev/gvisor/pkg/tcpip/stack"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/icmp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
+)
+
+const sandboxNIC tcpip.NICID = 1
+
+// Sandbox is an in-process TCP/IP stack (gVisor's netstack) with one
+// loopback interface holding 127.0.0.1 and ::1. A lesson's servers and
+// clients talk through it with no privileges on any system; every frame
+// crosses a link that records it once and can impair it.
+type Sandbox struct {
+	s    *stack.Stack
+	link *link
+}
+
+// NewSandbox builds a sandbox network. Close it when done.
+func NewSandbox(imp Impairment) (*Sandbox, error) {
+	s := stack.New(stack.Options{
+		NetworkProtocols:   []stack.NetworkProtocolFactory{ipv4.NewProtocol, ipv6.NewProtocol},
+		TransportProtocols: []stack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6},
+	})
+	l := newLink(imp)
+	if err := s.CreateNIC(sandboxNIC, l); err != nil {
+		s.Destroy()
+		return nil, fmt.Errorf("sandbox interface: %s", err)
+	}
+	for _, a := range []struct {
+		proto tcpip.NetworkProtocolNumber
+		addr  tcpip.AddressWithPrefix
+	}{
+		{ipv4.ProtocolNumber, tcpip.AddressWithPrefix{Address: tcpip.AddrFrom4([4]byte{127, 0, 0, 1}), PrefixLen: 8}},
+		{ipv6.ProtocolNumber, tcpip.AddressWithPrefix{Address: tcpip.AddrFrom16([16]byte{15: 1}), PrefixLen: 128}},
+	} {
+		if err := s.AddProtocolAddress(sandboxNIC, tcpip.ProtocolAddress{Protocol: a.proto, AddressWithPrefix: a.addr}, stack.AddressProperties{}); err != nil {
+			s.Destroy()
+			return nil, fmt.Errorf("sandbox address: %s", err)
+		}
+	}
+	s.SetRouteTable([]tcpip.Route{
+		{Destination: header.IPv4EmptySubnet, NIC: sandboxNIC},
+		{Destination: header.IPv6EmptySubnet, NIC: sandboxNIC},
+	})
+	// Offer selective acknowledgements, as Linux does.
+	sack := tcpip.TCPSACKEnabled(true)
+	s.SetTransportProtocolOption(tcp.ProtocolNumber, &sack)
+	return &Sandbox{s: s, link: l}, nil
+}
+
+// Name returns "sandbox".
+func (*Sandbox) Name() string { return "sandbox" }
+
+// Close tears the stack down: every endpoint is aborted and every
+// goroutine ends.
+func (sb *Sandbox) Close() error {
+	sb.s.Destroy()
+	sb.link.Close()
+	sb.link.Wait()
+	return nil
+}
+
+// Stack exposes the gVisor stack, for the socket table and tests.
+func (sb *Sandbox) Stack() *stack.Stack { return sb.s }
+
+// Tap calls fn with every frame the link carries from now on, until the
+// returned function is called: an Ethernet frame with zeroed addresses,
+// like Linux's loopback, and its time. fn runs on the sending goroutine:
+// it must not block, and must copy the frame to keep it.
+func (sb *Sandbox) Tap(fn func(t time.Time, frame []byte)) (untap func()) { return sb.link.tap(fn) }
+
+// fullAddress turns "127.0.0.1:10000" into gVisor's address.
+func fullAddress(network, address string) (tcpip.FullAddress, tcpip.NetworkProtocolNumber, error) {
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return tcpip.FullAddress{}, 0, err
+	}
+	p, err := net.LookupPort(strings.TrimRight(network, "46"), port)
+	if err != nil {
+		return tcpip.FullAddress{}, 0, err
+	}
+	fa := tcpip.FullAddress{NIC: sandboxNIC, Port: uint16(p)}
+	proto := ipv4.ProtocolNumber
+	switch host {
+	case "", "0.0.0.0":
+		if strings.HasSuffix(network, "6") {
+			proto = ipv6.ProtocolNumber
+		}
+		return fa, proto, nil
+	case "localhost":
+		host = "127.0.0.1"
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return tcpip.FullAddress{}, 0, fmt.Errorf("the sandbox knows only IP addresses, not %q", host)
+	}
+	if ip.Is4() {
+		fa.Addr = tcpip.AddrFrom4(ip.As4())
+	} else {
+		fa.Addr = tcpip.AddrFrom16(ip.As16())
+		proto = ipv6.ProtocolNumber
+	}
+	return fa, proto, nil
+}
+
+// sysErr gives a netstack error the errno that net would have given, so
+// errors.Is(err, syscall.EADDRINUSE) works in both modes.
+func sysErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for _, m := range []struct {
+		text  string
+		errno syscall.Errno
+	}{
+		{"port is in use", syscall.EADDRINUSE},
+		{"connection was refused", syscall.ECONNREFUSED},
+		{"no route to host", syscall.EHOSTUNREACH},
+		{"network is unreachable", syscall.ENETUNREACH},
+		{"address not available", syscall.EADDRNOTAVAIL},
+		{"connection reset by peer", syscall.ECONNRESET},
+	} {
+		if strings.Contains(msg, m.text) {
+			return fmt.Errorf("%w: %w", err, m.errno)
+		}
+	}
+	return err
+}
+
+// Listen listens for TCP connections on the sandbox.
+func (sb *Sandbox) Listen(ctx context.Context, network, address string) (net.Listener, error) {
+	if !strings.HasPrefix(network, "tcp") {
+		return nil, fmt.Errorf("sandbox listen: %w: %s", errors.ErrUnsupported, network)
+	}
+	fa, proto, err := fullAddress(network, address)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := gonet.ListenTCP(sb.s, fa, proto)
+	if err != nil {
+		return nil, sysErr(err)
+	}
+	return ln, nil
+}
+
+// ListenPacket opens a UDP socket on the sandbox.
+func (sb *Sandbox) ListenPacket(ctx context.Context, network, address string) (net.PacketConn, error) {
+	if !strings.HasPrefix(network, "udp") {
+		return nil, fmt.Errorf("sandbox listen: %w: %s", errors.ErrUnsupported, network)
+	}
+	fa, proto, err := fullAddress(network, address)
+	if err != nil {
+		return nil, err
+	}
+	c, err := gonet.DialUDP(sb.s, &fa, nil, proto)
+	if err != nil {
+		return nil, sysErr(err)
+	}
+	return c, nil
+}
+
+// Dial connects over the sandbox, TCP or UDP.
+func (sb *Sandbox) Dial(ctx context.Context, network, address string) (net.Conn, error) {
+	fa, proto, err := fullAddress(network, address)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case strings.HasPrefix(network, "tcp"):
+		c, err := gonet.DialContextTCP(ctx, sb.s, fa, proto)
+		if err != nil {
+			return nil, sysErr(err)
+		}
+		return c, nil
+	case strings.HasPrefix(network, "udp"):
+		c, err := gonet.DialUDP(sb.s, nil, &fa, proto)
+		if err != nil {
+			return nil, sysErr(err)
+		}
+		return c, nil
+	}
+	return nil, fmt.Errorf("sandbox dial: %w: %s", errors.ErrUnsupported, network)
+}
