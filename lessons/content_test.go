@@ -159,6 +159,7 @@ func TestUIStrings(t *testing.T) {
 func TestMessagesUsedExist(t *testing.T) {
 	en := messages(t, "en")
 	used := map[string]bool{"run.starting.kernel": true, "run.starting.sandbox": true}
+	used["sockets.title.open"], used["sockets.title.after"] = true, true
 	for _, code := range []string{"unknown", "frames", "delay", "loss", "seed"} {
 		used["impair."+code] = true
 	}

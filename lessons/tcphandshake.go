@@ -34,9 +34,11 @@ func TCPHandshake() *course.Lesson {
 			{Kind: course.Run},
 			{Kind: course.Packets},
 			{Kind: course.Text, Section: "ports"},
+			{Kind: course.Sockets, Section: "open"},
 			{Kind: course.Text, Section: "handshake"},
 			{Kind: course.Text, Section: "data"},
 			{Kind: course.Text, Section: "close"},
+			{Kind: course.Sockets, Section: course.AfterSnapshot},
 			{Kind: course.Ladder},
 			{Kind: course.Text, Section: "quiz"},
 			{Kind: course.Quiz},
@@ -60,7 +62,7 @@ func TCPHandshake() *course.Lesson {
 
 // echoExchange starts the echo server, then connects, sends the lab's
 // message, reads the reply and closes, like the lab's client.
-func echoExchange(ctx context.Context, n netenv.Net, ready func(course.Ports) error) error {
+func echoExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	srv := &echo.Server{Net: n, TCPPort: echo.DefaultTCPPort, UDPPort: -1}
 	err := srv.Start(ctx)
 	if errors.Is(err, syscall.EADDRINUSE) {
@@ -74,7 +76,7 @@ func echoExchange(ctx context.Context, n netenv.Net, ready func(course.Ports) er
 	defer srv.Close()
 	addr := srv.TCPAddr().String()
 	port := srv.TCPAddr().(*net.TCPAddr).Port
-	if err := ready(course.Ports{TCP: []int{port}}); err != nil {
+	if err := h.Ready(course.Ports{TCP: []int{port}}); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -94,6 +96,7 @@ func echoExchange(ctx context.Context, n netenv.Net, ready func(course.Ports) er
 	if _, err := io.ReadFull(c, reply); err != nil {
 		return fmt.Errorf("read the echo: %w", err)
 	}
+	h.Snapshot("open")
 	return c.Close()
 }
 

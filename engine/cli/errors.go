@@ -39,7 +39,7 @@ func (e errUnknownLesson) Error() string { return "unknown lesson " + e.id }
 func (e errUnknownField) Error() string  { return "unknown field " + e.name }
 func (e errBadValue) Error() string      { return "bad value for " + e.flag }
 func (e errMissingFlag) Error() string   { return "missing " + e.flag }
-func (errImpairKernel) Error() string  { return "impairments need the sandbox" }
+func (errImpairKernel) Error() string    { return "impairments need the sandbox" }
 func (e errPortFlag) Error() string      { return e.err.Error() }
 func (e errPortFlag) Unwrap() error      { return e.err }
 

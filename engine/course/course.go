@@ -34,7 +34,21 @@ const (
 	Ladder                  // the ladder diagram of the lesson's connection
 	Quiz                    // questions from the capture
 	Summary                 // the score
+	Sockets                 // a socket table: Section names the snapshot
 )
+
+// AfterSnapshot is the snapshot the runner takes itself, once the
+// capture is complete: the sockets the exchange left behind.
+const AfterSnapshot = "after"
+
+// Hooks is what a lesson's exchange tells the runner.
+type Hooks interface {
+	// Ready says which ports to capture; the runner starts capturing
+	// before it returns. Call it before any traffic flows.
+	Ready(Ports) error
+	// Snapshot records the socket table under a label, for a Sockets step.
+	Snapshot(label string)
+}
 
 // Step is one step of a lesson.
 type Step struct {
@@ -47,9 +61,8 @@ type Lesson struct {
 	ID    string
 	Steps []Step
 	// Exchange starts the lesson's component on n, drives its traffic and
-	// stops it. It reports the ports to capture before any traffic flows,
-	// through ready; the runner starts capturing then returns from ready.
-	Exchange func(ctx context.Context, n netenv.Net, ready func(Ports) error) error
+	// stops it, telling the runner its ports and its moments through h.
+	Exchange func(ctx context.Context, n netenv.Net, h Hooks) error
 	// Complete reports whether the capture holds everything the lesson
 	// needs, so capture can stop.
 	Complete func(pkts []dissect.Packet) bool
@@ -134,6 +147,8 @@ type runner struct {
 	r    *render.Renderer
 	rec  *capture.Recording
 	cap  *quiz.Capture
+	snap map[string][]netenv.Socket
+	port Ports
 	fact map[string]any
 	res  Result
 }
@@ -272,6 +287,8 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		fmt.Fprintln(out)
 	case Quiz:
 		return run.quiz()
+	case Sockets:
+		run.sockets(st.Section)
 	case Summary:
 		run.say(run.r.Paint(render.Heading, run.tx.T("summary.title", nil)))
 		run.say(run.tx.N("summary.score", run.res.Total, map[string]any{"Score": run.res.Score, "Total": run.res.Total}))
@@ -312,4 +329,26 @@ func (run *runner) quiz() error {
 		return ErrQuit
 	}
 	return err
+}
+
+// sockets shows a snapshot of the socket table, like netstat.
+func (run *runner) sockets(label string) {
+	rows, ok := run.snap[label]
+	if !ok {
+		return // this network keeps no table (or could not read it)
+	}
+	t := run.tx
+	run.say(run.r.Paint(render.Heading, t.T("sockets.title."+label, nil)))
+	table := [][]string{{t.T("sockets.proto", nil), t.T("sockets.local", nil), t.T("sockets.remote", nil), t.T("sockets.state", nil)}}
+	for _, s := range rows {
+		remote := "*:*"
+		if s.Remote.IsValid() {
+			remote = s.Remote.String()
+		}
+		table = append(table, []string{s.Proto, s.Local.String(), remote, s.State})
+	}
+	for _, line := range render.Table(table) {
+		fmt.Fprintln(run.o.Out, line)
+	}
+	fmt.Fprintln(run.o.Out)
 }

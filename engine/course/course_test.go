@@ -84,7 +84,7 @@ func options(t *testing.T, lang string, fsys fs.FS, asker quiz.Asker, out io.Wri
 
 func TestRunLessonAnswersRightAndWrong(t *testing.T) {
 	// Enter through every pause; answer the seven questions, two wrong.
-	answers := []string{"", "", "", "", "", "", "", "", "",
+	answers := []string{"", "", "", "", "", "", "", "", "", "",
 		"41950", "SYN, ACK", "0", "13", "1", "9", "fin ack", ""}
 	var out bytes.Buffer
 	script := &quiz.Script{Answers: answers}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"wiretutor/engine/capture"
 	"wiretutor/engine/dissect"
 	"wiretutor/engine/filter"
+	"wiretutor/engine/netenv"
 	"wiretutor/engine/quiz"
 	"wiretutor/engine/stream"
 )
@@ -121,19 +123,9 @@ func (run *runner) capture(ctx context.Context) error {
 	if open == nil {
 		open = LiveLoopback
 	}
-	var col *collector
-	ready := func(p Ports) error {
-		src, err := open(p)
-		if err != nil {
-			return err
-		}
-		col, err = newCollector(src, run.l.Complete)
-		if err != nil {
-			src.Close()
-		}
-		return err
-	}
-	err := run.l.Exchange(ctx, o.Net, ready)
+	h := &hooks{run: run, open: open}
+	err := run.l.Exchange(ctx, o.Net, h)
+	col := h.col
 	if col == nil {
 		if err == nil {
 			err = errors.New("the lesson's exchange never started the capture")
@@ -144,6 +136,7 @@ func (run *runner) capture(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	h.Snapshot(AfterSnapshot)
 	if col.err != nil {
 		return fmt.Errorf("capture: %w", col.err)
 	}
@@ -178,6 +171,61 @@ func (run *runner) capture(ctx context.Context) error {
 	}
 	fmt.Fprintln(o.Out)
 	return nil
+}
+
+// hooks is the runner's side of an exchange.
+type hooks struct {
+	run  *runner
+	open func(Ports) (LiveSource, error)
+	col  *collector
+}
+
+func (h *hooks) Ready(p Ports) error {
+	src, err := h.open(p)
+	if err != nil {
+		return err
+	}
+	h.run.port = p
+	h.col, err = newCollector(src, h.run.l.Complete)
+	if err != nil {
+		src.Close()
+	}
+	return err
+}
+
+// SocketLister is a network that can show its socket table.
+type SocketLister interface {
+	Sockets() ([]netenv.Socket, error)
+}
+
+func (h *hooks) Snapshot(label string) {
+	sl, ok := h.run.o.Net.(SocketLister)
+	if !ok {
+		return
+	}
+	all, err := sl.Sockets()
+	if err != nil {
+		return // a lesson without its table is still a lesson
+	}
+	var mine []netenv.Socket
+	for _, s := range all {
+		if h.run.port.owns(s) {
+			mine = append(mine, s)
+		}
+	}
+	if h.run.snap == nil {
+		h.run.snap = map[string][]netenv.Socket{}
+	}
+	h.run.snap[label] = mine
+}
+
+// owns reports whether a socket is on one of the lesson's ports.
+func (p Ports) owns(s netenv.Socket) bool {
+	ports := p.UDP
+	if strings.HasPrefix(s.Proto, "tcp") {
+		ports = p.TCP
+	}
+	return slices.Contains(ports, int(s.Local.Port())) || slices.Contains(ports, int(s.Remote.Port()))
 }
 
 // DissectAll dissects a whole recording, owning every packet's memory.

@@ -191,3 +191,29 @@ func (r *Renderer) Paint(st Style, s string) string {
 	}
 	return code + s + "\x1b[0m"
 }
+
+// Table lays rows out in columns two spaces apart, padding by display
+// width so Chinese headings line up. The first row is the header.
+func Table(rows [][]string) []string {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], Width(c))
+		}
+	}
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-Width(c)+2))
+			}
+		}
+		out = append(out, strings.TrimRight(b.String(), " "))
+	}
+	return out
+}

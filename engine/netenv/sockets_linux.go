@@ -1,0 +1,51 @@
+//go:build linux
+
+package netenv
+
+import (
+	"fmt"
+	"net"
+	"net/netip"
+
+	"github.com/prometheus/procfs"
+)
+
+// Sockets lists the host's TCP and UDP sockets from /proc/net.
+func (Kernel) Sockets() ([]Socket, error) {
+	fs, err := procfs.NewDefaultFS()
+	if err != nil {
+		return nil, fmt.Errorf("socket table: %w", err)
+	}
+	udp := func(read func() (procfs.NetUDP, error)) func() (procfs.NetTCP, error) {
+		return func() (procfs.NetTCP, error) { u, err := read(); return procfs.NetTCP(u), err }
+	}
+	var out []Socket
+	for _, src := range []struct {
+		proto string
+		read  func() (procfs.NetTCP, error)
+	}{
+		{"tcp", fs.NetTCP}, {"tcp6", fs.NetTCP6}, {"udp", udp(fs.NetUDP)}, {"udp6", udp(fs.NetUDP6)},
+	} {
+		rows, err := src.read()
+		if err != nil {
+			continue // no IPv6 on this host, say
+		}
+		for _, r := range rows {
+			s := Socket{Proto: src.proto, Local: addrPort(r.LocalAddr, r.LocalPort), Inode: r.Inode}
+			if r.RemPort != 0 {
+				s.Remote = addrPort(r.RemAddr, r.RemPort)
+			}
+			if src.proto[:3] == "tcp" {
+				s.State = linuxState(r.St)
+			}
+			out = append(out, s)
+		}
+	}
+	sortSockets(out)
+	return out, nil
+}
+
+func addrPort(ip net.IP, port uint64) netip.AddrPort {
+	a, _ := netip.AddrFromSlice(ip)
+	return netip.AddrPortFrom(a.Unmap(), uint16(port))
+}
