@@ -88,6 +88,16 @@ func BenchmarkLessonNoInput(b *testing.B) {
 	}
 }
 
+// BenchmarkLessonSandbox is BenchmarkLessonNoInput on the sandbox
+// network, which needs no rights.
+func BenchmarkLessonSandbox(b *testing.B) {
+	bin := binary(b)
+	b.ResetTimer()
+	for range b.N {
+		timeRun(b, bin, "lesson", "tcp-handshake", "--no-input", "--net", "sandbox")
+	}
+}
+
 // BenchmarkFirstText times from starting `wiretutor lesson tcp-handshake
 // --no-input` to the lesson's title on its standard output.
 func BenchmarkFirstText(b *testing.B) {
