@@ -198,6 +198,28 @@ func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 			}
 		}
 	}
+	f["Retransmitted"] = false
+	for _, i := range conn.Frames {
+		p := &c.Packets[i]
+		if p.TCP.Analysis == 0 {
+			continue
+		}
+		for _, j := range conn.Frames {
+			q := &c.Packets[j]
+			same := q.TCP.SeqRaw == p.TCP.SeqRaw && q.TCP.Len == p.TCP.Len &&
+				q.TCP.Flags&(dissect.FlagSYN|dissect.FlagFIN) == p.TCP.Flags&(dissect.FlagSYN|dissect.FlagFIN)
+			if j < i && same && conn.FromClient(q) == conn.FromClient(p) {
+				who := tx.T("word.client", nil)
+				if !conn.FromClient(p) {
+					who = tx.T("word.server", nil)
+				}
+				f["Retransmitted"], f["LostFrame"], f["RetransFrame"], f["RetransWho"] = true, q.Number, p.Number, who
+				f["RetransMillis"] = p.Time.Sub(q.Time).Milliseconds()
+				break
+			}
+		}
+		break
+	}
 	steps, combined := closeSteps(c, tx)
 	f["CloseSteps"], f["CloseCombined"] = steps, combined
 	return f

@@ -285,3 +285,17 @@ func TestLessonWhilePortBusy(t *testing.T) {
 		t.Errorf("exit %d: %s\n%s", code, errs, out)
 	}
 }
+
+// TestLessonTellsTheLoss: with a dropped frame the lesson explains the
+// retransmission it caused, naming the right frames.
+func TestLessonTellsTheLoss(t *testing.T) {
+	code, out, _ := run(t, nil, "lesson", "tcp-handshake", "--no-input", "--impair", "drop=4")
+	text := strings.Join(strings.Fields(out), " ")
+	if code != 0 || !strings.Contains(text, "frame 5 is marked [TCP Retransmission]. Frame 4 never arrived") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	_, out, _ = run(t, nil, "lesson", "tcp-handshake", "--no-input", "--net", "sandbox")
+	if strings.Contains(out, "Retransmission") {
+		t.Errorf("no loss, yet the lesson speaks of one")
+	}
+}

@@ -79,6 +79,10 @@ func key(src, dst netip.AddrPort) (k convKey, dir int) {
 type tcpHalf struct {
 	baseSet bool
 	base    uint32
+	nextSet bool
+	next    uint32 // the highest raw sequence number sent so far, plus one
+	ackSet  bool
+	lastAck uint32 // the highest raw ack this side has sent
 	synSeen bool
 	ws      int // the WS shift this side offered in its SYN, -1 for none
 	fin     bool
@@ -300,6 +304,35 @@ func (d *Dissector) quoted(b []byte, p *Packet) {
 	}
 }
 
+// seqGT compares sequence numbers modulo 2^32.
+func seqGT(a, b uint32) bool { return int32(a-b) > 0 }
+
+// analyze does the part of Wireshark's sequence analysis that tells a
+// retransmission: a segment that carries data (or a SYN or FIN) but does
+// not advance its sender's sequence number. It updates me's highest
+// sequence number.
+func analyze(me, peer *tcpHalf, seq, seglen uint32, syn, fin bool) uint32 {
+	var flags uint32
+	carries := seglen > 0 || syn || fin
+	if carries && me.nextSet && seqGT(me.next, seq) {
+		flags = AnalysisRetransmission
+		if peer.ackSet && !seqGT(seq+seglen, peer.lastAck) && seglen > 0 {
+			flags = AnalysisSpuriousRetransmission
+		}
+	}
+	end := seq + seglen
+	if syn {
+		end++
+	}
+	if fin {
+		end++
+	}
+	if !me.nextSet || seqGT(end, me.next) {
+		me.next, me.nextSet = end, true
+	}
+	return flags
+}
+
 func (d *Dissector) fillTCP(p *Packet) {
 	t := &d.tcp
 	p.Transport = TransportTCP
@@ -385,6 +418,11 @@ func (d *Dissector) fillTCP(p *Packet) {
 	}
 	if t.RST {
 		c.rst = true
+	}
+
+	tc.Analysis = analyze(me, peer, t.Seq, uint32(tc.Len), t.SYN, t.FIN)
+	if t.ACK && (!me.ackSet || seqGT(t.Ack, me.lastAck)) {
+		me.lastAck, me.ackSet = t.Ack, true
 	}
 
 	tc.Stream = c.index

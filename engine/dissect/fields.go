@@ -89,6 +89,15 @@ func flagBit(bit uint16) fieldFunc {
 	}
 }
 
+func analysisFlag(bits uint32) fieldFunc {
+	return func(buf []byte, p *Packet) ([]byte, bool) {
+		if !isTCP(p) || p.TCP.Analysis&bits == 0 {
+			return buf, false
+		}
+		return append(buf, '1'), true
+	}
+}
+
 func always(*Packet) bool   { return true }
 func hasEth(p *Packet) bool { return p.HasEth }
 func isIPv4(p *Packet) bool { return p.IPVersion == 4 }
@@ -259,6 +268,9 @@ var fieldTable = map[string]fieldFunc{
 	"tcp.options.timestamp.tsval": optField(OptTimestamp, func(o *Option) uint64 { return uint64(o.A) }),
 	"tcp.options.timestamp.tsecr": optField(OptTimestamp, func(o *Option) uint64 { return uint64(o.B) }),
 	"tcp.payload":                 payloadHex(isTCP),
+	// Present-only fields: tshark prints 1 where they are set.
+	"tcp.analysis.retransmission":          analysisFlag(AnalysisRetransmission | AnalysisSpuriousRetransmission),
+	"tcp.analysis.spurious_retransmission": analysisFlag(AnalysisSpuriousRetransmission),
 
 	"udp.srcport":  num(func(p *Packet) uint64 { return uint64(p.SrcPort) }, isUDP),
 	"udp.dstport":  num(func(p *Packet) uint64 { return uint64(p.DstPort) }, isUDP),

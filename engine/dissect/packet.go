@@ -100,7 +100,21 @@ type TCP struct {
 	ScaleShift int
 
 	Options []Option // in the order the header carries them
+
+	// Analysis holds what Wireshark's sequence analysis concluded
+	// (tcp.analysis.*); see the Analysis* bits.
+	Analysis uint32
 }
+
+// What tcp.analysis concluded about a segment.
+const (
+	// AnalysisRetransmission: data (or a SYN or FIN) below the sender's
+	// highest sequence number so far, not yet acknowledged.
+	AnalysisRetransmission uint32 = 1 << iota
+	// AnalysisSpuriousRetransmission: the same, but the data had already
+	// been acknowledged.
+	AnalysisSpuriousRetransmission
+)
 
 // Has reports whether every bit of flag is set.
 func (t *TCP) Has(flag uint16) bool { return t.Flags&flag == flag }

@@ -174,6 +174,12 @@ func AppendFlags(buf []byte, flags uint16) []byte {
 
 func appendTCPInfo(buf []byte, p *Packet) []byte {
 	t := &p.TCP
+	switch {
+	case t.Analysis&AnalysisSpuriousRetransmission != 0:
+		buf = append(buf, "[TCP Spurious Retransmission] "...)
+	case t.Analysis&AnalysisRetransmission != 0:
+		buf = append(buf, "[TCP Retransmission] "...)
+	}
 	buf = strconv.AppendUint(buf, uint64(p.SrcPort), 10)
 	buf = append(buf, " → "...)
 	buf = strconv.AppendUint(buf, uint64(p.DstPort), 10)
