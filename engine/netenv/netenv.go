@@ -7,6 +7,8 @@ package netenv
 import (
 	"context"
 	"net"
+
+	"golang.org/x/net/icmp"
 )
 
 // Net is a network to listen and dial on.
@@ -16,6 +18,12 @@ type Net interface {
 	Listen(ctx context.Context, network, address string) (net.Listener, error)
 	ListenPacket(ctx context.Context, network, address string) (net.PacketConn, error)
 	Dial(ctx context.Context, network, address string) (net.Conn, error)
+	// ListenICMP opens an ICMP echo ("ping") socket for IPv4, as Linux's
+	// unprivileged ping sockets work: WriteTo sends an ICMP message (type,
+	// code, checksum, identifier, sequence, data) to a *net.UDPAddr whose
+	// IP is the target; the identifier is replaced by the socket's own;
+	// ReadFrom returns the echo replies for this socket, header included.
+	ListenICMP(ctx context.Context) (net.PacketConn, error)
 }
 
 // Kernel is the operating system's network stack; lessons use its
@@ -35,6 +43,12 @@ func (Kernel) Listen(ctx context.Context, network, address string) (net.Listener
 func (Kernel) ListenPacket(ctx context.Context, network, address string) (net.PacketConn, error) {
 	var lc net.ListenConfig
 	return lc.ListenPacket(ctx, network, address)
+}
+
+// ListenICMP opens an unprivileged ICMP datagram socket; Linux allows it
+// to the groups in net.ipv4.ping_group_range.
+func (Kernel) ListenICMP(ctx context.Context) (net.PacketConn, error) {
+	return icmp.ListenPacket("udp4", "0.0.0.0")
 }
 
 // Dial connects through the host's stack.

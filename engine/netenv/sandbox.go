@@ -19,6 +19,7 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip/transport/icmp"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/udp"
+	"gvisor.dev/gvisor/pkg/waiter"
 )
 
 const sandboxNIC tcpip.NICID = 1
@@ -175,6 +176,17 @@ func (sb *Sandbox) ListenPacket(ctx context.Context, network, address string) (n
 		return nil, sysErr(err)
 	}
 	return c, nil
+}
+
+// ListenICMP opens an ICMP echo socket on the sandbox, which behaves as
+// Linux's ping sockets do (see Net).
+func (sb *Sandbox) ListenICMP(ctx context.Context) (net.PacketConn, error) {
+	var wq waiter.Queue
+	ep, err := sb.s.NewEndpoint(icmp.ProtocolNumber4, ipv4.ProtocolNumber, &wq)
+	if err != nil {
+		return nil, sysErr(errors.New(err.String()))
+	}
+	return gonet.NewUDPConn(&wq, ep), nil
 }
 
 // Dial connects over the sandbox, TCP or UDP.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"sync"
 	"syscall"
 	"testing"
@@ -87,6 +88,9 @@ func checksumsValid(frame []byte) bool {
 		return false
 	}
 	seg := frame[14+int(ip.IHL)*4 : 14+int(ip.Length)]
+	if ip.Protocol == layers.IPProtocolICMPv4 {
+		return fold(sum(seg)) == 0xffff // ICMP sums no pseudo-header
+	}
 	var pseudo []byte
 	pseudo = append(pseudo, ip.SrcIP.To4()...)
 	pseudo = append(pseudo, ip.DstIP.To4()...)
@@ -241,4 +245,51 @@ func equal(a, b netenv.Impairment) bool {
 		return true
 	}
 	return same(a.Drop, b.Drop) && same(a.Reorder, b.Reorder) && a.Delay == b.Delay && a.Loss == b.Loss && a.Seed == b.Seed
+}
+
+// TestSandboxPing: an echo request to 127.0.0.1 is answered, and the
+// capture holds the request and the reply with valid checksums.
+func TestSandboxPing(t *testing.T) {
+	sb, err := netenv.NewSandbox(netenv.Impairment{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	var mu sync.Mutex
+	var frames [][]byte
+	defer sb.Tap(func(_ time.Time, f []byte) {
+		mu.Lock()
+		frames = append(frames, append([]byte(nil), f...))
+		mu.Unlock()
+	})()
+	c, err := sb.ListenICMP(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	req := []byte{8, 0, 0, 0, 0, 1, 0, 1, 'p', 'i', 'n', 'g'}
+	cs := ^fold(sum(req))
+	req[2], req[3] = byte(cs>>8), byte(cs)
+	if _, err := c.WriteTo(req, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 1500)
+	n, _, err := c.ReadFrom(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(req) || buf[0] != 0 || string(buf[8:n]) != "ping" || buf[6] != 0 || buf[7] != 1 {
+		t.Fatalf("reply % x", buf[:n])
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(frames) != 2 {
+		t.Fatalf("%d frames captured, want the request and the reply", len(frames))
+	}
+	for i, f := range frames {
+		if !checksumsValid(f) {
+			t.Errorf("frame %d: bad checksum", i+1)
+		}
+	}
 }
