@@ -2,17 +2,62 @@ package dissect
 
 import (
 	"encoding/hex"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// fieldFunc appends a field's value to buf and reports whether the
-// packet has the field.
-type fieldFunc func(buf []byte, p *Packet) ([]byte, bool)
+// Kind is a field's type, which decides how display filters compare it.
+type Kind uint8
 
-// FieldNames lists the Wireshark fields that Field knows, sorted.
+// The kinds of field.
+const (
+	KindNone   Kind = iota // present or not: protocols, analysis flags
+	KindUint               // numbers, flags
+	KindBool               // single flag bits (tcp.flags.syn)
+	KindAddr               // IPv4 and IPv6 addresses
+	KindBytes              // payloads, MAC addresses
+	KindString             // text (HTTP)
+	KindTime               // relative and absolute times
+)
+
+// Value is one value of a field; which member is set depends on the
+// field's Kind.
+type Value struct {
+	U uint64        // KindUint, KindBool
+	T time.Duration // KindTime
+	A netip.Addr    // KindAddr
+	B []byte        // KindBytes
+	S string        // KindString
+}
+
+// format says how -T fields prints a value.
+type format uint8
+
+const (
+	fmtDec     format = iota // 42
+	fmtHex                   // 0x002a, width digits
+	fmtAddr                  // 127.0.0.1
+	fmtMAC                   // 00:00:00:00:00:00
+	fmtHexDump               // 68656c6c6f
+	fmtText                  // as is
+	fmtSeconds               // 0.000123000
+	fmtOne                   // 1 where present
+)
+
+// fieldDef describes one field: its kind, how it prints, and how to get
+// its values from a packet (appended to out; none means absent).
+type fieldDef struct {
+	kind  Kind
+	fmt   format
+	width int
+	get   func(p *Packet, out []Value) []Value
+}
+
+// FieldNames lists the Wireshark fields Field knows, sorted (protocol
+// names, which filters also know, are not fields to print).
 func FieldNames() []string {
 	names := make([]string, 0, len(fieldTable))
 	for n := range fieldTable {
@@ -28,6 +73,47 @@ func KnownField(name string) bool {
 	return ok
 }
 
+// FieldKind returns the kind of a field or protocol name, and whether
+// the name is known at all.
+func FieldKind(name string) (Kind, bool) {
+	if d, ok := fieldTable[name]; ok {
+		return d.kind, true
+	}
+	if _, ok := protocols[name]; ok {
+		return KindNone, true
+	}
+	return 0, false
+}
+
+// Getter returns a function that appends the values of a field or
+// protocol name in p to out (outer packet first, then the one an ICMP
+// error quotes); nil for an unknown name. A protocol yields one empty
+// value when present.
+func Getter(name string) func(p *Packet, out []Value) []Value {
+	if d, ok := fieldTable[name]; ok {
+		get := d.get
+		if strings.HasPrefix(name, "frame.") {
+			return get
+		}
+		return func(p *Packet, out []Value) []Value {
+			out = get(p, out)
+			if p.Inner != nil {
+				out = get(p.Inner, out)
+			}
+			return out
+		}
+	}
+	if has, ok := protocols[name]; ok {
+		return func(p *Packet, out []Value) []Value {
+			if has(p) || p.Inner != nil && has(p.Inner) {
+				out = append(out, Value{})
+			}
+			return out
+		}
+	}
+	return nil
+}
+
 // Field returns a field's value exactly as `tshark -T fields -e NAME`
 // prints it, and whether the packet has it at all.
 func Field(p *Packet, name string) (string, bool) {
@@ -38,68 +124,145 @@ func Field(p *Packet, name string) (string, bool) {
 // AppendField appends what Field returns to buf. For a field the packet
 // lacks, or an unknown field, buf comes back unchanged and false.
 func AppendField(buf []byte, p *Packet, name string) ([]byte, bool) {
-	f, ok := fieldTable[name]
+	d, ok := fieldTable[name]
 	if !ok {
 		return buf, false
 	}
-	buf, ok = f(buf, p)
-	if p.Inner != nil && !strings.HasPrefix(name, "frame.") {
-		start := len(buf)
-		if ok {
+	var scratch [4]Value
+	vals := Getter(name)(p, scratch[:0])
+	for i, v := range vals {
+		if i > 0 {
 			buf = append(buf, ',')
 		}
-		var inner bool
-		if buf, inner = f(buf, p.Inner); inner {
-			ok = true
-		} else {
-			buf = buf[:start]
-		}
+		buf = d.appendValue(buf, v)
 	}
-	return buf, ok
+	return buf, len(vals) > 0
 }
 
-func num(get func(p *Packet) uint64, has func(p *Packet) bool) fieldFunc {
-	return func(buf []byte, p *Packet) ([]byte, bool) {
-		if !has(p) {
-			return buf, false
-		}
-		return strconv.AppendUint(buf, get(p), 10), true
-	}
-}
-
-func hexField(width int, get func(p *Packet) uint64, has func(p *Packet) bool) fieldFunc {
-	return func(buf []byte, p *Packet) ([]byte, bool) {
-		if !has(p) {
-			return buf, false
-		}
+func (d *fieldDef) appendValue(buf []byte, v Value) []byte {
+	switch d.fmt {
+	case fmtHex:
 		buf = append(buf, "0x"...)
-		return appendHex(buf, get(p), width), true
+		return appendHex(buf, v.U, d.width)
+	case fmtAddr:
+		return v.A.AppendTo(buf)
+	case fmtMAC:
+		var m [6]byte
+		copy(m[:], v.B)
+		return appendMAC(buf, m)
+	case fmtHexDump:
+		return hex.AppendEncode(buf, v.B)
+	case fmtText:
+		return append(buf, v.S...)
+	case fmtSeconds:
+		return appendSeconds(buf, v.T, 9)
+	case fmtOne:
+		return append(buf, '1')
 	}
+	return strconv.AppendUint(buf, v.U, 10)
 }
 
-func flagBit(bit uint16) fieldFunc {
-	return func(buf []byte, p *Packet) ([]byte, bool) {
+// Builders for the field table.
+
+func uintField(f format, width int, has func(*Packet) bool, get func(*Packet) uint64) fieldDef {
+	return fieldDef{kind: KindUint, fmt: f, width: width, get: func(p *Packet, out []Value) []Value {
+		if !has(p) {
+			return out
+		}
+		return append(out, Value{U: get(p)})
+	}}
+}
+
+func dec(has func(*Packet) bool, get func(*Packet) uint64) fieldDef {
+	return uintField(fmtDec, 0, has, get)
+}
+
+func hexf(width int, has func(*Packet) bool, get func(*Packet) uint64) fieldDef {
+	return uintField(fmtHex, width, has, get)
+}
+
+func pairOf(has func(*Packet) bool, a, b func(*Packet) uint64) fieldDef {
+	return fieldDef{kind: KindUint, fmt: fmtDec, get: func(p *Packet, out []Value) []Value {
+		if !has(p) {
+			return out
+		}
+		return append(out, Value{U: a(p)}, Value{U: b(p)})
+	}}
+}
+
+func flagBit(bit uint16) fieldDef {
+	return fieldDef{kind: KindBool, fmt: fmtDec, get: func(p *Packet, out []Value) []Value {
 		if !isTCP(p) {
-			return buf, false
+			return out
 		}
+		var v uint64
 		if p.TCP.Flags&bit != 0 {
-			return append(buf, '1'), true
+			v = 1
 		}
-		return append(buf, '0'), true
-	}
+		return append(out, Value{U: v})
+	}}
 }
 
-func analysisFlag(bits uint32) fieldFunc {
-	return func(buf []byte, p *Packet) ([]byte, bool) {
-		if !isTCP(p) || p.TCP.Analysis&bits == 0 {
-			return buf, false
+func addrs(has func(*Packet) bool, src, dst bool) fieldDef {
+	return fieldDef{kind: KindAddr, fmt: fmtAddr, get: func(p *Packet, out []Value) []Value {
+		if !has(p) {
+			return out
 		}
-		return append(buf, '1'), true
-	}
+		if src {
+			out = append(out, Value{A: p.Src})
+		}
+		if dst {
+			out = append(out, Value{A: p.Dst})
+		}
+		return out
+	}}
+}
+
+func mac(get func(*Packet) *[6]byte) fieldDef {
+	return fieldDef{kind: KindBytes, fmt: fmtMAC, get: func(p *Packet, out []Value) []Value {
+		if !p.HasEth {
+			return out
+		}
+		return append(out, Value{B: get(p)[:]})
+	}}
+}
+
+func payload(has func(*Packet) bool) fieldDef {
+	return fieldDef{kind: KindBytes, fmt: fmtHexDump, get: func(p *Packet, out []Value) []Value {
+		if !has(p) || len(p.Payload) == 0 {
+			return out
+		}
+		return append(out, Value{B: p.Payload})
+	}}
+}
+
+func present(has func(*Packet) bool) fieldDef {
+	return fieldDef{kind: KindNone, fmt: fmtOne, get: func(p *Packet, out []Value) []Value {
+		if !has(p) {
+			return out
+		}
+		return append(out, Value{})
+	}}
+}
+
+func seconds(get func(*Packet) time.Duration) fieldDef {
+	return fieldDef{kind: KindTime, fmt: fmtSeconds, get: func(p *Packet, out []Value) []Value {
+		return append(out, Value{T: get(p)})
+	}}
+}
+
+func option(kind OptionKind, get func(o *Option) uint64) fieldDef {
+	return fieldDef{kind: KindUint, fmt: fmtDec, get: func(p *Packet, out []Value) []Value {
+		if o := findOption(p, kind); o != nil {
+			out = append(out, Value{U: get(o)})
+		}
+		return out
+	}}
 }
 
 func always(*Packet) bool   { return true }
 func hasEth(p *Packet) bool { return p.HasEth }
+func isIP(p *Packet) bool   { return p.IPVersion != 0 }
 func isIPv4(p *Packet) bool { return p.IPVersion == 4 }
 func isIPv6(p *Packet) bool { return p.IPVersion == 6 }
 func isTCP(p *Packet) bool  { return p.Transport == TransportTCP }
@@ -107,8 +270,9 @@ func isUDP(p *Packet) bool  { return p.Transport == TransportUDP }
 func isICMP(p *Packet) bool { return p.Transport == TransportICMP }
 func isEcho(p *Packet) bool { return p.Transport == TransportICMP && p.ICMP.IsEcho }
 
-// timeSinceEpoch is frame.time_epoch as a duration.
-func timeSinceEpoch(p *Packet) time.Duration { return time.Duration(p.Time.UnixNano()) }
+func hasPayload(p *Packet) bool {
+	return (p.Transport == TransportTCP || p.Transport == TransportUDP) && len(p.Payload) > 0
+}
 
 // findOption returns the first option of the kind, or nil.
 func findOption(p *Packet, kind OptionKind) *Option {
@@ -123,122 +287,73 @@ func findOption(p *Packet, kind OptionKind) *Option {
 	return nil
 }
 
-func optField(kind OptionKind, get func(o *Option) uint64) fieldFunc {
-	return func(buf []byte, p *Packet) ([]byte, bool) {
-		o := findOption(p, kind)
-		if o == nil {
-			return buf, false
-		}
-		return strconv.AppendUint(buf, get(o), 10), true
-	}
+func analysisFlag(bits uint32) fieldDef {
+	return present(func(p *Packet) bool { return isTCP(p) && p.TCP.Analysis&bits != 0 })
 }
 
-func pair(get func(p *Packet) (uint64, uint64), has func(p *Packet) bool) fieldFunc {
-	return func(buf []byte, p *Packet) ([]byte, bool) {
-		if !has(p) {
-			return buf, false
-		}
-		a, b := get(p)
-		buf = strconv.AppendUint(buf, a, 10)
-		buf = append(buf, ',')
-		return strconv.AppendUint(buf, b, 10), true
-	}
+// protocols are the protocol names a display filter may test alone.
+var protocols = map[string]func(*Packet) bool{
+	"frame":  always,
+	"eth":    hasEth,
+	"ip":     isIPv4,
+	"ipv6":   isIPv6,
+	"tcp":    isTCP,
+	"udp":    isUDP,
+	"icmp":   isICMP,
+	"icmpv6": func(p *Packet) bool { return p.Transport == TransportICMPv6 },
+	"data":   hasPayload,
 }
 
-func addrField(src bool, has func(p *Packet) bool) fieldFunc {
-	return func(buf []byte, p *Packet) ([]byte, bool) {
-		if !has(p) {
-			return buf, false
-		}
-		if src {
-			return p.Src.AppendTo(buf), true
-		}
-		return p.Dst.AppendTo(buf), true
-	}
-}
+var fieldTable = map[string]fieldDef{
+	"frame.number":        dec(always, func(p *Packet) uint64 { return uint64(p.Number) }),
+	"frame.len":           dec(always, func(p *Packet) uint64 { return uint64(p.Len) }),
+	"frame.cap_len":       dec(always, func(p *Packet) uint64 { return uint64(p.CapLen) }),
+	"frame.time_relative": seconds(func(p *Packet) time.Duration { return p.Rel }),
+	"frame.time_epoch":    seconds(func(p *Packet) time.Duration { return time.Duration(p.Time.UnixNano()) }),
 
-func addrPair(has func(p *Packet) bool) fieldFunc {
-	return func(buf []byte, p *Packet) ([]byte, bool) {
-		if !has(p) {
-			return buf, false
-		}
-		buf = p.Src.AppendTo(buf)
-		buf = append(buf, ',')
-		return p.Dst.AppendTo(buf), true
-	}
-}
-
-func payloadHex(has func(p *Packet) bool) fieldFunc {
-	return func(buf []byte, p *Packet) ([]byte, bool) {
-		if !has(p) || len(p.Payload) == 0 {
-			return buf, false
-		}
-		return hex.AppendEncode(buf, p.Payload), true
-	}
-}
-
-func hasPayload(p *Packet) bool {
-	return (p.Transport == TransportTCP || p.Transport == TransportUDP) && len(p.Payload) > 0
-}
-
-var fieldTable = map[string]fieldFunc{
-	"frame.number":  num(func(p *Packet) uint64 { return uint64(p.Number) }, always),
-	"frame.len":     num(func(p *Packet) uint64 { return uint64(p.Len) }, always),
-	"frame.cap_len": num(func(p *Packet) uint64 { return uint64(p.CapLen) }, always),
-	"frame.time_relative": func(buf []byte, p *Packet) ([]byte, bool) {
-		return appendSeconds(buf, p.Rel, 9), true
-	},
-	"frame.time_epoch": func(buf []byte, p *Packet) ([]byte, bool) {
-		return appendSeconds(buf, timeSinceEpoch(p), 9), true
-	},
-
-	"eth.src": func(buf []byte, p *Packet) ([]byte, bool) {
+	"eth.src": mac(func(p *Packet) *[6]byte { return &p.EthSrc }),
+	"eth.dst": mac(func(p *Packet) *[6]byte { return &p.EthDst }),
+	"eth.addr": {kind: KindBytes, fmt: fmtMAC, get: func(p *Packet, out []Value) []Value {
 		if !p.HasEth {
-			return buf, false
+			return out
 		}
-		return appendMAC(buf, p.EthSrc), true
-	},
-	"eth.dst": func(buf []byte, p *Packet) ([]byte, bool) {
-		if !p.HasEth {
-			return buf, false
-		}
-		return appendMAC(buf, p.EthDst), true
-	},
-	"eth.type": hexField(4, func(p *Packet) uint64 { return uint64(p.EthType) }, hasEth),
+		return append(out, Value{B: p.EthDst[:]}, Value{B: p.EthSrc[:]})
+	}},
+	"eth.type": hexf(4, hasEth, func(p *Packet) uint64 { return uint64(p.EthType) }),
 
-	"ip.version":  num(func(p *Packet) uint64 { return uint64(p.IPVersion) }, func(p *Packet) bool { return p.IPVersion != 0 }),
-	"ip.src":      addrField(true, isIPv4),
-	"ip.dst":      addrField(false, isIPv4),
-	"ip.addr":     addrPair(isIPv4),
-	"ip.ttl":      num(func(p *Packet) uint64 { return uint64(p.TTL) }, isIPv4),
-	"ip.len":      num(func(p *Packet) uint64 { return uint64(p.IPLen) }, isIPv4),
-	"ip.proto":    num(func(p *Packet) uint64 { return uint64(p.IPProto) }, isIPv4),
-	"ip.id":       hexField(4, func(p *Packet) uint64 { return uint64(p.IPID) }, isIPv4),
-	"ip.flags":    hexField(2, func(p *Packet) uint64 { return uint64(p.IPFlags) }, isIPv4),
-	"ip.checksum": hexField(4, func(p *Packet) uint64 { return uint64(p.IPChecksum) }, isIPv4),
-	"ip.dsfield":  hexField(2, func(p *Packet) uint64 { return uint64(p.IPDSField) }, isIPv4),
-	"ip.flags.df": num(func(p *Packet) uint64 { return uint64(p.IPFlags>>1) & 1 }, isIPv4),
-	"ip.flags.mf": num(func(p *Packet) uint64 { return uint64(p.IPFlags) & 1 }, isIPv4),
+	"ip.version":  dec(isIP, func(p *Packet) uint64 { return uint64(p.IPVersion) }),
+	"ip.src":      addrs(isIPv4, true, false),
+	"ip.dst":      addrs(isIPv4, false, true),
+	"ip.addr":     addrs(isIPv4, true, true),
+	"ip.ttl":      dec(isIPv4, func(p *Packet) uint64 { return uint64(p.TTL) }),
+	"ip.len":      dec(isIPv4, func(p *Packet) uint64 { return uint64(p.IPLen) }),
+	"ip.proto":    dec(isIPv4, func(p *Packet) uint64 { return uint64(p.IPProto) }),
+	"ip.id":       hexf(4, isIPv4, func(p *Packet) uint64 { return uint64(p.IPID) }),
+	"ip.flags":    hexf(2, isIPv4, func(p *Packet) uint64 { return uint64(p.IPFlags) }),
+	"ip.checksum": hexf(4, isIPv4, func(p *Packet) uint64 { return uint64(p.IPChecksum) }),
+	"ip.dsfield":  hexf(2, isIPv4, func(p *Packet) uint64 { return uint64(p.IPDSField) }),
+	"ip.flags.df": dec(isIPv4, func(p *Packet) uint64 { return uint64(p.IPFlags>>1) & 1 }),
+	"ip.flags.mf": dec(isIPv4, func(p *Packet) uint64 { return uint64(p.IPFlags) & 1 }),
 
-	"ipv6.src":  addrField(true, isIPv6),
-	"ipv6.dst":  addrField(false, isIPv6),
-	"ipv6.addr": addrPair(isIPv6),
-	"ipv6.hlim": num(func(p *Packet) uint64 { return uint64(p.TTL) }, isIPv6),
-	"ipv6.plen": num(func(p *Packet) uint64 { return uint64(p.IPLen) }, isIPv6),
-	"ipv6.nxt":  num(func(p *Packet) uint64 { return uint64(p.IPProto) }, isIPv6),
+	"ipv6.src":  addrs(isIPv6, true, false),
+	"ipv6.dst":  addrs(isIPv6, false, true),
+	"ipv6.addr": addrs(isIPv6, true, true),
+	"ipv6.hlim": dec(isIPv6, func(p *Packet) uint64 { return uint64(p.TTL) }),
+	"ipv6.plen": dec(isIPv6, func(p *Packet) uint64 { return uint64(p.IPLen) }),
+	"ipv6.nxt":  dec(isIPv6, func(p *Packet) uint64 { return uint64(p.IPProto) }),
 
-	"tcp.srcport":           num(func(p *Packet) uint64 { return uint64(p.SrcPort) }, isTCP),
-	"tcp.dstport":           num(func(p *Packet) uint64 { return uint64(p.DstPort) }, isTCP),
-	"tcp.port":              pair(func(p *Packet) (uint64, uint64) { return uint64(p.SrcPort), uint64(p.DstPort) }, isTCP),
-	"tcp.stream":            num(func(p *Packet) uint64 { return uint64(p.TCP.Stream) }, isTCP),
-	"tcp.seq":               num(func(p *Packet) uint64 { return uint64(p.TCP.Seq) }, isTCP),
-	"tcp.seq_raw":           num(func(p *Packet) uint64 { return uint64(p.TCP.SeqRaw) }, isTCP),
-	"tcp.ack":               num(func(p *Packet) uint64 { return uint64(p.TCP.Ack) }, isTCP),
-	"tcp.ack_raw":           num(func(p *Packet) uint64 { return uint64(p.TCP.AckRaw) }, isTCP),
-	"tcp.nxtseq":            num(func(p *Packet) uint64 { return uint64(p.TCP.NextSeq) }, isTCP),
-	"tcp.len":               num(func(p *Packet) uint64 { return uint64(p.TCP.Len) }, isTCP),
-	"tcp.hdr_len":           num(func(p *Packet) uint64 { return uint64(p.TCP.HdrLen) }, isTCP),
-	"tcp.flags":             hexField(4, func(p *Packet) uint64 { return uint64(p.TCP.Flags) }, isTCP),
+	"tcp.srcport":           dec(isTCP, func(p *Packet) uint64 { return uint64(p.SrcPort) }),
+	"tcp.dstport":           dec(isTCP, func(p *Packet) uint64 { return uint64(p.DstPort) }),
+	"tcp.port":              pairOf(isTCP, func(p *Packet) uint64 { return uint64(p.SrcPort) }, func(p *Packet) uint64 { return uint64(p.DstPort) }),
+	"tcp.stream":            dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Stream) }),
+	"tcp.seq":               dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Seq) }),
+	"tcp.seq_raw":           dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.SeqRaw) }),
+	"tcp.ack":               dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Ack) }),
+	"tcp.ack_raw":           dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.AckRaw) }),
+	"tcp.nxtseq":            dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.NextSeq) }),
+	"tcp.len":               dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Len) }),
+	"tcp.hdr_len":           dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.HdrLen) }),
+	"tcp.flags":             hexf(4, isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Flags) }),
 	"tcp.flags.fin":         flagBit(FlagFIN),
 	"tcp.flags.syn":         flagBit(FlagSYN),
 	"tcp.flags.reset":       flagBit(FlagRST),
@@ -247,53 +362,46 @@ var fieldTable = map[string]fieldFunc{
 	"tcp.flags.urg":         flagBit(FlagURG),
 	"tcp.flags.ece":         flagBit(FlagECE),
 	"tcp.flags.cwr":         flagBit(FlagCWR),
-	"tcp.window_size_value": num(func(p *Packet) uint64 { return uint64(p.TCP.WindowRaw) }, isTCP),
-	"tcp.window_size":       num(func(p *Packet) uint64 { return uint64(p.TCP.Window) }, isTCP),
-	"tcp.window_size_scalefactor": func(buf []byte, p *Packet) ([]byte, bool) {
+	"tcp.window_size_value": dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.WindowRaw) }),
+	"tcp.window_size":       dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Window) }),
+	"tcp.window_size_scalefactor": {kind: KindUint, fmt: fmtText, get: func(p *Packet, out []Value) []Value {
 		if !isTCP(p) || p.TCP.Has(FlagSYN) {
-			return buf, false
+			return out
 		}
 		if s := p.TCP.ScaleShift; s < 0 {
-			return strconv.AppendInt(buf, int64(s), 10), true
+			return append(out, Value{S: strconv.Itoa(s)})
 		}
-		return strconv.AppendUint(buf, uint64(WSMultiplier(uint32(p.TCP.ScaleShift))), 10), true
-	},
-	"tcp.checksum":             hexField(4, func(p *Packet) uint64 { return uint64(p.TCP.Checksum) }, isTCP),
-	"tcp.urgent_pointer":       num(func(p *Packet) uint64 { return uint64(p.TCP.Urgent) }, isTCP),
-	"tcp.options.mss_val":      optField(OptMSS, func(o *Option) uint64 { return uint64(o.A) }),
-	"tcp.options.wscale.shift": optField(OptWS, func(o *Option) uint64 { return uint64(o.A) }),
-	"tcp.options.wscale.multiplier": optField(OptWS, func(o *Option) uint64 {
-		return uint64(WSMultiplier(o.A))
-	}),
-	"tcp.options.timestamp.tsval": optField(OptTimestamp, func(o *Option) uint64 { return uint64(o.A) }),
-	"tcp.options.timestamp.tsecr": optField(OptTimestamp, func(o *Option) uint64 { return uint64(o.B) }),
-	"tcp.payload":                 payloadHex(isTCP),
-	// Present-only fields: tshark prints 1 where they are set.
+		m := WSMultiplier(uint32(p.TCP.ScaleShift))
+		return append(out, Value{U: uint64(m), S: strconv.Itoa(int(m))})
+	}},
+	"tcp.checksum":                  hexf(4, isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Checksum) }),
+	"tcp.urgent_pointer":            dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Urgent) }),
+	"tcp.options.mss_val":           option(OptMSS, func(o *Option) uint64 { return uint64(o.A) }),
+	"tcp.options.wscale.shift":      option(OptWS, func(o *Option) uint64 { return uint64(o.A) }),
+	"tcp.options.wscale.multiplier": option(OptWS, func(o *Option) uint64 { return uint64(WSMultiplier(o.A)) }),
+	"tcp.options.timestamp.tsval":   option(OptTimestamp, func(o *Option) uint64 { return uint64(o.A) }),
+	"tcp.options.timestamp.tsecr":   option(OptTimestamp, func(o *Option) uint64 { return uint64(o.B) }),
+	"tcp.payload":                   payload(isTCP),
+
 	"tcp.analysis.retransmission":          analysisFlag(AnalysisRetransmission | AnalysisSpuriousRetransmission),
 	"tcp.analysis.spurious_retransmission": analysisFlag(AnalysisSpuriousRetransmission),
 
-	"udp.srcport":  num(func(p *Packet) uint64 { return uint64(p.SrcPort) }, isUDP),
-	"udp.dstport":  num(func(p *Packet) uint64 { return uint64(p.DstPort) }, isUDP),
-	"udp.port":     pair(func(p *Packet) (uint64, uint64) { return uint64(p.SrcPort), uint64(p.DstPort) }, isUDP),
-	"udp.length":   num(func(p *Packet) uint64 { return uint64(p.UDP.Length) }, isUDP),
-	"udp.checksum": hexField(4, func(p *Packet) uint64 { return uint64(p.UDP.Checksum) }, isUDP),
-	"udp.stream":   num(func(p *Packet) uint64 { return uint64(p.UDP.Stream) }, isUDP),
+	"udp.srcport":  dec(isUDP, func(p *Packet) uint64 { return uint64(p.SrcPort) }),
+	"udp.dstport":  dec(isUDP, func(p *Packet) uint64 { return uint64(p.DstPort) }),
+	"udp.port":     pairOf(isUDP, func(p *Packet) uint64 { return uint64(p.SrcPort) }, func(p *Packet) uint64 { return uint64(p.DstPort) }),
+	"udp.length":   dec(isUDP, func(p *Packet) uint64 { return uint64(p.UDP.Length) }),
+	"udp.checksum": hexf(4, isUDP, func(p *Packet) uint64 { return uint64(p.UDP.Checksum) }),
+	"udp.stream":   dec(isUDP, func(p *Packet) uint64 { return uint64(p.UDP.Stream) }),
 
-	"data.data": payloadHex(hasPayload),
-	"data.len": func(buf []byte, p *Packet) ([]byte, bool) {
-		if !hasPayload(p) {
-			return buf, false
-		}
-		return strconv.AppendInt(buf, int64(len(p.Payload)), 10), true
-	},
+	"data.data": payload(hasPayload),
+	"data.len":  dec(hasPayload, func(p *Packet) uint64 { return uint64(len(p.Payload)) }),
 
-	"icmp.type":     num(func(p *Packet) uint64 { return uint64(p.ICMP.Type) }, isICMP),
-	"icmp.code":     num(func(p *Packet) uint64 { return uint64(p.ICMP.Code) }, isICMP),
-	"icmp.checksum": hexField(4, func(p *Packet) uint64 { return uint64(p.ICMP.Checksum) }, isICMP),
-	"icmp.ident":    num(func(p *Packet) uint64 { return uint64(p.ICMP.Ident) }, isEcho),
-	"icmp.seq":      num(func(p *Packet) uint64 { return uint64(p.ICMP.Seq) }, isEcho),
-	"icmp.seq_le":   num(func(p *Packet) uint64 { return uint64(p.ICMP.Seq>>8 | p.ICMP.Seq<<8) }, isEcho),
-	"icmp.resp_to": num(func(p *Packet) uint64 { return uint64(p.ICMP.RespTo) }, func(p *Packet) bool {
-		return isEcho(p) && p.ICMP.RespTo != 0
-	}),
+	"icmp.type":     dec(isICMP, func(p *Packet) uint64 { return uint64(p.ICMP.Type) }),
+	"icmp.code":     dec(isICMP, func(p *Packet) uint64 { return uint64(p.ICMP.Code) }),
+	"icmp.checksum": hexf(4, isICMP, func(p *Packet) uint64 { return uint64(p.ICMP.Checksum) }),
+	"icmp.ident":    dec(isEcho, func(p *Packet) uint64 { return uint64(p.ICMP.Ident) }),
+	"icmp.seq":      dec(isEcho, func(p *Packet) uint64 { return uint64(p.ICMP.Seq) }),
+	"icmp.seq_le":   dec(isEcho, func(p *Packet) uint64 { return uint64(p.ICMP.Seq>>8 | p.ICMP.Seq<<8) }),
+	"icmp.resp_to": dec(func(p *Packet) bool { return isEcho(p) && p.ICMP.RespTo != 0 },
+		func(p *Packet) uint64 { return uint64(p.ICMP.RespTo) }),
 }
