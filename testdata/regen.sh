@@ -12,3 +12,19 @@ for f in *.pcap *.pcapng; do
 	# shellcheck disable=SC2086
 	tshark -r "$f" -T fields -E header=y $fields > "$name.fields.tsv" 2>/dev/null
 done
+
+# Which frames each display filter selects in each capture, as tshark -Y
+# says: one line per filter and capture, "FILTER<TAB>FILE<TAB>1,2,3".
+out=display-filters.expected
+: > "$out"
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
+	for c in *.pcap *.pcapng; do
+		if ! sel=$(tshark -r "$c" -Y "$f" -T fields -e frame.number 2>/dev/null); then
+			echo "tshark rejects the filter: $f" >&2
+			exit 1
+		fi
+		frames=$(printf "%s" "$sel" | paste -sd, -)
+		printf '%s\t%s\t%s\n' "$f" "$c" "$frames" >> "$out"
+	done
+done < display-filters.list

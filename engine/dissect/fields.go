@@ -270,8 +270,22 @@ func isUDP(p *Packet) bool  { return p.Transport == TransportUDP }
 func isICMP(p *Packet) bool { return p.Transport == TransportICMP }
 func isEcho(p *Packet) bool { return p.Transport == TransportICMP && p.ICMP.IsEcho }
 
+// hasPayload reports whether tshark would show the payload as "data":
+// TCP and UDP payloads and ICMP echo data, but not a retransmitted
+// segment, which Wireshark keeps from the protocols above TCP.
 func hasPayload(p *Packet) bool {
-	return (p.Transport == TransportTCP || p.Transport == TransportUDP) && len(p.Payload) > 0
+	if len(p.Payload) == 0 {
+		return false
+	}
+	switch p.Transport {
+	case TransportTCP:
+		return p.TCP.Analysis&(AnalysisRetransmission|AnalysisSpuriousRetransmission) == 0
+	case TransportUDP:
+		return true
+	case TransportICMP:
+		return p.ICMP.IsEcho
+	}
+	return false
 }
 
 // findOption returns the first option of the kind, or nil.
