@@ -163,7 +163,11 @@ func TestMessagesUsedExist(t *testing.T) {
 	for _, code := range []string{"unknown", "frames", "delay", "loss", "seed"} {
 		used["impair."+code] = true
 	}
-	for _, code := range []string{filter.CodeMissing, filter.CodeParen, filter.CodeUnsupported, filter.CodePort, filter.CodeUnexpected} {
+	for _, want := range []string{"number", "address", "bytes", "string", "time"} {
+		used["want."+want] = true
+	}
+	for _, code := range []string{filter.CodeMissing, filter.CodeParen, filter.CodeUnsupported, filter.CodePort, filter.CodeUnexpected,
+		filter.CodeUnknownField, filter.CodeBadValue, filter.CodeNotComparable, filter.CodeUnclosedString, filter.CodeUnclosedSet, filter.CodeBadRegexp} {
 		used["filter."+code] = true
 	}
 	re := regexp.MustCompile(`\b[TN]\("([a-z0-9_.]+)"`)

@@ -19,7 +19,7 @@ import (
 )
 
 func (a *app) captureCmd() *cobra.Command {
-	var iface, cfilter, write, autostop string
+	var iface, cfilter, display, write, autostop string
 	var count int
 	cmd := &cobra.Command{
 		Use:     "capture",
@@ -27,12 +27,13 @@ func (a *app) captureCmd() *cobra.Command {
 		Example: "  wiretutor capture -f \"tcp port 10000 or udp port 10001\"\n  wiretutor capture -w echo.pcapng -a duration:10",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.capture(iface, cfilter, write, count, autostop)
+			return a.capture(iface, cfilter, display, write, count, autostop)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&iface, "interface", "i", capture.Loopback, a.tx.T("flag.interface", nil))
 	fl.StringVarP(&cfilter, "capture-filter", "f", "", a.tx.T("flag.capture_filter", nil))
+	fl.StringVarP(&display, "display-filter", "Y", "", a.tx.T("flag.display_filter", nil))
 	fl.StringVarP(&write, "write", "w", "", a.tx.T("flag.write", nil))
 	fl.IntVarP(&count, "count", "c", 0, a.tx.T("flag.count", nil))
 	fl.StringVarP(&autostop, "autostop", "a", "", a.tx.T("flag.autostop", nil))
@@ -62,7 +63,7 @@ func (a *app) term() render.Term {
 
 func (a *app) say(s string) { fmt.Fprintln(a.env.Stderr, s) }
 
-func (a *app) capture(iface, cfilter, write string, count int, autostop string) error {
+func (a *app) capture(iface, cfilter, display, write string, count int, autostop string) error {
 	if count < 0 {
 		return errBadValue{flag: "-c", value: strconv.Itoa(count), want: "N ≥ 0"}
 	}
@@ -73,6 +74,13 @@ func (a *app) capture(iface, cfilter, write string, count int, autostop string) 
 	prog, err := filter.CompileCapture(cfilter, capture.MaxFrame)
 	if err != nil {
 		return err
+	}
+	df, err := filter.CompileDisplay(display)
+	if err != nil {
+		return err
+	}
+	if display != "" && write != "" {
+		return errBadValue{flag: "-Y", value: display, want: a.tx.T("error.y_with_w", nil)}
 	}
 	live, err := capture.OpenLive(iface, prog)
 	if err != nil {
@@ -137,7 +145,7 @@ func (a *app) capture(iface, cfilter, write string, count int, autostop string) 
 			}
 			continue
 		}
-		if d.Dissect(data, ci, &p) == nil {
+		if d.Dissect(data, ci, &p) == nil && df.Match(&p) {
 			line = append(dissect.Summary(line[:0], &p, 9), '\n')
 			out.Write(line)
 			out.Flush()

@@ -299,3 +299,23 @@ func TestLessonTellsTheLoss(t *testing.T) {
 		t.Errorf("no loss, yet the lesson speaks of one")
 	}
 }
+
+func TestReadDisplayFilterAndJSON(t *testing.T) {
+	code, out, _ := run(t, nil, "read", "-r", testdata("echo-lab.pcap"), "-Y", "tcp.flags.syn == 1", "-T", "fields", "-e", "frame.number")
+	if code != 0 || out != "1\n2\n" {
+		t.Errorf("exit %d, %q", code, out)
+	}
+	code, out, _ = run(t, nil, "read", "-r", testdata("echo-lab.pcap"), "-Y", "udp", "-T", "json", "-e", "udp.port")
+	var doc []struct {
+		Source struct {
+			Layers map[string][]string `json:"layers"`
+		} `json:"_source"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || len(doc) != 2 || doc[0].Source.Layers["udp.port"][1] != "10001" {
+		t.Errorf("exit %d, %v:\n%s", code, err, out)
+	}
+	code, _, errs := run(t, nil, "read", "-r", testdata("echo-lab.pcap"), "-Y", "tcp.prot == 1")
+	if code != cli.ExitError || !strings.Contains(errs, "\"tcp.prot\" is neither a field nor a protocol name") || !strings.Contains(errs, "    ^~~~~~~~") {
+		t.Errorf("exit %d, %q", code, errs)
+	}
+}

@@ -60,6 +60,7 @@ func (a *app) explain(err error) string {
 		use usageError
 		fe  *capture.FileError
 		ie  *netenv.ImpairError
+		dfe *filter.DisplayError
 	)
 	file := ""
 	if errors.As(err, &fe) {
@@ -88,6 +89,9 @@ func (a *app) explain(err error) string {
 		return t.T("error.capture_permission", map[string]any{"Exe": exePath()})
 	case errors.Is(err, capture.ErrUnsupported):
 		return t.T("error.capture_unsupported", nil)
+	case errors.As(err, &dfe):
+		why := t.T("filter."+dfe.Code, map[string]any{"Arg": dfe.Arg, "Want": t.T("want."+dfe.Want, nil)})
+		return t.T("error.display_filter", map[string]any{"Why": why}) + "\n    " + dfe.Filter + "\n    " + dfe.Marker()
 	case errors.As(err, &se):
 		return t.T("error.capture_filter", map[string]any{
 			"Filter": se.Filter, "Pos": se.Pos + 1, "Why": t.T("filter."+se.Code, nil),

@@ -10,21 +10,23 @@ import (
 
 	"wiretutor/engine/capture"
 	"wiretutor/engine/dissect"
+	"wiretutor/engine/filter"
 	"wiretutor/engine/stream"
 )
 
 func (a *app) readCmd() *cobra.Command {
-	var file, format string
+	var file, format, display string
 	var fields []string
 	cmd := &cobra.Command{
 		Use:     "read -r FILE",
 		Short:   a.tx.T("cmd.read.short", nil),
-		Example: "  wiretutor read -r hs.pcapng\n  wiretutor read -r hs.pcapng -T fields -e frame.number -e tcp.seq -e tcp.ack",
+		Example: "  wiretutor read -r hs.pcapng\n  wiretutor read -r hs.pcapng -Y 'tcp.flags.syn == 1'\n  wiretutor read -r hs.pcapng -T fields -e frame.number -e tcp.seq -e tcp.ack",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.read(file, format, fields)
+			return a.read(file, format, display, fields)
 		},
 	}
+	cmd.Flags().StringVarP(&display, "display-filter", "Y", "", a.tx.T("flag.display_filter", nil))
 	cmd.Flags().StringVarP(&file, "read-file", "r", "", a.tx.T("flag.read_file", nil))
 	cmd.Flags().StringVarP(&format, "format", "T", "text", a.tx.T("flag.format", nil))
 	cmd.Flags().StringArrayVarP(&fields, "field", "e", nil, a.tx.T("flag.field", nil))
@@ -61,42 +63,69 @@ func packets(path string, fn func(p *dissect.Packet, prec int) error) error {
 	}
 }
 
-func (a *app) read(path, format string, fields []string) error {
+func (a *app) read(path, format, display string, fields []string) error {
 	if path == "" {
 		return errMissingFlag{flag: "-r"}
 	}
 	switch format {
-	case "text":
+	case "text", "json":
 	case "fields":
 		if len(fields) == 0 {
 			return errBadValue{flag: "-e", value: "", want: "FIELD"}
 		}
-		for _, name := range fields {
-			if !dissect.KnownField(name) {
-				return errUnknownField{name: name}
-			}
-		}
 	default:
-		return errBadValue{flag: "-T", value: format, want: "text, fields"}
+		return errBadValue{flag: "-T", value: format, want: "text, fields, json"}
+	}
+	for _, name := range fields {
+		if !dissect.KnownField(name) {
+			return errUnknownField{name: name}
+		}
+	}
+	df, err := filter.CompileDisplay(display)
+	if err != nil {
+		return err
 	}
 	w := bufio.NewWriterSize(a.out(), 64<<10)
 	var line []byte
-	err := packets(path, func(p *dissect.Packet, prec int) error {
+	n := 0
+	if format == "json" {
+		w.WriteString("[")
+	}
+	err = packets(path, func(p *dissect.Packet, prec int) error {
+		if !df.Match(p) {
+			return nil
+		}
 		line = line[:0]
-		if format == "text" {
+		switch format {
+		case "text":
 			line = dissect.Summary(line, p, prec)
-		} else {
+		case "fields":
 			for i, name := range fields {
 				if i > 0 {
 					line = append(line, '\t')
 				}
 				line, _ = dissect.AppendField(line, p, name)
 			}
+		case "json":
+			if n > 0 {
+				w.WriteString(",")
+			}
+			w.WriteString("\n")
+			line = appendJSON(line, p, fields)
 		}
-		line = append(line, '\n')
+		n++
+		if format != "json" {
+			line = append(line, '\n')
+		}
 		_, err := w.Write(line)
 		return err
 	})
+	if format == "json" {
+		if n > 0 {
+			w.WriteString("\n")
+		}
+		w.WriteString("]\n")
+	}
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}
@@ -104,7 +133,7 @@ func (a *app) read(path, format string, fields []string) error {
 }
 
 func (a *app) flowCmd() *cobra.Command {
-	var file string
+	var file, display string
 	var streamN int
 	cmd := &cobra.Command{
 		Use:     "flow -r FILE",
@@ -112,25 +141,30 @@ func (a *app) flowCmd() *cobra.Command {
 		Example: "  wiretutor flow -r hs.pcapng --stream 0",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.flow(file, streamN)
+			return a.flow(file, streamN, display)
 		},
 	}
+	cmd.Flags().StringVarP(&display, "display-filter", "Y", "", a.tx.T("flag.display_filter", nil))
 	cmd.Flags().StringVarP(&file, "read-file", "r", "", a.tx.T("flag.read_file", nil))
 	cmd.Flags().IntVar(&streamN, "stream", -1, a.tx.T("flag.stream", nil))
 	return cmd
 }
 
-func (a *app) flow(path string, streamN int) error {
+func (a *app) flow(path string, streamN int, display string) error {
 	if path == "" {
 		return errMissingFlag{flag: "-r"}
+	}
+	df, err := filter.CompileDisplay(display)
+	if err != nil {
+		return err
 	}
 	// One ladder per conversation, in the order they start.
 	groups := map[stream.Conversation][]*dissect.Packet{}
 	var order []stream.Conversation
 	prec := 6
-	err := packets(path, func(p *dissect.Packet, pr int) error {
+	err = packets(path, func(p *dissect.Packet, pr int) error {
 		prec = pr
-		if p.IPVersion == 0 || streamN >= 0 && (p.Transport != dissect.TransportTCP || p.TCP.Stream != streamN) {
+		if p.IPVersion == 0 || !df.Match(p) || streamN >= 0 && (p.Transport != dissect.TransportTCP || p.TCP.Stream != streamN) {
 			return nil
 		}
 		cp := *p
