@@ -319,3 +319,21 @@ func TestReadDisplayFilterAndJSON(t *testing.T) {
 		t.Errorf("exit %d, %q", code, errs)
 	}
 }
+
+func TestSocketsCommand(t *testing.T) {
+	if _, err := os.Stat("/proc/net/tcp"); err != nil {
+		t.Skip("no /proc/net here")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	code, out, _ := run(t, nil, "sockets", "--port", port)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || !strings.Contains(lines[1], "127.0.0.1:"+port) || !strings.Contains(lines[1], "LISTEN") ||
+		!strings.Contains(lines[1], "/"+strconv.Itoa(os.Getpid())) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}

@@ -19,6 +19,9 @@ type Socket struct {
 	Remote netip.AddrPort // zero for a listening or unconnected socket
 	State  string         // LISTEN, ESTABLISHED, TIME_WAIT, ...; "" for UDP
 	Inode  uint64         // the kernel's socket inode; 0 in the sandbox
+	// Process is "name/pid" of the process holding the socket, where
+	// known (the kernel's table, for processes this user may inspect).
+	Process string
 }
 
 // linuxStates names /proc/net/tcp's state numbers the way netstat does.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
+	"strings"
 
 	"github.com/prometheus/procfs"
 )
@@ -41,8 +43,46 @@ func (Kernel) Sockets() ([]Socket, error) {
 			out = append(out, s)
 		}
 	}
+	owners := socketOwners(fs)
+	for i := range out {
+		out[i].Process = owners[out[i].Inode]
+	}
 	sortSockets(out)
 	return out, nil
+}
+
+// socketOwners maps socket inodes to "name/pid", from the file
+// descriptors of every process this user may look into.
+func socketOwners(fs procfs.FS) map[uint64]string {
+	owners := map[uint64]string{}
+	procs, err := fs.AllProcs()
+	if err != nil {
+		return owners
+	}
+	for _, p := range procs {
+		targets, err := p.FileDescriptorTargets()
+		if err != nil {
+			continue
+		}
+		var comm string
+		for _, t := range targets {
+			ino, ok := strings.CutPrefix(t, "socket:[")
+			if !ok {
+				continue
+			}
+			n, err := strconv.ParseUint(strings.TrimSuffix(ino, "]"), 10, 64)
+			if err != nil {
+				continue
+			}
+			if comm == "" {
+				if comm, err = p.Comm(); err != nil {
+					comm = "?"
+				}
+			}
+			owners[n] = comm + "/" + strconv.Itoa(p.PID)
+		}
+	}
+	return owners
 }
 
 func addrPort(ip net.IP, port uint64) netip.AddrPort {
