@@ -28,3 +28,10 @@ while IFS= read -r f; do
 		printf '%s\t%s\t%s\n' "$f" "$c" "$frames" >> "$out"
 	done
 done < display-filters.list
+
+# Follow TCP Stream for stream 0 of every capture, in tshark's formats.
+for c in *.pcap *.pcapng; do
+	for fmt in ascii hex raw; do
+		tshark -r "$c" -q -z "follow,tcp,$fmt,0" > "${c%.*}.follow-$fmt.txt" 2>/dev/null
+	done
+done

@@ -337,3 +337,34 @@ func TestSocketsCommand(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+// TestFollowMatchesTshark: follow's ascii, hex and raw formats print
+// what tshark -z follow prints, retransmissions and Unicode included.
+func TestFollowMatchesTshark(t *testing.T) {
+	files, _ := filepath.Glob(testdata("*.follow-*.txt"))
+	if len(files) < 12 {
+		t.Fatalf("%d follow files", len(files))
+	}
+	for _, f := range files {
+		base := strings.TrimSuffix(filepath.Base(f), ".txt")
+		name, format, _ := strings.Cut(base, ".follow-")
+		capt, _ := filepath.Glob(testdata(name + ".pcap*"))
+		want, _ := os.ReadFile(f)
+		code, out, errs := run(t, nil, "follow", "-r", capt[0], "--stream", "0", "--format", format)
+		if code != 0 || out != string(want) {
+			t.Errorf("%s: exit %d %s\n got:\n%s\nwant:\n%s", base, code, errs, out, want)
+		}
+	}
+}
+
+func TestFollowText(t *testing.T) {
+	code, out, _ := run(t, nil, "follow", "-r", testdata("echo-utf8.pcap"), "--stream", "0")
+	for _, want := range []string{"Привет, сервер!", "ПРИВЕТ, СЕРВЕР!", "你好，服务器", ">>> 127.0.0.1:53496 → 127.0.0.1:10000, 28 bytes", "<<< 127.0.0.1:10000", "bin... end"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("follow lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, errs := run(t, nil, "follow", "-r", testdata("echo-utf8.pcap"), "--stream", "7"); code != 0 || !strings.Contains(errs, "stream 7 carries no data") {
+		t.Errorf("missing stream: %d %q", code, errs)
+	}
+}
