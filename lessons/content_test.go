@@ -167,7 +167,7 @@ func TestMessagesUsedExist(t *testing.T) {
 		used["want."+want] = true
 	}
 	for _, code := range []string{filter.CodeMissing, filter.CodeParen, filter.CodeUnsupported, filter.CodePort, filter.CodeUnexpected,
-		filter.CodeUnknownField, filter.CodeBadValue, filter.CodeNotComparable, filter.CodeUnclosedString, filter.CodeUnclosedSet, filter.CodeBadRegexp} {
+		filter.CodeHost, filter.CodePortRange, filter.CodeUnknownField, filter.CodeBadValue, filter.CodeNotComparable, filter.CodeUnclosedString, filter.CodeUnclosedSet, filter.CodeBadRegexp} {
 		used["filter."+code] = true
 	}
 	re := regexp.MustCompile(`\b[TN]\("([a-z0-9_.]+)"`)

@@ -35,3 +35,15 @@ for c in *.pcap *.pcapng; do
 		tshark -r "$c" -q -z "follow,tcp,$fmt,0" > "${c%.*}.follow-$fmt.txt" 2>/dev/null
 	done
 done
+
+# How many packets tcpdump keeps with each capture filter, per capture:
+# "FILTER<TAB>FILE<TAB>COUNT".
+out=capture-filters.expected
+: > "$out"
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
+	for c in *.pcap *.pcapng; do
+		n=$(tcpdump -r "$c" -n "$f" 2>/dev/null | wc -l)
+		printf '%s\t%s\t%s\n' "$f" "$c" "$n" >> "$out"
+	done
+done < capture-filters.list

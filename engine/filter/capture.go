@@ -10,6 +10,7 @@ package filter
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"unicode"
@@ -32,6 +33,8 @@ const (
 	CodeUnsupported = "unsupported" // outside the grammar this version knows
 	CodePort        = "port"        // a port number expected
 	CodeUnexpected  = "unexpected"  // a word where none can stand
+	CodeHost        = "host"        // an IP address expected
+	CodePortRange   = "portrange"   // a range like 1024-2048 expected
 )
 
 // Error gives the filter, the position and the problem in English.
@@ -54,9 +57,14 @@ type (
 	notNode  struct{ n node }
 	protoNod struct{ proto string } // tcp udp icmp ip ip6
 	portNode struct {
-		proto string // "", "tcp" or "udp"
-		dir   string // "", "src" or "dst"
-		port  uint16
+		proto  string // "", "tcp" or "udp"
+		dir    string // "", "src" or "dst"
+		port   uint16
+		hiPort uint16 // portrange: the last port; 0 for a single port
+	}
+	hostNode struct {
+		dir  string // "", "src" or "dst"
+		addr netip.Addr
 	}
 )
 
@@ -179,7 +187,7 @@ func (p *parser) primitive() (node, error) {
 		proto = w
 		p.i++
 		switch p.peek() {
-		case "port", "src", "dst":
+		case "port", "portrange", "src", "dst":
 		default:
 			return protoNod{proto}, nil
 		}
@@ -192,16 +200,38 @@ func (p *parser) primitive() (node, error) {
 		dir = w
 		p.i++
 	}
-	if p.peek() != "port" {
-		return nil, p.fail(CodeUnsupported, "not supported here: this version understands tcp, udp, icmp, ip, ip6 and [tcp|udp] [src|dst] port N")
+	switch p.peek() {
+	case "host":
+		if proto != "" {
+			return nil, p.fail(CodeUnsupported, "host takes no tcp or udp before it")
+		}
+		p.i++
+		a, err := netip.ParseAddr(p.peek())
+		if err != nil {
+			return nil, p.fail(CodeHost, "an IP address expected")
+		}
+		p.i++
+		return hostNode{dir: dir, addr: a.Unmap()}, nil
+	case "port":
+		p.i++
+		n, err := strconv.ParseUint(p.peek(), 10, 16)
+		if err != nil {
+			return nil, p.fail(CodePort, "a port number from 0 to 65535 expected")
+		}
+		p.i++
+		return portNode{proto: proto, dir: dir, port: uint16(n)}, nil
+	case "portrange":
+		p.i++
+		lo, hi, ok := strings.Cut(p.peek(), "-")
+		a, err1 := strconv.ParseUint(lo, 10, 16)
+		b, err2 := strconv.ParseUint(hi, 10, 16)
+		if !ok || err1 != nil || err2 != nil || a > b {
+			return nil, p.fail(CodePortRange, "a port range like 1024-2048 expected")
+		}
+		p.i++
+		return portNode{proto: proto, dir: dir, port: uint16(a), hiPort: uint16(b)}, nil
 	}
-	p.i++
-	n, err := strconv.ParseUint(p.peek(), 10, 16)
-	if err != nil {
-		return nil, p.fail(CodePort, "a port number from 0 to 65535 expected")
-	}
-	p.i++
-	return portNode{proto: proto, dir: dir, port: uint16(n)}, nil
+	return nil, p.fail(CodeUnsupported, "not supported here: this version understands tcp, udp, icmp, ip, ip6, [src|dst] host A, [tcp|udp] [src|dst] port N and portrange N-M")
 }
 
 // parse reads a capture filter.

@@ -1,9 +1,13 @@
 package filter_test
 
 import (
+	"bufio"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"golang.org/x/net/bpf"
@@ -104,7 +108,9 @@ func TestCompileCaptureErrors(t *testing.T) {
 	}{
 		{"tcp port", 9},
 		{"tcp port 70000", 10},
-		{"host 127.0.0.1", 1},
+		{"net 10.0.0.0/8", 1},
+		{"host nothost", 6},
+		{"portrange 5-1", 11},
 		{"(tcp", 5},
 		{"tcp or", 7},
 		{"tcp port 1 udp", 12},
@@ -136,4 +142,60 @@ func FuzzCompileCapture(f *testing.F) {
 			t.Fatalf("%q compiled to a program that does not assemble: %v", s, err)
 		}
 	})
+}
+
+// TestCaptureMatchesTcpdump: each filter of capture-filters.list keeps
+// as many packets of each committed capture as tcpdump does.
+func TestCaptureMatchesTcpdump(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "capture-filters.expected"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cache := map[string][][]byte{}
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		parts := strings.Split(sc.Text(), "\t")
+		expr, file := parts[0], parts[1]
+		want, _ := strconv.Atoi(parts[2])
+		frames, ok := cache[file]
+		if !ok {
+			c, err := capture.Open(filepath.Join("..", "..", "testdata", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := capture.ReadAll(c, 6)
+			c.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, fr := range rec.Frames {
+				frames = append(frames, fr.Data)
+			}
+			cache[file] = frames
+		}
+		prog, err := filter.CompileCapture(expr, 262144)
+		if err != nil {
+			t.Errorf("%q: %v", expr, err)
+			continue
+		}
+		vm, err := bpf.NewVM(prog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := 0
+		for _, fr := range frames {
+			if k, _ := vm.Run(fr); k > 0 {
+				got++
+			}
+		}
+		if got != want {
+			t.Errorf("%s on %s: kept %d, tcpdump %d", expr, file, got, want)
+		}
+		n++
+	}
+	if n < 100 {
+		t.Fatalf("only %d cases", n)
+	}
 }

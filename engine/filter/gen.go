@@ -92,6 +92,46 @@ func (g *gen) node(n node, t, f label) {
 		g.portV4(n, t, v6)
 		g.place(v6)
 		g.portV6(n, t, f)
+	case hostNode:
+		g.host(n, t, f)
+	}
+}
+
+// host matches an IPv4 or IPv6 source and/or destination address.
+func (g *gen) host(n hostNode, t, f label) {
+	isIP := g.label()
+	var srcOff, dstOff uint32 = offIP + 12, offIP + 16
+	words := 1
+	ether := uint32(etherIPv4)
+	if n.addr.Is6() {
+		srcOff, dstOff, words, ether = offIP+8, offIP+24, 4, etherIPv6
+	}
+	g.etherType(ether, isIP, f)
+	g.place(isIP)
+	raw := n.addr.AsSlice()
+	match := func(off uint32, t, f label) {
+		for i := 0; i < words; i++ {
+			g.emit(bpf.LoadAbsolute{Off: off + uint32(4*i), Size: 4})
+			w := uint32(raw[4*i])<<24 | uint32(raw[4*i+1])<<16 | uint32(raw[4*i+2])<<8 | uint32(raw[4*i+3])
+			if i == words-1 {
+				g.jump(bpf.JumpEqual, w, t, f)
+				return
+			}
+			next := g.label()
+			g.jump(bpf.JumpEqual, w, next, f)
+			g.place(next)
+		}
+	}
+	switch n.dir {
+	case "src":
+		match(srcOff, t, f)
+	case "dst":
+		match(dstOff, t, f)
+	default:
+		other := g.label()
+		match(srcOff, t, other)
+		g.place(other)
+		match(dstOff, t, f)
 	}
 }
 
@@ -181,20 +221,30 @@ func (g *gen) ports(n portNode, indirect bool, t, f label) {
 			g.emit(bpf.LoadAbsolute{Off: offIP + 40 + off, Size: 2})
 		}
 	}
-	val := uint32(n.port)
+	// test compares the loaded port with the port or the range.
+	test := func(t, f label) {
+		if n.hiPort == 0 {
+			g.jump(bpf.JumpEqual, uint32(n.port), t, f)
+			return
+		}
+		inLow := g.label()
+		g.jump(bpf.JumpGreaterOrEqual, uint32(n.port), inLow, f)
+		g.place(inLow)
+		g.jump(bpf.JumpGreaterThan, uint32(n.hiPort), f, t)
+	}
 	switch n.dir {
 	case "src":
 		load(0)
-		g.jump(bpf.JumpEqual, val, t, f)
+		test(t, f)
 	case "dst":
 		load(2)
-		g.jump(bpf.JumpEqual, val, t, f)
+		test(t, f)
 	default:
 		dst := g.label()
 		load(0)
-		g.jump(bpf.JumpEqual, val, t, dst)
+		test(t, dst)
 		g.place(dst)
 		load(2)
-		g.jump(bpf.JumpEqual, val, t, f)
+		test(t, f)
 	}
 }
