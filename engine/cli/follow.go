@@ -83,6 +83,10 @@ func (a *app) follow(path string, n int, format string) error {
 			if !c.FromClient {
 				mark = "<<<"
 			}
+			if c.Missing > 0 {
+				w.WriteString("\n" + r.Paint(render.Dim, a.tx.N("follow.missing", c.Missing, nil)) + "\n")
+				break
+			}
 			w.WriteString("\n" + r.Paint(style, mark+" "+a.tx.N("follow.turn", len(c.Data), map[string]any{"Who": who})) + "\n")
 			text := printable(c.Data)
 			w.WriteString(r.Paint(style, text))

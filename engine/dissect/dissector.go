@@ -79,19 +79,19 @@ func key(src, dst netip.AddrPort) (k convKey, dir int) {
 type tcpHalf struct {
 	baseSet bool
 	base    uint32
-	nextSet bool
-	next    uint32 // the highest raw sequence number sent so far, plus one
-	ackSet  bool
-	lastAck uint32 // the highest raw ack this side has sent
+	synAck  bool // this side's SYN carried ACK: it is the server
+	seq     seqState
 	synSeen bool
 	ws      int // the WS shift this side offered in its SYN, -1 for none
 	fin     bool
 }
 
 type tcpConv struct {
-	index int
-	half  [2]tcpHalf
-	rst   bool
+	index    int
+	start    time.Time     // the first packet's time
+	firstRTT time.Duration // from the first packet to the handshake's last ACK
+	half     [2]tcpHalf
+	rst      bool
 }
 
 // Dissect decodes one frame into p, overwriting it. ci gives the
@@ -304,35 +304,6 @@ func (d *Dissector) quoted(b []byte, p *Packet) {
 	}
 }
 
-// seqGT compares sequence numbers modulo 2^32.
-func seqGT(a, b uint32) bool { return int32(a-b) > 0 }
-
-// analyze does the part of Wireshark's sequence analysis that tells a
-// retransmission: a segment that carries data (or a SYN or FIN) but does
-// not advance its sender's sequence number. It updates me's highest
-// sequence number.
-func analyze(me, peer *tcpHalf, seq, seglen uint32, syn, fin bool) uint32 {
-	var flags uint32
-	carries := seglen > 0 || syn || fin
-	if carries && me.nextSet && seqGT(me.next, seq) {
-		flags = AnalysisRetransmission
-		if peer.ackSet && !seqGT(seq+seglen, peer.lastAck) && seglen > 0 {
-			flags = AnalysisSpuriousRetransmission
-		}
-	}
-	end := seq + seglen
-	if syn {
-		end++
-	}
-	if fin {
-		end++
-	}
-	if !me.nextSet || seqGT(end, me.next) {
-		me.next, me.nextSet = end, true
-	}
-	return flags
-}
-
 func (d *Dissector) fillTCP(p *Packet) {
 	t := &d.tcp
 	p.Transport = TransportTCP
@@ -401,7 +372,7 @@ func (d *Dissector) fillTCP(p *Packet) {
 	}
 	me, peer := &c.half[dir], &c.half[1-dir]
 	if t.SYN {
-		me.synSeen, me.ws = true, ws
+		me.synSeen, me.ws, me.synAck = true, ws, t.ACK
 		if !me.baseSet {
 			me.base, me.baseSet = t.Seq, true
 		}
@@ -420,10 +391,27 @@ func (d *Dissector) fillTCP(p *Packet) {
 		c.rst = true
 	}
 
-	tc.Analysis = analyze(me, peer, t.Seq, uint32(tc.Len), t.SYN, t.FIN)
-	if t.ACK && (!me.ackSet || seqGT(t.Ack, me.lastAck)) {
-		me.lastAck, me.ackSet = t.Ack, true
+	if c.start.IsZero() {
+		c.start = p.Time
 	}
+	if c.firstRTT == 0 && t.ACK && !t.SYN && me.synSeen && !me.synAck && peer.synSeen {
+		c.firstRTT = p.Time.Sub(c.start)
+	}
+	revShift := -1
+	if me.synSeen && peer.synSeen {
+		revShift = -2
+		if me.ws >= 0 && peer.ws >= 0 {
+			revShift = peer.ws
+		}
+	}
+	ack := t.Ack
+	if !t.ACK {
+		ack = 0
+	}
+	tc.Analysis, tc.DupAckNum, tc.DupAckFrame = analyzeSegment(&me.seq, &peer.seq, segInfo{
+		frame: p.Number, at: p.Time, seq: t.Seq, ack: ack, seglen: uint32(tc.Len), window: uint32(t.Window),
+		syn: t.SYN, fin: t.FIN, rst: t.RST, ackf: t.ACK,
+	}, c.firstRTT, revShift)
 
 	tc.Stream = c.index
 	tc.Seq = t.Seq - me.base

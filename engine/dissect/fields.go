@@ -279,7 +279,9 @@ func hasPayload(p *Packet) bool {
 	}
 	switch p.Transport {
 	case TransportTCP:
-		return p.TCP.Analysis&(AnalysisRetransmission|AnalysisSpuriousRetransmission) == 0
+		// Wireshark keeps retransmitted and out-of-order segments from
+		// the dissectors above TCP; fast retransmissions it passes on.
+		return p.TCP.Analysis&(AnalysisRetransmission|AnalysisSpuriousRetransmission|AnalysisOutOfOrder) == 0
 	case TransportUDP:
 		return true
 	case TransportICMP:
@@ -397,8 +399,31 @@ var fieldTable = map[string]fieldDef{
 	"tcp.options.timestamp.tsecr":   option(OptTimestamp, func(o *Option) uint64 { return uint64(o.B) }),
 	"tcp.payload":                   payload(isTCP),
 
-	"tcp.analysis.retransmission":          analysisFlag(AnalysisRetransmission | AnalysisSpuriousRetransmission),
+	"tcp.analysis.flags":                   analysisFlag(^uint32(0)),
+	"tcp.analysis.retransmission":          analysisFlag(AnalysisRetransmission | AnalysisSpuriousRetransmission | AnalysisFastRetransmission),
 	"tcp.analysis.spurious_retransmission": analysisFlag(AnalysisSpuriousRetransmission),
+	"tcp.analysis.fast_retransmission":     analysisFlag(AnalysisFastRetransmission),
+	"tcp.analysis.out_of_order":            analysisFlag(AnalysisOutOfOrder),
+	"tcp.analysis.lost_segment":            analysisFlag(AnalysisLostSegment),
+	"tcp.analysis.ack_lost_segment":        analysisFlag(AnalysisAckedUnseen),
+	"tcp.analysis.window_update":           analysisFlag(AnalysisWindowUpdate),
+	"tcp.analysis.window_full":             analysisFlag(AnalysisWindowFull),
+	"tcp.analysis.keep_alive":              analysisFlag(AnalysisKeepAlive),
+	"tcp.analysis.keep_alive_ack":          analysisFlag(AnalysisKeepAliveAck),
+	// tshark 4.0 lists a duplicate ACK twice: the field and its expert note.
+	"tcp.analysis.duplicate_ack": {kind: KindNone, fmt: fmtOne, get: func(p *Packet, out []Value) []Value {
+		if isTCP(p) && p.TCP.Analysis&AnalysisDupAck != 0 {
+			out = append(out, Value{}, Value{})
+		}
+		return out
+	}},
+	"tcp.analysis.zero_window":           analysisFlag(AnalysisZeroWindow),
+	"tcp.analysis.zero_window_probe":     analysisFlag(AnalysisZeroWindowProbe),
+	"tcp.analysis.zero_window_probe_ack": analysisFlag(AnalysisZeroWindowProbeAck),
+	"tcp.analysis.duplicate_ack_num": dec(func(p *Packet) bool { return isTCP(p) && p.TCP.DupAckNum > 0 },
+		func(p *Packet) uint64 { return uint64(p.TCP.DupAckNum) }),
+	"tcp.analysis.duplicate_ack_frame": dec(func(p *Packet) bool { return isTCP(p) && p.TCP.DupAckNum > 0 },
+		func(p *Packet) uint64 { return uint64(p.TCP.DupAckFrame) }),
 
 	"udp.srcport":  dec(isUDP, func(p *Packet) uint64 { return uint64(p.SrcPort) }),
 	"udp.dstport":  dec(isUDP, func(p *Packet) uint64 { return uint64(p.DstPort) }),

@@ -104,6 +104,9 @@ type TCP struct {
 	// Analysis holds what Wireshark's sequence analysis concluded
 	// (tcp.analysis.*); see the Analysis* bits.
 	Analysis uint32
+	// DupAckNum and DupAckFrame number a duplicate ACK: the Nth repeat
+	// of the ACK first sent in frame DupAckFrame.
+	DupAckNum, DupAckFrame int
 }
 
 // What tcp.analysis concluded about a segment.

@@ -174,12 +174,7 @@ func AppendFlags(buf []byte, flags uint16) []byte {
 
 func appendTCPInfo(buf []byte, p *Packet) []byte {
 	t := &p.TCP
-	switch {
-	case t.Analysis&AnalysisSpuriousRetransmission != 0:
-		buf = append(buf, "[TCP Spurious Retransmission] "...)
-	case t.Analysis&AnalysisRetransmission != 0:
-		buf = append(buf, "[TCP Retransmission] "...)
-	}
+	buf = analysisPrefix(buf, t)
 	buf = strconv.AppendUint(buf, uint64(p.SrcPort), 10)
 	buf = append(buf, " → "...)
 	buf = strconv.AppendUint(buf, uint64(p.DstPort), 10)
@@ -342,3 +337,5 @@ func appendHex(buf []byte, v uint64, width int) []byte {
 	}
 	return append(buf, tmp[i:]...)
 }
+
+func appendUint(buf []byte, v uint64) []byte { return strconv.AppendUint(buf, v, 10) }

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"fmt"
 	"net/netip"
 	"sort"
 
@@ -12,6 +13,9 @@ type Chunk struct {
 	FromClient bool
 	Data       []byte
 	Frame      int // the frame that completed it
+	// Missing, when not zero, says this chunk stands for that many bytes
+	// the capture never saw; Data then holds tshark's marker text.
+	Missing int
 }
 
 // Follower reassembles one TCP stream, as Wireshark's Follow TCP Stream
@@ -125,9 +129,22 @@ func (f *Follower) Flush() error {
 		}
 		sort.Slice(seqs, func(i, j int) bool { return int32(seqs[i]-h.next) < int32(seqs[j]-h.next) })
 		for _, s := range seqs {
-			if err := f.emit(Chunk{FromClient: dir == 0, Data: h.pending[s]}); err != nil {
+			data := h.pending[s]
+			if gap := int32(s - h.next); gap > 0 {
+				// tshark writes this marker with its C string terminator.
+				marker := fmt.Sprintf("[%d bytes missing in capture file]\x00", gap)
+				if err := f.emit(Chunk{FromClient: dir == 0, Data: []byte(marker), Missing: int(gap)}); err != nil {
+					return err
+				}
+			} else if -gap >= int32(len(data)) {
+				continue
+			} else {
+				data = data[-gap:]
+			}
+			if err := f.emit(Chunk{FromClient: dir == 0, Data: data}); err != nil {
 				return err
 			}
+			h.next = s + uint32(len(h.pending[s]))
 		}
 		h.pending = nil
 	}
