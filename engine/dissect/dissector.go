@@ -81,6 +81,7 @@ type tcpHalf struct {
 	base    uint32
 	synAck  bool // this side's SYN carried ACK: it is the server
 	seq     seqState
+	http    httpState
 	synSeen bool
 	ws      int // the WS shift this side offered in its SYN, -1 for none
 	fin     bool
@@ -412,6 +413,11 @@ func (d *Dissector) fillTCP(p *Packet) {
 		frame: p.Number, at: p.Time, seq: t.Seq, ack: ack, seglen: uint32(tc.Len), window: uint32(t.Window),
 		syn: t.SYN, fin: t.FIN, rst: t.RST, ackf: t.ACK,
 	}, c.firstRTT, revShift)
+
+	if len(t.Payload) > 0 && (httpPorts[p.SrcPort] || httpPorts[p.DstPort]) &&
+		tc.Analysis&(AnalysisRetransmission|AnalysisSpuriousRetransmission|AnalysisOutOfOrder) == 0 {
+		p.HTTP = me.http.feed(t.Payload)
+	}
 
 	tc.Stream = c.index
 	tc.Seq = t.Seq - me.base

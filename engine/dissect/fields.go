@@ -45,6 +45,7 @@ const (
 	fmtText                  // as is
 	fmtSeconds               // 0.000123000
 	fmtOne                   // 1 where present
+	fmtEscaped               // bytes as text, control characters escaped (\n)
 )
 
 // fieldDef describes one field: its kind, how it prints, and how to get
@@ -158,6 +159,8 @@ func (d *fieldDef) appendValue(buf []byte, v Value) []byte {
 		return appendSeconds(buf, v.T, 9)
 	case fmtOne:
 		return append(buf, '1')
+	case fmtEscaped:
+		return appendEscaped(buf, v.B)
 	}
 	return strconv.AppendUint(buf, v.U, 10)
 }
@@ -274,7 +277,7 @@ func isEcho(p *Packet) bool { return p.Transport == TransportICMP && p.ICMP.IsEc
 // TCP and UDP payloads and ICMP echo data, but not a retransmitted
 // segment, which Wireshark keeps from the protocols above TCP.
 func hasPayload(p *Packet) bool {
-	if len(p.Payload) == 0 {
+	if len(p.Payload) == 0 || p.HTTP != nil {
 		return false
 	}
 	switch p.Transport {
@@ -318,6 +321,34 @@ var protocols = map[string]func(*Packet) bool{
 	"icmp":   isICMP,
 	"icmpv6": func(p *Packet) bool { return p.Transport == TransportICMPv6 },
 	"data":   hasPayload,
+	"http":   isHTTP,
+}
+
+func isHTTP(p *Packet) bool { return p.HTTP != nil && !p.HTTP.Partial }
+
+func isHTTPRequest(p *Packet) bool  { return isHTTP(p) && p.HTTP.Request }
+func isHTTPResponse(p *Packet) bool { return isHTTP(p) && !p.HTTP.Request }
+
+func text(has func(*Packet) bool, get func(*Packet) string) fieldDef {
+	return fieldDef{kind: KindString, fmt: fmtText, get: func(p *Packet, out []Value) []Value {
+		if !has(p) {
+			return out
+		}
+		return append(out, Value{S: get(p)})
+	}}
+}
+
+// header is an HTTP header as a field: present when the message has it.
+func header(name string) fieldDef {
+	return fieldDef{kind: KindString, fmt: fmtText, get: func(p *Packet, out []Value) []Value {
+		if !isHTTP(p) {
+			return out
+		}
+		if v, ok := p.HTTP.Get(name); ok {
+			out = append(out, Value{S: v})
+		}
+		return out
+	}}
 }
 
 var fieldTable = map[string]fieldDef{
@@ -435,6 +466,34 @@ var fieldTable = map[string]fieldDef{
 	"data.data": payload(hasPayload),
 	"data.len":  dec(hasPayload, func(p *Packet) uint64 { return uint64(len(p.Payload)) }),
 
+	"http.request":          present(isHTTPRequest),
+	"http.response":         present(isHTTPResponse),
+	"http.request.method":   text(isHTTPRequest, func(p *Packet) string { return p.HTTP.Method }),
+	"http.request.uri":      text(isHTTPRequest, func(p *Packet) string { return p.HTTP.URI }),
+	"http.request.version":  text(isHTTPRequest, func(p *Packet) string { return p.HTTP.Version }),
+	"http.response.version": text(isHTTPResponse, func(p *Packet) string { return p.HTTP.Version }),
+	"http.response.code":    dec(isHTTPResponse, func(p *Packet) uint64 { return uint64(p.HTTP.Code) }),
+	"http.response.phrase":  text(isHTTPResponse, func(p *Packet) string { return p.HTTP.Phrase }),
+	"http.host":             header("Host"),
+	"http.user_agent":       header("User-Agent"),
+	"http.content_type":     header("Content-Type"),
+	"http.content_length": {kind: KindUint, fmt: fmtDec, get: func(p *Packet, out []Value) []Value {
+		if isHTTP(p) && p.HTTP.ContentLength >= 0 {
+			out = append(out, Value{U: uint64(p.HTTP.ContentLength)})
+		}
+		return out
+	}},
+	"http.location":      header("Location"),
+	"http.server":        header("Server"),
+	"http.connection":    header("Connection"),
+	"http.authorization": header("Authorization"),
+	"http.file_data": {kind: KindBytes, fmt: fmtEscaped, get: func(p *Packet, out []Value) []Value {
+		if isHTTP(p) && len(p.HTTP.Body) > 0 {
+			out = append(out, Value{B: p.HTTP.Body})
+		}
+		return out
+	}},
+
 	"icmp.type":     dec(isICMP, func(p *Packet) uint64 { return uint64(p.ICMP.Type) }),
 	"icmp.code":     dec(isICMP, func(p *Packet) uint64 { return uint64(p.ICMP.Code) }),
 	"icmp.checksum": hexf(4, isICMP, func(p *Packet) uint64 { return uint64(p.ICMP.Checksum) }),
@@ -443,4 +502,27 @@ var fieldTable = map[string]fieldDef{
 	"icmp.seq_le":   dec(isEcho, func(p *Packet) uint64 { return uint64(p.ICMP.Seq>>8 | p.ICMP.Seq<<8) }),
 	"icmp.resp_to": dec(func(p *Packet) bool { return isEcho(p) && p.ICMP.RespTo != 0 },
 		func(p *Packet) uint64 { return uint64(p.ICMP.RespTo) }),
+}
+
+// appendEscaped writes bytes as tshark prints a text field: printable
+// characters as they are, \n \r \t and other control bytes escaped.
+func appendEscaped(buf, b []byte) []byte {
+	for _, c := range b {
+		switch {
+		case c == '\n':
+			buf = append(buf, `\n`...)
+		case c == '\r':
+			buf = append(buf, `\r`...)
+		case c == '\t':
+			buf = append(buf, `\t`...)
+		case c == '\\':
+			buf = append(buf, `\\`...)
+		case c < 0x20 || c == 0x7f:
+			buf = append(buf, `\x`...)
+			buf = appendHex(buf, uint64(c), 2)
+		default:
+			buf = append(buf, c)
+		}
+	}
+	return buf
 }

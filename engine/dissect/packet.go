@@ -68,6 +68,7 @@ type Packet struct {
 	TCP  TCP
 	UDP  UDP
 	ICMP ICMP
+	HTTP *HTTP // an HTTP message this frame completes (or continues)
 
 	// Inner is the IP packet an ICMP error quotes, dissected as far as
 	// the quote goes; nil otherwise. Fields present in both print both,

@@ -112,6 +112,9 @@ func appendMAC(buf []byte, m [6]byte) []byte {
 
 // Protocol returns the Protocol column: the highest layer dissected.
 func Protocol(p *Packet) string {
+	if p.HTTP != nil && !p.HTTP.Partial {
+		return "HTTP"
+	}
 	switch p.Transport {
 	case TransportTCP:
 		return "TCP"
@@ -133,6 +136,17 @@ func Protocol(p *Packet) string {
 
 // AppendInfo appends the Info column of p.
 func AppendInfo(buf []byte, p *Packet) []byte {
+	if h := p.HTTP; h != nil {
+		if !h.Partial {
+			return appendHTTPInfo(buf, h)
+		}
+		if h.FirstLine != "" {
+			buf = append(buf, h.FirstLine...)
+			return append(buf, "  [TCP segment of a reassembled PDU]"...)
+		}
+		buf = appendTCPInfo(buf, p)
+		return append(buf, " [TCP segment of a reassembled PDU]"...)
+	}
 	switch p.Transport {
 	case TransportTCP:
 		return appendTCPInfo(buf, p)

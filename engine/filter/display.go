@@ -471,7 +471,6 @@ func parseLiteral(t *dtoken, kind dissect.Kind) (literal, bool) {
 		return lit, err == nil
 	case dissect.KindString:
 		lit.S = s
-		lit.B = []byte(s)
 		return lit, true
 	}
 	// Bytes: a string, or hex bytes separated by ':', '-' or '.'.
