@@ -205,7 +205,7 @@ func hexDump(w io.Writer, b []byte, offset int, server bool) {
 				s.WriteByte('.')
 			}
 		}
-		s.WriteByte('\n')
-		io.WriteString(w, s.String())
+		// tshark drops the blanks a line ends with, even a space byte.
+		io.WriteString(w, strings.TrimRight(s.String(), " ")+"\n")
 	}
 }
