@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -44,6 +46,13 @@ func binary(b *testing.B) string {
 }
 
 func timeRun(b *testing.B, name string, args ...string) time.Duration {
+	d, _ := timeRunRSS(b, name, args...)
+	return d
+}
+
+// timeRunRSS runs a command and returns its wall time and its peak
+// resident memory in MiB.
+func timeRunRSS(b *testing.B, name string, args ...string) (time.Duration, float64) {
 	b.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Stdout = io.Discard
@@ -51,7 +60,80 @@ func timeRun(b *testing.B, name string, args ...string) time.Duration {
 	if err := cmd.Run(); err != nil {
 		b.Fatalf("%s %v: %v", name, args, err)
 	}
-	return time.Since(start)
+	d := time.Since(start)
+	var rss float64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = float64(ru.Maxrss) / 1024 // Linux reports KiB
+	}
+	return d, rss
+}
+
+// BenchmarkReadFilterVsTshark is BenchmarkReadVsTshark with a display
+// filter: read -Y against tshark -Y, same filter, same 400k packets.
+func BenchmarkReadFilterVsTshark(b *testing.B) {
+	ts := testenv.Tshark(b)
+	bin := binary(b)
+	path := filepath.Join(b.TempDir(), "400k.pcap")
+	if _, err := benchdata.Write(path, testdata("echo-lab.pcap"), 400_000); err != nil {
+		b.Fatal(err)
+	}
+	const y = "tcp.port==10000 && tcp.flags.syn==1"
+	b.ResetTimer()
+	var ours, theirs time.Duration
+	for range b.N {
+		ours += timeRun(b, bin, "read", "-r", path, "-Y", y)
+		theirs += timeRun(b, ts, "-r", path, "-Y", y)
+	}
+	b.ReportMetric(float64(ours.Milliseconds())/float64(b.N), "wiretutor-ms")
+	b.ReportMetric(float64(theirs.Milliseconds())/float64(b.N), "tshark-ms")
+	b.ReportMetric(float64(theirs)/float64(ours), "x-faster")
+}
+
+// BenchmarkFollowVsTshark follows one 100 MB TCP stream: wiretutor
+// follow --format raw against tshark -z follow,tcp,raw,0.
+func BenchmarkFollowVsTshark(b *testing.B) {
+	ts := testenv.Tshark(b)
+	bin := binary(b)
+	path := filepath.Join(b.TempDir(), "100mb.pcap")
+	if _, err := benchdata.WriteStream(path, 100<<20, 16<<10); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var ours, theirs time.Duration
+	var rss float64
+	for range b.N {
+		d, r := timeRunRSS(b, bin, "follow", "-r", path, "--stream", "0", "--format", "raw")
+		ours += d
+		rss = max(rss, r)
+		theirs += timeRun(b, ts, "-r", path, "-q", "-z", "follow,tcp,raw,0")
+	}
+	b.ReportMetric(float64(ours.Milliseconds())/float64(b.N), "wiretutor-ms")
+	b.ReportMetric(float64(theirs.Milliseconds())/float64(b.N), "tshark-ms")
+	b.ReportMetric(float64(theirs)/float64(ours), "x-faster")
+	b.ReportMetric(rss, "wiretutor-maxrss-MiB")
+}
+
+// BenchmarkReadMemory reads captures of 100k and 400k packets and
+// reports wiretutor's peak memory for each: it must not grow with the
+// file.
+func BenchmarkReadMemory(b *testing.B) {
+	bin := binary(b)
+	dir := b.TempDir()
+	for _, n := range []int{100_000, 400_000} {
+		path := filepath.Join(dir, strconv.Itoa(n)+".pcap")
+		if _, err := benchdata.Write(path, testdata("echo-lab.pcap"), n); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	var small, large float64
+	for range b.N {
+		_, s := timeRunRSS(b, bin, "read", "-r", filepath.Join(dir, "100000.pcap"))
+		_, l := timeRunRSS(b, bin, "read", "-r", filepath.Join(dir, "400000.pcap"))
+		small, large = max(small, s), max(large, l)
+	}
+	b.ReportMetric(small, "maxrss-100k-MiB")
+	b.ReportMetric(large, "maxrss-400k-MiB")
 }
 
 // BenchmarkReadVsTshark times `wiretutor read -r F` and `tshark -r F`
