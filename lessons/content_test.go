@@ -160,6 +160,11 @@ func TestMessagesUsedExist(t *testing.T) {
 	en := messages(t, "en")
 	used := map[string]bool{"run.starting.kernel": true, "run.starting.sandbox": true}
 	used["sockets.title.open"], used["sockets.title.after"] = true, true
+	for _, l := range lessons.All() {
+		for _, task := range l.Tasks {
+			used["task."+task.ID] = true
+		}
+	}
 	for _, code := range []string{"unknown", "frames", "delay", "loss", "seed"} {
 		used["impair."+code] = true
 	}
@@ -167,7 +172,7 @@ func TestMessagesUsedExist(t *testing.T) {
 		used["want."+want] = true
 	}
 	for _, code := range []string{filter.CodeMissing, filter.CodeParen, filter.CodeUnsupported, filter.CodePort, filter.CodeUnexpected,
-		filter.CodeHost, filter.CodePortRange, filter.CodeUnknownField, filter.CodeBadValue, filter.CodeNotComparable, filter.CodeUnclosedString, filter.CodeUnclosedSet, filter.CodeBadRegexp} {
+		filter.CodeHost, filter.CodePortRange, filter.CodeDisplaySyntax, filter.CodeSingleEquals, filter.CodeUnknownField, filter.CodeBadValue, filter.CodeNotComparable, filter.CodeUnclosedString, filter.CodeUnclosedSet, filter.CodeBadRegexp} {
 		used["filter."+code] = true
 	}
 	re := regexp.MustCompile(`\b[TN]\("([a-z0-9_.]+)"`)

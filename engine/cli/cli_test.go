@@ -368,3 +368,40 @@ func TestFollowText(t *testing.T) {
 		t.Errorf("missing stream: %d %q", code, errs)
 	}
 }
+
+// TestFiltersLesson runs the filters lesson in the sandbox and checks
+// that each task's frames are what tshark selects with its model filter.
+func TestFiltersLesson(t *testing.T) {
+	dir := t.TempDir()
+	pcap, qj := filepath.Join(dir, "f.pcapng"), filepath.Join(dir, "f.json")
+	for _, lang := range []string{"en", "ru", "zh"} {
+		code, out, errs := run(t, nil, "lesson", "filters", "--no-input", "--net", "sandbox", "--lang", lang, "--save-capture", pcap, "--quiz-json", qj)
+		if code != 0 || strings.Contains(out, "<no value>") {
+			t.Fatalf("%s: exit %d %s\n%s", lang, code, errs, out)
+		}
+	}
+	var export struct {
+		Questions []struct{ Kind, Expect string }
+	}
+	data, _ := os.ReadFile(qj)
+	if err := json.Unmarshal(data, &export); err != nil {
+		t.Fatal(err)
+	}
+	tasks := lessons.Filters().Tasks
+	if len(export.Questions) != len(tasks) {
+		t.Fatalf("%d exported, %d tasks", len(export.Questions), len(tasks))
+	}
+	ts := testenv.Tshark(t)
+	for i, task := range tasks {
+		if task.Capture {
+			continue
+		}
+		out, err := exec.Command(ts, "-r", pcap, "-Y", task.Model, "-T", "fields", "-e", "frame.number").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(strings.Fields(string(out)), ","); got != export.Questions[i].Expect {
+			t.Errorf("task %s: tshark -Y %q selects %s, the lesson expects %s", task.ID, task.Model, got, export.Questions[i].Expect)
+		}
+	}
+}

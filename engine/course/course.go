@@ -35,6 +35,7 @@ const (
 	Quiz                    // questions from the capture
 	Summary                 // the score
 	Sockets                 // a socket table: Section names the snapshot
+	Tasks                   // filtering exercises on the capture
 )
 
 // AfterSnapshot is the snapshot the runner takes itself, once the
@@ -73,12 +74,15 @@ type Lesson struct {
 	Facts func(c *quiz.Capture, tx quiz.Texts) map[string]any
 	// Quiz makes the questions.
 	Quiz []quiz.Maker
+	// Tasks are the filtering exercises of a Tasks step.
+	Tasks []Task
 }
 
 // Ports are what the capture filter keeps.
 type Ports struct {
-	TCP []int
-	UDP []int
+	TCP  []int
+	UDP  []int
+	ICMP bool // and ICMP (ping)
 }
 
 // Options are a lesson run's settings.
@@ -149,8 +153,10 @@ type runner struct {
 	cap  *quiz.Capture
 	snap map[string][]netenv.Socket
 	port Ports
-	fact map[string]any
-	res  Result
+	// exported collects the questions and tasks for --quiz-json.
+	exported []*quiz.Question
+	fact     map[string]any
+	res      Result
 }
 
 // RunLesson runs a lesson from its first step to its last.
@@ -180,7 +186,12 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 		if err := run.step(ctx, st); err != nil {
 			return run.res, err
 		}
-		if i < len(l.Steps)-1 && !o.NoInput && st.Kind != Run && l.Steps[i+1].Kind != Quiz {
+		if (st.Kind == Quiz || st.Kind == Tasks) && run.o.QuizJSON != "" {
+			if err := quiz.WriteJSON(run.o.QuizJSON, l.ID, run.exported); err != nil {
+				return run.res, err
+			}
+		}
+		if i < len(l.Steps)-1 && !o.NoInput && st.Kind != Run && l.Steps[i+1].Kind != Quiz && l.Steps[i+1].Kind != Tasks {
 			if err := run.pause(); err != nil {
 				return run.res, err
 			}
@@ -289,9 +300,13 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		return run.quiz()
 	case Sockets:
 		run.sockets(st.Section)
+	case Tasks:
+		return run.tasks()
 	case Summary:
 		run.say(run.r.Paint(render.Heading, run.tx.T("summary.title", nil)))
-		run.say(run.tx.N("summary.score", run.res.Total, map[string]any{"Score": run.res.Score, "Total": run.res.Total}))
+		if !run.o.NoInput && run.res.Total > 0 {
+			run.say(run.tx.N("summary.score", run.res.Total, map[string]any{"Score": run.res.Score, "Total": run.res.Total}))
+		}
 	}
 	return nil
 }
@@ -303,12 +318,8 @@ func (run *runner) quiz() error {
 		return errNoCapture
 	}
 	qs := quiz.Make(run.cap, run.tx, run.l.Quiz...)
-	run.res.Total = len(qs)
-	if run.o.QuizJSON != "" {
-		if err := quiz.WriteJSON(run.o.QuizJSON, run.l.ID, qs); err != nil {
-			return err
-		}
-	}
+	run.res.Total += len(qs)
+	run.exported = append(run.exported, qs...)
 	if run.o.NoInput {
 		run.say(run.tx.N("quiz.exported", len(qs), nil))
 		for i, q := range qs {
@@ -324,7 +335,7 @@ func (run *runner) quiz() error {
 		return run.r.Paint(render.Bad, s)
 	}
 	res, err := quiz.Run(qs, run.o.Asker, run.o.Out, run.tx, quiz.Style{Paint: paint, Wrap: run.r.Text})
-	run.res.Score = res.Correct
+	run.res.Score += res.Correct
 	if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
 		return ErrQuit
 	}

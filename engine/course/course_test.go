@@ -172,3 +172,42 @@ func must(b []byte, err error) []byte {
 	}
 	return b
 }
+
+// TestFilterTasks runs the filters lesson on the lab's capture: right,
+// wrong and broken filters, scored by the frames they select.
+func TestFilterTasks(t *testing.T) {
+	answers := []string{"", "", "", "", "",
+		"udp",
+		"tcp.flags.syn", "tcp.flags.syn == 1", // the first selects every TCP packet
+		"udp.srcport = 10001", "udp.srcport == 10001", // a syntax error costs no try
+		"tcp.len > 0 || udp.length > 8",
+		`data.data contains "hello"`,
+		"tcp.port == 10000", "tcp port 10000",
+		""}
+	var out bytes.Buffer
+	o, tx := options(t, "en", content.FS, &quiz.Script{Answers: answers}, &out)
+	o.QuizJSON = filepath.Join(t.TempDir(), "tasks.json")
+	res, err := course.RunLesson(context.Background(), lessons.Filters(), o, tx)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if res.Score != 5 || res.Total != 6 {
+		t.Errorf("score %d of %d, want 5 of 6", res.Score, res.Total)
+	}
+	text := strings.Join(strings.Fields(out.String()), " ")
+	for _, want := range []string{
+		"It picks 8 packets it should leave out:",
+		"a single = is not an operator here",
+		"this is display filter syntax",
+		"Right: exactly the 10 packets the task asks for.",
+		"Right on the first try: 5 of 6.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	data, _ := os.ReadFile(o.QuizJSON)
+	if !strings.Contains(string(data), `"kind": "capture-filter"`) || !strings.Contains(string(data), `"expect": "11,12"`) {
+		t.Errorf("exported tasks:\n%s", data)
+	}
+}

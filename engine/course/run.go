@@ -33,6 +33,9 @@ func CaptureFilter(p Ports) string {
 	for _, n := range p.UDP {
 		terms = append(terms, "udp port "+strconv.Itoa(n))
 	}
+	if p.ICMP {
+		terms = append(terms, "icmp")
+	}
 	return strings.Join(terms, " or ")
 }
 
@@ -162,6 +165,7 @@ func (run *runner) capture(ctx context.Context) error {
 		run.fact = map[string]any{}
 	}
 	run.fact["Net"] = o.Net.Name()
+	run.fact["CaptureFilter"] = CaptureFilter(run.port)
 	run.say(run.tx.N("run.captured", len(pkts), nil))
 	if o.SaveCapture != "" {
 		if err := capture.WriteFile(o.SaveCapture, rec, capture.Loopback); err != nil {

@@ -28,13 +28,14 @@ type SyntaxError struct {
 
 // What a SyntaxError can say, as codes a user interface translates.
 const (
-	CodeMissing     = "missing"     // an expression is missing
-	CodeParen       = "paren"       // ")" expected
-	CodeUnsupported = "unsupported" // outside the grammar this version knows
-	CodePort        = "port"        // a port number expected
-	CodeUnexpected  = "unexpected"  // a word where none can stand
-	CodeHost        = "host"        // an IP address expected
-	CodePortRange   = "portrange"   // a range like 1024-2048 expected
+	CodeMissing       = "missing"        // an expression is missing
+	CodeParen         = "paren"          // ")" expected
+	CodeUnsupported   = "unsupported"    // outside the grammar this version knows
+	CodePort          = "port"           // a port number expected
+	CodeUnexpected    = "unexpected"     // a word where none can stand
+	CodeHost          = "host"           // an IP address expected
+	CodePortRange     = "portrange"      // a range like 1024-2048 expected
+	CodeDisplaySyntax = "display_syntax" // a display filter where a capture filter belongs
 )
 
 // Error gives the filter, the position and the problem in English.
@@ -181,6 +182,11 @@ func (p *parser) unary() (node, error) {
 }
 
 func (p *parser) primitive() (node, error) {
+	// tcp.port == 10000 is a display filter: say so, rather than only
+	// that the word is unknown.
+	if w := p.peek(); strings.Contains(w, "==") || (strings.Contains(w, ".") && strings.IndexFunc(w, unicode.IsLetter) >= 0) {
+		return nil, p.fail(CodeDisplaySyntax, "this is display filter syntax; capture filters read like tcp port 10000")
+	}
 	proto := ""
 	switch w := p.peek(); w {
 	case "tcp", "udp":

@@ -109,6 +109,7 @@ func TestCompileCaptureErrors(t *testing.T) {
 		{"tcp port", 9},
 		{"tcp port 70000", 10},
 		{"net 10.0.0.0/8", 1},
+		{"tcp.port == 10000", 1},
 		{"host nothost", 6},
 		{"portrange 5-1", 11},
 		{"(tcp", 5},

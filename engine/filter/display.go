@@ -37,7 +37,8 @@ const (
 	CodeNotComparable  = "not_comparable" // Arg: a protocol or flag compared with a value
 	CodeUnclosedString = "unclosed_string"
 	CodeUnclosedSet    = "unclosed_set"
-	CodeBadRegexp      = "bad_regexp" // Arg: the pattern
+	CodeBadRegexp      = "bad_regexp"    // Arg: the pattern
+	CodeSingleEquals   = "single_equals" // "=" where "==" was meant
 )
 
 // DisplayError is a display filter that does not compile. It points at
@@ -191,7 +192,11 @@ func dlex(src string) ([]dtoken, error) {
 			j += size
 		}
 		if j == i {
-			return nil, &DisplayError{Filter: src, Pos: i, Len: 1, Code: CodeUnexpected, Arg: src[i : i+1]}
+			code := CodeUnexpected
+			if src[i] == '=' {
+				code = CodeSingleEquals
+			}
+			return nil, &DisplayError{Filter: src, Pos: i, Len: 1, Code: code, Arg: src[i : i+1]}
 		}
 		toks = append(toks, dtoken{kind: 'w', s: src[i:j], pos: i, end: j})
 		i = j

@@ -109,7 +109,7 @@ func TestDisplayErrors(t *testing.T) {
 		{"tcp &&", filter.CodeMissing, 6, 1},
 		{"tcp.payload contains \"abc", filter.CodeUnclosedString, 21, 4},
 		{"tcp.port in {1 2", filter.CodeUnclosedSet, 12, 1},
-		{"tcp.port = 1", filter.CodeUnexpected, 9, 1},
+		{"tcp.port = 1", filter.CodeSingleEquals, 9, 1},
 		{"tcp udp", filter.CodeUnexpected, 4, 3},
 		{"tcp.payload matches \"(\"", filter.CodeBadRegexp, 20, 3},
 	}
