@@ -23,6 +23,7 @@ import (
 	"wiretutor/engine/netenv"
 	"wiretutor/engine/quiz"
 	"wiretutor/engine/render"
+	"wiretutor/engine/testenv"
 	"wiretutor/lessons"
 )
 
@@ -37,15 +38,7 @@ type replay struct {
 
 func newReplay(t *testing.T, name string) *replay {
 	t.Helper()
-	f, err := capture.Open(filepath.Join("..", "..", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := capture.ReadAll(f, f.Precision())
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := testenv.Recording(t, name)
 	return &replay{frames: rec.Frames, link: rec.Link, closed: make(chan struct{})}
 }
 

@@ -9,29 +9,12 @@ import (
 	"strings"
 	"testing"
 
-	"wiretutor/engine/capture"
-	"wiretutor/engine/course"
 	"wiretutor/engine/dissect"
 	"wiretutor/engine/filter"
+	"wiretutor/engine/testenv"
 )
 
-func packetsOf(t *testing.T, name string) []dissect.Packet {
-	t.Helper()
-	f, err := capture.Open(filepath.Join("..", "..", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := capture.ReadAll(f, f.Precision())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkts, err := course.DissectAll(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pkts
-}
+func packetsOf(t *testing.T, name string) []dissect.Packet { return testenv.Packets(t, name) }
 
 // TestDisplayMatchesTshark: every filter of display-filters.list selects
 // the frames tshark selects, in every committed capture.

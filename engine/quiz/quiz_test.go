@@ -8,11 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"wiretutor/engine/capture"
-	"wiretutor/engine/course"
 	"wiretutor/engine/dissect"
 	"wiretutor/engine/quiz"
 	"wiretutor/engine/stream"
+	"wiretutor/engine/testenv"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -71,19 +70,7 @@ func (texts) T(id string, data any) string {
 
 func labCapture(t *testing.T) *quiz.Capture {
 	t.Helper()
-	f, err := capture.Open(filepath.Join("..", "..", "testdata", "echo-lab.pcap"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := capture.ReadAll(f, f.Precision())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkts, err := course.DissectAll(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkts := testenv.Packets(t, "echo-lab.pcap")
 	return &quiz.Capture{Packets: pkts, Conn: stream.TCPConns(pkts)[0]}
 }
 

@@ -1,39 +1,17 @@
 package stream_test
 
 import (
-	"errors"
-	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"wiretutor/engine/capture"
 	"wiretutor/engine/dissect"
 	"wiretutor/engine/render"
 	"wiretutor/engine/stream"
+	"wiretutor/engine/testenv"
 )
 
 func load(t *testing.T, name string) ([]dissect.Packet, int) {
-	t.Helper()
-	f, err := capture.Open(filepath.Join("..", "..", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	d, _ := dissect.New(f.LinkType())
-	var pkts []dissect.Packet
-	for {
-		data, ci, err := f.ReadPacketData()
-		if errors.Is(err, io.EOF) {
-			return pkts, f.Precision()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		var p dissect.Packet
-		d.Dissect(append([]byte(nil), data...), ci, &p)
-		pkts = append(pkts, p)
-	}
+	return testenv.Packets(t, name), testenv.Recording(t, name).Precision
 }
 
 func TestLadder(t *testing.T) {

@@ -7,9 +7,12 @@ package testenv
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"testing"
 
 	"wiretutor/engine/capture"
+	"wiretutor/engine/dissect"
 )
 
 // RequireKernelVar is the variable that forbids skipping capture tests.
@@ -41,4 +44,43 @@ func missing(t testing.TB, why string) {
 		t.Fatalf("%s, and %s=1 forbids skipping", why, RequireKernelVar)
 	}
 	t.Skip(why)
+}
+
+// Testdata is the path of a file under the repository's testdata.
+func Testdata(name string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", name)
+}
+
+// Recording reads a committed capture whole.
+func Recording(t testing.TB, name string) *capture.Recording {
+	t.Helper()
+	f, err := capture.Open(Testdata(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rec, err := capture.ReadAll(f, f.Precision())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// Packets dissects a committed capture; every packet owns its memory.
+func Packets(t testing.TB, name string) []dissect.Packet {
+	t.Helper()
+	rec := Recording(t, name)
+	d, err := dissect.New(rec.Link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkts := make([]dissect.Packet, len(rec.Frames))
+	for i, f := range rec.Frames {
+		if err := d.Dissect(f.Data, f.Info, &pkts[i]); err != nil {
+			t.Fatal(err)
+		}
+		pkts[i].TCP.Options = append([]dissect.Option(nil), pkts[i].TCP.Options...)
+	}
+	return pkts
 }
