@@ -186,3 +186,53 @@ func ExampleServer() {
 	fmt.Println(string(reply))
 	// Output: HELLO SERVER
 }
+
+// TestHostileClients: a client that never reads and one that vanishes
+// with a reset do not keep anyone else from being served.
+func TestHostileClients(t *testing.T) {
+	s := &echo.Server{Net: netenv.Kernel{}, UDPPort: -1, WriteTimeout: time.Second}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	addr := s.TCPAddr().String()
+
+	hog, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		junk := make([]byte, 64<<10)
+		for i := 0; i < 200; i++ { // 12 MB it will never read back
+			if _, err := hog.Write(junk); err != nil {
+				return
+			}
+		}
+	}()
+	gone, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.Write([]byte("half a li"))
+	gone.(*net.TCPConn).SetLinger(0)
+	gone.Close() // RST
+
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c.Write([]byte("still here?"))
+	buf := make([]byte, 11)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "STILL HERE?" {
+		t.Fatalf("a normal client got %q, %v", buf, err)
+	}
+	c.Close()
+	done := make(chan struct{})
+	go func() { s.Close(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return: a stuck client held it")
+	}
+	hog.Close()
+}
