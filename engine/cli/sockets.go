@@ -46,10 +46,7 @@ func (a *app) sockets(port int, all bool) error {
 		if !all && port == 0 && !s.Local.Addr().IsLoopback() && s.State != "LISTEN" && s.Proto[:3] == "tcp" {
 			continue
 		}
-		remote := "*:*"
-		if s.Remote.IsValid() {
-			remote = s.Remote.String()
-		}
+		remote := netenv.UnconnectedRemote(s)
 		proc := s.Process
 		if proc == "" {
 			proc = "-"

@@ -352,10 +352,7 @@ func (run *runner) sockets(label string) {
 	run.say(run.r.Paint(render.Heading, t.T("sockets.title."+label, nil)))
 	table := [][]string{{t.T("sockets.proto", nil), t.T("sockets.local", nil), t.T("sockets.remote", nil), t.T("sockets.state", nil)}}
 	for _, s := range rows {
-		remote := "*:*"
-		if s.Remote.IsValid() {
-			remote = s.Remote.String()
-		}
+		remote := netenv.UnconnectedRemote(s)
 		table = append(table, []string{s.Proto, s.Local.String(), remote, s.State})
 	}
 	for _, line := range render.Table(table) {

@@ -97,3 +97,15 @@ func addrOf(a tcpip.Address) netip.Addr {
 	}
 	return netip.IPv4Unspecified()
 }
+
+// UnconnectedRemote is what ss and netstat print as the remote end of a
+// socket: its address, or 0.0.0.0:* ([::]:* for IPv6) when it has none.
+func UnconnectedRemote(s Socket) string {
+	switch {
+	case s.Remote.IsValid():
+		return s.Remote.String()
+	case s.Local.Addr().Is6():
+		return "[::]:*"
+	}
+	return "0.0.0.0:*"
+}
