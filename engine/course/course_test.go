@@ -68,8 +68,15 @@ func options(t *testing.T, lang string, fsys fs.FS, asker quiz.Asker, out io.Wri
 		t.Fatal(err)
 	}
 	src := newReplay(t, "echo-lab.pcap")
+	// The sandbox, so no test here competes for the lab's real ports
+	// with tests running in other packages at the same time.
+	sb, err := netenv.NewSandbox(netenv.Impairment{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
 	return course.Options{
-		Lang: lang, Content: fsys, Net: netenv.Kernel{}, Asker: asker, NoInput: asker == nil,
+		Lang: lang, Content: fsys, Net: sb, Asker: asker, NoInput: asker == nil,
 		Out: out, Term: render.Term{Width: 80},
 		Capture: func(course.Ports) (course.LiveSource, error) { return src, nil },
 	}, tx
