@@ -164,6 +164,9 @@ func TestMessagesUsedExist(t *testing.T) {
 		for _, task := range l.Tasks {
 			used["task."+task.ID] = true
 		}
+		for _, r := range l.Requires {
+			used["require."+r.ID] = true
+		}
 	}
 	for _, code := range []string{"unknown", "frames", "delay", "loss", "seed"} {
 		used["impair."+code] = true

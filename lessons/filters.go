@@ -46,6 +46,11 @@ func Filters() *course.Lesson {
 		},
 		Focus: firstHandshake,
 		Facts: filtersFacts,
+		Requires: []course.Requirement{
+			{ID: "tcp_data", Filter: "tcp.port == 10000 && tcp.len > 0", Min: 2},
+			{ID: "udp_request", Filter: "udp.dstport == 10001 && udp.length > 8", Min: 1},
+			{ID: "udp_echo", Filter: "udp.srcport == 10001 && udp.length > 8", Min: 1},
+		},
 		Tasks: []course.Task{
 			{ID: "udp", Model: "udp", Target: func(p *dissect.Packet) bool { return p.Transport == dissect.TransportUDP }},
 			{ID: "syn", Model: "tcp.flags.syn == 1", Target: func(p *dissect.Packet) bool {

@@ -48,6 +48,12 @@ func TCPHandshake() *course.Lesson {
 		Complete: closedConn,
 		Focus:    firstHandshake,
 		Facts:    handshakeFacts,
+		Requires: []course.Requirement{
+			{ID: "syn", Filter: "tcp.port == 10000 && tcp.flags.syn == 1 && tcp.flags.ack == 0", Min: 1},
+			{ID: "synack", Filter: "tcp.port == 10000 && tcp.flags.syn == 1 && tcp.flags.ack == 1", Min: 1},
+			{ID: "tcp_data", Filter: "tcp.port == 10000 && tcp.len > 0", Min: 2},
+			{ID: "fin", Filter: "tcp.port == 10000 && tcp.flags.fin == 1", Min: 2},
+		},
 		Quiz: []quiz.Maker{
 			quiz.EphemeralPort,
 			quiz.SynAckFlags,

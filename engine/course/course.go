@@ -76,6 +76,18 @@ type Lesson struct {
 	Quiz []quiz.Maker
 	// Tasks are the filtering exercises of a Tasks step.
 	Tasks []Task
+	// Requires declares what a capture must hold to show this lesson's
+	// exchange, for grading a learner's own capture (wiretutor check).
+	Requires []Requirement
+}
+
+// Requirement is one thing a lesson's capture must hold: at least Min
+// frames that match a display filter. Its description, for a person,
+// is require.<ID> in ui.toml.
+type Requirement struct {
+	ID     string
+	Filter string
+	Min    int
 }
 
 // Ports are what the capture filter keeps.
@@ -276,12 +288,19 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		}
 		fmt.Fprintln(out)
 	case Ladder:
-		if run.cap == nil || run.cap.Conn == nil {
+		if run.cap == nil {
 			return errNoCapture
 		}
+		// The lesson's connection, or every packet when it has none (UDP).
 		var pkts []*dissect.Packet
-		for _, i := range run.cap.Conn.Frames {
-			pkts = append(pkts, &run.cap.Packets[i])
+		if run.cap.Conn != nil {
+			for _, i := range run.cap.Conn.Frames {
+				pkts = append(pkts, &run.cap.Packets[i])
+			}
+		} else {
+			for i := range run.cap.Packets {
+				pkts = append(pkts, &run.cap.Packets[i])
+			}
 		}
 		lad := stream.NewLadder(pkts, run.rec.Precision)
 		lad.Roles = []string{run.tx.T("word.client", nil), run.tx.T("word.server", nil)}

@@ -24,6 +24,7 @@ func TestWrap(t *testing.T) {
 		{"no comma at a line start", "一二三四，五六七八", 8, "一二三\n四，五六\n七八"},
 		{"address kept whole", "绑定到 127.0.0.1:10000 端口", 14, "绑定到\n127.0.0.1:1000\n0 端口"},
 		{"hanging indent under a bullet", "  • alpha beta gamma delta", 14, "  • alpha beta\n    gamma\n    delta"},
+		{"no break inside --flags", "run with --net sandbox --impair drop=1", 28, "run with --net sandbox\n--impair drop=1"},
 		{"colour passes through", "\x1b[1mbold words here\x1b[0m", 10, "\x1b[1mbold words\nhere\x1b[0m"},
 	}
 	for _, tt := range tests {

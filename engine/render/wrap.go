@@ -77,7 +77,14 @@ func wrapLine(line string, width, hang int) []string {
 		var s string
 		s, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
 		trimmed := strings.TrimRight(s, " ")
-		segs = append(segs, seg{start: off, end: off + len(s), w: uniseg.StringWidth(trimmed), trail: len(s) - len(trimmed)})
+		sg := seg{start: off, end: off + len(s), w: uniseg.StringWidth(trimmed), trail: len(s) - len(trimmed)}
+		// Never break after a hyphen inside a word: "--impair" and
+		// "127.0.0.1-foo" are commands and names a learner will type.
+		if n := len(segs); n > 0 && segs[n-1].trail == 0 && strings.HasSuffix(plain[segs[n-1].start:segs[n-1].end], "-") {
+			segs[n-1].end, segs[n-1].w, segs[n-1].trail = sg.end, segs[n-1].w+sg.w, sg.trail
+		} else {
+			segs = append(segs, sg)
+		}
 		off += len(s)
 	}
 
