@@ -9,6 +9,7 @@ import "wiretutor/engine/course"
 func All() []*course.Lesson {
 	return []*course.Lesson{
 		TCPHandshake(),
+		Sockets(),
 		UDPEcho(),
 		Filters(),
 	}

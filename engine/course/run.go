@@ -166,6 +166,14 @@ func (run *runner) capture(ctx context.Context) error {
 	}
 	run.fact["Net"] = o.Net.Name()
 	run.fact["CaptureFilter"] = CaptureFilter(run.port)
+	run.fact["HasEphemeralRange"] = false
+	if er, ok := o.Net.(interface {
+		EphemeralRange() (lo, hi uint16, err error)
+	}); ok {
+		if lo, hi, err := er.EphemeralRange(); err == nil {
+			run.fact["EphemeralLo"], run.fact["EphemeralHi"], run.fact["HasEphemeralRange"] = lo, hi, true
+		}
+	}
 	run.say(run.tx.N("run.captured", len(pkts), nil))
 	if o.SaveCapture != "" {
 		if err := capture.WriteFile(o.SaveCapture, rec, capture.Loopback); err != nil {

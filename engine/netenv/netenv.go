@@ -56,3 +56,7 @@ func (Kernel) Dial(ctx context.Context, network, address string) (net.Conn, erro
 	var d net.Dialer
 	return d.DialContext(ctx, network, address)
 }
+
+// EphemeralRange returns the ports the kernel hands out to sockets that
+// do not bind one (Linux's net.ipv4.ip_local_port_range).
+func (Kernel) EphemeralRange() (lo, hi uint16, err error) { return ephemeralRange() }

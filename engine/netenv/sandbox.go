@@ -211,3 +211,10 @@ func (sb *Sandbox) Dial(ctx context.Context, network, address string) (net.Conn,
 	}
 	return nil, fmt.Errorf("sandbox dial: %w: %s", errors.ErrUnsupported, network)
 }
+
+// EphemeralRange returns the ports the sandbox hands out to sockets that
+// do not bind one.
+func (sb *Sandbox) EphemeralRange() (lo, hi uint16, err error) {
+	lo, hi = sb.s.PortRange()
+	return lo, hi, nil
+}

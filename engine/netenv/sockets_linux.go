@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 
@@ -88,4 +89,21 @@ func socketOwners(fs procfs.FS) map[uint64]string {
 func addrPort(ip net.IP, port uint64) netip.AddrPort {
 	a, _ := netip.AddrFromSlice(ip)
 	return netip.AddrPortFrom(a.Unmap(), uint16(port))
+}
+
+func ephemeralRange() (lo, hi uint16, err error) {
+	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0, 0, err
+	}
+	f := strings.Fields(string(data))
+	if len(f) != 2 {
+		return 0, 0, fmt.Errorf("ip_local_port_range: %q", data)
+	}
+	a, err1 := strconv.ParseUint(f[0], 10, 16)
+	b, err2 := strconv.ParseUint(f[1], 10, 16)
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("ip_local_port_range: %q", data)
+	}
+	return uint16(a), uint16(b), nil
 }

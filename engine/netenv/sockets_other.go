@@ -12,3 +12,7 @@ import (
 func (Kernel) Sockets() ([]Socket, error) {
 	return nil, fmt.Errorf("socket table: %w", errors.ErrUnsupported)
 }
+
+func ephemeralRange() (lo, hi uint16, err error) {
+	return 0, 0, fmt.Errorf("ephemeral port range: %w", errors.ErrUnsupported)
+}

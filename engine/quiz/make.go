@@ -214,3 +214,18 @@ func who(c *Capture, p *dissect.Packet, tx Texts) string {
 	}
 	return tx.T("word.server", nil)
 }
+
+// BoundPort asks which port the server bound: the SYN's destination.
+func BoundPort(c *Capture, tx Texts) (*Question, bool) {
+	if c.Conn == nil || c.Conn.SYN < 0 {
+		return nil, false
+	}
+	p := c.pkt(c.Conn.SYN)
+	v := c.field(c.Conn.SYN, "tcp.dstport")
+	return &Question{
+		Kind: "bound-port", Frame: p.Number, Field: "tcp.dstport", Expect: v,
+		Answer: KindNumber, Shown: v,
+		Prompt:  tx.T("quiz.bound_port.prompt", frameData(p)),
+		Explain: tx.T("quiz.bound_port.why", frameData(p)),
+	}, true
+}
