@@ -10,6 +10,7 @@ func All() []*course.Lesson {
 	return []*course.Lesson{
 		TCPHandshake(),
 		Sockets(),
+		TCPTeardown(),
 		UDPEcho(),
 		Filters(),
 	}

@@ -285,7 +285,7 @@ func checkLessonCapture(t *testing.T, pcap, qj string, checksums bool) []dissect
 	// No warnings from tshark beyond what --impair causes. On the
 	// kernel's loopback the checksums are left to offload and never
 	// filled in, so only the sandbox's are checked.
-	args := []string{"-r", pcap, "-Y", "_ws.expert.severity >= warning && !tcp.analysis.retransmission", "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"}
+	args := []string{"-r", pcap, "-Y", "_ws.expert.severity >= warning && !tcp.analysis.retransmission && !(tcp.flags.reset == 1)", "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"}
 	if checksums {
 		args = append(args, "-o", "tcp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE")
 	}

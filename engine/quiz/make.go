@@ -229,3 +229,87 @@ func BoundPort(c *Capture, tx Texts) (*Question, bool) {
 		Explain: tx.T("quiz.bound_port.why", frameData(p)),
 	}, true
 }
+
+// rstIndex returns the index of the first RST in the capture that
+// answers no SYN (an abort), or that does (a refusal), or -1.
+func rstIndex(c *Capture, refusal bool) int {
+	syns := map[int]bool{} // streams that saw only a SYN so far
+	for i := range c.Packets {
+		p := &c.Packets[i]
+		if p.Transport != dissect.TransportTCP {
+			continue
+		}
+		t := &p.TCP
+		if t.Has(dissect.FlagSYN) && !t.Has(dissect.FlagACK) {
+			syns[t.Stream] = true
+			continue
+		}
+		if t.Has(dissect.FlagRST) && syns[t.Stream] == refusal {
+			return i
+		}
+		if !t.Has(dissect.FlagRST) {
+			syns[t.Stream] = false
+		}
+	}
+	return -1
+}
+
+// ResetFrame asks which frame aborts a connection with RST.
+func ResetFrame(c *Capture, tx Texts) (*Question, bool) {
+	i := rstIndex(c, false)
+	if i < 0 {
+		return nil, false
+	}
+	p := c.pkt(i)
+	d := with(frameData(p), "Stream", p.TCP.Stream)
+	return &Question{Kind: "reset-frame", Frame: p.Number, Field: "frame.number", Expect: c.field(i, "frame.number"),
+		Answer: KindNumber, Shown: strconv.Itoa(p.Number),
+		Prompt: tx.T("quiz.reset_frame.prompt", d), Explain: tx.T("quiz.reset_frame.why", d)}, true
+}
+
+// RefusedFlags asks for the flags of the answer to a SYN sent to a port
+// where nothing listens.
+func RefusedFlags(c *Capture, tx Texts) (*Question, bool) {
+	i := rstIndex(c, true)
+	if i < 0 {
+		return nil, false
+	}
+	p := c.pkt(i)
+	d := frameData(p)
+	return &Question{Kind: "refused-flags", Frame: p.Number, Field: "tcp.flags", Expect: c.field(i, "tcp.flags"),
+		Answer: KindFlags, Shown: FlagsText(p.TCP.Flags),
+		Prompt: tx.T("quiz.refused_flags.prompt", d), Explain: tx.T("quiz.refused_flags.why", d)}, true
+}
+
+// SecondFinAck asks for the Ack of the FIN that answers the first one,
+// when it acknowledges it: the first FIN's Seq + 1.
+func SecondFinAck(c *Capture, tx Texts) (*Question, bool) {
+	if c.Conn == nil || c.Conn.FirstFIN < 0 {
+		return nil, false
+	}
+	first := c.pkt(c.Conn.FirstFIN)
+	for _, i := range c.Conn.Frames {
+		p := c.pkt(i)
+		if i > c.Conn.FirstFIN && p.TCP.Has(dissect.FlagFIN) && c.Conn.FromClient(p) != c.Conn.FromClient(first) &&
+			p.TCP.Ack == first.TCP.NextSeq {
+			d := with(frameData(p), "FinFrame", first.Number, "FinSeq", first.TCP.Seq)
+			return &Question{Kind: "fin-ack", Frame: p.Number, Field: "tcp.ack", Expect: c.field(i, "tcp.ack"),
+				Answer: KindNumber, Shown: c.field(i, "tcp.ack"),
+				Prompt: tx.T("quiz.fin_ack.prompt", d), Explain: tx.T("quiz.fin_ack.why", d)}, true
+		}
+	}
+	return nil, false
+}
+
+// TimeWaitPort asks for the port of the socket left in TIME_WAIT: the
+// side that sent the first FIN.
+func TimeWaitPort(c *Capture, tx Texts) (*Question, bool) {
+	if c.Conn == nil || c.Conn.FirstFIN < 0 {
+		return nil, false
+	}
+	p := c.pkt(c.Conn.FirstFIN)
+	d := with(frameData(p), "Who", who(c, p, tx))
+	v := c.field(c.Conn.FirstFIN, "tcp.srcport")
+	return &Question{Kind: "time-wait-port", Frame: p.Number, Field: "tcp.srcport", Expect: v, Answer: KindNumber, Shown: v,
+		Prompt: tx.T("quiz.time_wait_port.prompt", d), Explain: tx.T("quiz.time_wait_port.why", d)}, true
+}
