@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"wiretutor/content"
 	"wiretutor/engine/capture"
@@ -21,6 +23,7 @@ import (
 	"wiretutor/engine/netenv"
 	"wiretutor/engine/testenv"
 	"wiretutor/lessons"
+	"wiretutor/servers/chat"
 	"wiretutor/servers/echo"
 )
 
@@ -434,5 +437,40 @@ func TestFiltersLesson(t *testing.T) {
 		if got := strings.Join(strings.Fields(string(out)), ","); got != export.Questions[i].Expect {
 			t.Errorf("task %s: tshark -Y %q selects %s, the lesson expects %s", task.ID, task.Model, got, export.Questions[i].Expect)
 		}
+	}
+}
+
+// TestChatClient: the line client joins, says something and hears the
+// room, reading its input from a pipe.
+func TestChatClient(t *testing.T) {
+	srv := &chat.Server{Net: netenv.Kernel{}}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	in, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		fmt.Fprintln(w, "привет")
+		time.Sleep(300 * time.Millisecond)
+		fmt.Fprintln(w, "/quit")
+		w.Close()
+	}()
+	var out, errb bytes.Buffer
+	code := cli.Run(cli.Env{
+		Args: []string{"chat", "--nick", "Алиса", "--addr", srv.Addr().String()}, Stdin: in, Stdout: &out, Stderr: &errb,
+		Getenv: func(string) string { return "" }, Lessons: lessons.All(), Content: content.FS,
+	})
+	text := out.String()
+	for _, want := range []string{"Алиса joined!", "Connected to server!", "Алиса: привет"} {
+		if code != 0 || !strings.Contains(text, want) {
+			t.Errorf("exit %d, output lacks %q:\n%s%s", code, want, text, errb.String())
+		}
+	}
+	code, _, errs := run(t, nil, "chat", "--nick", "x", "--addr", "127.0.0.1:1")
+	if code != cli.ExitError || !strings.Contains(errs, "No chat server answers at 127.0.0.1:1") {
+		t.Errorf("no server: exit %d, %q", code, errs)
 	}
 }

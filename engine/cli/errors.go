@@ -30,8 +30,9 @@ type (
 	errImpairKernel struct{}
 	// errPortFlag: a port in use, and the flag that changes it.
 	errPortFlag struct {
-		err  *echo.BindError
-		flag string
+		proto, flag string
+		port        int
+		err         error
 	}
 )
 
@@ -61,6 +62,7 @@ func (a *app) explain(err error) string {
 		fe  *capture.FileError
 		ie  *netenv.ImpairError
 		dfe *filter.DisplayError
+		cc  errChatConnect
 	)
 	file := ""
 	if errors.As(err, &fe) {
@@ -80,11 +82,13 @@ func (a *app) explain(err error) string {
 	case errors.As(err, &bv):
 		return t.T("error.bad_value", map[string]any{"Flag": bv.flag, "Value": bv.value, "Want": bv.want})
 	case errors.As(err, &pf) && errors.Is(err, syscall.EADDRINUSE):
-		return t.T("error.port_in_use", map[string]any{"Port": pf.err.Port, "Proto": strings.ToUpper(pf.err.Proto), "Flag": pf.flag})
+		return t.T("error.port_in_use", map[string]any{"Port": pf.port, "Proto": strings.ToUpper(pf.proto), "Flag": pf.flag})
 	case errors.As(err, &be) && errors.Is(err, syscall.EADDRINUSE):
 		return t.T("error.port_in_use_lesson", map[string]any{"Port": be.Port, "Proto": strings.ToUpper(be.Proto)})
 	case errors.As(err, &be) && errors.Is(err, syscall.EACCES):
 		return t.T("error.port_denied", map[string]any{"Port": be.Port})
+	case errors.As(err, &cc):
+		return t.T("error.chat_connect", map[string]any{"Addr": cc.addr})
 	case errors.Is(err, capture.ErrPermission):
 		return t.T("error.capture_permission", map[string]any{"Exe": exePath()})
 	case errors.Is(err, capture.ErrUnsupported):

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"wiretutor/engine/netenv"
+	"wiretutor/servers/chat"
 	"wiretutor/servers/echo"
 )
 
@@ -31,7 +32,19 @@ func (a *app) serveCmd() *cobra.Command {
 	ec.Flags().StringVar(&listen, "listen", "127.0.0.1", a.tx.T("flag.listen", nil))
 	ec.Flags().IntVar(&tcpPort, "tcp-port", echo.DefaultTCPPort, a.tx.T("flag.tcp_port", nil))
 	ec.Flags().IntVar(&udpPort, "udp-port", echo.DefaultUDPPort, a.tx.T("flag.udp_port", nil))
-	cmd.AddCommand(ec)
+	var chatListen string
+	var chatPort int
+	cc := &cobra.Command{
+		Use:   "chat",
+		Short: a.tx.T("cmd.serve_chat.short", nil),
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.serveChat(chatListen, chatPort)
+		},
+	}
+	cc.Flags().StringVar(&chatListen, "listen", "127.0.0.1", a.tx.T("flag.listen", nil))
+	cc.Flags().IntVar(&chatPort, "port", chat.DefaultPort, a.tx.T("flag.chat_port", nil))
+	cmd.AddCommand(ec, cc)
 	return cmd
 }
 
@@ -73,7 +86,7 @@ func (a *app) serveEcho(listen string, tcpPort, udpPort int) error {
 			if be.Proto == "udp" {
 				flag = "--udp-port"
 			}
-			return errPortFlag{err: be, flag: flag}
+			return errPortFlag{proto: be.Proto, port: be.Port, flag: flag, err: be}
 		}
 		return err
 	}

@@ -1,0 +1,227 @@
+package chat_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"wiretutor/engine/netenv"
+	"wiretutor/servers/chat"
+)
+
+func start(t *testing.T) *chat.Server {
+	t.Helper()
+	s := &chat.Server{Net: netenv.Kernel{}, WriteTimeout: 2 * time.Second}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// lineClient joins as a line client and returns a reader of its lines.
+func lineClient(t *testing.T, s *chat.Server, nick string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "NICK" {
+		t.Fatalf("greeting %q, %v", buf, err)
+	}
+	fmt.Fprintf(c, "%s\n", nick)
+	r := bufio.NewReader(c)
+	expectLine(t, r, nick+" joined!")
+	expectLine(t, r, "Connected to server!")
+	return c, r
+}
+
+func expectLine(t *testing.T, r *bufio.Reader, want string) {
+	t.Helper()
+	got, err := r.ReadString('\n')
+	if err != nil || strings.TrimRight(got, "\n") != want {
+		t.Fatalf("got %q, %v; want %q", got, err, want)
+	}
+}
+
+func TestValidNick(t *testing.T) {
+	for nick, want := range map[string]bool{
+		"jack": true, "Алиса": true, "小明": true, "a_b-1": true, "": false, "has space": false,
+		"x\x1b[31m": false, strings.Repeat("a", 32): true, strings.Repeat("a", 33): false, "bob!": false,
+	} {
+		if got := chat.ValidNick(nick); got != want {
+			t.Errorf("ValidNick(%q) = %v", nick, got)
+		}
+	}
+}
+
+func TestRoom(t *testing.T) {
+	s := start(t)
+	a, ra := lineClient(t, s, "Алиса")
+	_, rb := lineClient(t, s, "小明")
+	expectLine(t, ra, "小明 joined!")
+	fmt.Fprintf(a, "привет, 小明\n")
+	expectLine(t, ra, "Алиса: привет, 小明")
+	expectLine(t, rb, "Алиса: привет, 小明")
+	// Garbage is made harmless: invalid UTF-8 and an escape sequence.
+	a.Write([]byte("bad \xff\xfe \x1b[2J end\n"))
+	expectLine(t, rb, "Алиса: bad \uFFFD \uFFFD[2J end") // a run of bad bytes is one U+FFFD
+	a.Close()
+	expectLine(t, rb, "Алиса left!")
+}
+
+func TestNicknames(t *testing.T) {
+	s := start(t)
+	lineClient(t, s, "jack")
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(c)
+	read := func(n int) string {
+		b := make([]byte, n)
+		io.ReadFull(r, b)
+		return string(b)
+	}
+	if read(4) != "NICK" {
+		t.Fatal("no NICK")
+	}
+	fmt.Fprintf(c, "JACK\n")
+	if line, _ := r.ReadString('\n'); !strings.Contains(line, "is taken") {
+		t.Fatalf("duplicate nick: %q", line)
+	}
+	if read(4) != "NICK" {
+		t.Fatal("no second NICK")
+	}
+	fmt.Fprintf(c, "no spaces allowed\n")
+	if line, _ := r.ReadString('\n'); !strings.Contains(line, "1 to 32") {
+		t.Fatalf("invalid nick: %q", line)
+	}
+	read(4)
+	fmt.Fprintf(c, "molly\n")
+	line, _ := r.ReadString('\n')
+	if line != "molly joined!\n" {
+		t.Fatalf("third try: %q", line)
+	}
+}
+
+// TestStalledClient: one client never reads; 100 others each send 10
+// messages and every one of them gets all 1,000, each sender's in order.
+func TestStalledClient(t *testing.T) {
+	s := start(t)
+	staller, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer staller.Close()
+	io.ReadFull(staller, make([]byte, 4))
+	staller.Write([]byte("staller\n")) // and never reads again
+
+	const clients, msgs = 100, 10
+	type member struct {
+		c net.Conn
+		r *bufio.Reader
+	}
+	ms := make([]member, clients)
+	for i := range ms {
+		c, r := lineClient(t, s, "c"+strconv.Itoa(i))
+		ms[i] = member{c, r}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for i, m := range ms {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			next := make([]int, clients) // the next message number expected from each sender
+			got := 0
+			for got < clients*msgs {
+				line, err := m.r.ReadString('\n')
+				if err != nil {
+					errs <- fmt.Errorf("c%d after %d messages: %w", i, got, err)
+					return
+				}
+				var from, n int
+				if _, err := fmt.Sscanf(line, "c%d: m%d\n", &from, &n); err != nil {
+					continue // joins and the staller's departure
+				}
+				if n != next[from] {
+					errs <- fmt.Errorf("c%d got m%d from c%d, expected m%d", i, n, from, next[from])
+					return
+				}
+				next[from]++
+				got++
+			}
+		}()
+	}
+	for _, m := range ms {
+		go func() {
+			for k := 0; k < msgs; k++ {
+				fmt.Fprintf(m.c, "m%d\n", k)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// TestClassicClient runs the homework's own client code (three of them:
+// jack, molly and bob) against the server.
+func TestClassicClient(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	s := start(t)
+	port := s.Addr().(*net.TCPAddr).Port
+	script := `import socket, sys, threading, time
+nickname = sys.argv[1]
+client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+client.connect(('127.0.0.1', ` + strconv.Itoa(port) + `))
+def receive():
+    while True:
+        message = client.recv(1024).decode('ascii')
+        if message == 'NICK': client.send(nickname.encode('ascii'))
+        elif message == '': break
+        else: print(message, flush=True)
+threading.Thread(target=receive, daemon=True).start()
+time.sleep(0.5)
+client.send(f'{nickname}: hello from {nickname}'.encode('ascii'))
+time.sleep(1.5)
+`
+	var wg sync.WaitGroup
+	outs := make([]string, 3)
+	for i, nick := range []string{"jack", "molly", "bob"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, _ := exec.Command(py, "-c", script, nick).CombinedOutput()
+			outs[i] = string(out)
+		}()
+		time.Sleep(100 * time.Millisecond)
+	}
+	wg.Wait()
+	for i, nick := range []string{"jack", "molly", "bob"} {
+		for _, want := range []string{"Connected to server!", "hello from jack", "hello from molly", "hello from bob", nick + " joined!"} {
+			if !strings.Contains(outs[i], want) {
+				t.Errorf("%s's client did not print %q:\n%s", nick, want, outs[i])
+			}
+		}
+	}
+}
