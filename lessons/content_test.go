@@ -160,6 +160,7 @@ func TestMessagesUsedExist(t *testing.T) {
 	en := messages(t, "en")
 	used := map[string]bool{"run.starting.kernel": true, "run.starting.sandbox": true}
 	used["sockets.title.open"], used["sockets.title.after"], used["sockets.title.before"] = true, true, true
+	used["chat.lesson_nick"], used["chat.lesson_say"] = true, true
 	for _, l := range lessons.All() {
 		for _, task := range l.Tasks {
 			used["task."+task.ID] = true

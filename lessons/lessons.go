@@ -11,6 +11,7 @@ func All() []*course.Lesson {
 		TCPHandshake(),
 		Sockets(),
 		TCPTeardown(),
+		Chat(),
 		UDPEcho(),
 		Filters(),
 	}

@@ -266,7 +266,7 @@ func checkLessonCapture(t *testing.T, pcap, qj string, checksums bool) []dissect
 		}
 	}
 	data, _ := os.ReadFile(qj)
-	if err := json.Unmarshal(data, &export); err != nil || len(export.Questions) < 6 {
+	if err := json.Unmarshal(data, &export); err != nil || len(export.Questions) < 5 {
 		t.Fatalf("quiz json: %v\n%s", err, data)
 	}
 	for _, q := range export.Questions {

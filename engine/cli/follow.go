@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -88,7 +86,7 @@ func (a *app) follow(path string, n int, format string) error {
 				break
 			}
 			w.WriteString("\n" + r.Paint(style, mark+" "+a.tx.N("follow.turn", len(c.Data), map[string]any{"Who": who})) + "\n")
-			text := printable(c.Data)
+			text := stream.Printable(c.Data)
 			w.WriteString(r.Paint(style, text))
 			if !strings.HasSuffix(text, "\n") {
 				w.WriteString("\n")
@@ -132,30 +130,6 @@ func (a *app) follow(path string, n int, format string) error {
 		w.WriteString(followRule + "\n")
 	}
 	return nil
-}
-
-// printable shows data as UTF-8 text, like Wireshark's Follow TCP Stream
-// in its UTF-8 view: control characters other than newlines and tabs,
-// and bytes that are not UTF-8, become '.'.
-func printable(b []byte) string {
-	var s strings.Builder
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			s.WriteByte('.')
-		case r == '\n' || r == '\t' || r == '\r':
-			if r != '\r' {
-				s.WriteRune(r)
-			}
-		case unicode.IsControl(r):
-			s.WriteByte('.')
-		default:
-			s.WriteRune(r)
-		}
-		b = b[size:]
-	}
-	return s.String()
 }
 
 // asciiOf is tshark's ascii view: printable ASCII, CR and LF kept, every

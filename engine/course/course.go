@@ -36,6 +36,7 @@ const (
 	Summary                 // the score
 	Sockets                 // a socket table: Section names the snapshot
 	Tasks                   // filtering exercises on the capture
+	Follow                  // Follow TCP Stream on the lesson's connection
 )
 
 // AfterSnapshot is the snapshot the runner takes itself, once the
@@ -49,6 +50,11 @@ type Hooks interface {
 	Ready(Ports) error
 	// Snapshot records the socket table under a label, for a Sockets step.
 	Snapshot(label string)
+	// Ask puts the question ui.toml calls id to the learner; ok is false
+	// when the lesson runs with --no-input (or the input has ended).
+	Ask(id string) (answer string, ok bool, err error)
+	// Say shows the learner a line of what happens (a chat line).
+	Say(line string)
 }
 
 // Step is one step of a lesson.
@@ -321,6 +327,8 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		run.sockets(st.Section)
 	case Tasks:
 		return run.tasks()
+	case Follow:
+		return run.follow()
 	case Summary:
 		run.say(run.r.Paint(render.Heading, run.tx.T("summary.title", nil)))
 		if !run.o.NoInput && run.res.Total > 0 {
@@ -378,4 +386,31 @@ func (run *runner) sockets(label string) {
 		fmt.Fprintln(run.o.Out, line)
 	}
 	fmt.Fprintln(run.o.Out)
+}
+
+// follow shows the lesson's connection as Wireshark's Follow TCP Stream
+// does: each side's bytes in order, the client's and the server's told
+// apart by colour and by a marker.
+func (run *runner) follow() error {
+	if run.cap == nil || run.cap.Conn == nil {
+		return errNoCapture
+	}
+	c := run.cap.Conn
+	run.say(run.r.Paint(render.Heading, run.tx.T("follow.title", map[string]any{"N": c.Stream})))
+	f := stream.NewFollower(c.Stream, func(ch stream.Chunk) error {
+		style, mark, who := render.Client, ">>>", c.Client.String()+" → "+c.Server.String()
+		if !ch.FromClient {
+			style, mark, who = render.Server, "<<<", c.Server.String()+" → "+c.Client.String()
+		}
+		fmt.Fprintln(run.o.Out, run.r.Paint(style, mark+" "+run.tx.N("follow.turn", len(ch.Data), map[string]any{"Who": who})))
+		fmt.Fprintln(run.o.Out, run.r.Paint(style, run.r.Text(strings.TrimRight(stream.Printable(ch.Data), "\n"))))
+		return nil
+	})
+	for i := range run.cap.Packets {
+		if err := f.Add(&run.cap.Packets[i]); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(run.o.Out)
+	return f.Flush()
 }

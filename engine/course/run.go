@@ -17,6 +17,7 @@ import (
 	"wiretutor/engine/filter"
 	"wiretutor/engine/netenv"
 	"wiretutor/engine/quiz"
+	"wiretutor/engine/render"
 	"wiretutor/engine/stream"
 )
 
@@ -204,6 +205,22 @@ func (h *hooks) Ready(p Ports) error {
 	}
 	return err
 }
+
+func (h *hooks) Ask(id string) (string, bool, error) {
+	if h.run.o.NoInput || h.run.o.Asker == nil {
+		return "", false, nil
+	}
+	a, err := h.run.o.Asker.Ask(h.run.tx.T(id, nil))
+	if errors.Is(err, quiz.ErrNoInput) {
+		return "", false, nil
+	}
+	if errors.Is(err, quiz.ErrInterrupted) {
+		return "", false, ErrQuit
+	}
+	return a, err == nil, err
+}
+
+func (h *hooks) Say(line string) { h.run.say(h.run.r.Paint(render.Dim, line)) }
 
 // SocketLister is a network that can show its socket table.
 type SocketLister interface {

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"net/netip"
 	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"wiretutor/engine/dissect"
 )
@@ -149,4 +152,27 @@ func (f *Follower) Flush() error {
 		h.pending = nil
 	}
 	return nil
+}
+
+// Printable shows data as UTF-8 text, like Wireshark's Follow TCP Stream
+// in its UTF-8 view: control characters other than newlines and tabs,
+// and bytes that are not UTF-8, become '.'.
+func Printable(b []byte) string {
+	var s strings.Builder
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			s.WriteByte('.')
+		case r == '\n' || r == '\t':
+			s.WriteRune(r)
+		case r == '\r':
+		case unicode.IsControl(r):
+			s.WriteByte('.')
+		default:
+			s.WriteRune(r)
+		}
+		b = b[size:]
+	}
+	return s.String()
 }

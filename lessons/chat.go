@@ -1,0 +1,390 @@
+package lessons
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"wiretutor/engine/course"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/netenv"
+	"wiretutor/engine/quiz"
+	"wiretutor/engine/stream"
+	"wiretutor/servers/chat"
+	"wiretutor/servers/echo"
+)
+
+// scriptedLines is what the learner says in --no-input mode.
+var scriptedLines = []string{"hello everyone", "bye for now"}
+
+// Chat is the chat homework as a lesson: the tutor starts the server and
+// two classic clients, jack and molly; the learner joins and chats live;
+// then the socket table, the capture, the learner's own connection
+// followed, and why the classic client glues messages together.
+func Chat() *course.Lesson {
+	st := &chatRun{}
+	return &course.Lesson{
+		ID: "chat",
+		Steps: []course.Step{
+			{Kind: course.Text, Section: "intro"},
+			{Kind: course.Run},
+			{Kind: course.Text, Section: "sockets"},
+			{Kind: course.Sockets, Section: "open"},
+			{Kind: course.Packets},
+			{Kind: course.Text, Section: "follow"},
+			{Kind: course.Follow},
+			{Kind: course.Text, Section: "framing"},
+			{Kind: course.Ladder},
+			{Kind: course.Text, Section: "quiz"},
+			{Kind: course.Quiz},
+			{Kind: course.Summary},
+		},
+		Exchange: func(ctx context.Context, n netenv.Net, h course.Hooks) error { return chatExchange(ctx, n, h, st) },
+		Complete: func(pkts []dissect.Packet) bool {
+			// Three connections, each ended: a FIN both ways, or a reset.
+			ended := 0
+			for _, c := range stream.TCPConns(pkts) {
+				fins := 0
+				for _, i := range c.Frames {
+					if pkts[i].TCP.Has(dissect.FlagFIN) {
+						fins++
+					}
+				}
+				if fins >= 2 || c.RST >= 0 {
+					ended++
+				}
+			}
+			return ended >= 3
+		},
+		Focus: func(conns []*stream.Conn) *stream.Conn {
+			for _, c := range conns {
+				if int(c.Client.Port()) == st.port {
+					return c
+				}
+			}
+			return nil
+		},
+		Facts: func(c *quiz.Capture, _ quiz.Texts) map[string]any { return chatFacts(c, st) },
+		Quiz: []quiz.Maker{
+			quiz.EphemeralPort,
+			quiz.SynAckFlags,
+			messageFrame,
+			messageLen,
+			messageAck,
+		},
+		Requires: []course.Requirement{
+			{ID: "chat_nick", Filter: `tcp.srcport == 55555 && tcp.payload contains "NICK"`, Min: 1},
+			{ID: "chat_joined", Filter: `tcp.srcport == 55555 && tcp.payload contains "joined!"`, Min: 1},
+			{ID: "chat_message", Filter: "tcp.dstport == 55555 && tcp.len > 0", Min: 2},
+		},
+	}
+}
+
+// bot is a classic client, as the homework wrote it: it answers "NICK"
+// with its bare nickname and records every read it makes.
+type bot struct {
+	nick  string
+	conn  net.Conn
+	mu    sync.Mutex
+	reads []string
+	heard chan string
+}
+
+func startBot(ctx context.Context, n netenv.Net, addr, nick string) (*bot, error) {
+	c, err := n.Dial(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s cannot connect: %w", nick, err)
+	}
+	b := &bot{nick: nick, conn: c, heard: make(chan string, 64)}
+	go b.receive()
+	return b, nil
+}
+
+func (b *bot) receive() {
+	defer close(b.heard)
+	buf := make([]byte, 1024)
+	for {
+		n, err := b.conn.Read(buf)
+		if n > 0 {
+			msg := string(buf[:n])
+			if msg == "NICK" {
+				io.WriteString(b.conn, b.nick)
+			} else {
+				b.mu.Lock()
+				b.reads = append(b.reads, msg)
+				b.mu.Unlock()
+				select {
+				case b.heard <- msg:
+				default:
+				}
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (b *bot) say(text string) { io.WriteString(b.conn, b.nick+": "+text) }
+
+// wait returns once the bot has heard something containing s.
+func (b *bot) wait(s string, d time.Duration) {
+	timeout := time.After(d)
+	for {
+		select {
+		case m, ok := <-b.heard:
+			if !ok || strings.Contains(m, s) {
+				return
+			}
+		case <-timeout:
+			return
+		}
+	}
+}
+
+// chatRun is what one run's exchange saw that the capture cannot tell:
+// the learner's nickname and port, and what molly's recv() returned.
+// The runner calls the exchange, then Focus and Facts, one after another.
+type chatRun struct {
+	nick  string
+	port  int
+	glued string // a read that held both of jack's messages
+	// gluedAtServer: the server's read of jack's bytes already held both,
+	// so it relayed them as one message (the learner saw one line).
+	gluedAtServer bool
+}
+
+func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun) error {
+	*st = chatRun{}
+	srv := &chat.Server{Net: n, Port: chat.DefaultPort}
+	if err := srv.Start(ctx); err != nil {
+		var be *chat.BindError
+		if errors.As(err, &be) {
+			return &echo.BindError{Proto: "tcp", Port: chat.DefaultPort, Err: be.Err}
+		}
+		return err
+	}
+	defer srv.Close()
+	if err := h.Ready(course.Ports{TCP: []int{chat.DefaultPort}}); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	addr := srv.Addr().String()
+	jack, err := startBot(ctx, n, addr, "jack")
+	if err != nil {
+		return err
+	}
+	defer jack.conn.Close()
+	jack.wait("Connected to server!", 2*time.Second)
+	molly, err := startBot(ctx, n, addr, "molly")
+	if err != nil {
+		return err
+	}
+	defer molly.conn.Close()
+	molly.wait("Connected to server!", 2*time.Second)
+
+	nick, ok, err := h.Ask("chat.lesson_nick")
+	if err != nil {
+		return err
+	}
+	nick = strings.TrimSpace(nick)
+	if !ok || !chat.ValidNick(nick) || strings.EqualFold(nick, "jack") || strings.EqualFold(nick, "molly") {
+		nick = "student"
+	}
+	st.nick = nick
+	me, err := n.Dial(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("connect to the chat: %w", err)
+	}
+	defer me.Close()
+	if a, ok := me.LocalAddr().(*net.TCPAddr); ok {
+		st.port = a.Port
+	}
+	r := bufio.NewReader(me)
+	if _, err := io.ReadFull(r, make([]byte, 4)); err != nil {
+		return fmt.Errorf("no NICK from the server: %w", err)
+	}
+	fmt.Fprintf(me, "%s\n", nick)
+	incoming := make(chan string, 64)
+	go func() {
+		defer close(incoming)
+		for {
+			line, err := r.ReadString('\n')
+			if line != "" {
+				incoming <- strings.TrimRight(line, "\n")
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	show := func(d time.Duration) {
+		timeout := time.After(d)
+		for {
+			select {
+			case l, ok := <-incoming:
+				if !ok {
+					return
+				}
+				if strings.Contains(l, "jack: onejack: two") {
+					st.gluedAtServer = true
+				}
+				h.Say(l)
+			case <-timeout:
+				return
+			}
+		}
+	}
+	show(200 * time.Millisecond)
+	h.Snapshot("open")
+
+	jack.say("hi everyone, who is new?")
+	molly.wait("who is new", time.Second)
+	molly.say("welcome, " + nick + "!")
+	show(200 * time.Millisecond)
+
+	// Two messages back to back: a classic client may read them as one.
+	jack.say("one")
+	jack.say("two")
+	show(200 * time.Millisecond)
+
+	lines := scriptedLines
+	for i := 0; ; i++ {
+		var line string
+		if a, ok, err := h.Ask("chat.lesson_say"); err != nil {
+			return err
+		} else if ok {
+			line = a
+		} else if i < len(lines) {
+			line = lines[i]
+		} else {
+			break
+		}
+		if strings.TrimSpace(line) == "/done" {
+			break
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		fmt.Fprintf(me, "%s\n", line)
+		molly.wait(line, time.Second)
+		molly.say("I read you, " + nick + ".")
+		show(300 * time.Millisecond)
+	}
+	me.(interface{ CloseWrite() error }).CloseWrite()
+	show(200 * time.Millisecond)
+	me.Close()
+	molly.conn.Close()
+	jack.conn.Close()
+	time.Sleep(100 * time.Millisecond)
+
+	molly.mu.Lock()
+	for _, m := range molly.reads {
+		if strings.Contains(m, "jack: one") && strings.Contains(m, "jack: two") {
+			st.glued = m
+		}
+	}
+	molly.mu.Unlock()
+	return nil
+}
+
+// learnerMessage returns the index of the learner's first message: its
+// second segment with data (the first is the nickname), or -1.
+func learnerMessage(c *quiz.Capture) int {
+	if c.Conn == nil {
+		return -1
+	}
+	seen := 0
+	for _, i := range c.Conn.Frames {
+		p := &c.Packets[i]
+		if c.Conn.FromClient(p) && p.TCP.Len > 0 {
+			if seen++; seen == 2 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// ackOf returns the index of the first packet from the server that
+// acknowledges everything up to packet i's end, or -1.
+func ackOf(c *quiz.Capture, i int) int {
+	end := c.Packets[i].TCP.NextSeq
+	for _, j := range c.Conn.Frames {
+		p := &c.Packets[j]
+		if j > i && !c.Conn.FromClient(p) && p.TCP.Has(dissect.FlagACK) && int32(p.TCP.Ack-end) >= 0 {
+			return j
+		}
+	}
+	return -1
+}
+
+func chatFacts(c *quiz.Capture, st *chatRun) map[string]any {
+	f := map[string]any{"Nick": st.nick, "ServerPort": chat.DefaultPort, "Glued": st.glued != "", "GluedText": st.glued,
+		"GluedAtServer": st.gluedAtServer}
+	if c.Conn == nil {
+		return f
+	}
+	f["ClientPort"], f["Stream"] = c.Conn.Client.Port(), c.Conn.Stream
+	if i := learnerMessage(c); i >= 0 {
+		p := &c.Packets[i]
+		f["MsgFrame"], f["MsgLen"], f["MsgText"] = p.Number, p.TCP.Len, strings.TrimRight(string(p.Payload), "\n")
+		if j := ackOf(c, i); j >= 0 {
+			f["MsgAckFrame"], f["MsgAck"] = c.Packets[j].Number, c.Packets[j].TCP.Ack
+		}
+	}
+	return f
+}
+
+// messageFrame asks which frame carried the learner's first message.
+func messageFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i := learnerMessage(c)
+	if i < 0 {
+		return nil, false
+	}
+	p := &c.Packets[i]
+	d := map[string]any{"Frame": p.Number, "Text": strings.TrimRight(string(p.Payload), "\n"), "Port": p.SrcPort}
+	v, _ := dissect.Field(p, "frame.number")
+	return &quiz.Question{Kind: "chat-message-frame", Frame: p.Number, Field: "frame.number", Expect: v,
+		Answer: quiz.KindNumber, Shown: v,
+		Prompt: tx.T("quiz.chat_frame.prompt", d), Explain: tx.T("quiz.chat_frame.why", d)}, true
+}
+
+// messageLen asks how many bytes the learner's first message took.
+func messageLen(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i := learnerMessage(c)
+	if i < 0 {
+		return nil, false
+	}
+	p := &c.Packets[i]
+	d := map[string]any{"Frame": p.Number, "Len": p.TCP.Len, "Chars": p.TCP.Len - 1}
+	v, _ := dissect.Field(p, "tcp.len")
+	return &quiz.Question{Kind: "chat-message-len", Frame: p.Number, Field: "tcp.len", Expect: v,
+		Answer: quiz.KindNumber, Shown: v,
+		Prompt: tx.T("quiz.chat_len.prompt", d), Explain: tx.T("quiz.chat_len.why", d)}, true
+}
+
+// messageAck asks for the Ack that answered the learner's first message.
+func messageAck(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i := learnerMessage(c)
+	if i < 0 {
+		return nil, false
+	}
+	j := ackOf(c, i)
+	if j < 0 {
+		return nil, false
+	}
+	p, q := &c.Packets[i], &c.Packets[j]
+	d := map[string]any{"MsgFrame": p.Number, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "Frame": q.Number, "Ack": q.TCP.Ack}
+	v, _ := dissect.Field(q, "tcp.ack")
+	return &quiz.Question{Kind: "chat-message-ack", Frame: q.Number, Field: "tcp.ack", Expect: v,
+		Answer: quiz.KindNumber, Shown: v,
+		Prompt: tx.T("quiz.chat_ack.prompt", d), Explain: tx.T("quiz.chat_ack.why", d)}, true
+}
