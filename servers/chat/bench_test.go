@@ -192,4 +192,3 @@ func BenchmarkRoom(b *testing.B) {
 		})
 	}
 }
-
