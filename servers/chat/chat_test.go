@@ -225,3 +225,51 @@ time.sleep(1.5)
 		}
 	}
 }
+
+// TestHostileClients: a reset in the middle of a line, a line far over
+// 4 KiB, and a client that never gives a nickname leave the room
+// working.
+func TestHostileClients(t *testing.T) {
+	s := &chat.Server{Net: netenv.Kernel{}, NickTimeout: 200 * time.Millisecond}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, ra := lineClient(t, s, "a")
+
+	silent, err := net.Dial("tcp", s.Addr().String()) // never answers NICK
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+
+	rude, _ := lineClient(t, s, "rude")
+	expectLine(t, ra, "rude joined!")
+	rude.Write([]byte("half a li"))
+	rude.(*net.TCPConn).SetLinger(0)
+	rude.Close() // RST mid-line
+	expectLine(t, ra, "rude left!")
+
+	long, _ := lineClient(t, s, "long")
+	expectLine(t, ra, "long joined!")
+	long.Write([]byte(strings.Repeat("x", 10000) + "\n"))
+	line, err := ra.ReadString('\n')
+	if err != nil || len(line) > chat.MaxMessage+len("long: \n") || !strings.HasPrefix(line, "long: xxx") {
+		t.Fatalf("a long line came through as %d bytes, %v", len(line), err)
+	}
+
+	// The silent client was let go; the room still works.
+	silent.SetReadDeadline(time.Now().Add(5 * time.Second))
+	io.ReadAll(silent)
+	_, rb := lineClient(t, s, "b")
+	fmt.Fprintf(long, "still here\n")
+	for {
+		l, err := rb.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l == "long: still here\n" {
+			break
+		}
+	}
+}
