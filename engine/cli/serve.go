@@ -12,6 +12,7 @@ import (
 	"wiretutor/engine/netenv"
 	"wiretutor/servers/chat"
 	"wiretutor/servers/echo"
+	"wiretutor/servers/httpd"
 )
 
 func (a *app) serveCmd() *cobra.Command {
@@ -44,7 +45,19 @@ func (a *app) serveCmd() *cobra.Command {
 	}
 	cc.Flags().StringVar(&chatListen, "listen", "127.0.0.1", a.tx.T("flag.listen", nil))
 	cc.Flags().IntVar(&chatPort, "port", chat.DefaultPort, a.tx.T("flag.chat_port", nil))
-	cmd.AddCommand(ec, cc)
+	var httpListen string
+	var httpPort int
+	hc := &cobra.Command{
+		Use:   "http",
+		Short: a.tx.T("cmd.serve_http.short", nil),
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.serveHTTP(httpListen, httpPort)
+		},
+	}
+	hc.Flags().StringVar(&httpListen, "listen", "127.0.0.1", a.tx.T("flag.listen", nil))
+	hc.Flags().IntVar(&httpPort, "port", httpd.DefaultPort, a.tx.T("flag.http_port", nil))
+	cmd.AddCommand(ec, cc, hc)
 	return cmd
 }
 

@@ -1,0 +1,172 @@
+package httpd_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"wiretutor/engine/netenv"
+	"wiretutor/servers/httpd"
+)
+
+const token = "0123456789abcdef0123456789abcdef01234567"
+
+func start(t *testing.T) (*httpd.Server, *[]string) {
+	t.Helper()
+	var mu sync.Mutex
+	logs := &[]string{}
+	s := &httpd.Server{Net: netenv.Kernel{}, Token: token, Log: func(m, p string, st int) {
+		mu.Lock()
+		*logs = append(*logs, fmt.Sprintf("%s %s %d", m, p, st))
+		mu.Unlock()
+	}}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, logs
+}
+
+func TestPages(t *testing.T) {
+	s, _ := start(t)
+	base := "http://" + s.Addr().String()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	tests := []struct {
+		method, path, auth, body string
+		code                     int
+		has                      string
+	}{
+		{"GET", "/", "", "", 200, "Hello from wiretutor"},
+		{"GET", "/old", "", "", 301, ""},
+		{"GET", "/nope", "", "", 404, "404 Not Found"},
+		{"GET", "/api/v1/user", "", "", 401, "token is required"},
+		{"GET", "/api/v1/user", "token wrong", "", 401, "token is required"},
+		{"GET", "/api/v1/user", "token " + token, "", 200, `"login":"student"`},
+		{"GET", "/api/v1/user/repos", "token " + token, "", 200, `"name":"labs"`},
+		{"POST", "/api/v1/user/repos", "token " + token, `{"name":"chat","description":"homework"}`, 201, `"full_name":"student/chat"`},
+		{"POST", "/api/v1/user/repos", "token " + token, `{"name":"chat"}`, 409, "already exists"},
+		{"POST", "/api/v1/user/repos", "token " + token, `not json`, 422, "must be JSON"},
+		{"POST", "/api/v1/user/repos", "token " + token, `{"name":"` + strings.Repeat("x", 70000) + `"}`, 413, "too large"},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, base+tt.path, strings.NewReader(tt.body))
+		if tt.auth != "" {
+			req.Header.Set("Authorization", tt.auth)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.code || !strings.Contains(string(body), tt.has) {
+			t.Errorf("%s %s: %d %q", tt.method, tt.path, resp.StatusCode, body)
+		}
+		if tt.code == 301 && resp.Header.Get("Location") != "/" {
+			t.Errorf("301 to %q", resp.Header.Get("Location"))
+		}
+	}
+}
+
+// TestByHand sends requests over a bare socket, as the lab did: HTTP/1.0
+// closes after the answer; HTTP/1.1 keeps the connection for a second.
+func TestByHand(t *testing.T) {
+	s, _ := start(t)
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprint(c, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\nGET /old HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+	all, _ := io.ReadAll(c)
+	if n := strings.Count(string(all), "HTTP/1.1 "); n != 2 || !strings.Contains(string(all), "301 Moved Permanently") {
+		t.Errorf("two requests on one connection gave:\n%s", all)
+	}
+	c2, _ := net.Dial("tcp", s.Addr().String())
+	defer c2.Close()
+	c2.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprint(c2, "GET / HTTP/1.0\r\n\r\n")
+	r := bufio.NewReader(c2)
+	status, _ := r.ReadString('\n')
+	rest, err := io.ReadAll(r) // HTTP/1.0: the server closes
+	if !strings.HasPrefix(status, "HTTP/1.0 200") || err != nil || !strings.Contains(string(rest), "Hello") {
+		t.Errorf("HTTP/1.0: %q %v", status, err)
+	}
+}
+
+// TestSlowClients: 150 clients that dribble their headers do not keep a
+// normal request from being served.
+func TestSlowClients(t *testing.T) {
+	s, _ := start(t)
+	for range 150 {
+		c, err := net.Dial("tcp", s.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprint(c, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get("http://" + s.Addr().String() + "/")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("a normal request was starved: %v", err)
+	}
+	resp.Body.Close()
+}
+
+func TestTokenNeverLogged(t *testing.T) {
+	s, logs := start(t)
+	req, _ := http.NewRequest("GET", "http://"+s.Addr().String()+"/api/v1/user", nil)
+	req.Header.Set("Authorization", "token "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var u httpd.User
+	json.NewDecoder(resp.Body).Decode(&u)
+	resp.Body.Close()
+	if u.Login != "student" || len(*logs) != 1 || *logs != nil && strings.Contains((*logs)[0], token) {
+		t.Errorf("user %+v, logs %q", u, *logs)
+	}
+}
+
+// TestPythonClient: the lab's way, from Python: a redirect followed (by
+// urllib, or requests where installed) and the API with the token taken
+// from the environment.
+func TestPythonClient(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed")
+	}
+	s, _ := start(t)
+	base := "http://" + s.Addr().String()
+	script := `import os, json
+try:
+    import requests
+    r = requests.get("` + base + `/old")
+    print(r.status_code, r.url, r.history[0].status_code)
+    print(requests.get("` + base + `/api/v1/user", headers={"Authorization": "token " + os.environ["WIRETUTOR_API_TOKEN"]}).json()["login"])
+except ImportError:
+    import urllib.request
+    r = urllib.request.urlopen("` + base + `/old")
+    print(r.status, r.url, 301)
+    req = urllib.request.Request("` + base + `/api/v1/user", headers={"Authorization": "token " + os.environ["WIRETUTOR_API_TOKEN"]})
+    print(json.load(urllib.request.urlopen(req))["login"])
+`
+	cmd := exec.Command(py, "-c", script)
+	cmd.Env = append(cmd.Environ(), httpd.TokenEnv+"="+token)
+	out, err := cmd.CombinedOutput()
+	if err != nil || string(out) != "200 "+base+"/ 301\nstudent\n" {
+		t.Fatalf("%v: %s", err, out)
+	}
+}
