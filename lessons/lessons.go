@@ -13,6 +13,7 @@ func All() []*course.Lesson {
 		TCPTeardown(),
 		Chat(),
 		UDPEcho(),
+		HTTPRaw(),
 		Filters(),
 	}
 }

@@ -1,0 +1,295 @@
+package lessons
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"wiretutor/engine/course"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/netenv"
+	"wiretutor/engine/quiz"
+	"wiretutor/servers/echo"
+	"wiretutor/servers/httpd"
+)
+
+// rawRequest is the request the learner sees written by hand.
+const rawRequest = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n"
+
+// HTTPRaw is the HTTP part of the sockets lab: a request written by
+// hand over a TCP socket, the same through an HTTP library that follows
+// a 301, keep-alive against HTTP/1.0, and a tiny terminal browser.
+func HTTPRaw() *course.Lesson {
+	return &course.Lesson{
+		ID: "http-raw",
+		Steps: []course.Step{
+			{Kind: course.Text, Section: "intro"},
+			{Kind: course.Run},
+			{Kind: course.Packets},
+			{Kind: course.Text, Section: "byhand"},
+			{Kind: course.Ladder},
+			{Kind: course.Text, Section: "library"},
+			{Kind: course.Text, Section: "keepalive"},
+			{Kind: course.Text, Section: "quiz"},
+			{Kind: course.Quiz},
+			{Kind: course.Summary},
+		},
+		Exchange: httpRawExchange,
+		Complete: func(pkts []dissect.Packet) bool { return httpDone(pkts, 4) },
+		Focus:    firstHandshake,
+		Facts:    httpRawFacts,
+		Quiz:     []quiz.Maker{requestFrame, requestAck, redirectCode, contentLength, http10Stream},
+		Requires: []course.Requirement{
+			{ID: "http_request", Filter: "http.request", Min: 1},
+			{ID: "http_301", Filter: "http.response.code == 301", Min: 1},
+			{ID: "http_200", Filter: "http.response.code == 200", Min: 1},
+		},
+	}
+}
+
+// httpDone reports whether the capture holds n HTTP responses and every
+// connection has ended.
+func httpDone(pkts []dissect.Packet, n int) bool {
+	responses, syns, ends := 0, 0, 0
+	for i := range pkts {
+		p := &pkts[i]
+		if p.Transport != dissect.TransportTCP {
+			continue
+		}
+		if p.HTTP != nil && !p.HTTP.Partial && !p.HTTP.Request {
+			responses++
+		}
+		if p.TCP.Has(dissect.FlagSYN) && !p.TCP.Has(dissect.FlagACK) {
+			syns++
+		}
+		if p.TCP.Has(dissect.FlagFIN) || p.TCP.Has(dissect.FlagRST) {
+			ends++
+		}
+	}
+	return responses >= n && ends >= 2*syns
+}
+
+// startHTTP starts the web server on the lab's port.
+func startHTTP(ctx context.Context, n netenv.Net, token string) (*httpd.Server, error) {
+	srv := &httpd.Server{Net: n, Port: httpd.DefaultPort, Token: token}
+	if err := srv.Start(ctx); err != nil {
+		var be *httpd.BindError
+		if errors.As(err, &be) {
+			return nil, &echo.BindError{Proto: "tcp", Port: httpd.DefaultPort, Err: be.Err}
+		}
+		return nil, err
+	}
+	return srv, nil
+}
+
+// httpClient is an HTTP client that dials through the lesson's network.
+func httpClient(n netenv.Net) *http.Client {
+	return &http.Client{
+		Timeout:   10 * time.Second,
+		Transport: &http.Transport{DialContext: n.Dial, DisableCompression: true},
+	}
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
+	srv, err := startHTTP(ctx, n, "")
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := h.Ready(course.Ports{TCP: []int{httpd.DefaultPort}}); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	addr := srv.Addr().String()
+
+	// 1. By hand, over a bare TCP socket; the terminal browser shows it.
+	c, err := n.Dial(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("connect to the web server: %w", err)
+	}
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, rawRequest)
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		c.Close()
+		return fmt.Errorf("read the answer: %w", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	c.Close()
+	h.Say(resp.Proto + " " + resp.Status)
+	for _, k := range []string{"Content-Type", "Content-Length", "Date"} {
+		if v := resp.Header.Get(k); v != "" {
+			h.Say(k + ": " + v)
+		}
+	}
+	h.Say("")
+	for _, line := range strings.Split(tags.ReplaceAllString(string(body), ""), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			h.Say("  " + line)
+		}
+	}
+	time.Sleep(20 * time.Millisecond)
+
+	// 2. A library: GET /old, the 301 followed on the same connection.
+	cl := httpClient(n)
+	r2, err := cl.Get("http://" + addr + "/old")
+	if err != nil {
+		return fmt.Errorf("GET /old: %w", err)
+	}
+	io.Copy(io.Discard, r2.Body)
+	r2.Body.Close()
+	cl.CloseIdleConnections()
+	time.Sleep(20 * time.Millisecond)
+
+	// 3. HTTP/1.0: one request, then the server closes.
+	c, err = n.Dial(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("connect to the web server: %w", err)
+	}
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")
+	io.Copy(io.Discard, c)
+	c.Close()
+	return nil
+}
+
+// httpMessages lists the indexes of complete HTTP messages in order.
+func httpMessages(c *quiz.Capture, request bool) []int {
+	var out []int
+	for i := range c.Packets {
+		if h := c.Packets[i].HTTP; h != nil && !h.Partial && h.Request == request {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// ackAfter returns the first packet after i, in the other direction of
+// the same stream, that acknowledges all of packet i; or -1.
+func ackAfter(c *quiz.Capture, i int) int {
+	p := &c.Packets[i]
+	for j := i + 1; j < len(c.Packets); j++ {
+		q := &c.Packets[j]
+		if q.Transport == dissect.TransportTCP && q.TCP.Stream == p.TCP.Stream && q.SrcPort == p.DstPort &&
+			q.TCP.Has(dissect.FlagACK) && int32(q.TCP.Ack-p.TCP.NextSeq) >= 0 {
+			return j
+		}
+	}
+	return -1
+}
+
+func httpRawFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
+	f := map[string]any{"Port": httpd.DefaultPort,
+		// Each line in the lesson's indented code block, CRLFs spelled out.
+		"Raw": strings.TrimRight(strings.ReplaceAll(rawRequest, "\r\n", `\r\n`+"\n    "), " \n")}
+	reqs, resps := httpMessages(c, true), httpMessages(c, false)
+	conns := map[int]bool{}
+	for i := range c.Packets {
+		if c.Packets[i].Transport == dissect.TransportTCP {
+			conns[c.Packets[i].TCP.Stream] = true
+		}
+	}
+	f["Connections"], f["Requests"] = len(conns), len(reqs)
+	if len(reqs) > 0 {
+		p := &c.Packets[reqs[0]]
+		f["ReqFrame"], f["ReqLen"] = p.Number, p.TCP.Len
+		if j := ackAfter(c, reqs[0]); j >= 0 {
+			f["ReqAckFrame"], f["ReqAck"] = c.Packets[j].Number, c.Packets[j].TCP.Ack
+		}
+	}
+	if len(resps) > 0 {
+		p := &c.Packets[resps[0]]
+		f["RespFrame"], f["RespLine"], f["RespLength"] = p.Number, p.HTTP.FirstLine, p.HTTP.ContentLength
+	}
+	for _, i := range resps {
+		if p := &c.Packets[i]; p.HTTP.Code == 301 {
+			loc, _ := p.HTTP.Get("Location")
+			f["RedirectFrame"], f["Location"], f["RedirectStream"] = p.Number, loc, p.TCP.Stream
+		}
+	}
+	for _, i := range reqs {
+		if p := &c.Packets[i]; p.HTTP.Version == "HTTP/1.0" {
+			f["OldFrame"], f["OldStream"] = p.Number, p.TCP.Stream
+		}
+	}
+	return f
+}
+
+func httpQ(kind string, p *dissect.Packet, field string, answer string, tx quiz.Texts, id string, d map[string]any) *quiz.Question {
+	v, _ := dissect.Field(p, field)
+	return &quiz.Question{Kind: kind, Frame: p.Number, Field: field, Expect: v, Answer: answer, Shown: v,
+		Prompt: tx.T("quiz."+id+".prompt", d), Explain: tx.T("quiz."+id+".why", d)}
+}
+
+// requestFrame asks which frame carried the first request.
+func requestFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	reqs := httpMessages(c, true)
+	if len(reqs) == 0 {
+		return nil, false
+	}
+	p := &c.Packets[reqs[0]]
+	return httpQ("http-request-frame", p, "frame.number", quiz.KindNumber, tx, "http_request_frame",
+		map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine, "Len": p.TCP.Len}), true
+}
+
+// requestAck asks for the Ack that acknowledged the first request.
+func requestAck(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	reqs := httpMessages(c, true)
+	if len(reqs) == 0 {
+		return nil, false
+	}
+	j := ackAfter(c, reqs[0])
+	if j < 0 {
+		return nil, false
+	}
+	p, q := &c.Packets[reqs[0]], &c.Packets[j]
+	return httpQ("http-request-ack", q, "tcp.ack", quiz.KindNumber, tx, "http_request_ack",
+		map[string]any{"ReqFrame": p.Number, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "Frame": q.Number, "Ack": q.TCP.Ack}), true
+}
+
+// redirectCode asks for the status of the answer to GET /old.
+func redirectCode(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	for _, i := range httpMessages(c, false) {
+		if p := &c.Packets[i]; p.HTTP.Code == 301 {
+			loc, _ := p.HTTP.Get("Location")
+			return httpQ("http-status", p, "http.response.code", quiz.KindNumber, tx, "http_redirect",
+				map[string]any{"Frame": p.Number, "Code": p.HTTP.Code, "Location": loc}), true
+		}
+	}
+	return nil, false
+}
+
+// contentLength asks for the Content-Length of the first answer.
+func contentLength(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	resps := httpMessages(c, false)
+	if len(resps) == 0 {
+		return nil, false
+	}
+	p := &c.Packets[resps[0]]
+	if p.HTTP.ContentLength < 0 {
+		return nil, false
+	}
+	return httpQ("http-content-length", p, "http.content_length", quiz.KindNumber, tx, "http_content_length",
+		map[string]any{"Frame": p.Number, "Length": p.HTTP.ContentLength, "Body": len(p.HTTP.Body)}), true
+}
+
+// http10Stream asks on which connection (tcp.stream) the HTTP/1.0
+// request went: counting connections.
+func http10Stream(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	for _, i := range httpMessages(c, true) {
+		if p := &c.Packets[i]; p.HTTP.Version == "HTTP/1.0" {
+			return httpQ("http-connections", p, "tcp.stream", quiz.KindNumber, tx, "http_stream",
+				map[string]any{"Frame": p.Number, "Stream": p.TCP.Stream, "Count": p.TCP.Stream + 1}), true
+		}
+	}
+	return nil, false
+}
