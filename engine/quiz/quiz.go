@@ -21,6 +21,7 @@ import (
 const (
 	KindNumber = "number" // a decimal number
 	KindFlags  = "flags"  // a set of TCP flags: "SYN, ACK", "syn+ack" or 0x012
+	KindText   = "text"   // a word or a path, compared without case or surrounding blanks
 )
 
 // Question is one question about one frame.
@@ -44,6 +45,8 @@ func (q *Question) Check(answer string) bool {
 		got, ok := ParseFlags(answer)
 		want, ok2 := ParseFlags(q.Expect)
 		return ok && ok2 && got == want
+	case KindText:
+		return strings.EqualFold(strings.TrimSpace(answer), q.Expect)
 	default:
 		a := strings.TrimSpace(answer)
 		a = strings.TrimPrefix(a, "#")

@@ -52,6 +52,8 @@ func TestCheck(t *testing.T) {
 		{quiz.Question{Answer: quiz.KindNumber, Expect: "8"}, "eight", false},
 		{quiz.Question{Answer: quiz.KindFlags, Expect: "0x0012"}, "SYN, ACK", true},
 		{quiz.Question{Answer: quiz.KindFlags, Expect: "0x0012"}, "SYN", false},
+		{quiz.Question{Answer: quiz.KindText, Expect: "POST"}, " post ", true},
+		{quiz.Question{Answer: quiz.KindText, Expect: "/api/v1/user/repos"}, "/api/v1/user", false},
 	}
 	for _, tt := range tests {
 		if got := tt.q.Check(tt.answer); got != tt.want {
