@@ -14,6 +14,7 @@ func All() []*course.Lesson {
 		Chat(),
 		UDPEcho(),
 		HTTPRaw(),
+		HTTPAPIToken(),
 		Filters(),
 	}
 }
