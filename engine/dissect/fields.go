@@ -515,8 +515,6 @@ func appendEscaped(buf, b []byte) []byte {
 			buf = append(buf, `\r`...)
 		case c == '\t':
 			buf = append(buf, `\t`...)
-		case c == '\\':
-			buf = append(buf, `\\`...)
 		case c < 0x20 || c == 0x7f:
 			buf = append(buf, `\x`...)
 			buf = appendHex(buf, uint64(c), 2)

@@ -138,15 +138,33 @@ func parseHead(head []byte) *HTTP {
 	return m
 }
 
-// appendHTTPInfo writes tshark's Info column for an HTTP message.
+// MediaType returns the message's media type as tshark names it: the
+// Content-Type without parameters, lowercased ("application/json").
+func (h *HTTP) MediaType() string {
+	ct, _, _ := strings.Cut(h.ContentType, ";")
+	return strings.ToLower(strings.TrimSpace(ct))
+}
+
+// JSON reports whether tshark hands the body to its JSON dissector,
+// which makes the Protocol column "HTTP/JSON": a non-empty body of
+// type application/json.
+func (h *HTTP) JSON() bool {
+	return len(h.Body) > 0 && h.MediaType() == "application/json"
+}
+
+// appendHTTPInfo writes tshark's Info column for an HTTP message. A
+// body adds its media type, after ", JavaScript Object Notation" when
+// the JSON dissector reads it.
 func appendHTTPInfo(buf []byte, h *HTTP) []byte {
 	buf = append(buf, h.FirstLine...)
 	buf = append(buf, ' ')
-	if !h.Request && h.ContentType != "" {
-		ct, _, _ := strings.Cut(h.ContentType, ";")
-		buf = append(buf, " ("...)
-		buf = append(buf, strings.TrimSpace(ct)...)
-		buf = append(buf, ')')
+	if len(h.Body) == 0 || h.ContentType == "" {
+		return buf
 	}
-	return buf
+	if h.JSON() {
+		buf = append(buf, ", JavaScript Object Notation"...)
+	}
+	buf = append(buf, " ("...)
+	buf = append(buf, h.MediaType()...)
+	return append(buf, ')')
 }

@@ -113,6 +113,9 @@ func appendMAC(buf []byte, m [6]byte) []byte {
 // Protocol returns the Protocol column: the highest layer dissected.
 func Protocol(p *Packet) string {
 	if p.HTTP != nil && !p.HTTP.Partial {
+		if p.HTTP.JSON() {
+			return "HTTP/JSON"
+		}
 		return "HTTP"
 	}
 	switch p.Transport {
