@@ -86,9 +86,12 @@ func Run(env Env) int {
 	root.SetErr(env.Stderr)
 	root.SetIn(env.Stdin)
 	err = root.ExecuteContext(ctx)
+	var status exitStatus
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &status):
+		return int(status)
 	case errors.Is(err, course.ErrQuit):
 		fmt.Fprintln(env.Stderr, tx.T("nav.quit", nil))
 		return ExitOK
@@ -160,7 +163,7 @@ func (a *app) root() *cobra.Command {
 	root.SetHelpTemplate(a.usageTemplate())
 	root.InitDefaultHelpFlag()
 	root.Flags().Lookup("help").Usage = t.T("flag.help", nil)
-	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd())
+	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd(), a.pingCmd())
 	for _, c := range root.Commands() {
 		c.InitDefaultHelpFlag()
 		if f := c.Flags().Lookup("help"); f != nil {

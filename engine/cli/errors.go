@@ -63,12 +63,23 @@ func (a *app) explain(err error) string {
 		ie  *netenv.ImpairError
 		dfe *filter.DisplayError
 		cc  errChatConnect
+		ps  errPingSocket
+		uh  errUnknownHost
+		sh  errSandboxHost
 	)
 	file := ""
 	if errors.As(err, &fe) {
 		file = fe.Path
 	}
 	switch {
+	case errors.As(err, &ps) && isPingDenied(err):
+		return t.T("error.ping_denied", map[string]any{"Exe": exePath()})
+	case errors.As(err, &ps):
+		return t.T("error.ping_socket", map[string]any{"Err": ps.err.Error()})
+	case errors.As(err, &uh):
+		return t.T("error.unknown_host", map[string]any{"Host": uh.host})
+	case errors.As(err, &sh):
+		return t.T("error.sandbox_host", map[string]any{"Host": sh.host, "Exe": exePath()})
 	case errors.As(err, &ie):
 		return t.T("error.impair", map[string]any{"Spec": ie.Spec, "Why": t.T("impair."+ie.Code, nil)})
 	case errors.As(err, &errImpairKernel{}):

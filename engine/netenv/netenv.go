@@ -23,6 +23,7 @@ type Net interface {
 	// code, checksum, identifier, sequence, data) to a *net.UDPAddr whose
 	// IP is the target; the identifier is replaced by the socket's own;
 	// ReadFrom returns the echo replies for this socket, header included.
+	// The socket also has ReadTTL and SetTTL (see EchoConn).
 	ListenICMP(ctx context.Context) (net.PacketConn, error)
 }
 
@@ -48,7 +49,22 @@ func (Kernel) ListenPacket(ctx context.Context, network, address string) (net.Pa
 // ListenICMP opens an unprivileged ICMP datagram socket; Linux allows it
 // to the groups in net.ipv4.ping_group_range.
 func (Kernel) ListenICMP(ctx context.Context) (net.PacketConn, error) {
-	return icmp.ListenPacket("udp4", "0.0.0.0")
+	c, err := icmp.ListenPacket("udp4", "0.0.0.0")
+	if err != nil {
+		return nil, err
+	}
+	return newKernelICMP(c), nil
+}
+
+// ListenICMPRaw opens a raw ICMP socket, which needs CAP_NET_RAW (or
+// Administrator): WriteTo sends to a *net.IPAddr and the identifier is
+// kept as written; ReadFrom returns every ICMP message the host receives.
+func (Kernel) ListenICMPRaw(ctx context.Context) (net.PacketConn, error) {
+	c, err := icmp.ListenPacket("ip4:icmp", "0.0.0.0")
+	if err != nil {
+		return nil, err
+	}
+	return newKernelICMP(c), nil
 }
 
 // Dial connects through the host's stack.

@@ -186,7 +186,8 @@ func (sb *Sandbox) ListenICMP(ctx context.Context) (net.PacketConn, error) {
 	if err != nil {
 		return nil, sysErr(errors.New(err.String()))
 	}
-	return gonet.NewUDPConn(&wq, ep), nil
+	ep.SocketOptions().SetReceiveTTL(true)
+	return &sandboxICMP{UDPConn: gonet.NewUDPConn(&wq, ep), ep: ep, wq: &wq}, nil
 }
 
 // Dial connects over the sandbox, TCP or UDP.

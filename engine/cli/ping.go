@@ -1,0 +1,245 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"wiretutor/engine/netenv"
+	"wiretutor/engine/ping"
+)
+
+// pingFlags are ping's options, named as iputils names them.
+type pingFlags struct {
+	count    int
+	interval float64
+	size     int
+	ttl      int
+	wait     float64
+	net      string
+}
+
+func (a *app) pingCmd() *cobra.Command {
+	t := a.tx
+	var f pingFlags
+	cmd := &cobra.Command{
+		Use:   "ping HOST",
+		Short: t.T("cmd.ping.short", nil),
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.ping(args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVarP(&f.count, "count", "c", 0, t.T("flag.ping_count", nil))
+	fl.Float64VarP(&f.interval, "interval", "i", 1, t.T("flag.ping_interval", nil))
+	fl.IntVarP(&f.size, "size", "s", 56, t.T("flag.ping_size", nil))
+	fl.IntVarP(&f.ttl, "ttl", "t", 0, t.T("flag.ping_ttl", nil))
+	fl.Float64VarP(&f.wait, "timeout", "W", 10, t.T("flag.ping_wait", nil))
+	fl.StringVar(&f.net, "net", "auto", t.T("flag.ping_net", nil))
+	return cmd
+}
+
+// maxPingData is the most data an IPv4 echo request can carry: 65535
+// less a 20-byte IP header and the 8-byte ICMP header.
+const maxPingData = 65535 - 20 - ping.HeaderLen
+
+// errPingSocket: no way to send ICMP echo was open.
+type errPingSocket struct{ err error }
+
+func (e errPingSocket) Error() string { return "no icmp socket: " + e.err.Error() }
+func (e errPingSocket) Unwrap() error { return e.err }
+
+// errUnknownHost: the name did not resolve to an IPv4 address.
+type errUnknownHost struct{ host string }
+
+func (e errUnknownHost) Error() string { return "unknown host " + e.host }
+
+// errSandboxHost: the sandbox only has the loopback.
+type errSandboxHost struct{ host string }
+
+func (e errSandboxHost) Error() string { return "sandbox cannot reach " + e.host }
+
+// exitStatus ends a command with a status and nothing more to say, as
+// ping exits 1 when no reply came.
+type exitStatus int
+
+func (e exitStatus) Error() string { return "exit status " + strconv.Itoa(int(e)) }
+
+func (a *app) ping(host string, f pingFlags) error {
+	switch {
+	case f.count < 0:
+		return errBadValue{flag: "-c", value: strconv.Itoa(f.count), want: "N ≥ 0"}
+	case f.interval < 0.01 || math.IsInf(f.interval, 0) || math.IsNaN(f.interval):
+		return errBadValue{flag: "-i", value: strconv.FormatFloat(f.interval, 'g', -1, 64), want: "≥ 0.01"}
+	case f.size < 0 || f.size > maxPingData:
+		return errBadValue{flag: "-s", value: strconv.Itoa(f.size), want: "0…" + strconv.Itoa(maxPingData)}
+	case f.ttl < 0 || f.ttl > 255:
+		return errBadValue{flag: "-t", value: strconv.Itoa(f.ttl), want: "1…255"}
+	case f.wait <= 0 || math.IsInf(f.wait, 0) || math.IsNaN(f.wait):
+		return errBadValue{flag: "-W", value: strconv.FormatFloat(f.wait, 'g', -1, 64), want: "> 0"}
+	case f.net != "auto" && f.net != "kernel" && f.net != "sandbox":
+		return errBadValue{flag: "--net", value: f.net, want: "auto, kernel, sandbox"}
+	}
+	ip, err := resolve4(a.ctx, host)
+	if err != nil {
+		return err
+	}
+	c, dst, path, cleanup, err := a.openPing(ip, f.net)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if f.ttl > 0 {
+		if err := c.SetTTL(f.ttl); err != nil {
+			return fmt.Errorf("set ttl: %w", err)
+		}
+	}
+	a.say(a.tx.T("ping.path_"+path, nil))
+	t := a.tx
+	fmt.Fprintln(a.out(), t.T("ping.header", map[string]any{
+		"Host": host, "IP": ip.String(), "Size": f.size, "Total": f.size + ping.HeaderLen + 20,
+	}))
+	opt := ping.Options{
+		Count:    f.count,
+		Interval: time.Duration(f.interval * float64(time.Second)),
+		Size:     f.size,
+		Wait:     time.Duration(f.wait * float64(time.Second)),
+		Ident:    uint16(os.Getpid()),
+	}
+	st, err := ping.Run(a.ctx, c, dst, opt, func(r ping.Reply) {
+		data := map[string]any{"From": hostOf(r.From), "Seq": r.Seq, "TTL": r.TTL, "Time": pingMillis(r.RTT)}
+		line := t.N("ping.reply", r.Bytes, data)
+		if r.TTL < 0 {
+			line = t.N("ping.reply_nottl", r.Bytes, data)
+		}
+		if r.Dup {
+			line += t.T("ping.dup", nil)
+		}
+		fmt.Fprintln(a.out(), line)
+	})
+	if err != nil {
+		return fmt.Errorf("ping %s: %w", host, err)
+	}
+	a.pingStats(host, st)
+	if st.Received == 0 {
+		return exitStatus(1)
+	}
+	return nil
+}
+
+func (a *app) pingStats(host string, st ping.Stats) {
+	t := a.tx
+	w := a.out()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, t.T("ping.stats_title", map[string]any{"Host": host}))
+	data := map[string]any{
+		"Sent": st.Sent, "Received": st.Received, "Loss": st.Loss(),
+		"Dups": st.Dups, "Ms": st.Elapsed.Milliseconds(),
+	}
+	key := "ping.stats"
+	if st.Dups > 0 {
+		key = "ping.stats_dups"
+	}
+	fmt.Fprintln(w, t.N(key, st.Sent, data))
+	if st.Received > 0 {
+		fmt.Fprintln(w, t.T("ping.rtt", map[string]any{
+			"Min": pingMillis(st.Min), "Avg": pingMillis(st.Avg), "Max": pingMillis(st.Max), "Mdev": pingMillis(st.Mdev),
+		}))
+	}
+}
+
+// openPing opens the first ICMP echo socket that works, in iputils'
+// order: raw, then Linux's ping socket, then (for auto) the sandbox.
+func (a *app) openPing(ip net.IP, mode string) (c netenv.EchoConn, dst net.Addr, path string, cleanup func(), err error) {
+	var kernelErr error
+	if mode != "sandbox" {
+		k := netenv.Kernel{}
+		pc, err := k.ListenICMPRaw(a.ctx)
+		if err == nil {
+			return pc.(netenv.EchoConn), &net.IPAddr{IP: ip}, "raw", func() { pc.Close() }, nil
+		}
+		kernelErr = err
+		pc, err = k.ListenICMP(a.ctx)
+		if err == nil {
+			return pc.(netenv.EchoConn), &net.UDPAddr{IP: ip}, "dgram", func() { pc.Close() }, nil
+		}
+		if mode == "kernel" {
+			return nil, nil, "", nil, errPingSocket{err}
+		}
+	}
+	if !ip.IsLoopback() {
+		if kernelErr != nil {
+			return nil, nil, "", nil, errPingSocket{kernelErr}
+		}
+		return nil, nil, "", nil, errSandboxHost{ip.String()}
+	}
+	sb, err := netenv.NewSandbox(netenv.Impairment{})
+	if err != nil {
+		return nil, nil, "", nil, fmt.Errorf("start sandbox: %w", err)
+	}
+	pc, err := sb.ListenICMP(a.ctx)
+	if err != nil {
+		sb.Close()
+		return nil, nil, "", nil, fmt.Errorf("sandbox icmp socket: %w", err)
+	}
+	path = "sandbox"
+	if mode == "auto" {
+		path = "sandbox_auto"
+	}
+	return pc.(netenv.EchoConn), &net.UDPAddr{IP: ip}, path, func() { pc.Close(); sb.Close() }, nil
+}
+
+// resolve4 finds host's first IPv4 address.
+func resolve4(ctx context.Context, host string) (net.IP, error) {
+	if ip := net.ParseIP(host); ip != nil {
+		if ip4 := ip.To4(); ip4 != nil {
+			return ip4, nil
+		}
+		return nil, errUnknownHost{host}
+	}
+	ips, err := net.DefaultResolver.LookupIP(ctx, "ip4", host)
+	if err != nil || len(ips) == 0 {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, errUnknownHost{host}
+	}
+	return ips[0].To4(), nil
+}
+
+func hostOf(a net.Addr) string {
+	switch a := a.(type) {
+	case *net.IPAddr:
+		return a.IP.String()
+	case *net.UDPAddr:
+		return a.IP.String()
+	}
+	return a.String()
+}
+
+// pingMillis formats a round trip as iputils does: three significant
+// decimals under 1 ms, fewer as it grows, none from 100 ms.
+func pingMillis(d time.Duration) string {
+	us := d.Microseconds()
+	switch {
+	case us >= 100000:
+		return strconv.FormatInt(us/1000, 10)
+	case us >= 10000:
+		return fmt.Sprintf("%d.%01d", us/1000, us%1000/100)
+	case us >= 1000:
+		return fmt.Sprintf("%d.%02d", us/1000, us%1000/10)
+	}
+	return fmt.Sprintf("%d.%03d", us/1000, us%1000)
+}
+
+// isPingDenied reports whether opening the socket failed for want of a
+// right or a sysctl, rather than for some other reason.
+func isPingDenied(err error) bool { return errors.Is(err, os.ErrPermission) }
