@@ -13,6 +13,7 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/dissect"
 	"wiretutor/engine/netenv"
+	"wiretutor/engine/ping"
 	"wiretutor/engine/quiz"
 	"wiretutor/servers/echo"
 )
@@ -81,9 +82,9 @@ func mixedExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 		return err // the tasks name the lab's ports, so they must be free
 	}
 	defer srv.Close()
-	ping, pingErr := n.ListenICMP(ctx)
+	pc, pingErr := n.ListenICMP(ctx)
 	if pingErr == nil {
-		defer ping.Close()
+		defer pc.Close()
 	}
 	if err := h.Ready(course.Ports{TCP: []int{echo.DefaultTCPPort}, UDP: []int{echo.DefaultUDPPort}, ICMP: pingErr == nil}); err != nil {
 		return err
@@ -118,32 +119,16 @@ func mixedExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	}
 
 	if pingErr == nil {
-		req := []byte{8, 0, 0, 0, 0, 1, 0, 1, 'p', 'i', 'n', 'g'}
-		sum := checksum(req)
-		req[2], req[3] = byte(sum>>8), byte(sum)
-		ping.SetDeadline(dl)
-		if _, err := ping.WriteTo(req, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}); err == nil {
-			ping.ReadFrom(make([]byte, 1500))
+		m := ping.Message{Type: ping.TypeEchoRequest, Ident: 1, Seq: 1, Data: []byte("ping")}
+		req := m.Marshal(nil)
+		pc.SetDeadline(dl)
+		if _, err := pc.WriteTo(req, &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}); err == nil {
+			pc.ReadFrom(make([]byte, 1500))
 		} else if !errors.Is(err, syscall.EPERM) {
 			return fmt.Errorf("ping: %w", err)
 		}
 	}
 	return nil
-}
-
-// checksum is the Internet checksum of b.
-func checksum(b []byte) uint16 {
-	var s uint32
-	for i := 0; i+1 < len(b); i += 2 {
-		s += uint32(b[i])<<8 | uint32(b[i+1])
-	}
-	if len(b)%2 == 1 {
-		s += uint32(b[len(b)-1]) << 8
-	}
-	for s>>16 != 0 {
-		s = s&0xffff + s>>16
-	}
-	return ^uint16(s)
 }
 
 // filtersFacts are the live values of the filters lesson's text.
