@@ -22,6 +22,7 @@ const (
 	KindNumber = "number" // a decimal number
 	KindFlags  = "flags"  // a set of TCP flags: "SYN, ACK", "syn+ack" or 0x012
 	KindText   = "text"   // a word or a path, compared without case or surrounding blanks
+	KindHex    = "hex"    // a hexadecimal number such as a checksum: "0xf7fd", "f7fd" or "F7 FD"
 )
 
 // Question is one question about one frame.
@@ -47,6 +48,10 @@ func (q *Question) Check(answer string) bool {
 		return ok && ok2 && got == want
 	case KindText:
 		return strings.EqualFold(strings.TrimSpace(answer), q.Expect)
+	case KindHex:
+		got, ok := parseHex(answer)
+		want, ok2 := parseHex(q.Expect)
+		return ok && ok2 && got == want
 	default:
 		a := strings.TrimSpace(answer)
 		a = strings.TrimPrefix(a, "#")
@@ -54,6 +59,17 @@ func (q *Question) Check(answer string) bool {
 		want, err2 := strconv.ParseUint(q.Expect, 10, 64)
 		return err == nil && err2 == nil && got == want
 	}
+}
+
+// parseHex reads a hexadecimal number with or without 0x, spaces
+// between its bytes allowed.
+func parseHex(s string) (uint64, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	if len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X") {
+		s = s[2:]
+	}
+	v, err := strconv.ParseUint(s, 16, 64)
+	return v, err == nil
 }
 
 var flagBits = map[string]uint16{

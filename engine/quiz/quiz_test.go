@@ -54,6 +54,11 @@ func TestCheck(t *testing.T) {
 		{quiz.Question{Answer: quiz.KindFlags, Expect: "0x0012"}, "SYN", false},
 		{quiz.Question{Answer: quiz.KindText, Expect: "POST"}, " post ", true},
 		{quiz.Question{Answer: quiz.KindText, Expect: "/api/v1/user/repos"}, "/api/v1/user", false},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "F7FD", true},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "0xF7FD", true},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "f7 fd", true},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "63485", false},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "0x", false},
 	}
 	for _, tt := range tests {
 		if got := tt.q.Check(tt.answer); got != tt.want {
