@@ -48,6 +48,35 @@ func (k *kernelICMP) ReadTTL(b []byte) (int, net.Addr, int, error) {
 
 func (k *kernelICMP) SetTTL(ttl int) error { return k.p4.SetTTL(ttl) }
 
+// rawEcho makes a raw ICMP socket behave as a ping socket: it sends to
+// a *net.UDPAddr and reads echo replies only (on the loopback a raw
+// socket also sees the requests it sent).
+type rawEcho struct{ *kernelICMP }
+
+func (r rawEcho) WriteTo(b []byte, addr net.Addr) (int, error) {
+	if u, ok := addr.(*net.UDPAddr); ok {
+		addr = &net.IPAddr{IP: u.IP, Zone: u.Zone}
+	}
+	return r.kernelICMP.WriteTo(b, addr)
+}
+
+func (r rawEcho) ReadFrom(b []byte) (int, net.Addr, error) {
+	n, from, _, err := r.ReadTTL(b)
+	return n, from, err
+}
+
+func (r rawEcho) ReadTTL(b []byte) (int, net.Addr, int, error) {
+	for {
+		n, from, ttl, err := r.kernelICMP.ReadTTL(b)
+		if err != nil || (n > 0 && b[0] == 0) { // type 0: echo reply
+			if ip, ok := from.(*net.IPAddr); ok {
+				from = &net.UDPAddr{IP: ip.IP, Zone: ip.Zone}
+			}
+			return n, from, ttl, err
+		}
+	}
+}
+
 // sandboxICMP is a sandbox ICMP endpoint read directly, so that the TTL
 // control message gonet drops reaches the caller.
 type sandboxICMP struct {

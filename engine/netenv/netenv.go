@@ -47,13 +47,20 @@ func (Kernel) ListenPacket(ctx context.Context, network, address string) (net.Pa
 }
 
 // ListenICMP opens an unprivileged ICMP datagram socket; Linux allows it
-// to the groups in net.ipv4.ping_group_range.
-func (Kernel) ListenICMP(ctx context.Context) (net.PacketConn, error) {
+// to the groups in net.ipv4.ping_group_range. Where that is closed but
+// a raw socket is allowed (root, CAP_NET_RAW: always so when kernel mode
+// captures), it returns a raw socket dressed as a ping socket instead;
+// that one keeps the identifier as written.
+func (k Kernel) ListenICMP(ctx context.Context) (net.PacketConn, error) {
 	c, err := icmp.ListenPacket("udp4", "0.0.0.0")
-	if err != nil {
-		return nil, err
+	if err == nil {
+		return newKernelICMP(c), nil
 	}
-	return newKernelICMP(c), nil
+	raw, rawErr := icmp.ListenPacket("ip4:icmp", "0.0.0.0")
+	if rawErr != nil {
+		return nil, err // the ping socket's reason is the one to tell
+	}
+	return rawEcho{newKernelICMP(raw)}, nil
 }
 
 // ListenICMPRaw opens a raw ICMP socket, which needs CAP_NET_RAW (or
