@@ -15,6 +15,7 @@ func All() []*course.Lesson {
 		UDPEcho(),
 		HTTPRaw(),
 		HTTPAPIToken(),
+		Ping(),
 		Filters(),
 	}
 }

@@ -1,0 +1,236 @@
+package lessons
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"wiretutor/engine/course"
+	"wiretutor/engine/dissect"
+	"wiretutor/engine/netenv"
+	"wiretutor/engine/ping"
+	"wiretutor/engine/quiz"
+)
+
+// unreachPort is where the lesson sends a UDP datagram nobody listens
+// for: traceroute's first port, free on almost every machine.
+const unreachPort = 33434
+
+// pingData is what the second and third requests carry.
+const pingData = "wiretutor ping"
+
+// Ping is lab 002's raw-socket ping: an echo request built byte by byte,
+// its checksum worked out on paper, the reply read field by field, and a
+// datagram to a closed port answered by ICMP Destination Unreachable.
+func Ping() *course.Lesson {
+	return &course.Lesson{
+		ID: "ping",
+		Steps: []course.Step{
+			{Kind: course.Text, Section: "intro"},
+			{Kind: course.Text, Section: "build"},
+			{Kind: course.Text, Section: "checksum"},
+			{Kind: course.Run},
+			{Kind: course.Packets},
+			{Kind: course.Text, Section: "reply"},
+			{Kind: course.Text, Section: "types"},
+			{Kind: course.Text, Section: "unreachable"},
+			{Kind: course.Text, Section: "quiz"},
+			{Kind: course.Quiz},
+			{Kind: course.Summary},
+		},
+		Exchange: pingExchange,
+		Complete: func(pkts []dissect.Packet) bool {
+			return len(echoes(pkts, ping.TypeEchoReply)) >= 3 && unreachable(pkts) != nil
+		},
+		Facts: pingFacts,
+		Quiz:  []quiz.Maker{requestType, paperChecksum, replyType, replyTTL, replySeq, replyAnswers, unreachCode},
+		Requires: []course.Requirement{
+			{ID: "icmp_request", Filter: "icmp.type == 8", Min: 3},
+			{ID: "icmp_reply", Filter: "icmp.type == 0", Min: 3},
+			{ID: "icmp_unreach", Filter: "icmp.type == 3 && icmp.code == 3", Min: 1},
+		},
+	}
+}
+
+// pingExchange sends three echo requests (the first with no data, the
+// one to check on paper), then a UDP datagram to a closed port.
+func pingExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
+	pc, err := n.ListenICMP(ctx)
+	if err != nil {
+		return fmt.Errorf("open an ICMP socket: %w", err)
+	}
+	defer pc.Close()
+	if err := h.Ready(course.Ports{UDP: []int{unreachPort}, ICMP: true}); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	dl, _ := ctx.Deadline()
+	pc.SetDeadline(dl)
+	dst := &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)}
+	buf := make([]byte, 1500)
+	for seq := uint16(1); seq <= 3; seq++ {
+		m := ping.Message{Type: ping.TypeEchoRequest, Ident: 1, Seq: seq}
+		if seq > 1 {
+			m.Data = []byte(pingData)
+		}
+		if _, err := pc.WriteTo(m.Marshal(nil), dst); err != nil {
+			return fmt.Errorf("send echo request %d: %w", seq, err)
+		}
+		for {
+			k, _, err := pc.ReadFrom(buf)
+			if err != nil {
+				return fmt.Errorf("wait for echo reply %d: %w", seq, err)
+			}
+			if r, err := ping.Parse(buf[:k]); err == nil && r.Type == ping.TypeEchoReply && r.Seq == seq {
+				break
+			}
+		}
+	}
+
+	u, err := n.Dial(ctx, "udp", fmt.Sprintf("127.0.0.1:%d", unreachPort))
+	if err != nil {
+		return fmt.Errorf("open a UDP socket: %w", err)
+	}
+	defer u.Close()
+	u.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := u.Write([]byte("anyone there?")); err != nil {
+		return fmt.Errorf("send to the closed port: %w", err)
+	}
+	// The kernel turns the ICMP answer into "connection refused" on the
+	// next read; the sandbox drops it. Either way it is in the capture.
+	if _, err := u.Read(buf); err == nil {
+		return fmt.Errorf("udp port %d: %w", unreachPort, errPortOpen)
+	}
+	return nil
+}
+
+var errPortOpen = errors.New("something listens there, so no ICMP error comes back")
+
+// echoes returns the indexes of the echo messages of type t.
+func echoes(pkts []dissect.Packet, t uint8) []int {
+	var out []int
+	for i := range pkts {
+		if p := &pkts[i]; p.Transport == dissect.TransportICMP && p.ICMP.Type == t {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func unreachable(pkts []dissect.Packet) *dissect.Packet {
+	for i := range pkts {
+		if p := &pkts[i]; p.Transport == dissect.TransportICMP && p.ICMP.Type == ping.TypeDestUnreachable {
+			return p
+		}
+	}
+	return nil
+}
+
+// pingFacts are the live values of the lesson's text.
+func pingFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
+	f := map[string]any{"ClosedPort": unreachPort}
+	reqs, reps := echoes(c.Packets, ping.TypeEchoRequest), echoes(c.Packets, ping.TypeEchoReply)
+	if len(reqs) > 0 {
+		p := &c.Packets[reqs[0]]
+		f["ReqFrame"], f["Ident"], f["Checksum"] = p.Number, fmt.Sprintf("0x%04x", p.ICMP.Ident), fmt.Sprintf("0x%04x", p.ICMP.Checksum)
+		f["IdentHex"] = fmt.Sprintf("%04x", p.ICMP.Ident)
+	}
+	if len(reps) > 0 {
+		p := &c.Packets[reps[0]]
+		f["RepFrame"], f["TTL"], f["RepSeq"], f["RespTo"] = p.Number, p.TTL, p.ICMP.Seq, p.ICMP.RespTo
+	}
+	if p := unreachable(c.Packets); p != nil {
+		f["UnreachFrame"], f["UnreachCode"] = p.Number, p.ICMP.Code
+	}
+	return f
+}
+
+func icmpQ(kind string, p *dissect.Packet, field, answer string, tx quiz.Texts, id string, d map[string]any) *quiz.Question {
+	return httpQ(kind, p, field, answer, tx, id, d)
+}
+
+func nthEcho(c *quiz.Capture, t uint8, n int) *dissect.Packet {
+	if e := echoes(c.Packets, t); len(e) > n {
+		return &c.Packets[e[n]]
+	}
+	return nil
+}
+
+// requestType asks the type of the first echo request.
+func requestType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	p := nthEcho(c, ping.TypeEchoRequest, 0)
+	if p == nil {
+		return nil, false
+	}
+	return icmpQ("icmp-request-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_request_type",
+		map[string]any{"Frame": p.Number}), true
+}
+
+// paperChecksum asks the learner to work out the first request's
+// checksum: eight bytes, no data, so it fits on paper.
+func paperChecksum(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	p := nthEcho(c, ping.TypeEchoRequest, 0)
+	if p == nil || len(p.Payload) != 0 {
+		return nil, false
+	}
+	words := fmt.Sprintf("0800 0000 %04x %04x", p.ICMP.Ident, p.ICMP.Seq)
+	sum := 0x0800 + uint32(p.ICMP.Ident) + uint32(p.ICMP.Seq)
+	folded := sum&0xffff + sum>>16
+	sumHex := fmt.Sprintf("%04x", sum) // five digits only when there is a carry
+	return icmpQ("icmp-checksum", p, "icmp.checksum", quiz.KindHex, tx, "icmp_checksum",
+		map[string]any{"Frame": p.Number, "Words": words, "Sum": sumHex,
+			"Folded": fmt.Sprintf("%04x", folded), "Checksum": fmt.Sprintf("%04x", p.ICMP.Checksum)}), true
+}
+
+// replyType asks the type of the first echo reply.
+func replyType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	p := nthEcho(c, ping.TypeEchoReply, 0)
+	if p == nil {
+		return nil, false
+	}
+	return icmpQ("icmp-reply-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_reply_type",
+		map[string]any{"Frame": p.Number}), true
+}
+
+// replyTTL asks the TTL of the IP packet that carried the first reply.
+func replyTTL(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	p := nthEcho(c, ping.TypeEchoReply, 0)
+	if p == nil {
+		return nil, false
+	}
+	return icmpQ("icmp-ttl", p, "ip.ttl", quiz.KindNumber, tx, "icmp_ttl",
+		map[string]any{"Frame": p.Number, "TTL": p.TTL}), true
+}
+
+// replySeq asks the sequence number of the last reply.
+func replySeq(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	p := nthEcho(c, ping.TypeEchoReply, 2)
+	if p == nil {
+		return nil, false
+	}
+	return icmpQ("icmp-seq", p, "icmp.seq", quiz.KindNumber, tx, "icmp_seq",
+		map[string]any{"Frame": p.Number, "Seq": p.ICMP.Seq}), true
+}
+
+// replyAnswers asks which request the second reply answers.
+func replyAnswers(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	p := nthEcho(c, ping.TypeEchoReply, 1)
+	if p == nil || p.ICMP.RespTo == 0 {
+		return nil, false
+	}
+	return icmpQ("icmp-resp-to", p, "icmp.resp_to", quiz.KindNumber, tx, "icmp_resp_to",
+		map[string]any{"Frame": p.Number, "Seq": p.ICMP.Seq, "Ident": fmt.Sprintf("0x%04x", p.ICMP.Ident), "Request": p.ICMP.RespTo}), true
+}
+
+// unreachCode asks the code of the Destination Unreachable message.
+func unreachCode(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	p := unreachable(c.Packets)
+	if p == nil {
+		return nil, false
+	}
+	return icmpQ("icmp-unreach-code", p, "icmp.code", quiz.KindNumber, tx, "icmp_unreach_code",
+		map[string]any{"Frame": p.Number, "Port": unreachPort}), true
+}
