@@ -12,10 +12,12 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/i18n"
@@ -164,6 +166,7 @@ func (a *app) root() *cobra.Command {
 	root.InitDefaultHelpFlag()
 	root.Flags().Lookup("help").Usage = t.T("flag.help", nil)
 	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd(), a.pingCmd())
+	a.translateDefaults(root)
 	for _, c := range root.Commands() {
 		c.InitDefaultHelpFlag()
 		if f := c.Flags().Lookup("help"); f != nil {
@@ -174,26 +177,60 @@ func (a *app) root() *cobra.Command {
 	return root
 }
 
+// translateDefaults moves each flag's default into its help text in the
+// user's language: pflag would append an English "(default …)".
+func (a *app) translateDefaults(cmd *cobra.Command) {
+	fix := func(f *pflag.Flag) {
+		switch f.DefValue {
+		case "", "0", "false", "[]", "0s", "<nil>":
+			return
+		}
+		v := f.DefValue
+		if f.Value.Type() == "string" {
+			v = strconv.Quote(v)
+		}
+		f.Usage += a.tx.T("help.default", map[string]any{"Value": v})
+		// A zero default is one pflag leaves out of the help.
+		switch f.Value.Type() {
+		case "string":
+			f.DefValue = ""
+		case "bool":
+			f.DefValue = "false"
+		case "duration":
+			f.DefValue = "0s"
+		case "stringArray", "stringSlice", "intSlice":
+			f.DefValue = "[]"
+		default:
+			f.DefValue = "0"
+		}
+	}
+	cmd.Flags().VisitAll(fix)
+	cmd.PersistentFlags().VisitAll(fix)
+	for _, c := range cmd.Commands() {
+		a.translateDefaults(c)
+	}
+}
+
 // usageTemplate is cobra's default usage template with its headings
 // translated.
 func (a *app) usageTemplate() string {
 	t := a.tx
 	return `{{with (or .Long .Short)}}{{. | trimTrailingWhitespaces}}
 
-{{end}}` + t.T("help.usage", nil) + `:{{if .Runnable}}
+{{end}}` + t.T("help.usage", nil) + `{{if .Runnable}}
   {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
   {{.CommandPath}} [command]{{end}}{{if .HasAvailableSubCommands}}
 
-` + t.T("help.commands", nil) + `:{{range .Commands}}{{if .IsAvailableCommand}}
+` + t.T("help.commands", nil) + `{{range .Commands}}{{if .IsAvailableCommand}}
   {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
 
-` + t.T("help.flags", nil) + `:
+` + t.T("help.flags", nil) + `
 {{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
 
-` + t.T("help.global_flags", nil) + `:
+` + t.T("help.global_flags", nil) + `
 {{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasExample}}
 
-` + t.T("help.examples", nil) + `:
+` + t.T("help.examples", nil) + `
 {{.Example}}{{end}}
 `
 }

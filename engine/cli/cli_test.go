@@ -46,6 +46,24 @@ func run(t *testing.T, env map[string]string, args ...string) (int, string, stri
 
 func testdata(name string) string { return filepath.Join("..", "..", "testdata", name) }
 
+// TestFlagDefaultsTranslated: pflag's "(default …)" comes in the user's
+// language, or not at all.
+func TestFlagDefaultsTranslated(t *testing.T) {
+	tests := []struct{ lang, want string }{
+		{"en", `(default "lo")`},
+		{"ru", `(по умолчанию "lo")`},
+		{"zh", `（默认 "lo"）`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			code, out, _ := run(t, map[string]string{"LANG": tt.lang}, "capture", "--help")
+			if code != 0 || strings.Count(out, tt.want) != 1 || (tt.lang != "en" && strings.Contains(out, "(default")) {
+				t.Errorf("exit %d, want %q once and no English default:\n%s", code, tt.want, out)
+			}
+		})
+	}
+}
+
 func TestHelpInEveryLanguage(t *testing.T) {
 	tests := []struct{ lang, heading, cmd string }{
 		{"en", "Commands:", "Print the packets of a capture file"},
@@ -55,13 +73,13 @@ func TestHelpInEveryLanguage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			code, out, _ := run(t, map[string]string{"LANG": tt.lang}, "--help")
-			if tt.lang == "zh" {
-				tt.heading = "命令:" // cobra's template adds an ASCII colon
-			}
 			if code != 0 || !strings.Contains(out, tt.heading) || !strings.Contains(out, tt.cmd) {
 				t.Errorf("exit %d, help:\n%s", code, out)
 			}
-			for _, c := range []string{"lesson", "lessons", "serve", "capture", "read", "flow"} {
+			if tt.lang != "en" && strings.Contains(out, "(default") {
+				t.Errorf("pflag's English \"(default …)\" leaks into the %s help:\n%s", tt.lang, out)
+			}
+			for _, c := range []string{"lesson", "lessons", "serve", "capture", "read", "flow", "ping"} {
 				if !strings.Contains(out, "\n  "+c+" ") {
 					t.Errorf("help does not list %s", c)
 				}
