@@ -148,10 +148,6 @@ func pingFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 	return f
 }
 
-func icmpQ(kind string, p *dissect.Packet, field, answer string, tx quiz.Texts, id string, d map[string]any) *quiz.Question {
-	return httpQ(kind, p, field, answer, tx, id, d)
-}
-
 func nthEcho(c *quiz.Capture, t uint8, n int) *dissect.Packet {
 	if e := echoes(c.Packets, t); len(e) > n {
 		return &c.Packets[e[n]]
@@ -165,7 +161,7 @@ func requestType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return icmpQ("icmp-request-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_request_type",
+	return fieldQ("icmp-request-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_request_type",
 		map[string]any{"Frame": p.Number}), true
 }
 
@@ -180,7 +176,7 @@ func paperChecksum(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	sum := 0x0800 + uint32(p.ICMP.Ident) + uint32(p.ICMP.Seq)
 	folded := sum&0xffff + sum>>16
 	sumHex := fmt.Sprintf("%04x", sum) // five digits only when there is a carry
-	return icmpQ("icmp-checksum", p, "icmp.checksum", quiz.KindHex, tx, "icmp_checksum",
+	return fieldQ("icmp-checksum", p, "icmp.checksum", quiz.KindHex, tx, "icmp_checksum",
 		map[string]any{"Frame": p.Number, "Words": words, "Sum": sumHex,
 			"Folded": fmt.Sprintf("%04x", folded), "Checksum": fmt.Sprintf("%04x", p.ICMP.Checksum)}), true
 }
@@ -191,7 +187,7 @@ func replyType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return icmpQ("icmp-reply-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_reply_type",
+	return fieldQ("icmp-reply-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_reply_type",
 		map[string]any{"Frame": p.Number}), true
 }
 
@@ -201,7 +197,7 @@ func replyTTL(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return icmpQ("icmp-ttl", p, "ip.ttl", quiz.KindNumber, tx, "icmp_ttl",
+	return fieldQ("icmp-ttl", p, "ip.ttl", quiz.KindNumber, tx, "icmp_ttl",
 		map[string]any{"Frame": p.Number, "TTL": p.TTL}), true
 }
 
@@ -211,7 +207,7 @@ func replySeq(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return icmpQ("icmp-seq", p, "icmp.seq", quiz.KindNumber, tx, "icmp_seq",
+	return fieldQ("icmp-seq", p, "icmp.seq", quiz.KindNumber, tx, "icmp_seq",
 		map[string]any{"Frame": p.Number, "Seq": p.ICMP.Seq}), true
 }
 
@@ -221,7 +217,7 @@ func replyAnswers(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil || p.ICMP.RespTo == 0 {
 		return nil, false
 	}
-	return icmpQ("icmp-resp-to", p, "icmp.resp_to", quiz.KindNumber, tx, "icmp_resp_to",
+	return fieldQ("icmp-resp-to", p, "icmp.resp_to", quiz.KindNumber, tx, "icmp_resp_to",
 		map[string]any{"Frame": p.Number, "Seq": p.ICMP.Seq, "Ident": fmt.Sprintf("0x%04x", p.ICMP.Ident), "Request": p.ICMP.RespTo}), true
 }
 
@@ -231,6 +227,6 @@ func unreachCode(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return icmpQ("icmp-unreach-code", p, "icmp.code", quiz.KindNumber, tx, "icmp_unreach_code",
+	return fieldQ("icmp-unreach-code", p, "icmp.code", quiz.KindNumber, tx, "icmp_unreach_code",
 		map[string]any{"Frame": p.Number, "Port": unreachPort}), true
 }
