@@ -351,10 +351,7 @@ func messageFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	}
 	p := &c.Packets[i]
 	d := map[string]any{"Frame": p.Number, "Text": strings.TrimRight(string(p.Payload), "\n"), "Port": p.SrcPort}
-	v, _ := dissect.Field(p, "frame.number")
-	return &quiz.Question{Kind: "chat-message-frame", Frame: p.Number, Field: "frame.number", Expect: v,
-		Answer: quiz.KindNumber, Shown: v,
-		Prompt: tx.T("quiz.chat_frame.prompt", d), Explain: tx.T("quiz.chat_frame.why", d)}, true
+	return quiz.FieldQuestion("chat-message-frame", p, "frame.number", quiz.KindNumber, tx, "chat_frame", d), true
 }
 
 // messageLen asks how many bytes the learner's first message took.
@@ -365,10 +362,7 @@ func messageLen(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	}
 	p := &c.Packets[i]
 	d := map[string]any{"Frame": p.Number, "Len": p.TCP.Len, "Chars": p.TCP.Len - 1}
-	v, _ := dissect.Field(p, "tcp.len")
-	return &quiz.Question{Kind: "chat-message-len", Frame: p.Number, Field: "tcp.len", Expect: v,
-		Answer: quiz.KindNumber, Shown: v,
-		Prompt: tx.T("quiz.chat_len.prompt", d), Explain: tx.T("quiz.chat_len.why", d)}, true
+	return quiz.FieldQuestion("chat-message-len", p, "tcp.len", quiz.KindNumber, tx, "chat_len", d), true
 }
 
 // messageAck asks for the Ack that answered the learner's first message.
@@ -383,8 +377,5 @@ func messageAck(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	}
 	p, q := &c.Packets[i], &c.Packets[j]
 	d := map[string]any{"MsgFrame": p.Number, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "Frame": q.Number, "Ack": q.TCP.Ack}
-	v, _ := dissect.Field(q, "tcp.ack")
-	return &quiz.Question{Kind: "chat-message-ack", Frame: q.Number, Field: "tcp.ack", Expect: v,
-		Answer: quiz.KindNumber, Shown: v,
-		Prompt: tx.T("quiz.chat_ack.prompt", d), Explain: tx.T("quiz.chat_ack.why", d)}, true
+	return quiz.FieldQuestion("chat-message-ack", q, "tcp.ack", quiz.KindNumber, tx, "chat_ack", d), true
 }

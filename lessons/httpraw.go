@@ -224,14 +224,6 @@ func httpRawFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 	return f
 }
 
-// fieldQ asks for one field of one frame: the answer is what tshark's
-// -T fields prints for it, and ui.toml's quiz.ID.prompt and .why word it.
-func fieldQ(kind string, p *dissect.Packet, field string, answer string, tx quiz.Texts, id string, d map[string]any) *quiz.Question {
-	v, _ := dissect.Field(p, field)
-	return &quiz.Question{Kind: kind, Frame: p.Number, Field: field, Expect: v, Answer: answer, Shown: v,
-		Prompt: tx.T("quiz."+id+".prompt", d), Explain: tx.T("quiz."+id+".why", d)}
-}
-
 // requestFrame asks which frame carried the first request.
 func requestFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	reqs := httpMessages(c, true)
@@ -239,7 +231,7 @@ func requestFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		return nil, false
 	}
 	p := &c.Packets[reqs[0]]
-	return fieldQ("http-request-frame", p, "frame.number", quiz.KindNumber, tx, "http_request_frame",
+	return quiz.FieldQuestion("http-request-frame", p, "frame.number", quiz.KindNumber, tx, "http_request_frame",
 		map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine, "Len": p.TCP.Len}), true
 }
 
@@ -254,7 +246,7 @@ func requestAck(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		return nil, false
 	}
 	p, q := &c.Packets[reqs[0]], &c.Packets[j]
-	return fieldQ("http-request-ack", q, "tcp.ack", quiz.KindNumber, tx, "http_request_ack",
+	return quiz.FieldQuestion("http-request-ack", q, "tcp.ack", quiz.KindNumber, tx, "http_request_ack",
 		map[string]any{"ReqFrame": p.Number, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "Frame": q.Number, "Ack": q.TCP.Ack}), true
 }
 
@@ -263,7 +255,7 @@ func redirectCode(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	for _, i := range httpMessages(c, false) {
 		if p := &c.Packets[i]; p.HTTP.Code == 301 {
 			loc, _ := p.HTTP.Get("Location")
-			return fieldQ("http-status", p, "http.response.code", quiz.KindNumber, tx, "http_redirect",
+			return quiz.FieldQuestion("http-status", p, "http.response.code", quiz.KindNumber, tx, "http_redirect",
 				map[string]any{"Frame": p.Number, "Code": p.HTTP.Code, "Location": loc}), true
 		}
 	}
@@ -280,7 +272,7 @@ func contentLength(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p.HTTP.ContentLength < 0 {
 		return nil, false
 	}
-	return fieldQ("http-content-length", p, "http.content_length", quiz.KindNumber, tx, "http_content_length",
+	return quiz.FieldQuestion("http-content-length", p, "http.content_length", quiz.KindNumber, tx, "http_content_length",
 		map[string]any{"Frame": p.Number, "Length": p.HTTP.ContentLength, "Body": len(p.HTTP.Body)}), true
 }
 
@@ -289,7 +281,7 @@ func contentLength(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 func http10Stream(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	for _, i := range httpMessages(c, true) {
 		if p := &c.Packets[i]; p.HTTP.Version == "HTTP/1.0" {
-			return fieldQ("http-connections", p, "tcp.stream", quiz.KindNumber, tx, "http_stream",
+			return quiz.FieldQuestion("http-connections", p, "tcp.stream", quiz.KindNumber, tx, "http_stream",
 				map[string]any{"Frame": p.Number, "Stream": p.TCP.Stream, "Count": p.TCP.Stream + 1}), true
 		}
 	}

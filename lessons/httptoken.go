@@ -142,7 +142,7 @@ func statusWithout(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return fieldQ("api-status-no-token", p, "http.response.code", quiz.KindNumber, tx, "api_status_without",
+	return quiz.FieldQuestion("api-status-no-token", p, "http.response.code", quiz.KindNumber, tx, "api_status_without",
 		map[string]any{"Frame": p.Number, "Code": p.HTTP.Code}), true
 }
 
@@ -152,7 +152,7 @@ func statusWith(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return fieldQ("api-status-token", p, "http.response.code", quiz.KindNumber, tx, "api_status_with",
+	return quiz.FieldQuestion("api-status-token", p, "http.response.code", quiz.KindNumber, tx, "api_status_with",
 		map[string]any{"Frame": p.Number, "Code": p.HTTP.Code}), true
 }
 
@@ -161,7 +161,7 @@ func tokenFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	for _, i := range httpMessages(c, true) {
 		p := &c.Packets[i]
 		if _, ok := p.HTTP.Get("Authorization"); ok {
-			return fieldQ("api-token-frame", p, "frame.number", quiz.KindNumber, tx, "api_token_frame",
+			return quiz.FieldQuestion("api-token-frame", p, "frame.number", quiz.KindNumber, tx, "api_token_frame",
 				map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine}), true
 		}
 	}
@@ -183,7 +183,7 @@ func createMethod(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return fieldQ("api-create-method", p, "http.request.method", quiz.KindText, tx, "api_create_method",
+	return quiz.FieldQuestion("api-create-method", p, "http.request.method", quiz.KindText, tx, "api_create_method",
 		map[string]any{"Frame": p.Number, "Method": p.HTTP.Method}), true
 }
 
@@ -193,6 +193,6 @@ func createURI(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return fieldQ("api-create-path", p, "http.request.uri", quiz.KindText, tx, "api_create_path",
+	return quiz.FieldQuestion("api-create-path", p, "http.request.uri", quiz.KindText, tx, "api_create_path",
 		map[string]any{"Frame": p.Number, "URI": p.HTTP.URI}), true
 }

@@ -161,7 +161,7 @@ func requestType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return fieldQ("icmp-request-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_request_type",
+	return quiz.FieldQuestion("icmp-request-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_request_type",
 		map[string]any{"Frame": p.Number}), true
 }
 
@@ -176,7 +176,7 @@ func paperChecksum(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	sum := 0x0800 + uint32(p.ICMP.Ident) + uint32(p.ICMP.Seq)
 	folded := sum&0xffff + sum>>16
 	sumHex := fmt.Sprintf("%04x", sum) // five digits only when there is a carry
-	return fieldQ("icmp-checksum", p, "icmp.checksum", quiz.KindHex, tx, "icmp_checksum",
+	return quiz.FieldQuestion("icmp-checksum", p, "icmp.checksum", quiz.KindHex, tx, "icmp_checksum",
 		map[string]any{"Frame": p.Number, "Words": words, "Sum": sumHex,
 			"Folded": fmt.Sprintf("%04x", folded), "Checksum": fmt.Sprintf("%04x", p.ICMP.Checksum)}), true
 }
@@ -187,7 +187,7 @@ func replyType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return fieldQ("icmp-reply-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_reply_type",
+	return quiz.FieldQuestion("icmp-reply-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_reply_type",
 		map[string]any{"Frame": p.Number}), true
 }
 
@@ -197,7 +197,7 @@ func replyTTL(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return fieldQ("icmp-ttl", p, "ip.ttl", quiz.KindNumber, tx, "icmp_ttl",
+	return quiz.FieldQuestion("icmp-ttl", p, "ip.ttl", quiz.KindNumber, tx, "icmp_ttl",
 		map[string]any{"Frame": p.Number, "TTL": p.TTL}), true
 }
 
@@ -207,7 +207,7 @@ func replySeq(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return fieldQ("icmp-seq", p, "icmp.seq", quiz.KindNumber, tx, "icmp_seq",
+	return quiz.FieldQuestion("icmp-seq", p, "icmp.seq", quiz.KindNumber, tx, "icmp_seq",
 		map[string]any{"Frame": p.Number, "Seq": p.ICMP.Seq}), true
 }
 
@@ -217,7 +217,7 @@ func replyAnswers(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil || p.ICMP.RespTo == 0 {
 		return nil, false
 	}
-	return fieldQ("icmp-resp-to", p, "icmp.resp_to", quiz.KindNumber, tx, "icmp_resp_to",
+	return quiz.FieldQuestion("icmp-resp-to", p, "icmp.resp_to", quiz.KindNumber, tx, "icmp_resp_to",
 		map[string]any{"Frame": p.Number, "Seq": p.ICMP.Seq, "Ident": fmt.Sprintf("0x%04x", p.ICMP.Ident), "Request": p.ICMP.RespTo}), true
 }
 
@@ -227,6 +227,6 @@ func unreachCode(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if p == nil {
 		return nil, false
 	}
-	return fieldQ("icmp-unreach-code", p, "icmp.code", quiz.KindNumber, tx, "icmp_unreach_code",
+	return quiz.FieldQuestion("icmp-unreach-code", p, "icmp.code", quiz.KindNumber, tx, "icmp_unreach_code",
 		map[string]any{"Frame": p.Number, "Port": unreachPort}), true
 }

@@ -28,6 +28,15 @@ func (c *Capture) field(i int, name string) string {
 	return v
 }
 
+// FieldQuestion asks for one field of frame p: the answer expected is
+// what tshark's -T fields prints for it, and ui.toml's quiz.ID.prompt
+// and quiz.ID.why word the question and its explanation with data d.
+func FieldQuestion(kind string, p *dissect.Packet, field, answer string, tx Texts, id string, d map[string]any) *Question {
+	v, _ := dissect.Field(p, field)
+	return &Question{Kind: kind, Frame: p.Number, Field: field, Expect: v, Answer: answer, Shown: v,
+		Prompt: tx.T("quiz."+id+".prompt", d), Explain: tx.T("quiz."+id+".why", d)}
+}
+
 // Maker makes one question from a capture, or reports that the capture
 // lacks what the question needs.
 type Maker func(c *Capture, tx Texts) (*Question, bool)
@@ -221,13 +230,7 @@ func BoundPort(c *Capture, tx Texts) (*Question, bool) {
 		return nil, false
 	}
 	p := c.pkt(c.Conn.SYN)
-	v := c.field(c.Conn.SYN, "tcp.dstport")
-	return &Question{
-		Kind: "bound-port", Frame: p.Number, Field: "tcp.dstport", Expect: v,
-		Answer: KindNumber, Shown: v,
-		Prompt:  tx.T("quiz.bound_port.prompt", frameData(p)),
-		Explain: tx.T("quiz.bound_port.why", frameData(p)),
-	}, true
+	return FieldQuestion("bound-port", p, "tcp.dstport", KindNumber, tx, "bound_port", frameData(p)), true
 }
 
 // rstIndex returns the index of the first RST in the capture that
@@ -309,7 +312,5 @@ func TimeWaitPort(c *Capture, tx Texts) (*Question, bool) {
 	}
 	p := c.pkt(c.Conn.FirstFIN)
 	d := with(frameData(p), "Who", who(c, p, tx))
-	v := c.field(c.Conn.FirstFIN, "tcp.srcport")
-	return &Question{Kind: "time-wait-port", Frame: p.Number, Field: "tcp.srcport", Expect: v, Answer: KindNumber, Shown: v,
-		Prompt: tx.T("quiz.time_wait_port.prompt", d), Explain: tx.T("quiz.time_wait_port.why", d)}, true
+	return FieldQuestion("time-wait-port", p, "tcp.srcport", KindNumber, tx, "time_wait_port", d), true
 }

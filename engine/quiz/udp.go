@@ -1,10 +1,6 @@
 package quiz
 
-import (
-	"strconv"
-
-	"wiretutor/engine/dissect"
-)
+import "wiretutor/engine/dissect"
 
 // The UDP questions take the first datagram of the capture as the
 // client's, and its answer as the first datagram back between the same
@@ -47,9 +43,7 @@ func UDPClientPort(c *Capture, tx Texts) (*Question, bool) {
 		return nil, false
 	}
 	p := &c.Packets[i]
-	v := c.field(i, "udp.srcport")
-	return &Question{Kind: "udp-client-port", Frame: p.Number, Field: "udp.srcport", Expect: v, Answer: KindNumber, Shown: v,
-		Prompt: tx.T("quiz.udp_client_port.prompt", udpData(p)), Explain: tx.T("quiz.udp_client_port.why", udpData(p))}, true
+	return FieldQuestion("udp-client-port", p, "udp.srcport", KindNumber, tx, "udp_client_port", udpData(p)), true
 }
 
 // UDPLength asks for udp.length of the first datagram: 8 + payload.
@@ -59,9 +53,7 @@ func UDPLength(c *Capture, tx Texts) (*Question, bool) {
 		return nil, false
 	}
 	p := &c.Packets[i]
-	v := c.field(i, "udp.length")
-	return &Question{Kind: "udp-length", Frame: p.Number, Field: "udp.length", Expect: v, Answer: KindNumber, Shown: v,
-		Prompt: tx.T("quiz.udp_length.prompt", udpData(p)), Explain: tx.T("quiz.udp_length.why", udpData(p))}, true
+	return FieldQuestion("udp-length", p, "udp.length", KindNumber, tx, "udp_length", udpData(p)), true
 }
 
 // UDPReplyPort asks which port the server's answer goes to.
@@ -77,9 +69,7 @@ func UDPReplyPort(c *Capture, tx Texts) (*Question, bool) {
 	p := &c.Packets[j]
 	d := udpData(p)
 	d["RequestFrame"] = c.Packets[i].Number
-	v := c.field(j, "udp.dstport")
-	return &Question{Kind: "udp-reply-port", Frame: p.Number, Field: "udp.dstport", Expect: v, Answer: KindNumber, Shown: v,
-		Prompt: tx.T("quiz.udp_reply_port.prompt", d), Explain: tx.T("quiz.udp_reply_port.why", d)}, true
+	return FieldQuestion("udp-reply-port", p, "udp.dstport", KindNumber, tx, "udp_reply_port", d), true
 }
 
 // UDPReplyFrame asks which frame carries the answer to the first
@@ -96,9 +86,7 @@ func UDPReplyFrame(c *Capture, tx Texts) (*Question, bool) {
 	p := &c.Packets[j]
 	d := udpData(p)
 	d["RequestFrame"] = c.Packets[i].Number
-	return &Question{Kind: "udp-reply-frame", Frame: p.Number, Field: "frame.number", Expect: c.field(j, "frame.number"),
-		Answer: KindNumber, Shown: strconv.Itoa(p.Number),
-		Prompt: tx.T("quiz.udp_reply_frame.prompt", d), Explain: tx.T("quiz.udp_reply_frame.why", d)}, true
+	return FieldQuestion("udp-reply-frame", p, "frame.number", KindNumber, tx, "udp_reply_frame", d), true
 }
 
 // UDPEmptyLength asks for the udp.length of an empty datagram: 8.
@@ -106,9 +94,7 @@ func UDPEmptyLength(c *Capture, tx Texts) (*Question, bool) {
 	for i := range c.Packets {
 		p := &c.Packets[i]
 		if p.Transport == dissect.TransportUDP && len(p.Payload) == 0 {
-			v := c.field(i, "udp.length")
-			return &Question{Kind: "udp-empty-length", Frame: p.Number, Field: "udp.length", Expect: v, Answer: KindNumber, Shown: v,
-				Prompt: tx.T("quiz.udp_empty_length.prompt", udpData(p)), Explain: tx.T("quiz.udp_empty_length.why", udpData(p))}, true
+			return FieldQuestion("udp-empty-length", p, "udp.length", KindNumber, tx, "udp_empty_length", udpData(p)), true
 		}
 	}
 	return nil, false
@@ -120,9 +106,7 @@ func UDPBoundary(c *Capture, tx Texts) (*Question, bool) {
 	for i := range c.Packets {
 		p := &c.Packets[i]
 		if p.Transport == dissect.TransportUDP && string(p.Payload) == "three" {
-			v := c.field(i, "data.len")
-			return &Question{Kind: "udp-boundary", Frame: p.Number, Field: "data.len", Expect: v, Answer: KindNumber, Shown: v,
-				Prompt: tx.T("quiz.udp_boundary.prompt", udpData(p)), Explain: tx.T("quiz.udp_boundary.why", udpData(p))}, true
+			return FieldQuestion("udp-boundary", p, "data.len", KindNumber, tx, "udp_boundary", udpData(p)), true
 		}
 	}
 	return nil, false
