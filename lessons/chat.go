@@ -3,7 +3,6 @@ package lessons
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -17,7 +16,6 @@ import (
 	"wiretutor/engine/quiz"
 	"wiretutor/engine/stream"
 	"wiretutor/servers/chat"
-	"wiretutor/servers/echo"
 )
 
 // scriptedLines is what the learner says in --no-input mode.
@@ -164,10 +162,6 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 	*st = chatRun{}
 	srv := &chat.Server{Net: n, Port: chat.DefaultPort}
 	if err := srv.Start(ctx); err != nil {
-		var be *chat.BindError
-		if errors.As(err, &be) {
-			return &echo.BindError{Proto: "tcp", Port: chat.DefaultPort, Err: be.Err}
-		}
 		return err
 	}
 	defer srv.Close()

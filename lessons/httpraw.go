@@ -3,7 +3,6 @@ package lessons
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,7 +14,6 @@ import (
 	"wiretutor/engine/dissect"
 	"wiretutor/engine/netenv"
 	"wiretutor/engine/quiz"
-	"wiretutor/servers/echo"
 	"wiretutor/servers/httpd"
 )
 
@@ -79,10 +77,6 @@ func httpDone(pkts []dissect.Packet, n int) bool {
 func startHTTP(ctx context.Context, n netenv.Net, token string) (*httpd.Server, error) {
 	srv := &httpd.Server{Net: n, Port: httpd.DefaultPort, Token: token}
 	if err := srv.Start(ctx); err != nil {
-		var be *httpd.BindError
-		if errors.As(err, &be) {
-			return nil, &echo.BindError{Proto: "tcp", Port: httpd.DefaultPort, Err: be.Err}
-		}
 		return nil, err
 	}
 	return srv, nil

@@ -9,7 +9,7 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/netenv"
 	"wiretutor/engine/quiz"
-	"wiretutor/servers/echo"
+	"wiretutor/servers/listen"
 )
 
 // receiverPort is the one-shot receiver's port, as in the lab.
@@ -66,10 +66,9 @@ func Sockets() *course.Lesson {
 // one connection and reads until the sender closes; the sender connects
 // without binding, sends, and closes.
 func oneShotExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
-	addr := fmt.Sprintf("127.0.0.1:%d", receiverPort)
-	ln, err := n.Listen(ctx, "tcp", addr)
+	ln, err := listen.TCP(ctx, n, "", receiverPort)
 	if err != nil {
-		return &echo.BindError{Proto: "tcp", Port: receiverPort, Err: err}
+		return err
 	}
 	defer ln.Close() // one-shot: it accepts once, and stops when it is done
 	if err := h.Ready(course.Ports{TCP: []int{receiverPort}}); err != nil {
@@ -90,7 +89,7 @@ func oneShotExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	}()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	c, err := n.Dial(ctx, "tcp", addr)
+	c, err := n.Dial(ctx, "tcp", ln.Addr().String())
 	if err != nil {
 		return fmt.Errorf("connect to the receiver: %w", err)
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -62,11 +61,7 @@ func (a *app) serveChat(listen string, port int) error {
 		mu.Unlock()
 	}}
 	if err := srv.Start(a.ctx); err != nil {
-		var be *chat.BindError
-		if errors.As(err, &be) {
-			return errPortFlag{proto: "tcp", port: be.Port, flag: "--port", err: be}
-		}
-		return err
+		return withPortFlag(err, "--port", "")
 	}
 	defer srv.Close()
 	fmt.Fprintln(a.out(), t.T("chat.ready", map[string]any{"Addr": addrString(srv.Addr())}))

@@ -13,7 +13,7 @@ import (
 	"wiretutor/engine/doc"
 	"wiretutor/engine/filter"
 	"wiretutor/engine/netenv"
-	"wiretutor/servers/echo"
+	"wiretutor/servers/listen"
 )
 
 // Errors the commands return with what a person needs to hear.
@@ -44,6 +44,20 @@ func (errImpairKernel) Error() string    { return "impairments need the sandbox"
 func (e errPortFlag) Error() string      { return e.err.Error() }
 func (e errPortFlag) Unwrap() error      { return e.err }
 
+// withPortFlag names the flag that moves a server off a port it could
+// not bind: tcpFlag for a TCP port, udpFlag for a UDP one.
+func withPortFlag(err error, tcpFlag, udpFlag string) error {
+	var be *listen.BindError
+	if !errors.As(err, &be) {
+		return err
+	}
+	flag := tcpFlag
+	if be.Proto == "udp" {
+		flag = udpFlag
+	}
+	return errPortFlag{proto: be.Proto, port: be.Port, flag: flag, err: be}
+}
+
 // explain turns an error into one line in the learner's language that
 // says what happened and what to do.
 func (a *app) explain(err error) string {
@@ -54,7 +68,7 @@ func (a *app) explain(err error) string {
 		uf  errUnknownField
 		bv  errBadValue
 		pf  errPortFlag
-		be  *echo.BindError
+		be  *listen.BindError
 		se  *filter.SyntaxError
 		de  *doc.Error
 		pe  *fs.PathError

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"strconv"
@@ -34,11 +33,7 @@ func (a *app) serveHTTP(listen string, port int) error {
 			mu.Unlock()
 		}}
 	if err := srv.Start(a.ctx); err != nil {
-		var be *httpd.BindError
-		if errors.As(err, &be) {
-			return errPortFlag{proto: "tcp", port: be.Port, flag: "--port", err: be}
-		}
-		return err
+		return withPortFlag(err, "--port", "")
 	}
 	defer srv.Close()
 	fmt.Fprintln(a.out(), t.T("http.ready", map[string]any{"URL": "http://" + addrString(srv.Addr()) + "/"}))

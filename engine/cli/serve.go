@@ -94,14 +94,7 @@ func (a *app) serveEcho(listen string, tcpPort, udpPort int) error {
 		},
 	}
 	if err := srv.Start(a.ctx); err != nil {
-		if be, ok := err.(*echo.BindError); ok {
-			flag := "--tcp-port"
-			if be.Proto == "udp" {
-				flag = "--udp-port"
-			}
-			return errPortFlag{proto: be.Proto, port: be.Port, flag: flag, err: be}
-		}
-		return err
+		return withPortFlag(err, "--tcp-port", "--udp-port")
 	}
 	defer srv.Close()
 	fmt.Fprintln(a.out(), t.T("serve.echo_ready", map[string]any{"TCP": addrString(srv.TCPAddr()), "UDP": addrString(srv.UDPAddr())}))

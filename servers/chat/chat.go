@@ -14,14 +14,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"net"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"wiretutor/servers/listen"
 )
 
 // DefaultPort is the homework's port.
@@ -91,27 +91,11 @@ type client struct {
 	once  sync.Once
 }
 
-// BindError is returned when the port cannot be bound.
-type BindError struct {
-	Port int
-	Err  error
-}
-
-// Error names the port and the cause.
-func (e *BindError) Error() string { return fmt.Sprintf("listen tcp port %d: %v", e.Port, e.Err) }
-
-// Unwrap returns the cause, such as syscall.EADDRINUSE.
-func (e *BindError) Unwrap() error { return e.Err }
-
 // Start listens and serves in the background until Close.
 func (s *Server) Start(ctx context.Context) error {
-	host := s.Host
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	ln, err := s.Net.Listen(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(s.Port)))
+	ln, err := listen.TCP(ctx, s.Net, s.Host, s.Port)
 	if err != nil {
-		return &BindError{Port: s.Port, Err: err}
+		return err
 	}
 	s.ln = ln
 	s.clients = map[*client]struct{}{}

@@ -8,13 +8,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"wiretutor/servers/listen"
 )
 
 // Default ports, as in the lab.
@@ -49,22 +49,6 @@ type Event struct {
 	Err    error
 }
 
-// BindError is returned when a port cannot be bound; Proto and Port say
-// which, and errors.Is(err, syscall.EADDRINUSE) tells a port in use.
-type BindError struct {
-	Proto string
-	Port  int
-	Err   error
-}
-
-// Error names the protocol, the port and the cause.
-func (e *BindError) Error() string {
-	return fmt.Sprintf("listen %s port %d: %v", e.Proto, e.Port, e.Err)
-}
-
-// Unwrap returns the cause, such as syscall.EADDRINUSE.
-func (e *BindError) Unwrap() error { return e.Err }
-
 // Server is a TCP and UDP echo server. Set the fields, then Start.
 type Server struct {
 	Net     Network
@@ -88,26 +72,22 @@ type Server struct {
 
 // Start binds the ports and serves in the background until Close.
 func (s *Server) Start(ctx context.Context) error {
-	host := s.Host
-	if host == "" {
-		host = "127.0.0.1"
-	}
 	s.conns = make(map[net.Conn]struct{})
 	s.done = make(chan struct{})
 	if s.TCPPort >= 0 {
-		ln, err := s.Net.Listen(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(s.TCPPort)))
+		ln, err := listen.TCP(ctx, s.Net, s.Host, s.TCPPort)
 		if err != nil {
-			return &BindError{Proto: "tcp", Port: s.TCPPort, Err: err}
+			return err
 		}
 		s.ln = ln
 	}
 	if s.UDPPort >= 0 {
-		pc, err := s.Net.ListenPacket(ctx, "udp", net.JoinHostPort(host, strconv.Itoa(s.UDPPort)))
+		pc, err := s.Net.ListenPacket(ctx, "udp", listen.Addr(s.Host, s.UDPPort))
 		if err != nil {
 			if s.ln != nil {
 				s.ln.Close()
 			}
-			return &BindError{Proto: "udp", Port: s.UDPPort, Err: err}
+			return &listen.BindError{Proto: "udp", Port: s.UDPPort, Err: err}
 		}
 		s.pc = pc
 	}

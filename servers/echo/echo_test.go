@@ -16,6 +16,7 @@ import (
 
 	"wiretutor/engine/netenv"
 	"wiretutor/servers/echo"
+	"wiretutor/servers/listen"
 )
 
 func TestUpper(t *testing.T) {
@@ -139,7 +140,7 @@ func TestPortInUse(t *testing.T) {
 		s2.Close()
 		t.Fatal("second server bound a port in use")
 	}
-	var be *echo.BindError
+	var be *listen.BindError
 	if !errors.As(err, &be) || be.Port != port || be.Proto != "tcp" || !errors.Is(err, syscall.EADDRINUSE) {
 		t.Fatalf("error %v does not say tcp port %d is in use", err, port)
 	}

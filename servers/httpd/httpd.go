@@ -14,10 +14,11 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"wiretutor/servers/listen"
 )
 
 // DefaultPort is the lab's HTTP port.
@@ -76,27 +77,11 @@ type Server struct {
 	done  chan struct{}
 }
 
-// BindError is returned when the port cannot be bound.
-type BindError struct {
-	Port int
-	Err  error
-}
-
-// Error names the port and the cause.
-func (e *BindError) Error() string { return fmt.Sprintf("listen tcp port %d: %v", e.Port, e.Err) }
-
-// Unwrap returns the cause, such as syscall.EADDRINUSE.
-func (e *BindError) Unwrap() error { return e.Err }
-
 // Start listens and serves in the background until Close.
 func (s *Server) Start(ctx context.Context) error {
-	host := s.Host
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	ln, err := s.Net.Listen(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(s.Port)))
+	ln, err := listen.TCP(ctx, s.Net, s.Host, s.Port)
 	if err != nil {
-		return &BindError{Port: s.Port, Err: err}
+		return err
 	}
 	s.ln = ln
 	s.repos = []Repo{{ID: 1, Name: "labs", FullName: "student/labs", Description: "network programming labs"}}
