@@ -1,6 +1,7 @@
 package ping
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -88,16 +89,13 @@ func Run(ctx context.Context, c Conn, dst net.Addr, opt Options, onReply func(Re
 		opt.Wait = 10 * time.Second
 	}
 	data := make([]byte, max(opt.Size, 0))
-	var cookie [cookieLen]byte
-	rand.Read(cookie[:])
 	for i := range data {
 		data[i] = byte(i)
 	}
-	copy(data, cookie[:])
-	if len(data) < cookieLen {
-		cookie = [cookieLen]byte{}
-		copy(cookie[:], data)
-	}
+	// The tag is the data's first bytes, random: all of them when the
+	// data is shorter than cookieLen.
+	tag := data[:min(len(data), cookieLen)]
+	rand.Read(tag)
 
 	type result struct {
 		r   Reply
@@ -133,8 +131,7 @@ func Run(ctx context.Context, c Conn, dst net.Addr, opt Options, onReply func(Re
 				return
 			}
 			m, err := Parse(buf[:n])
-			if err != nil || m.Type != TypeEchoReply || len(m.Data) < min(len(data), cookieLen) ||
-				string(m.Data[:min(len(data), cookieLen)]) != string(cookie[:min(len(data), cookieLen)]) {
+			if err != nil || m.Type != TypeEchoReply || !bytes.HasPrefix(m.Data, tag) {
 				continue
 			}
 			select {
