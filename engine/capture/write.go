@@ -2,33 +2,28 @@ package capture
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
+
 	"runtime"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+
+	"wiretutor/engine/atomicfile"
 )
 
 // Writer writes a pcapng file atomically: frames go to a temporary file
 // beside the target, which Close renames into place, so a reader never
 // sees half a file and an interrupted capture leaves no debris.
 type Writer struct {
-	tmp    *os.File
-	path   string
-	ng     *pcapgo.NgWriter
-	closed bool
+	f  *atomicfile.File
+	ng *pcapgo.NgWriter
 }
 
 // Create starts a pcapng file at path for frames of the given link type
 // captured on the named interface.
 func Create(path string, link layers.LinkType, ifname string) (*Writer, error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -44,13 +39,12 @@ func Create(path string, link layers.LinkType, ifname string) (*Writer, error) {
 		OS:          runtime.GOOS,
 		Application: "wiretutor",
 	}}
-	ng, err := pcapgo.NewNgWriterInterface(tmp, intf, opts)
+	ng, err := pcapgo.NewNgWriterInterface(f, intf, opts)
 	if err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
+		f.Abort()
 		return nil, fmt.Errorf("pcapng header: %w", err)
 	}
-	return &Writer{tmp: tmp, path: path, ng: ng}, nil
+	return &Writer{f: f, ng: ng}, nil
 }
 
 // WritePacket appends one frame.
@@ -65,39 +59,15 @@ func (w *Writer) WritePacket(ci gopacket.CaptureInfo, data []byte) error {
 
 // Close flushes, syncs and renames the file into place.
 func (w *Writer) Close() error {
-	if w.closed {
-		return nil
+	if err := w.ng.Flush(); err != nil {
+		w.f.Abort()
+		return err
 	}
-	w.closed = true
-	err := w.ng.Flush()
-	if err == nil {
-		err = w.tmp.Sync()
-	}
-	if cerr := w.tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		// CreateTemp makes the file private; a capture is an ordinary file.
-		err = os.Chmod(w.tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(w.tmp.Name(), w.path)
-	}
-	if err != nil {
-		os.Remove(w.tmp.Name())
-	}
-	return err
+	return w.f.Commit()
 }
 
 // Abort discards the file.
-func (w *Writer) Abort() {
-	if w.closed {
-		return
-	}
-	w.closed = true
-	w.tmp.Close()
-	os.Remove(w.tmp.Name())
-}
+func (w *Writer) Abort() { w.f.Abort() }
 
 // WriteFile writes a whole recording to path as pcapng.
 func WriteFile(path string, rec *Recording, ifname string) error {
