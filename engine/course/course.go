@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"wiretutor/engine/capture"
@@ -117,6 +118,11 @@ type Options struct {
 	// Capture opens the packet source for a run; nil means live capture
 	// on the loopback with a filter for the lesson's ports.
 	Capture func(p Ports) (LiveSource, error)
+	// Start resumes the lesson at this step (a Result.Step of an earlier
+	// run); the exchange before it runs again, unshown but announced.
+	// Carry is that earlier run's score up to there.
+	Start int
+	Carry Result
 }
 
 // LiveSource is a capture that runs until closed.
@@ -125,10 +131,14 @@ type LiveSource interface {
 	Close() error
 }
 
-// Result is a finished lesson.
+// Result is a lesson's outcome: its score (first-try right answers out
+// of the questions asked) and whether it ran to its end. When it did
+// not, Step is where to resume, and Score and Total count the steps
+// before it.
 type Result struct {
 	Score, Total int
 	Completed    bool
+	Step         int
 }
 
 // ErrQuit is returned when the learner quits a lesson part way.
@@ -197,26 +207,128 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 		}
 	}
 	fmt.Fprintln(o.Out, r.Text(r.Paint(render.Heading, d.Title)))
-	for i, st := range l.Steps {
+	err = run.walk(ctx)
+	return run.res, err
+}
+
+// walk runs the steps from o.Start, moving as the learner says between
+// them: next, back, repeat the exchange, show the capture, quit.
+func (run *runner) walk(ctx context.Context) error {
+	steps, o := run.l.Steps, run.o
+	asked := map[int]bool{} // quiz and task steps are asked once per run
+	start := min(max(o.Start, 0), len(steps))
+	if start > 0 {
+		run.say(run.r.Paint(render.Dim, run.tx.T("nav.resumed", nil)))
+		for j := range start {
+			switch steps[j].Kind {
+			case Run:
+				if err := run.step(ctx, steps[j]); err != nil {
+					run.res.Step = 0
+					return err
+				}
+			case Quiz, Tasks:
+				asked[j] = true
+			}
+		}
+		run.res.Score, run.res.Total = o.Carry.Score, o.Carry.Total
+	}
+	for i := start; i < len(steps); {
 		if err := ctx.Err(); err != nil {
-			return run.res, err
+			return err
 		}
+		st := steps[i]
+		if asked[i] || st.Kind == Run && run.cap != nil {
+			i++ // already asked, or captured: going back does not redo them
+			continue
+		}
+		before := run.res
+		run.res.Step = i
 		if err := run.step(ctx, st); err != nil {
-			return run.res, err
+			if errors.Is(err, ErrQuit) {
+				run.res.Score, run.res.Total = before.Score, before.Total
+			}
+			return err
 		}
-		if (st.Kind == Quiz || st.Kind == Tasks) && run.o.QuizJSON != "" {
-			if err := quiz.WriteJSON(run.o.QuizJSON, l.ID, run.exported); err != nil {
-				return run.res, err
+		if st.Kind == Quiz || st.Kind == Tasks {
+			asked[i] = true
+			if o.QuizJSON != "" {
+				if err := quiz.WriteJSON(o.QuizJSON, run.l.ID, run.exported); err != nil {
+					return err
+				}
 			}
 		}
-		if i < len(l.Steps)-1 && !o.NoInput && st.Kind != Run && l.Steps[i+1].Kind != Quiz && l.Steps[i+1].Kind != Tasks {
-			if err := run.pause(); err != nil {
-				return run.res, err
-			}
+		if i == len(steps)-1 || o.NoInput || st.Kind == Run || steps[i+1].Kind == Quiz || steps[i+1].Kind == Tasks {
+			i++
+			continue
 		}
+		next, err := run.navigate(ctx, i)
+		if err != nil {
+			run.res.Step = i + 1 // this step was seen: resume after it
+			return err
+		}
+		i = next
 	}
 	run.res.Completed = true
-	return run.res, nil
+	run.res.Step = 0
+	return nil
+}
+
+// navigate asks where to go after step i and returns that step's index.
+func (run *runner) navigate(ctx context.Context, i int) (int, error) {
+	tx := run.tx
+	for {
+		ans, err := run.o.Asker.Ask(tx.T("nav.prompt", nil))
+		if err != nil {
+			if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
+				return 0, ErrQuit
+			}
+			return 0, err
+		}
+		switch {
+		case strings.TrimSpace(ans) == "" || quiz.IsWord(tx, "nav.words.next", ans):
+			return i + 1, nil
+		case quiz.IsWord(tx, "nav.words.quit", ans):
+			return 0, ErrQuit
+		case quiz.IsWord(tx, "nav.words.back", ans):
+			for j := i - 1; j >= 0; j-- {
+				if run.l.Steps[j].Kind.shown() {
+					return j, nil
+				}
+			}
+			run.say(tx.T("nav.first", nil))
+		case quiz.IsWord(tx, "nav.words.repeat", ans):
+			r := slices.IndexFunc(run.l.Steps, func(s Step) bool { return s.Kind == Run })
+			if r < 0 || r > i {
+				run.say(tx.T("nav.no_exchange", nil))
+				continue
+			}
+			if err := run.step(ctx, run.l.Steps[r]); err != nil {
+				return 0, err
+			}
+			run.say(tx.T("nav.repeated", nil))
+			return r + 1, nil
+		case quiz.IsWord(tx, "nav.words.capture", ans):
+			if run.cap == nil {
+				run.say(tx.T("nav.no_exchange", nil))
+				continue
+			}
+			if err := run.step(ctx, Step{Kind: Packets}); err != nil {
+				return 0, err
+			}
+		default:
+			run.say(tx.T("nav.unknown", map[string]any{"Given": strings.TrimSpace(ans)}))
+		}
+	}
+}
+
+// shown reports whether a step only shows something, so that "back"
+// can return to it.
+func (k StepKind) shown() bool {
+	switch k {
+	case Text, Packets, Ladder, Sockets, Follow:
+		return true
+	}
+	return false
 }
 
 // packetIndent puts a packet line's continuation past the frame number.
@@ -224,20 +336,6 @@ const packetIndent = 6
 
 // say prints a message wrapped to the terminal's width.
 func (run *runner) say(s string) { fmt.Fprintln(run.o.Out, run.r.Text(s)) }
-
-func (run *runner) pause() error {
-	ans, err := run.o.Asker.Ask(run.tx.T("nav.continue", nil))
-	if err != nil {
-		if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
-			return ErrQuit
-		}
-		return err
-	}
-	if a := strings.ToLower(strings.TrimSpace(ans)); a == "q" || a == "quit" || a == "й" {
-		return ErrQuit
-	}
-	return nil
-}
 
 func (run *runner) section(id string) (*doc.Section, error) {
 	if s := run.d.Section(id); s != nil {

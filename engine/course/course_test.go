@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -67,7 +68,6 @@ func options(t *testing.T, lang string, fsys fs.FS, asker quiz.Asker, out io.Wri
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := newReplay(t, "echo-lab.pcap")
 	// The sandbox, so no test here competes for the lab's real ports
 	// with tests running in other packages at the same time.
 	sb, err := netenv.NewSandbox(netenv.Impairment{})
@@ -78,7 +78,8 @@ func options(t *testing.T, lang string, fsys fs.FS, asker quiz.Asker, out io.Wri
 	return course.Options{
 		Lang: lang, Content: fsys, Net: sb, Asker: asker, NoInput: asker == nil,
 		Out: out, Term: render.Term{Width: 80},
-		Capture: func(course.Ports) (course.LiveSource, error) { return src, nil },
+		// Each run of the exchange replays the lab's capture afresh.
+		Capture: func(course.Ports) (course.LiveSource, error) { return newReplay(t, "echo-lab.pcap"), nil },
 	}, tx
 }
 
@@ -128,6 +129,92 @@ func TestRunLessonQuit(t *testing.T) {
 			res, err := course.RunLesson(context.Background(), lessons.TCPHandshake(), o, tx)
 			if !errors.Is(err, course.ErrQuit) || res.Completed {
 				t.Errorf("got %+v, %v; want ErrQuit", res, err)
+			}
+		})
+	}
+}
+
+// pauses are the answers that walk tcp-handshake from its first step to
+// its quiz: one Enter per pause.
+func pauses(n int) []string { return make([]string, n) }
+
+// quizAnswers answer the tcp-handshake quiz of echo-lab.pcap, all right.
+var quizAnswers = []string{"41950", "SYN, ACK", "1", "13", "1", "8", "FIN, ACK"}
+
+func TestNavigation(t *testing.T) {
+	tests := []struct {
+		name    string
+		answers []string
+		// counts of strings in the output
+		want map[string]int
+	}{
+		{"straight through", append(append(pauses(10), quizAnswers...), ""),
+			map[string]int{"What you will do": 1, "Captured 12 packets": 1, "Right on the first try: 7 of 7": 1}},
+		{"back to the first step, and past it", append(append([]string{"", "b", "b", "", ""}, pauses(8)...), append(quizAnswers, "")...),
+			map[string]int{"there is nothing before it": 1, "What you will do": 2, "Captured 12 packets": 1, "Right on the first try: 7 of 7": 1}},
+		{"the capture again", append(append([]string{"", "", "c", "capture", ""}, pauses(8)...), append(quizAnswers, "")...),
+			map[string]int{"The capture: 12 packets": 3, "Captured 12 packets": 1}},
+		{"repeat the exchange", append(append([]string{"", "", "", "r"}, pauses(9)...), append(quizAnswers, "")...),
+			map[string]int{"Captured 12 packets": 2, "The exchange ran again": 1, "The capture: 12 packets": 2}},
+		{"a word that is no choice", append(append([]string{"", "xyz"}, pauses(10)...), append(quizAnswers, "")...),
+			map[string]int{`"xyz" is not one of the choices`: 1, "Right on the first try: 7 of 7": 1}},
+		{"a hint costs nothing", append(append(pauses(10), append([]string{"?"}, quizAnswers...)...), ""),
+			map[string]int{"the answer is the field tcp.srcport of frame 1": 1, "Right on the first try: 7 of 7": 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			script := &quiz.Script{Answers: tt.answers}
+			o, tx := options(t, "en", content.FS, script, &out)
+			res, err := course.RunLesson(context.Background(), lessons.TCPHandshake(), o, tx)
+			if err != nil || !res.Completed || res.Score != 7 || res.Total != 7 {
+				t.Fatalf("got %+v, %v; want 7 of 7 completed\n%s", res, err, out.String())
+			}
+			if len(script.Answers) != 0 {
+				t.Errorf("%d answers left over: the walk asked fewer questions than expected", len(script.Answers))
+			}
+			text := strings.Join(strings.Fields(out.String()), " ")
+			for s, n := range tt.want {
+				if got := strings.Count(text, s); got != n {
+					t.Errorf("%q appears %d times, want %d", s, got, n)
+				}
+			}
+		})
+	}
+}
+
+func TestQuitAndResume(t *testing.T) {
+	tests := []struct {
+		name      string
+		first     []string
+		wantStep  int
+		wantCarry [2]int
+		second    []string
+		wantScore int
+	}{
+		// Steps: 0 intro, 1 sockets, 2 run, 3 packets, 4 ports, ... 12 quiz.
+		{"quit at a pause", []string{"", "", "", "q"}, 5, [2]int{0, 0}, append(pauses(6), append(quizAnswers, "")...), 7},
+		{"quit in the quiz", append(pauses(10), "41950", "SYN, ACK", "quit"), 12, [2]int{0, 0}, append(slices.Clone(quizAnswers), ""), 7},
+		{"quit after the quiz", append(pauses(10), "41950", "0", "1", "13", "1", "8", "FIN, ACK", "q"), 13, [2]int{6, 7}, nil, 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			o, tx := options(t, "en", content.FS, &quiz.Script{Answers: tt.first}, &out)
+			res, err := course.RunLesson(context.Background(), lessons.TCPHandshake(), o, tx)
+			if !errors.Is(err, course.ErrQuit) || res.Completed || res.Step != tt.wantStep || res.Score != tt.wantCarry[0] || res.Total != tt.wantCarry[1] {
+				t.Fatalf("first run: %+v, %v; want ErrQuit at step %d carrying %v", res, err, tt.wantStep, tt.wantCarry)
+			}
+			out.Reset()
+			o, tx = options(t, "en", content.FS, &quiz.Script{Answers: tt.second}, &out)
+			o.Start, o.Carry = res.Step, res
+			res, err = course.RunLesson(context.Background(), lessons.TCPHandshake(), o, tx)
+			if err != nil || !res.Completed || res.Score != tt.wantScore || res.Total != 7 {
+				t.Fatalf("resumed: %+v, %v; want %d of 7\n%s", res, err, tt.wantScore, out.String())
+			}
+			text := strings.Join(strings.Fields(out.String()), " ")
+			if !strings.Contains(text, "Resuming where you stopped") || strings.Contains(text, "What you will do") {
+				t.Errorf("the resumed run must say so and not show the steps before:\n%.800s", text)
 			}
 		})
 	}

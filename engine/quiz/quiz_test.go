@@ -174,3 +174,49 @@ func TestWriteJSON(t *testing.T) {
 		t.Errorf("exported %s", data)
 	}
 }
+
+// wordTexts knows the command words; every other message is its id.
+type wordTexts struct{ texts }
+
+func (w wordTexts) T(id string, data any) string {
+	switch id {
+	case "quiz.words.hint":
+		return "?, Hint, подсказка"
+	case "nav.words.quit":
+		return "q, quit"
+	}
+	return w.texts.T(id, data)
+}
+
+func TestRunHintAndQuit(t *testing.T) {
+	c := labCapture(t)
+	qs := quiz.Make(c, texts{}, makers...)
+	tests := []struct {
+		name        string
+		answers     []string
+		wantErr     error
+		wantAsked   int
+		wantCorrect int
+		wantHints   int
+	}{
+		{"hint then right", []string{"?", "41950"}, quiz.ErrNoInput, 1, 1, 1},
+		{"hint word in another case and language", []string{" HINT ", "ПОДСКАЗКА", "41950"}, quiz.ErrNoInput, 1, 1, 2},
+		{"quit at the first", []string{"q"}, quiz.ErrInterrupted, 0, 0, 0},
+		{"quit after one", []string{"1", "Quit"}, quiz.ErrInterrupted, 1, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			res, err := quiz.Run(qs, &quiz.Script{Answers: tt.answers}, &out, wordTexts{}, quiz.Style{})
+			if err != tt.wantErr || res.Asked != tt.wantAsked || res.Correct != tt.wantCorrect {
+				t.Errorf("got %+v, %v; want asked %d correct %d, %v", res, err, tt.wantAsked, tt.wantCorrect, tt.wantErr)
+			}
+			if n := strings.Count(out.String(), "quiz.hint "); n != tt.wantHints {
+				t.Errorf("%d hints shown, want %d", n, tt.wantHints)
+			}
+			if tt.wantHints > 0 && !strings.Contains(out.String(), `"Field":"tcp.srcport","Frame":1`) {
+				t.Errorf("the hint names no frame and field:\n%s", out.String())
+			}
+		})
+	}
+}
