@@ -512,3 +512,15 @@ func (run *runner) follow() error {
 	fmt.Fprintln(run.o.Out)
 	return f.Flush()
 }
+
+// Sections returns the ids of the document sections the lesson's steps
+// show, in order.
+func (l *Lesson) Sections() []string {
+	var ids []string
+	for _, st := range l.Steps {
+		if st.Kind == Text {
+			ids = append(ids, st.Section)
+		}
+	}
+	return ids
+}

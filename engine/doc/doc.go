@@ -36,6 +36,8 @@ type Section struct {
 	Heading string
 	Body    string // markdown, without the heading line
 	Line    int    // line of the heading in the file, from 1
+	// BodyLine is the line of Body's first line in the file.
+	BodyLine int
 }
 
 // Error is a problem at a place in a document.
@@ -94,7 +96,10 @@ func Parse(src []byte) (*Doc, error) {
 	seen := map[string]int{}
 	flush := func() {
 		if cur != nil {
-			cur.Body = strings.TrimSpace(text.String())
+			raw := text.String()
+			lead := strings.TrimLeft(raw, " \t\r\n")
+			cur.BodyLine = cur.Line + 1 + strings.Count(raw[:len(raw)-len(lead)], "\n")
+			cur.Body = strings.TrimSpace(raw)
 			d.Sections = append(d.Sections, *cur)
 		}
 		text.Reset()
@@ -229,4 +234,32 @@ func (s *Section) Render(data any) (string, error) {
 		return "", fmt.Errorf("section {#%s}: %w", s.ID, err)
 	}
 	return b.String(), nil
+}
+
+// SetSourceHash returns src with its front matter's source_hash set to
+// hash: the line is rewritten in place, or added before the closing
+// "+++" when the front matter has none. Everything else stays byte for
+// byte, line endings included.
+func SetSourceHash(src []byte, hash string) ([]byte, error) {
+	if _, err := Parse(src); err != nil {
+		return nil, err
+	}
+	nl := "\n"
+	if bytes.Contains(src, []byte("\r\n")) {
+		nl = "\r\n"
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	line := `source_hash = "` + hash + `"` + nl
+	for i := 1; i < len(lines); i++ { // lines[0] opens the front matter
+		t := strings.TrimSpace(lines[i])
+		if t == "+++" {
+			lines = slices.Insert(lines, i, line)
+			return []byte(strings.Join(lines, "")), nil
+		}
+		if k, _, ok := strings.Cut(t, "="); ok && strings.TrimSpace(k) == "source_hash" {
+			lines[i] = line
+			return []byte(strings.Join(lines, "")), nil
+		}
+	}
+	return nil, &Error{Line: 1, Msg: `the front matter is not closed by a "+++" line`}
 }

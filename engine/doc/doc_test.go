@@ -69,3 +69,27 @@ func FuzzParse(f *testing.F) {
 		d.Hash()
 	})
 }
+
+func TestSetSourceHash(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"replace", "+++\nid = \"x\"\nsource_hash = \"old\"\ntitle = \"T\"\n+++\n## A {#a}\ntext\n",
+			"+++\nid = \"x\"\nsource_hash = \"abc\"\ntitle = \"T\"\n+++\n## A {#a}\ntext\n"},
+		{"add", "+++\nid = \"x\"\n+++\n## A {#a}\n", "+++\nid = \"x\"\nsource_hash = \"abc\"\n+++\n## A {#a}\n"},
+		{"crlf kept", "+++\r\nid = \"x\"\r\nsource_hash = \"old\"\r\n+++\r\n## A {#a}\r\n", "+++\r\nid = \"x\"\r\nsource_hash = \"abc\"\r\n+++\r\n## A {#a}\r\n"},
+		{"spaces around =", "+++\nsource_hash=\"old\"\n+++\n", "+++\nsource_hash = \"abc\"\n+++\n"},
+		{"body mention untouched", "+++\nid = \"x\"\n+++\nsource_hash = \"in the body\"\n", "+++\nid = \"x\"\nsource_hash = \"abc\"\n+++\nsource_hash = \"in the body\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := doc.SetSourceHash([]byte(tt.src), "abc")
+			if err != nil || string(got) != tt.want {
+				t.Errorf("got %q, %v\nwant %q", got, err, tt.want)
+			}
+		})
+	}
+	if _, err := doc.SetSourceHash([]byte("no front matter"), "abc"); err == nil {
+		t.Error("want an error for a file without front matter")
+	}
+}

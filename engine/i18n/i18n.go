@@ -4,33 +4,52 @@
 package i18n
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
 
-// Languages are the languages the course is written in, English first:
-// it is the reference and the fallback.
-var languages = []string{"en", "ru", "zh"}
+// Available returns the languages a content tree is written in: every
+// top-level folder with a ui.toml whose name is a language code ("en",
+// "ru", "zh", "de"), English first (it is the reference and the
+// fallback), the others sorted. A translator adds a language by adding
+// its folder; no Go changes.
+func Available(fsys fs.FS) []string {
+	ents, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return []string{"en"}
+	}
+	have := []string{"en"}
+	for _, e := range ents {
+		name := e.Name()
+		if !e.IsDir() || name == "en" || !codeRE.MatchString(name) {
+			continue
+		}
+		if _, err := fs.Stat(fsys, name+"/ui.toml"); err == nil {
+			have = append(have, name)
+		}
+	}
+	slices.Sort(have[1:])
+	return have
+}
 
-// Languages returns the course's languages, English first.
-func Languages() []string { return slices.Clone(languages) }
+var codeRE = regexp.MustCompile(`^[a-z]{2,3}$`)
 
-// Supported reports whether lang is one of Languages.
-func Supported(lang string) bool { return slices.Contains(languages, lang) }
-
-// Detect picks the language: the flag, else the saved choice, else the
-// first of LC_ALL, LC_MESSAGES and LANG that names a language of the
-// course, else English. getenv is os.Getenv outside tests.
-func Detect(flag, saved string, getenv func(string) string) string {
+// Detect picks the language from those the course has: the flag, else
+// the saved choice, else the first of LC_ALL, LC_MESSAGES and LANG that
+// is set, else English. getenv is os.Getenv outside tests.
+func Detect(flag, saved string, getenv func(string) string, have []string) string {
 	for _, l := range []string{flag, saved} {
-		if l = Normalize(l); l != "" {
+		if l = Normalize(l, have); l != "" {
 			return l
 		}
 	}
@@ -40,7 +59,7 @@ func Detect(flag, saved string, getenv func(string) string) string {
 			continue
 		}
 		// The first variable that is set decides, as in POSIX.
-		if l := Normalize(val); l != "" {
+		if l := Normalize(val, have); l != "" {
 			return l
 		}
 		return "en"
@@ -48,9 +67,9 @@ func Detect(flag, saved string, getenv func(string) string) string {
 	return "en"
 }
 
-// Normalize maps a locale or tag ("ru_RU.UTF-8", "zh-Hans", "RU") to a
-// course language, or "" when it names none.
-func Normalize(s string) string {
+// Normalize maps a locale or tag ("ru_RU.UTF-8", "zh-Hans", "RU") to one
+// of the languages in have, or "" when it names none of them.
+func Normalize(s string, have []string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if i := strings.IndexAny(s, ".@"); i >= 0 {
 		s = s[:i]
@@ -63,10 +82,32 @@ func Normalize(s string) string {
 	if i := strings.IndexByte(s, '-'); i >= 0 {
 		base = s[:i]
 	}
-	if Supported(base) {
+	if slices.Contains(have, base) {
 		return base
 	}
 	return ""
+}
+
+// PluralForms returns the CLDR plural categories a language's messages
+// need ("one", "few", "many", "other" for Russian; "other" for Chinese).
+func PluralForms(lang string) []string {
+	// The forms whole numbers take, found by trying them, and "other",
+	// which go-i18n falls back on (and fractions take in Russian).
+	tag := language.Make(lang)
+	seen := map[plural.Form]bool{plural.Other: true}
+	for n := range 1000 {
+		seen[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)] = true
+	}
+	var forms []string
+	for _, f := range []struct {
+		form plural.Form
+		name string
+	}{{plural.Zero, "zero"}, {plural.One, "one"}, {plural.Two, "two"}, {plural.Few, "few"}, {plural.Many, "many"}, {plural.Other, "other"}} {
+		if seen[f.form] {
+			forms = append(forms, f.name)
+		}
+	}
+	return forms
 }
 
 // Catalog holds the UI strings of one language, with English beneath.
@@ -80,8 +121,8 @@ type Catalog struct {
 
 // Load reads <lang>/ui.toml and en/ui.toml from fsys.
 func Load(fsys fs.FS, lang string) (*Catalog, error) {
-	if !Supported(lang) {
-		return nil, fmt.Errorf("language %q: %w", lang, ErrUnknownLanguage)
+	if have := Available(fsys); !slices.Contains(have, lang) {
+		return nil, fmt.Errorf("language %q: %w (have %s)", lang, ErrUnknownLanguage, strings.Join(have, ", "))
 	}
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
@@ -115,7 +156,7 @@ func Load(fsys fs.FS, lang string) (*Catalog, error) {
 }
 
 // ErrUnknownLanguage: the language is not one the course has.
-var ErrUnknownLanguage = fmt.Errorf("not a course language (have %s)", strings.Join(languages, ", "))
+var ErrUnknownLanguage = errors.New("not a course language")
 
 // Lang returns the catalog's language.
 func (c *Catalog) Lang() string { return c.lang }

@@ -1,6 +1,8 @@
 package i18n_test
 
 import (
+	"errors"
+	"slices"
 	"testing"
 	"testing/fstest"
 
@@ -25,7 +27,7 @@ func TestDetect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := i18n.Detect(tt.flag, tt.saved, func(k string) string { return tt.env[k] })
+			got := i18n.Detect(tt.flag, tt.saved, func(k string) string { return tt.env[k] }, []string{"en", "ru", "zh"})
 			if got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
@@ -49,5 +51,44 @@ func TestRussianPlurals(t *testing.T) {
 	}
 	if got := c.T("only_en", nil); got != "English" {
 		t.Errorf("missing translation should fall back to English, got %q", got)
+	}
+}
+
+func TestAvailable(t *testing.T) {
+	ui := &fstest.MapFile{Data: []byte("x = \"y\"\n")}
+	fsys := fstest.MapFS{
+		"zh/ui.toml": ui, "en/ui.toml": ui, "de/ui.toml": ui, "ru/ui.toml": ui,
+		"fr/lesson.md":      {Data: []byte("no ui.toml: not a language yet")},
+		"Notes/ui.toml":     ui, // not a language code
+		"TRANSLATING.md":    {Data: []byte("a file, not a folder")},
+		"pt-BR/ui.toml":     ui, // regions are not separate languages here
+		"en_backup/ui.toml": ui,
+	}
+	if got, want := i18n.Available(fsys), []string{"en", "de", "ru", "zh"}; !slices.Equal(got, want) {
+		t.Errorf("Available = %v, want %v", got, want)
+	}
+	if _, err := i18n.Load(fsys, "fr"); !errors.Is(err, i18n.ErrUnknownLanguage) {
+		t.Errorf("Load(fr) = %v, want ErrUnknownLanguage", err)
+	}
+	if _, err := i18n.Load(fsys, "de"); err != nil {
+		t.Errorf("Load(de): %v: a folder with a ui.toml is a language", err)
+	}
+}
+
+func TestPluralForms(t *testing.T) {
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"one", "other"}},
+		{"ru", []string{"one", "few", "many", "other"}},
+		{"zh", []string{"other"}},
+		{"ar", []string{"zero", "one", "two", "few", "many", "other"}},
+		{"de", []string{"one", "other"}},
+	}
+	for _, tt := range tests {
+		if got := i18n.PluralForms(tt.lang); !slices.Equal(got, tt.want) {
+			t.Errorf("PluralForms(%s) = %v, want %v", tt.lang, got, tt.want)
+		}
 	}
 }

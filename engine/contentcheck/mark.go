@@ -1,0 +1,40 @@
+package contentcheck
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"wiretutor/engine/atomicfile"
+	"wiretutor/engine/doc"
+)
+
+// MarkCurrent records that dir/lang/lesson.md is up to date with the
+// English: its source_hash becomes the hash of dir/en/lesson.md. The
+// file is rewritten atomically and otherwise unchanged. It returns the
+// hash written.
+func MarkCurrent(dir, lang, lesson string) (string, error) {
+	enPath := filepath.Join(dir, "en", lesson+".md")
+	enSrc, err := os.ReadFile(enPath)
+	if err != nil {
+		return "", err
+	}
+	en, err := doc.Parse(enSrc)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", enPath, err)
+	}
+	p := filepath.Join(dir, lang, lesson+".md")
+	src, err := os.ReadFile(p)
+	if err != nil {
+		return "", err
+	}
+	out, err := doc.SetSourceHash(src, en.Hash())
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", p, err)
+	}
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(p); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	return en.Hash(), atomicfile.WriteFile(p, out, mode)
+}
