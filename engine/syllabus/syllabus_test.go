@@ -1,0 +1,52 @@
+package syllabus
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+func known(id string) bool { return slices.Contains([]string{"a", "b", "c"}, id) }
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string
+		code      string
+		line      int
+	}{
+		{"ok", "title = \"Lab 1\"\nlessons = [\"b\", \"a\"]\n", []string{"b", "a"}, "", 0},
+		{"multi-line list", "lessons = [\n  \"c\",\n  \"a\",\n]\n", []string{"c", "a"}, "", 0},
+		{"unknown lesson", "title = \"x\"\nlessons = [\n  \"a\",\n  \"zz\",\n]\n", nil, CodeUnknown, 4},
+		{"twice", "lessons = [\"a\", \"b\",\n \"a\"]\n", nil, CodeTwice, 1},
+		{"no lessons", "title = \"x\"\nlessons = []\n", nil, CodeNoLessons, 2},
+		{"missing lessons", "title = \"x\"\n", nil, CodeNoLessons, 1},
+		{"syntax", "title = \"x\"\nlessons = [\"a\"\n", nil, CodeSyntax, 2},
+		{"typo in a key", "title = \"x\"\nlesson = [\"a\"]\n", nil, CodeUnknownKey, 2},
+		{"wrong type", "lessons = \"a\"\n", nil, CodeSyntax, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Parse([]byte(tt.src), known)
+			var e *Error
+			switch {
+			case tt.code == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case tt.code == "" && !slices.Equal(s.Lessons, tt.want):
+				t.Errorf("lessons %v, want %v", s.Lessons, tt.want)
+			case tt.code != "" && (!errors.As(err, &e) || e.Code != tt.code || e.Line != tt.line):
+				t.Errorf("error %v, want %s on line %d", err, tt.code, tt.line)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("title = \"Lab\"\nlessons = [\"a\", \"b\"]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse(data, known)
+		if err == nil && (len(s.Lessons) == 0 || !slices.ContainsFunc(s.Lessons, known)) {
+			t.Fatalf("accepted %q", data)
+		}
+	})
+}
