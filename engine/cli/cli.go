@@ -21,6 +21,8 @@ import (
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/i18n"
+	"wiretutor/engine/progress"
+	"wiretutor/engine/quiz"
 )
 
 // Env is what the command line runs with: the process's streams,
@@ -37,11 +39,17 @@ type Env struct {
 
 // app is one invocation.
 type app struct {
-	env     Env
-	tx      *i18n.Catalog
-	lang    string
-	content fs.FS
-	ctx     context.Context
+	env      Env
+	tx       *i18n.Catalog
+	lang     string
+	langFlag string
+	content  fs.FS
+	ctx      context.Context
+	store    *progress.Store
+	state    *progress.State
+	plan     plan
+	lines    *quiz.Lines // the numbered menu's reader, kept across prompts
+	menuNet  string      // --net of the menu's lessons
 }
 
 // Exit codes.
@@ -59,12 +67,20 @@ func Run(env Env) int {
 
 	// The language and content folder are needed before cobra builds
 	// the (translated) help, so read them from the arguments first.
-	langFlag, contentDir := preScan(env.Args)
-	a.lang = i18n.Detect(langFlag, "", env.Getenv)
+	langFlag, contentDir, coursePath := preScan(env.Args)
+	a.langFlag = langFlag
 	a.content = env.Content
 	if contentDir != "" {
 		a.content = os.DirFS(contentDir)
 	}
+	a.store = &progress.Store{Path: progress.DefaultPath(env.Getenv)}
+	state, stateErr := a.store.Load()
+	if state == nil {
+		state = progress.New()
+	}
+	a.state = state
+	have := i18n.Available(a.content)
+	a.lang = i18n.Detect(langFlag, state.Lang, env.Getenv, have)
 	tx, err := i18n.Load(a.content, a.lang)
 	if err != nil {
 		// A broken ui.toml in --content: say so with the embedded English.
@@ -77,8 +93,15 @@ func Run(env Env) int {
 		return ExitError
 	}
 	a.tx = tx
-	if langFlag != "" && i18n.Normalize(langFlag) == "" {
-		fmt.Fprintln(env.Stderr, tx.T("error.language", map[string]any{"Lang": langFlag, "Have": strings.Join(i18n.Languages(), ", ")}))
+	if langFlag != "" && i18n.Normalize(langFlag, have) == "" {
+		fmt.Fprintln(env.Stderr, tx.T("error.language", map[string]any{"Lang": langFlag, "Have": strings.Join(have, ", ")}))
+		return ExitError
+	}
+	if stateErr != nil {
+		fmt.Fprintln(env.Stderr, a.progressProblem(stateErr))
+	}
+	if err := a.loadPlan(coursePath); err != nil {
+		fmt.Fprintln(env.Stderr, a.explain(err))
 		return ExitError
 	}
 
@@ -95,10 +118,13 @@ func Run(env Env) int {
 	case errors.As(err, &status):
 		return int(status)
 	case errors.Is(err, course.ErrQuit):
-		fmt.Fprintln(env.Stderr, tx.T("nav.quit", nil))
+		fmt.Fprintln(env.Stderr, a.tx.T("nav.quit", nil))
+		return ExitOK
+	case errors.As(err, &errBye{}):
+		fmt.Fprintln(env.Stderr, a.tx.T("menu.bye", nil))
 		return ExitOK
 	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		fmt.Fprintln(env.Stderr, tx.T("error.interrupted", nil))
+		fmt.Fprintln(env.Stderr, a.tx.T("error.interrupted", nil))
 		return ExitInterrupt
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "accepts ") ||
@@ -109,14 +135,15 @@ func Run(env Env) int {
 	return ExitError
 }
 
-// preScan finds --lang and --content in args without parsing the rest.
-func preScan(args []string) (lang, content string) {
+// preScan finds --lang, --content and --course in args without parsing
+// the rest.
+func preScan(args []string) (lang, content, courseFile string) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
 			break
 		}
-		for _, name := range []string{"--lang", "--content"} {
+		for _, name := range []string{"--lang", "--content", "--course"} {
 			var v string
 			switch {
 			case a == name && i+1 < len(args):
@@ -126,14 +153,17 @@ func preScan(args []string) (lang, content string) {
 			default:
 				continue
 			}
-			if name == "--lang" {
+			switch name {
+			case "--lang":
 				lang = v
-			} else {
+			case "--content":
 				content = v
+			default:
+				courseFile = v
 			}
 		}
 	}
-	return lang, content
+	return lang, content, courseFile
 }
 
 // usageError is a mistake in how a command was called; cobra's own
@@ -153,11 +183,13 @@ func (a *app) root() *cobra.Command {
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.startCourse(cmd)
+			return a.menu(cmd)
 		},
 	}
+	root.Flags().StringVar(&a.menuNet, "net", "auto", t.T("flag.net", nil))
 	root.PersistentFlags().String("lang", "", t.T("flag.lang", nil))
 	root.PersistentFlags().String("content", "", t.T("flag.content", nil))
+	root.PersistentFlags().String("course", "", t.T("flag.course", nil))
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	root.CompletionOptions.DisableDefaultCmd = true
@@ -165,7 +197,8 @@ func (a *app) root() *cobra.Command {
 	root.SetHelpTemplate(a.usageTemplate())
 	root.InitDefaultHelpFlag()
 	root.Flags().Lookup("help").Usage = t.T("flag.help", nil)
-	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd(), a.pingCmd())
+	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd(), a.pingCmd(),
+		a.resetCmd(), a.reportCmd(), a.checkCmd(), a.contentCmd())
 	a.translateDefaults(root)
 	for _, c := range root.Commands() {
 		c.InitDefaultHelpFlag()

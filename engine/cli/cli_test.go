@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -30,14 +31,32 @@ import (
 // run runs the command line and returns exit code, stdout and stderr.
 func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
-	null, err := os.Open(os.DevNull)
+	return runIn(t, env, "", args...)
+}
+
+// runIn runs the command line with stdin holding input. Unless env says
+// otherwise, progress goes to a folder of the test's own.
+func runIn(t *testing.T, env map[string]string, input string, args ...string) (int, string, string) {
+	t.Helper()
+	in := filepath.Join(t.TempDir(), "stdin")
+	if err := os.WriteFile(in, []byte(input), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdin, err := os.Open(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer null.Close()
+	defer stdin.Close()
+	if _, ok := env["XDG_STATE_HOME"]; !ok {
+		env = maps.Clone(env)
+		if env == nil {
+			env = map[string]string{}
+		}
+		env["XDG_STATE_HOME"] = t.TempDir()
+	}
 	var out, errb bytes.Buffer
 	code := cli.Run(cli.Env{
-		Args: args, Stdin: null, Stdout: &out, Stderr: &errb,
+		Args: args, Stdin: stdin, Stdout: &out, Stderr: &errb,
 		Getenv:  func(k string) string { return env[k] },
 		Lessons: lessons.All(), Content: content.FS,
 	})
@@ -477,9 +496,10 @@ func TestChatClient(t *testing.T) {
 		w.Close()
 	}()
 	var out, errb bytes.Buffer
+	state := t.TempDir()
 	code := cli.Run(cli.Env{
 		Args: []string{"chat", "--nick", "Алиса", "--addr", srv.Addr().String()}, Stdin: in, Stdout: &out, Stderr: &errb,
-		Getenv: func(string) string { return "" }, Lessons: lessons.All(), Content: content.FS,
+		Getenv: func(k string) string { return map[string]string{"XDG_STATE_HOME": state}[k] }, Lessons: lessons.All(), Content: content.FS,
 	})
 	text := out.String()
 	for _, want := range []string{"Алиса joined!", "Connected to server!", "Алиса: привет"} {

@@ -13,6 +13,7 @@ import (
 	"wiretutor/engine/doc"
 	"wiretutor/engine/filter"
 	"wiretutor/engine/netenv"
+	"wiretutor/engine/syllabus"
 	"wiretutor/servers/listen"
 )
 
@@ -80,12 +81,23 @@ func (a *app) explain(err error) string {
 		ps  errPingSocket
 		uh  errUnknownHost
 		sh  errSandboxHost
+		cf  errCourseFile
+		sy  *syllabus.Error
+		nr  errNoRequirements
+		nd  errNotDir
 	)
 	file := ""
 	if errors.As(err, &fe) {
 		file = fe.Path
 	}
 	switch {
+	case errors.As(err, &cf) && errors.As(err, &sy):
+		why := t.T("course_file."+sy.Code, map[string]any{"Arg": sy.Arg, "Have": a.lessonIDs()})
+		return t.T("error.course_file", map[string]any{"File": cf.path, "Line": sy.Line, "Why": why})
+	case errors.As(err, &nr):
+		return t.T("error.no_requirements", map[string]any{"ID": nr.id})
+	case errors.As(err, &nd):
+		return t.T("error.not_dir", map[string]any{"Path": nd.path})
 	case errors.As(err, &ps) && isPingDenied(err):
 		return t.T("error.ping_denied", map[string]any{"Exe": exePath()})
 	case errors.As(err, &ps):

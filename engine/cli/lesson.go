@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -17,30 +16,14 @@ import (
 	"wiretutor/engine/render"
 )
 
-func (a *app) lessonsCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "lessons",
-		Short: a.tx.T("cmd.lessons.short", nil),
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			for i, l := range a.env.Lessons {
-				d, _, err := course.LoadDoc(a.content, a.lang, l.ID)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.out(), "%2d. %-16s %s\n", i+1, l.ID, d.Title)
-			}
-			return nil
-		},
-	}
-}
-
 type lessonFlags struct {
 	net         string
 	impair      []string
 	noInput     bool
 	saveCapture string
 	quizJSON    string
+	start       int           // resume at this step
+	carry       course.Result // the score before it
 }
 
 func (a *app) lessonCmd() *cobra.Command {
@@ -61,16 +44,6 @@ func (a *app) lessonCmd() *cobra.Command {
 	fl.StringVar(&f.saveCapture, "save-capture", "", a.tx.T("flag.save_capture", nil))
 	fl.StringVar(&f.quizJSON, "quiz-json", "", a.tx.T("flag.quiz_json", nil))
 	return cmd
-}
-
-// startCourse is `wiretutor` alone: a welcome, then the first lesson.
-func (a *app) startCourse(cmd *cobra.Command) error {
-	fmt.Fprintln(a.out(), render.Wrap(a.tx.T("welcome", nil), a.term().Width))
-	fmt.Fprintln(a.out())
-	if len(a.env.Lessons) == 0 {
-		return nil
-	}
-	return a.runLesson(a.env.Lessons[0].ID, lessonFlags{net: "auto"})
 }
 
 // network is where a lesson runs: the Net, how to capture on it, and
@@ -131,12 +104,7 @@ func (a *app) pickNet(choice string, impair []string) (*network, error) {
 }
 
 func (a *app) runLesson(id string, f lessonFlags) error {
-	var l *course.Lesson
-	for _, x := range a.env.Lessons {
-		if x.ID == id {
-			l = x
-		}
-	}
+	l := a.lesson(id)
 	if l == nil {
 		return errUnknownLesson{id: id}
 	}
@@ -145,6 +113,10 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 		return err
 	}
 	defer n.close()
+	if !f.noInput {
+		a.state.Start(id, time.Now())
+		a.save()
+	}
 	tty := term.IsTerminal(int(a.env.Stdin.Fd()))
 	var asker quiz.Asker
 	switch {
@@ -152,7 +124,7 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	case tty:
 		asker = quiz.Survey{In: a.env.Stdin, Out: os.Stdout, Err: os.Stderr}
 	default:
-		asker = quiz.NewLines(a.env.Stdin, a.out())
+		asker = a.input()
 	}
 	tm := render.Term{Width: render.DefaultWidth}
 	if out, ok := a.env.Stdout.(*os.File); ok {
@@ -162,13 +134,8 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 		Lang: a.lang, Content: a.content, Net: n.net, Capture: n.capture, NoInput: f.noInput,
 		SaveCapture: f.saveCapture, QuizJSON: f.quizJSON,
 		Asker: asker, Out: a.out(), Term: tm,
+		Start: f.start, Carry: f.carry,
 	}, a.tx)
-	if errors.Is(err, course.ErrQuit) {
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	_ = res
-	return nil
+	a.record(id, f, res, err)
+	return err
 }

@@ -83,11 +83,11 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 	file := lang + "/" + l.ID + ".md"
 	data, err := fs.ReadFile(c.fsys, file)
 	if errors.Is(err, fs.ErrNotExist) {
-		c.add(file, 0, "check.lesson_missing", map[string]any{"Lang": lang, "Lesson": l.ID})
+		c.add(file, 0, "content_check.lesson_missing", map[string]any{"Lang": lang, "Lesson": l.ID})
 		return nil
 	}
 	if err != nil {
-		c.add(file, 0, "check.unreadable", map[string]any{"Err": err.Error()})
+		c.add(file, 0, "content_check.unreadable", map[string]any{"Err": err.Error()})
 		return nil
 	}
 	d, err := doc.Parse(data)
@@ -97,20 +97,20 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 		if errors.As(err, &de) {
 			line = de.Line
 		}
-		c.add(file, line, "check.doc_syntax", map[string]any{"Err": errText(err)})
+		c.add(file, line, "content_check.doc_syntax", map[string]any{"Err": errText(err)})
 		return nil
 	}
 	front := frontLines(data)
 	if d.ID != l.ID {
-		c.add(file, front["id"], "check.wrong_id", map[string]any{"Got": d.ID, "Want": l.ID})
+		c.add(file, front["id"], "content_check.wrong_id", map[string]any{"Got": d.ID, "Want": l.ID})
 	}
 	if strings.TrimSpace(d.Title) == "" {
-		c.add(file, front["title"], "check.no_title", nil)
+		c.add(file, front["title"], "content_check.no_title", nil)
 	}
 	if en == nil {
 		for _, id := range l.Sections {
 			if d.Section(id) == nil {
-				c.add(file, 0, "check.step_section_missing", map[string]any{"Section": id})
+				c.add(file, 0, "content_check.step_section_missing", map[string]any{"Section": id})
 			}
 		}
 		return d
@@ -120,7 +120,7 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 	for _, es := range en.Sections {
 		s := d.Section(es.ID)
 		if s == nil {
-			c.add(file, prev, "check.section_missing", map[string]any{"Section": es.ID, "Heading": es.Heading, "EnLine": es.Line})
+			c.add(file, prev, "content_check.section_missing", map[string]any{"Section": es.ID, "Heading": es.Heading, "EnLine": es.Line})
 			continue
 		}
 		prev = s.Line
@@ -128,7 +128,7 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 	}
 	for _, s := range d.Sections {
 		if en.Section(s.ID) == nil {
-			c.add(file, s.Line, "check.section_extra", map[string]any{"Section": s.ID})
+			c.add(file, s.Line, "content_check.section_extra", map[string]any{"Section": s.ID})
 		}
 	}
 	if want := en.Hash(); d.SourceHash != want {
@@ -136,7 +136,7 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 		if line == 0 {
 			line = 1
 		}
-		c.add(file, line, "check.stale", map[string]any{"Lang": lang, "Lesson": l.ID, "Have": d.SourceHash, "Want": want})
+		c.add(file, line, "content_check.stale", map[string]any{"Lang": lang, "Lesson": l.ID, "Have": d.SourceHash, "Want": want})
 	}
 	return d
 }
@@ -147,12 +147,12 @@ func (c *checker) placeholders(file string, s, en *doc.Section) {
 	got, want := doc.Placeholders(s.Body), doc.Placeholders(en.Body)
 	for _, p := range got {
 		if !slices.Contains(want, p) {
-			c.add(file, lineOf(s, "."+p), "check.placeholder_extra", map[string]any{"Name": "{{." + p + "}}", "Section": s.ID, "Want": braces(want)})
+			c.add(file, lineOf(s, "."+p), "content_check.placeholder_extra", map[string]any{"Name": "{{." + p + "}}", "Section": s.ID, "Want": braces(want)})
 		}
 	}
 	for _, p := range want {
 		if !slices.Contains(got, p) {
-			c.add(file, s.Line, "check.placeholder_missing", map[string]any{"Name": "{{." + p + "}}", "Section": s.ID})
+			c.add(file, s.Line, "content_check.placeholder_missing", map[string]any{"Name": "{{." + p + "}}", "Section": s.ID})
 		}
 	}
 }
@@ -185,7 +185,7 @@ func (c *checker) ui(lang string, en map[string]map[string]string) map[string]ma
 	file := lang + "/ui.toml"
 	data, err := fs.ReadFile(c.fsys, file)
 	if err != nil {
-		c.add(file, 0, "check.ui_missing", map[string]any{"Lang": lang})
+		c.add(file, 0, "content_check.ui_missing", map[string]any{"Lang": lang})
 		return nil
 	}
 	msgs, err := Messages(data)
@@ -200,7 +200,7 @@ func (c *checker) ui(lang string, en map[string]map[string]string) map[string]ma
 				line = strings.Count(string(data[:st]), "\n") + 1
 			}
 		}
-		c.add(file, line, "check.ui_syntax", map[string]any{"Err": errText(err)})
+		c.add(file, line, "content_check.ui_syntax", map[string]any{"Err": errText(err)})
 		return nil
 	}
 	lines := keyLines(data)
@@ -214,7 +214,7 @@ func (c *checker) ui(lang string, en map[string]map[string]string) map[string]ma
 		m := msgs[id]
 		for _, f := range sortedKeys(m) {
 			if _, err := template.New(id).Parse(m[f]); err != nil {
-				c.add(file, lineFor(lines, id, f), "check.message_syntax", map[string]any{"ID": id, "Err": errText(err)})
+				c.add(file, lineFor(lines, id, f), "content_check.message_syntax", map[string]any{"ID": id, "Err": errText(err)})
 			}
 		}
 		if en == nil {
@@ -225,7 +225,7 @@ func (c *checker) ui(lang string, en map[string]map[string]string) map[string]ma
 		}
 		em, ok := en[id]
 		if !ok {
-			c.add(file, lineFor(lines, id, ""), "check.message_extra", map[string]any{"ID": id})
+			c.add(file, lineFor(lines, id, ""), "content_check.message_extra", map[string]any{"ID": id})
 			continue
 		}
 		if len(em) > 1 {
@@ -236,13 +236,13 @@ func (c *checker) ui(lang string, en map[string]map[string]string) map[string]ma
 			got := doc.Placeholders(m[f])
 			for _, p := range got {
 				if !slices.Contains(want, p) {
-					c.add(file, lineFor(lines, id, f), "check.message_placeholder_extra", map[string]any{"ID": id, "Name": "{{." + p + "}}", "Want": braces(want)})
+					c.add(file, lineFor(lines, id, f), "content_check.message_placeholder_extra", map[string]any{"ID": id, "Name": "{{." + p + "}}", "Want": braces(want)})
 				}
 			}
 			// A plural form may leave the count out ("один пакет"), nothing else.
 			for _, p := range want {
 				if !slices.Contains(got, p) && !(len(em) > 1 && p == "Count") {
-					c.add(file, lineFor(lines, id, f), "check.message_placeholder_missing", map[string]any{"ID": id, "Name": "{{." + p + "}}"})
+					c.add(file, lineFor(lines, id, f), "content_check.message_placeholder_missing", map[string]any{"ID": id, "Name": "{{." + p + "}}"})
 				}
 			}
 		}
@@ -256,7 +256,7 @@ func (c *checker) ui(lang string, en map[string]map[string]string) map[string]ma
 		for _, id := range enIDs {
 			if _, ok := msgs[id]; !ok {
 				table, key := splitID(id)
-				c.add(file, 0, "check.message_missing", map[string]any{"ID": id, "Table": table, "Key": key})
+				c.add(file, 0, "content_check.message_missing", map[string]any{"ID": id, "Table": table, "Key": key})
 			}
 		}
 	}
@@ -271,7 +271,7 @@ func (c *checker) pluralForms(file string, lines map[string]int, id string, m ma
 		}
 	}
 	if len(missing) > 0 {
-		c.add(file, lineFor(lines, id, ""), "check.plural_missing", map[string]any{"ID": id, "Forms": strings.Join(missing, ", "), "Need": strings.Join(forms, ", ")})
+		c.add(file, lineFor(lines, id, ""), "content_check.plural_missing", map[string]any{"ID": id, "Forms": strings.Join(missing, ", "), "Need": strings.Join(forms, ", ")})
 	}
 }
 
@@ -289,7 +289,7 @@ func (c *checker) strays(lang string, lessons []Lesson) {
 		}
 		id := strings.TrimSuffix(name, ".md")
 		if !slices.ContainsFunc(lessons, func(l Lesson) bool { return l.ID == id }) {
-			c.add(lang+"/"+name, 0, "check.not_a_lesson", map[string]any{"Lesson": id})
+			c.add(lang+"/"+name, 0, "content_check.not_a_lesson", map[string]any{"Lesson": id})
 		}
 	}
 }

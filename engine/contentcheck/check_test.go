@@ -90,32 +90,32 @@ func TestCheck(t *testing.T) {
 		want []string // findings as file:line: id
 	}{
 		{"clean", nil, nil},
-		{"missing translation", func(m fstest.MapFS) { delete(m, "ru/hs.md") }, []string{"ru/hs.md: check.lesson_missing"}},
+		{"missing translation", func(m fstest.MapFS) { delete(m, "ru/hs.md") }, []string{"ru/hs.md: content_check.lesson_missing"}},
 		{"missing section", func(m fstest.MapFS) { replace(m, "ru/hs.md", "## Конец {#close}\n\nПока.\n", "") },
-			[]string{"ru/hs.md:7: check.section_missing"}},
+			[]string{"ru/hs.md:7: content_check.section_missing"}},
 		{"extra section", func(m fstest.MapFS) { replace(m, "ru/hs.md", "{#close}", "{#closing}") },
-			[]string{"ru/hs.md:7: check.section_missing", "ru/hs.md:11: check.section_extra"}},
+			[]string{"ru/hs.md:7: content_check.section_missing", "ru/hs.md:11: content_check.section_extra"}},
 		{"placeholder typo", func(m fstest.MapFS) { replace(m, "ru/hs.md", "{{.ClientPort}}", "{{.ClientPrt}}") },
-			[]string{"ru/hs.md:9: check.placeholder_extra", "ru/hs.md:7: check.placeholder_missing"}},
-		{"stale", func(m fstest.MapFS) { replace(m, "en/hs.md", "Bye.", "Goodbye.") }, []string{"ru/hs.md:4: check.stale"}},
-		{"no source_hash", func(m fstest.MapFS) { replace(m, "ru/hs.md", "source_hash", "#source_hash") }, []string{"ru/hs.md:1: check.stale"}},
-		{"broken heading", func(m fstest.MapFS) { replace(m, "ru/hs.md", "## Конец {#close}", "## Конец") }, []string{"ru/hs.md:11: check.doc_syntax"}},
-		{"wrong id", func(m fstest.MapFS) { replace(m, "ru/hs.md", `id = "hs"`, `id = "hx"`) }, []string{"ru/hs.md:2: check.wrong_id"}},
+			[]string{"ru/hs.md:9: content_check.placeholder_extra", "ru/hs.md:7: content_check.placeholder_missing"}},
+		{"stale", func(m fstest.MapFS) { replace(m, "en/hs.md", "Bye.", "Goodbye.") }, []string{"ru/hs.md:4: content_check.stale"}},
+		{"no source_hash", func(m fstest.MapFS) { replace(m, "ru/hs.md", "source_hash", "#source_hash") }, []string{"ru/hs.md:1: content_check.stale"}},
+		{"broken heading", func(m fstest.MapFS) { replace(m, "ru/hs.md", "## Конец {#close}", "## Конец") }, []string{"ru/hs.md:11: content_check.doc_syntax"}},
+		{"wrong id", func(m fstest.MapFS) { replace(m, "ru/hs.md", `id = "hs"`, `id = "hx"`) }, []string{"ru/hs.md:2: content_check.wrong_id"}},
 		{"English lacks a step's section", func(m fstest.MapFS) {
 			replace(m, "en/hs.md", "{#close}", "{#end}")
 			replace(m, "ru/hs.md", "{#close}", "{#end}")
-		}, []string{"en/hs.md: check.step_section_missing", "ru/hs.md:4: check.stale"}},
-		{"stray file", func(m fstest.MapFS) { m["ru/hss.md"] = &fstest.MapFile{Data: []byte(ruDoc(t))} }, []string{"ru/hss.md: check.not_a_lesson"}},
-		{"message missing", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "saved = \"Сохранено в {{.Path}}.\"\n", "") }, []string{"ru/ui.toml: check.message_missing"}},
-		{"message extra", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "[run]\n", "[run]\nsaved2 = \"x\"\n") }, []string{"ru/ui.toml:8: check.message_extra"}},
+		}, []string{"en/hs.md: content_check.step_section_missing", "ru/hs.md:4: content_check.stale"}},
+		{"stray file", func(m fstest.MapFS) { m["ru/hss.md"] = &fstest.MapFile{Data: []byte(ruDoc(t))} }, []string{"ru/hss.md: content_check.not_a_lesson"}},
+		{"message missing", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "saved = \"Сохранено в {{.Path}}.\"\n", "") }, []string{"ru/ui.toml: content_check.message_missing"}},
+		{"message extra", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "[run]\n", "[run]\nsaved2 = \"x\"\n") }, []string{"ru/ui.toml:8: content_check.message_extra"}},
 		{"message placeholder typo", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "{{.Path}}", "{{.Pth}}") },
-			[]string{"ru/ui.toml:8: check.message_placeholder_extra", "ru/ui.toml:8: check.message_placeholder_missing"}},
-		{"plural form missing", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "few = \"{{.Count}} пакета\"\n", "") }, []string{"ru/ui.toml:2: check.plural_missing"}},
+			[]string{"ru/ui.toml:8: content_check.message_placeholder_extra", "ru/ui.toml:8: content_check.message_placeholder_missing"}},
+		{"plural form missing", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "few = \"{{.Count}} пакета\"\n", "") }, []string{"ru/ui.toml:2: content_check.plural_missing"}},
 		{"message does not parse", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "{{.Path}}", "{{.Path}") },
-			[]string{"ru/ui.toml:8: check.message_syntax", "ru/ui.toml:8: check.message_placeholder_missing"}},
-		{"toml syntax", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "[run]", "[run") }, []string{"ru/ui.toml:7: check.ui_syntax"}},
+			[]string{"ru/ui.toml:8: content_check.message_syntax", "ru/ui.toml:8: content_check.message_placeholder_missing"}},
+		{"toml syntax", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "[run]", "[run") }, []string{"ru/ui.toml:7: content_check.ui_syntax"}},
 		{"new language without anything", func(m fstest.MapFS) { m["de/ui.toml"] = &fstest.MapFile{Data: []byte("welcome = \"Hallo\"\n")} },
-			[]string{"de/ui.toml: check.message_missing", "de/ui.toml: check.message_missing", "de/ui.toml: check.message_missing", "de/hs.md: check.lesson_missing"}},
+			[]string{"de/ui.toml: content_check.message_missing", "de/ui.toml: content_check.message_missing", "de/ui.toml: content_check.message_missing", "de/hs.md: content_check.lesson_missing"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +135,6 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-
 func TestMarkCurrent(t *testing.T) {
 	dir := t.TempDir()
 	m := tree(t, func(m fstest.MapFS) { replace(m, "en/hs.md", "Bye.", "Goodbye.") })
@@ -144,7 +143,7 @@ func TestMarkCurrent(t *testing.T) {
 		os.MkdirAll(filepath.Dir(p), 0o755)
 		os.WriteFile(p, f.Data, 0o644)
 	}
-	if got := Check(os.DirFS(dir), lessons); len(got) != 1 || got[0].ID != "check.stale" {
+	if got := Check(os.DirFS(dir), lessons); len(got) != 1 || got[0].ID != "content_check.stale" {
 		t.Fatalf("before: %v", got)
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, "ru", "hs.md"))

@@ -44,8 +44,11 @@ type Lesson struct {
 	// out of its questions.
 	Score int `json:"score"`
 	Total int `json:"total"`
-	// Step is where an unfinished run stopped (0 when none is open).
-	Step int `json:"step,omitempty"`
+	// Step is where an unfinished run stopped (0 when none is open), and
+	// StepScore of StepTotal what that run had scored before it.
+	Step      int `json:"step,omitempty"`
+	StepScore int `json:"step_score,omitempty"`
+	StepTotal int `json:"step_total,omitempty"`
 }
 
 // New returns an empty state.
@@ -64,10 +67,12 @@ func (s *State) Start(id string, now time.Time) {
 	s.Current = id
 }
 
-// Stop records that the learner left lesson id at step, unfinished.
-func (s *State) Stop(id string, step int) {
-	s.Start(id, time.Now())
-	s.Lessons[id].Step = step
+// Stop records that the learner left lesson id at step, unfinished,
+// having scored score of total before it.
+func (s *State) Stop(id string, step, score, total int, now time.Time) {
+	s.Start(id, now)
+	l := s.Lessons[id]
+	l.Step, l.StepScore, l.StepTotal = step, score, total
 }
 
 // Finish records a finished run of lesson id with its score. The best
@@ -82,7 +87,7 @@ func (s *State) Finish(id string, score, total int, now time.Time) {
 		l.Finished = now
 	}
 	l.Done = true
-	l.Step = 0
+	l.Step, l.StepScore, l.StepTotal = 0, 0, 0
 }
 
 // Reset forgets lesson id.
@@ -172,7 +177,7 @@ func parse(data []byte) (*State, error) {
 		s.Lessons = map[string]*Lesson{}
 	}
 	for id, l := range s.Lessons {
-		if l == nil || l.Score < 0 || l.Total < 0 || l.Score > l.Total || l.Step < 0 {
+		if l == nil || l.Score < 0 || l.Score > l.Total || l.Step < 0 || l.StepScore < 0 || l.StepScore > l.StepTotal {
 			return nil, fmt.Errorf("lesson %q: impossible record", id)
 		}
 	}

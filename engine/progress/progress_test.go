@@ -19,7 +19,7 @@ func TestRoundTrip(t *testing.T) {
 	s.Lang = "ru"
 	s.Start("tcp-handshake", t0)
 	s.Finish("tcp-handshake", 5, 7, t0.Add(time.Hour))
-	s.Stop("sockets", 3)
+	s.Stop("sockets", 3, 1, 2, t0)
 	if err := st.Save(s); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	hs := got.Lesson("tcp-handshake")
 	if got.Lang != "ru" || got.Current != "sockets" || hs == nil || !hs.Done || hs.Score != 5 || hs.Total != 7 ||
-		!hs.Finished.Equal(t0.Add(time.Hour)) || got.Lesson("sockets").Step != 3 || got.FormatVersion != FormatVersion {
+		!hs.Finished.Equal(t0.Add(time.Hour)) || got.Lesson("sockets").Step != 3 || got.Lesson("sockets").StepScore != 1 || got.FormatVersion != FormatVersion {
 		t.Errorf("read back %+v", got)
 	}
 	if fi, _ := os.Stat(st.Path); fi.Mode().Perm() != 0o600 {
@@ -66,7 +66,7 @@ func TestReset(t *testing.T) {
 	s := New()
 	s.Lang = "zh"
 	s.Finish("a", 1, 1, time.Now())
-	s.Stop("b", 2)
+	s.Stop("b", 2, 0, 0, time.Now())
 	s.Reset("b")
 	if s.Lesson("b") != nil || s.Current != "" || s.Lesson("a") == nil {
 		t.Errorf("after Reset(b): %+v", s)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/AlecAivazis/survey/v2"
@@ -53,7 +54,9 @@ func NewLines(in io.Reader, out io.Writer) *Lines {
 	return &Lines{r: bufio.NewReader(in), out: out}
 }
 
-// Ask prints prompt and reads the next line.
+// Ask prints prompt and reads the next line, which it shows after the
+// prompt: input that is not a terminal is not echoed, and a transcript
+// should read like the session did.
 func (l *Lines) Ask(prompt string) (string, error) {
 	fmt.Fprintf(l.out, "%s ", prompt)
 	line, err := l.r.ReadString('\n')
@@ -64,7 +67,9 @@ func (l *Lines) Ask(prompt string) (string, error) {
 		}
 		return "", err
 	}
-	return strings.TrimRight(line, "\r\n"), nil
+	line = strings.TrimRight(line, "\r\n")
+	fmt.Fprintln(l.out, line)
+	return line, nil
 }
 
 // Script answers from a list, for tests; it records what it was asked.
@@ -82,4 +87,70 @@ func (s *Script) Ask(prompt string) (string, error) {
 	a := s.Answers[0]
 	s.Answers = s.Answers[1:]
 	return a, nil
+}
+
+// Chooser lets the learner pick one of several options; it returns the
+// option's index. def is the option Enter picks. Errors as for Asker.
+type Chooser interface {
+	Choose(prompt string, options []string, def int) (int, error)
+}
+
+// Choose shows the options as a list to move through with the arrow
+// keys and pick with Enter.
+func (s Survey) Choose(prompt string, options []string, def int) (int, error) {
+	var idx int
+	q := &survey.Select{Message: prompt, Options: options, Default: options[def], PageSize: min(len(options), 15)}
+	err := survey.AskOne(q, &idx, survey.WithStdio(s.In, s.Out, s.Err))
+	switch {
+	case errors.Is(err, terminal.InterruptErr):
+		return 0, ErrInterrupted
+	case errors.Is(err, io.EOF):
+		return 0, ErrNoInput
+	case err != nil:
+		return 0, err
+	}
+	return idx, nil
+}
+
+// Choose prints the options numbered from 1 and reads a number; Enter
+// alone picks def. Anything else is asked again.
+func (l *Lines) Choose(prompt string, options []string, def int) (int, error) {
+	for i, o := range options {
+		fmt.Fprintf(l.out, "  %d. %s\n", i+1, o)
+	}
+	for {
+		ans, err := l.Ask(fmt.Sprintf("%s [%d]", prompt, def+1))
+		if err != nil {
+			return 0, err
+		}
+		if i, ok := pick(ans, len(options), def); ok {
+			return i, nil
+		}
+	}
+}
+
+// pick reads a 1-based choice; blank is def.
+func pick(ans string, n, def int) (int, bool) {
+	ans = strings.TrimSpace(ans)
+	if ans == "" {
+		return def, true
+	}
+	i, err := strconv.Atoi(strings.TrimSuffix(ans, "."))
+	if err != nil || i < 1 || i > n {
+		return 0, false
+	}
+	return i - 1, true
+}
+
+// Choose takes the next scripted answer as a 1-based number (blank: def).
+func (s *Script) Choose(prompt string, options []string, def int) (int, error) {
+	for {
+		ans, err := s.Ask(prompt)
+		if err != nil {
+			return 0, err
+		}
+		if i, ok := pick(ans, len(options), def); ok {
+			return i, nil
+		}
+	}
 }

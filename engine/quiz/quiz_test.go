@@ -220,3 +220,29 @@ func TestRunHintAndQuit(t *testing.T) {
 		})
 	}
 }
+
+func TestLinesChoose(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     int
+		err      error
+	}{
+		{"a number", "2\n", 1, nil},
+		{"enter takes the default", "\n", 2, nil},
+		{"out of range, then right", "9\n0\nabc\n1\n", 0, nil},
+		{"with a dot", "3.\n", 2, nil},
+		{"input ends", "", 0, quiz.ErrNoInput},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			got, err := quiz.NewLines(strings.NewReader(tt.in), &out).Choose("Pick", []string{"one", "two", "three"}, 2)
+			if got != tt.want || err != tt.err {
+				t.Errorf("got %d, %v; want %d, %v", got, err, tt.want, tt.err)
+			}
+			if !strings.Contains(out.String(), "  1. one\n  2. two\n  3. three\n") || !strings.Contains(out.String(), "Pick [3]") {
+				t.Errorf("the options and prompt are not shown:\n%s", out.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"wiretutor/engine/contentcheck"
+	"wiretutor/engine/i18n"
+)
+
+func (a *app) contentCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "content",
+		Short: a.tx.T("cmd.content.short", nil),
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	var dir string
+	var mark string
+	check := &cobra.Command{
+		Use:   "check",
+		Short: a.tx.T("cmd.content_check.short", nil),
+		Long:  a.tx.T("cmd.content_check.long", nil),
+		Example: "  wiretutor content check --dir content\n" +
+			"  wiretutor content check --dir content --mark-current ru tcp-handshake",
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if dir == "" {
+				dir, _ = cmd.Flags().GetString("content")
+			}
+			if mark != "" {
+				return a.markCurrent(dir, mark, args)
+			}
+			if len(args) > 0 {
+				return usageError{fmt.Errorf("unexpected %q: lessons are named only with --mark-current LANG LESSON", args[0])}
+			}
+			return a.checkContent(dir)
+		},
+	}
+	check.Flags().StringVar(&dir, "dir", "", a.tx.T("flag.content_dir", nil))
+	check.Flags().StringVar(&mark, "mark-current", "", a.tx.T("flag.mark_current", nil))
+	cmd.AddCommand(check)
+	return cmd
+}
+
+// checkLessons is what the content check needs of the lessons.
+func (a *app) checkLessons() []contentcheck.Lesson {
+	ls := make([]contentcheck.Lesson, len(a.env.Lessons))
+	for i, l := range a.env.Lessons {
+		ls[i] = contentcheck.Lesson{ID: l.ID, Sections: l.Sections()}
+	}
+	return ls
+}
+
+// checkContent reports every finding in dir (the embedded content when
+// dir is empty) and fails when there is any.
+func (a *app) checkContent(dir string) error {
+	var fsys fs.FS = a.env.Content
+	where := a.tx.T("content_check.embedded", nil)
+	if dir != "" {
+		if fi, err := os.Stat(dir); err != nil {
+			return err
+		} else if !fi.IsDir() {
+			return errNotDir{path: dir}
+		}
+		fsys, where = os.DirFS(dir), dir
+	}
+	langs := i18n.Available(fsys)
+	found := contentcheck.Check(fsys, a.checkLessons())
+	for _, f := range found {
+		file := f.File
+		if dir != "" {
+			file = filepath.Join(dir, filepath.FromSlash(f.File))
+		}
+		loc := file
+		if f.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", file, f.Line)
+		}
+		data := map[string]any{"Dir": dirOrContent(dir)}
+		for k, v := range f.Data {
+			data[k] = v
+		}
+		fmt.Fprintf(a.out(), "%s: %s\n", loc, a.tx.T(f.ID, data))
+	}
+	if len(found) > 0 {
+		fmt.Fprintln(a.out())
+		fmt.Fprintln(a.out(), a.tx.N("content_check.found", len(found), map[string]any{"Where": where}))
+		return exitStatus(ExitError)
+	}
+	fmt.Fprintln(a.out(), a.tx.N("content_check.clean", len(langs), map[string]any{"Where": where, "Lessons": len(a.env.Lessons)}))
+	return nil
+}
+
+// dirOrContent names the folder in the commands a finding suggests.
+func dirOrContent(dir string) string {
+	if dir == "" {
+		return "content"
+	}
+	return dir
+}
+
+// markCurrent records that translations into lang of the lessons are
+// up to date with the English.
+func (a *app) markCurrent(dir, lang string, ids []string) error {
+	switch {
+	case len(ids) == 0:
+		return errMissingFlag{flag: "LESSON"}
+	case dir == "":
+		return errMissingFlag{flag: "--dir"}
+	case lang == "en" || !slices.Contains(i18n.Available(os.DirFS(dir)), lang):
+		return errBadValue{flag: "--mark-current", value: lang, want: strings.Join(i18n.Available(os.DirFS(dir))[1:], ", ")}
+	}
+	for _, id := range ids {
+		if a.lesson(id) == nil {
+			return errUnknownLesson{id: id}
+		}
+	}
+	for _, id := range ids {
+		hash, err := contentcheck.MarkCurrent(dir, lang, id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.out(), a.tx.T("content_check.marked", map[string]any{"File": filepath.Join(dir, lang, id+".md"), "Hash": hash}))
+	}
+	return nil
+}
+
+// errNotDir: --dir names a file.
+type errNotDir struct{ path string }
+
+func (e errNotDir) Error() string { return e.path + " is not a folder" }

@@ -1,0 +1,297 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"wiretutor/engine/course"
+	"wiretutor/engine/i18n"
+	"wiretutor/engine/progress"
+	"wiretutor/engine/quiz"
+	"wiretutor/engine/render"
+	"wiretutor/engine/syllabus"
+)
+
+// plan is the course being taken: the lessons in order and a title. It
+// is every lesson unless --course names a course file.
+type plan struct {
+	title   string // "" for the whole course
+	lessons []*course.Lesson
+}
+
+// loadPlan reads --course, or takes every lesson.
+func (a *app) loadPlan(path string) error {
+	a.plan = plan{lessons: a.env.Lessons}
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	s, err := syllabus.Parse(data, func(id string) bool { return a.lesson(id) != nil })
+	if err != nil {
+		return errCourseFile{path: path, err: err}
+	}
+	a.plan.title = s.Title
+	a.plan.lessons = nil
+	for _, id := range s.Lessons {
+		a.plan.lessons = append(a.plan.lessons, a.lesson(id))
+	}
+	return nil
+}
+
+// errCourseFile: the --course file is wrong.
+type errCourseFile struct {
+	path string
+	err  error
+}
+
+func (e errCourseFile) Error() string { return e.path + ": " + e.err.Error() }
+func (e errCourseFile) Unwrap() error { return e.err }
+
+// lesson returns the lesson with the id, or nil.
+func (a *app) lesson(id string) *course.Lesson {
+	for _, l := range a.env.Lessons {
+		if l.ID == id {
+			return l
+		}
+	}
+	return nil
+}
+
+// courseTitle is the course file's title, or the course's own name.
+func (a *app) courseTitle() string {
+	if a.plan.title != "" {
+		return a.plan.title
+	}
+	return a.tx.T("menu.title", nil)
+}
+
+// lessonTitle is a lesson's title in the learner's language.
+func (a *app) lessonTitle(id string) string {
+	d, _, err := course.LoadDoc(a.content, a.lang, id)
+	if err != nil || d.Title == "" {
+		return id
+	}
+	return d.Title
+}
+
+// save writes the progress file; a failure is told, never fatal.
+func (a *app) save() {
+	if err := a.store.Save(a.state); err != nil {
+		fmt.Fprintln(a.env.Stderr, a.tx.T("progress.save_failed", map[string]any{"Err": err.Error()}))
+	}
+}
+
+// progressProblem says what happened to a progress file that could not
+// be read.
+func (a *app) progressProblem(err error) string {
+	var ce *progress.CorruptError
+	switch {
+	case errors.As(err, &ce) && errors.Is(err, progress.ErrNewer):
+		return a.tx.T("progress.newer", map[string]any{"Path": ce.Path, "Aside": ce.SetAside})
+	case errors.As(err, &ce) && ce.SetAside == "":
+		return a.tx.T("progress.corrupt_stuck", map[string]any{"Path": ce.Path, "Err": ce.Err.Error()})
+	case errors.As(err, &ce):
+		return a.tx.T("progress.corrupt", map[string]any{"Path": ce.Path, "Aside": ce.SetAside, "Err": ce.Err.Error()})
+	}
+	return a.tx.T("progress.unreadable", map[string]any{"Err": err.Error()})
+}
+
+// next is the lesson "continue" opens: the one in progress, else the
+// first not done, in the plan's order; nil when all are done.
+func (a *app) next() *course.Lesson {
+	if cur := a.state.Lesson(a.state.Current); cur != nil && !cur.Done {
+		for _, l := range a.plan.lessons {
+			if l.ID == a.state.Current {
+				return l
+			}
+		}
+	}
+	for _, l := range a.plan.lessons {
+		if r := a.state.Lesson(l.ID); r == nil || !r.Done {
+			return l
+		}
+	}
+	return nil
+}
+
+// status words a lesson's record for the menu and the list.
+func (a *app) status(id string) string {
+	r := a.state.Lesson(id)
+	switch {
+	case r == nil:
+		return a.tx.T("status.new", nil)
+	case r.Done && r.Step > 0:
+		return a.tx.T("status.done_again", map[string]any{"Score": r.Score, "Total": r.Total})
+	case r.Done:
+		return a.tx.T("status.done", map[string]any{"Score": r.Score, "Total": r.Total})
+	}
+	return a.tx.T("status.in_progress", nil)
+}
+
+// done counts the plan's finished lessons.
+func (a *app) done() int {
+	n := 0
+	for _, l := range a.plan.lessons {
+		if r := a.state.Lesson(l.ID); r != nil && r.Done {
+			n++
+		}
+	}
+	return n
+}
+
+// chooser is how the menu asks: arrow keys on a terminal, numbers
+// otherwise.
+func (a *app) chooser() quiz.Chooser {
+	if term.IsTerminal(int(a.env.Stdin.Fd())) {
+		return quiz.Survey{In: a.env.Stdin, Out: os.Stdout, Err: os.Stderr}
+	}
+	return a.input()
+}
+
+// input is the one line reader on stdin that is not a terminal: every
+// prompt shares it, so none loses what another read ahead.
+func (a *app) input() *quiz.Lines {
+	if a.lines == nil {
+		a.lines = quiz.NewLines(a.env.Stdin, a.out())
+	}
+	return a.lines
+}
+
+// menu is `wiretutor` alone: the first time a welcome and a language
+// choice, then the lessons with their progress, until the learner quits.
+func (a *app) menu(cmd *cobra.Command) error {
+	ch := a.chooser()
+	width := a.term().Width
+	if a.state.Lang == "" && a.langFlag == "" {
+		fmt.Fprintln(a.out(), render.Wrap(a.tx.T("welcome", nil), width))
+		fmt.Fprintln(a.out())
+		if err := a.chooseLanguage(ch); err != nil {
+			return quitMenu(err)
+		}
+	}
+	for {
+		if err := a.ctx.Err(); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.out())
+		fmt.Fprintln(a.out(), render.Wrap(a.courseTitle(), width))
+		fmt.Fprintln(a.out(), render.Wrap(a.tx.N("menu.progress", len(a.plan.lessons), map[string]any{"Done": a.done()}), width))
+		var opts []string
+		var acts []func() error
+		if nl := a.next(); nl != nil {
+			id := nl.ID
+			word := "menu.start"
+			if r := a.state.Lesson(id); r != nil {
+				word = "menu.continue"
+			}
+			opts = append(opts, a.tx.T(word, map[string]any{"Title": a.lessonTitle(id)}))
+			acts = append(acts, func() error { return a.takeLesson(id, true) })
+		} else {
+			fmt.Fprintln(a.out(), render.Wrap(a.tx.T("menu.all_done", nil), width))
+		}
+		for _, l := range a.plan.lessons {
+			id := l.ID
+			opts = append(opts, a.tx.T("menu.lesson", map[string]any{"Title": a.lessonTitle(id), "Status": a.status(id)}))
+			acts = append(acts, func() error { return a.takeLesson(id, true) })
+		}
+		opts = append(opts, a.tx.T("menu.language", map[string]any{"Name": a.languageName(a.lang)}))
+		acts = append(acts, func() error { return a.chooseLanguage(ch) })
+		opts = append(opts, a.tx.T("menu.quit", nil))
+		acts = append(acts, func() error { return errMenuQuit })
+		fmt.Fprintln(a.out())
+		i, err := ch.Choose(a.tx.T("menu.prompt", nil), opts, 0)
+		if err == nil {
+			err = acts[i]()
+		}
+		switch {
+		case errors.Is(err, course.ErrQuit):
+			fmt.Fprintln(a.out(), render.Wrap(a.tx.T("nav.quit", nil), width))
+		case err != nil:
+			return quitMenu(err)
+		}
+	}
+}
+
+// errMenuQuit: the learner picked Quit.
+var errMenuQuit = errors.New("quit the menu")
+
+// quitMenu turns the ways of leaving the menu into a goodbye.
+func quitMenu(err error) error {
+	if errors.Is(err, errMenuQuit) || errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
+		return errBye{}
+	}
+	return err
+}
+
+// errBye: the learner left the course; the progress is kept.
+type errBye struct{}
+
+func (errBye) Error() string { return "bye" }
+
+// languageName is a language's name in itself ("Русский").
+func (a *app) languageName(lang string) string {
+	tx, err := i18n.Load(a.content, lang)
+	if err != nil || !tx.Translated("language.name") && lang != "en" {
+		return lang
+	}
+	return tx.T("language.name", nil)
+}
+
+// chooseLanguage asks for the language, switches to it and saves it.
+func (a *app) chooseLanguage(ch quiz.Chooser) error {
+	langs := i18n.Available(a.content)
+	names := make([]string, len(langs))
+	for i, l := range langs {
+		names[i] = a.languageName(l)
+	}
+	def := max(slices.Index(langs, a.lang), 0)
+	i, err := ch.Choose(a.tx.T("menu.choose_language", nil), names, def)
+	if err != nil {
+		return err
+	}
+	tx, err := i18n.Load(a.content, langs[i])
+	if err != nil {
+		return err
+	}
+	a.lang, a.tx = langs[i], tx
+	a.state.Lang = a.lang
+	a.save()
+	fmt.Fprintln(a.out(), render.Wrap(a.tx.T("menu.language_saved", map[string]any{"Name": names[i]}), a.term().Width))
+	return nil
+}
+
+// takeLesson runs a lesson for the learner and records how far they got;
+// resume continues an unfinished run where it stopped.
+func (a *app) takeLesson(id string, resume bool) error {
+	f := lessonFlags{net: a.menuNet}
+	if r := a.state.Lesson(id); resume && r != nil && r.Step > 0 {
+		f.start, f.carry = r.Step, course.Result{Score: r.StepScore, Total: r.StepTotal}
+	}
+	return a.runLesson(id, f)
+}
+
+// record saves a lesson run's outcome.
+func (a *app) record(id string, f lessonFlags, res course.Result, err error) {
+	if f.noInput {
+		return // an instructor's run, not the learner's
+	}
+	now := time.Now()
+	switch {
+	case err == nil && res.Completed:
+		a.state.Finish(id, res.Score, res.Total, now)
+	case errors.Is(err, course.ErrQuit) || a.ctx.Err() != nil:
+		a.state.Stop(id, res.Step, res.Score, res.Total, now)
+	default:
+		return
+	}
+	a.save()
+}

@@ -1,0 +1,238 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"wiretutor/engine/atomicfile"
+	"wiretutor/engine/quiz"
+	"wiretutor/engine/render"
+)
+
+// date words a time for the list and the report ("" when unset).
+func date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+func (a *app) lessonsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "lessons",
+		Short: a.tx.T("cmd.lessons.short", nil),
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			t := a.tx
+			rows := [][]string{{"#", t.T("col.lesson", nil), t.T("col.title", nil), t.T("col.status", nil), t.T("col.date", nil)}}
+			for i, l := range a.plan.lessons {
+				when := ""
+				if r := a.state.Lesson(l.ID); r != nil {
+					when = date(r.Finished)
+					if !r.Done {
+						when = date(r.Started)
+					}
+				}
+				mark := " "
+				if nl := a.next(); nl != nil && nl.ID == l.ID {
+					mark = "▶"
+				}
+				rows = append(rows, []string{mark + strconv.Itoa(i+1), l.ID, a.lessonTitle(l.ID), a.status(l.ID), when})
+			}
+			fmt.Fprintln(a.out(), a.courseTitle())
+			fmt.Fprintln(a.out(), a.tx.N("menu.progress", len(a.plan.lessons), map[string]any{"Done": a.done()}))
+			fmt.Fprintln(a.out())
+			for _, line := range render.Table(rows) {
+				fmt.Fprintln(a.out(), strings.TrimRight(line, " "))
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) resetCmd() *cobra.Command {
+	var all, yes bool
+	cmd := &cobra.Command{
+		Use:     "reset [ID]",
+		Short:   a.tx.T("cmd.reset.short", nil),
+		Example: "  wiretutor reset tcp-handshake\n  wiretutor reset --all",
+		Args:    cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case all == (len(args) == 1):
+				return errMissingFlag{flag: "ID | --all"}
+			case all:
+				n := len(a.state.Lessons)
+				if n == 0 {
+					fmt.Fprintln(a.out(), a.tx.T("reset.nothing_all", nil))
+					return nil
+				}
+				if ok, err := a.confirm(yes, a.tx.N("reset.confirm_all", n, nil)); !ok {
+					return err
+				}
+				a.state.ResetAll()
+				a.save()
+				fmt.Fprintln(a.out(), a.tx.N("reset.done_all", n, nil))
+				return nil
+			}
+			id := args[0]
+			if a.lesson(id) == nil {
+				return errUnknownLesson{id: id}
+			}
+			title := a.lessonTitle(id)
+			if a.state.Lesson(id) == nil {
+				fmt.Fprintln(a.out(), a.tx.T("reset.nothing", map[string]any{"Title": title}))
+				return nil
+			}
+			if ok, err := a.confirm(yes, a.tx.T("reset.confirm", map[string]any{"Title": title})); !ok {
+				return err
+			}
+			a.state.Reset(id)
+			a.save()
+			fmt.Fprintln(a.out(), a.tx.T("reset.done", map[string]any{"Title": title}))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, a.tx.T("flag.reset_all", nil))
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, a.tx.T("flag.yes", nil))
+	return cmd
+}
+
+// confirm asks a yes/no question; no (and no input) is the default.
+func (a *app) confirm(yes bool, question string) (bool, error) {
+	if yes {
+		return true, nil
+	}
+	ans, err := a.input().Ask(question + " " + a.tx.T("confirm.choices", nil))
+	if err == nil && quiz.IsWord(a.tx, "confirm.words.yes", ans) {
+		return true, nil
+	}
+	fmt.Fprintln(a.out(), a.tx.T("reset.cancelled", nil))
+	return false, nil
+}
+
+// reportLesson is one lesson of the report.
+type reportLesson struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Status   string `json:"status"` // done, in_progress, not_started
+	Score    int    `json:"score"`
+	Total    int    `json:"total"`
+	Started  string `json:"started,omitempty"`
+	Finished string `json:"finished,omitempty"`
+}
+
+// report is what `wiretutor report` hands in.
+type report struct {
+	Course    string         `json:"course"`
+	Learner   string         `json:"learner"`
+	Generated string         `json:"generated"`
+	Done      int            `json:"done"`
+	Lessons   []reportLesson `json:"lessons"`
+	Score     int            `json:"score"`
+	Total     int            `json:"total"`
+}
+
+func (a *app) makeReport() report {
+	r := report{Course: a.courseTitle(), Generated: time.Now().Format(time.RFC3339)}
+	for _, k := range []string{"USER", "USERNAME", "LOGNAME"} {
+		if v := a.env.Getenv(k); v != "" {
+			r.Learner = v
+			break
+		}
+	}
+	stamp := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(time.RFC3339)
+	}
+	for _, l := range a.plan.lessons {
+		rl := reportLesson{ID: l.ID, Title: a.lessonTitle(l.ID), Status: "not_started"}
+		if p := a.state.Lesson(l.ID); p != nil {
+			rl.Status, rl.Started = "in_progress", stamp(p.Started)
+			if p.Done {
+				rl.Status, rl.Score, rl.Total, rl.Finished = "done", p.Score, p.Total, stamp(p.Finished)
+				r.Done++
+				r.Score += p.Score
+				r.Total += p.Total
+			}
+		}
+		r.Lessons = append(r.Lessons, rl)
+	}
+	return r
+}
+
+func (a *app) reportCmd() *cobra.Command {
+	var format, output string
+	cmd := &cobra.Command{
+		Use:     "report",
+		Short:   a.tx.T("cmd.report.short", nil),
+		Example: "  wiretutor report > report.md\n  wiretutor report --format json -o report.json",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			r := a.makeReport()
+			var b strings.Builder
+			switch format {
+			case "md":
+				a.markdownReport(&b, r)
+			case "json":
+				data, err := json.MarshalIndent(r, "", "  ")
+				if err != nil {
+					return err
+				}
+				b.Write(data)
+				b.WriteByte('\n')
+			default:
+				return errBadValue{flag: "--format", value: format, want: "md, json"}
+			}
+			if output == "" {
+				fmt.Fprint(a.out(), b.String())
+				return nil
+			}
+			if err := atomicfile.WriteFile(output, []byte(b.String()), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.env.Stderr, a.tx.T("report.written", map[string]any{"Path": output}))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "md", a.tx.T("flag.report_format", nil))
+	cmd.Flags().StringVarP(&output, "output", "o", "", a.tx.T("flag.report_output", nil))
+	return cmd
+}
+
+// markdownReport writes the report as a Markdown page in the user's
+// language.
+func (a *app) markdownReport(b *strings.Builder, r report) {
+	t := a.tx
+	fmt.Fprintf(b, "# %s\n\n", t.T("report.title", map[string]any{"Course": r.Course}))
+	if r.Learner != "" {
+		fmt.Fprintf(b, "- %s\n", t.T("report.learner", map[string]any{"Name": r.Learner}))
+	}
+	fmt.Fprintf(b, "- %s\n", t.T("report.generated", map[string]any{"Date": date(time.Now())}))
+	fmt.Fprintf(b, "- %s\n", t.N("menu.progress", len(r.Lessons), map[string]any{"Done": r.Done}))
+	if r.Total > 0 {
+		fmt.Fprintf(b, "- %s\n", t.N("report.score", r.Total, map[string]any{"Score": r.Score}))
+	}
+	fmt.Fprintf(b, "\n| # | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n",
+		t.T("col.lesson", nil), t.T("col.status", nil), t.T("col.score", nil), t.T("col.started", nil), t.T("col.finished", nil))
+	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	for i, l := range r.Lessons {
+		score := ""
+		if l.Status == "done" {
+			score = fmt.Sprintf("%d/%d", l.Score, l.Total)
+		}
+		p := a.state.Lesson(l.ID)
+		started, finished := "", ""
+		if p != nil {
+			started, finished = date(p.Started), date(p.Finished)
+		}
+		fmt.Fprintf(b, "| %d | %s (`%s`) | %s | %s | %s | %s |\n", i+1, cell(l.Title), l.ID, t.T("report.status."+l.Status, nil), score, started, finished)
+	}
+}
