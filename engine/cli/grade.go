@@ -73,12 +73,12 @@ func (a *app) grade(id, path string) error {
 		if res.matched >= r.Min {
 			fmt.Fprintln(a.out(), "  ✓ "+what)
 			fmt.Fprintln(a.out(), "      "+t.N("grade.proof", res.matched, nil))
-			fmt.Fprintln(a.out(), "      "+string(res.first))
+			fmt.Fprintln(a.out(), render.WrapIndent("    "+string(res.first), width, 12))
 			continue
 		}
 		failed++
 		fmt.Fprintln(a.out(), "  ✗ "+what)
-		fmt.Fprintln(a.out(), "      "+t.N("grade.missing", r.Min, map[string]any{"Found": res.matched, "Filter": r.Filter}))
+		fmt.Fprintln(a.out(), render.WrapIndent("      "+t.N("grade.missing", r.Min, map[string]any{"Found": res.matched, "Filter": r.Filter}), width, 6))
 	}
 	fmt.Fprintln(a.out())
 	if failed > 0 {

@@ -152,7 +152,7 @@ func (a *app) done() int {
 // otherwise.
 func (a *app) chooser() quiz.Chooser {
 	if term.IsTerminal(int(a.env.Stdin.Fd())) {
-		return quiz.Survey{In: a.env.Stdin, Out: os.Stdout, Err: os.Stderr}
+		return quiz.Survey{In: a.env.Stdin, Out: os.Stdout, Err: os.Stderr, SelectHint: a.tx.T("menu.select_hint", nil)}
 	}
 	return a.input()
 }
@@ -169,12 +169,11 @@ func (a *app) input() *quiz.Lines {
 // menu is `wiretutor` alone: the first time a welcome and a language
 // choice, then the lessons with their progress, until the learner quits.
 func (a *app) menu(cmd *cobra.Command) error {
-	ch := a.chooser()
 	width := a.term().Width
 	if a.state.Lang == "" && a.langFlag == "" {
 		fmt.Fprintln(a.out(), render.Wrap(a.tx.T("welcome", nil), width))
 		fmt.Fprintln(a.out())
-		if err := a.chooseLanguage(ch); err != nil {
+		if err := a.chooseLanguage(); err != nil {
 			return quitMenu(err)
 		}
 	}
@@ -204,11 +203,11 @@ func (a *app) menu(cmd *cobra.Command) error {
 			acts = append(acts, func() error { return a.takeLesson(id, true) })
 		}
 		opts = append(opts, a.tx.T("menu.language", map[string]any{"Name": a.languageName(a.lang)}))
-		acts = append(acts, func() error { return a.chooseLanguage(ch) })
+		acts = append(acts, a.chooseLanguage)
 		opts = append(opts, a.tx.T("menu.quit", nil))
 		acts = append(acts, func() error { return errMenuQuit })
 		fmt.Fprintln(a.out())
-		i, err := ch.Choose(a.tx.T("menu.prompt", nil), opts, 0)
+		i, err := a.chooser().Choose(a.tx.T("menu.prompt", nil), opts, 0)
 		if err == nil {
 			err = acts[i]()
 		}
@@ -247,14 +246,14 @@ func (a *app) languageName(lang string) string {
 }
 
 // chooseLanguage asks for the language, switches to it and saves it.
-func (a *app) chooseLanguage(ch quiz.Chooser) error {
+func (a *app) chooseLanguage() error {
 	langs := i18n.Available(a.content)
 	names := make([]string, len(langs))
 	for i, l := range langs {
 		names[i] = a.languageName(l)
 	}
 	def := max(slices.Index(langs, a.lang), 0)
-	i, err := ch.Choose(a.tx.T("menu.choose_language", nil), names, def)
+	i, err := a.chooser().Choose(a.tx.T("menu.choose_language", nil), names, def)
 	if err != nil {
 		return err
 	}
