@@ -78,7 +78,8 @@ func (a *app) grade(id, path string) error {
 		}
 		failed++
 		fmt.Fprintln(a.out(), "  ✗ "+what)
-		fmt.Fprintln(a.out(), render.WrapIndent("      "+t.N("grade.missing", r.Min, map[string]any{"Found": res.matched, "Filter": r.Filter}), width, 6))
+		// Not wrapped: the filter stays whole, to be copied into Wireshark.
+		fmt.Fprintln(a.out(), "      "+t.N("grade.missing", r.Min, map[string]any{"Found": res.matched, "Filter": r.Filter}))
 	}
 	fmt.Fprintln(a.out())
 	if failed > 0 {
