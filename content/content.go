@@ -6,7 +6,8 @@ package content
 
 import "embed"
 
-// FS is the embedded content tree: en/, ru/, zh/.
+// FS is the embedded content tree: one folder per language (en/, ru/,
+// zh/, and any a translator adds) holding ui.toml and the lessons.
 //
-//go:embed en ru zh
+//go:embed */ui.toml */*.md
 var FS embed.FS

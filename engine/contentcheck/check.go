@@ -136,7 +136,11 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 		if line == 0 {
 			line = 1
 		}
-		c.add(file, line, "content_check.stale", map[string]any{"Lang": lang, "Lesson": l.ID, "Have": d.SourceHash, "Want": want})
+		id := "content_check.stale"
+		if d.SourceHash == "" {
+			id = "content_check.no_source_hash"
+		}
+		c.add(file, line, id, map[string]any{"Lang": lang, "Lesson": l.ID, "Have": d.SourceHash, "Want": want})
 	}
 	return d
 }

@@ -98,7 +98,7 @@ func TestCheck(t *testing.T) {
 		{"placeholder typo", func(m fstest.MapFS) { replace(m, "ru/hs.md", "{{.ClientPort}}", "{{.ClientPrt}}") },
 			[]string{"ru/hs.md:9: content_check.placeholder_extra", "ru/hs.md:7: content_check.placeholder_missing"}},
 		{"stale", func(m fstest.MapFS) { replace(m, "en/hs.md", "Bye.", "Goodbye.") }, []string{"ru/hs.md:4: content_check.stale"}},
-		{"no source_hash", func(m fstest.MapFS) { replace(m, "ru/hs.md", "source_hash", "#source_hash") }, []string{"ru/hs.md:1: content_check.stale"}},
+		{"no source_hash", func(m fstest.MapFS) { replace(m, "ru/hs.md", "source_hash", "#source_hash") }, []string{"ru/hs.md:1: content_check.no_source_hash"}},
 		{"broken heading", func(m fstest.MapFS) { replace(m, "ru/hs.md", "## Конец {#close}", "## Конец") }, []string{"ru/hs.md:11: content_check.doc_syntax"}},
 		{"wrong id", func(m fstest.MapFS) { replace(m, "ru/hs.md", `id = "hs"`, `id = "hx"`) }, []string{"ru/hs.md:2: content_check.wrong_id"}},
 		{"English lacks a step's section", func(m fstest.MapFS) {
