@@ -238,6 +238,9 @@ func (errBye) Error() string { return "bye" }
 
 // languageName is a language's name in itself ("Русский").
 func (a *app) languageName(lang string) string {
+	if lang == a.lang && (a.tx.Translated("language.name") || lang == "en") {
+		return a.tx.T("language.name", nil) // the catalog in use already has it
+	}
 	tx, err := i18n.Load(a.content, lang)
 	if err != nil || !tx.Translated("language.name") && lang != "en" {
 		return lang

@@ -30,6 +30,7 @@ func (a *app) lessonsCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t := a.tx
 			rows := [][]string{{"#", t.T("col.lesson", nil), t.T("col.title", nil), t.T("col.status", nil), t.T("col.date", nil)}}
+			next := a.next()
 			for i, l := range a.plan.lessons {
 				when := ""
 				if r := a.state.Lesson(l.ID); r != nil {
@@ -39,7 +40,7 @@ func (a *app) lessonsCmd() *cobra.Command {
 					}
 				}
 				mark := " "
-				if nl := a.next(); nl != nil && nl.ID == l.ID {
+				if next != nil && next.ID == l.ID {
 					mark = "▶"
 				}
 				rows = append(rows, []string{mark + strconv.Itoa(i+1), l.ID, a.lessonTitle(l.ID), a.status(l.ID), when})
