@@ -38,6 +38,18 @@ func Tshark(t testing.TB) string {
 	return p
 }
 
+// Python3 returns the path of python3, which runs the labs' own clients,
+// skipping (or failing under RequireKernelVar, since CI installs it) when
+// it is not installed.
+func Python3(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("python3")
+	if err != nil {
+		missing(t, "python3 is not installed")
+	}
+	return p
+}
+
 func missing(t testing.TB, why string) {
 	t.Helper()
 	if os.Getenv(RequireKernelVar) == "1" {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"wiretutor/engine/netenv"
+	"wiretutor/engine/testenv"
 	"wiretutor/servers/chat"
 )
 
@@ -184,10 +185,7 @@ func TestStalledClient(t *testing.T) {
 // TestClassicClient runs the homework's own client code (three of them:
 // jack, molly and bob) against the server.
 func TestClassicClient(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed")
-	}
+	py := testenv.Python3(t)
 	s := start(t)
 	port := s.Addr().(*net.TCPAddr).Port
 	script := `import socket, sys, threading, time

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"wiretutor/engine/netenv"
+	"wiretutor/engine/testenv"
 	"wiretutor/servers/echo"
 	"wiretutor/servers/listen"
 )
@@ -149,10 +150,7 @@ func TestPortInUse(t *testing.T) {
 // TestLabClient runs the sockets lab's own Python client, unchanged but
 // for the ports.
 func TestLabClient(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed")
-	}
+	py := testenv.Python3(t)
 	s := start(t)
 	tp, up := s.TCPAddr().(*net.TCPAddr).Port, s.UDPAddr().(*net.UDPAddr).Port
 	script := `import socket

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"wiretutor/engine/netenv"
+	"wiretutor/engine/testenv"
 	"wiretutor/servers/httpd"
 )
 
@@ -144,10 +145,7 @@ func TestTokenNeverLogged(t *testing.T) {
 // urllib, or requests where installed) and the API with the token taken
 // from the environment.
 func TestPythonClient(t *testing.T) {
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed")
-	}
+	py := testenv.Python3(t)
 	s, _ := start(t)
 	base := "http://" + s.Addr().String()
 	script := `import os, json
