@@ -22,7 +22,6 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/i18n"
 	"wiretutor/engine/progress"
-	"wiretutor/engine/quiz"
 )
 
 // Env is what the command line runs with: the process's streams,
@@ -48,8 +47,12 @@ type app struct {
 	store    *progress.Store
 	state    *progress.State
 	plan     plan
-	lines    *quiz.Lines // the numbered menu's reader, kept across prompts
+	ask      prompter    // how the learner is asked, chosen at the first prompt
+	closers  []io.Closer // files opened for prompts, closed at the end
 	menuNet  string      // --net of the menu's lessons
+	// progressOff: the progress path is no regular file; progress is kept
+	// in memory only, and the learner was told so once.
+	progressOff bool
 }
 
 // Exit codes.
@@ -64,6 +67,11 @@ func Run(env Env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a := &app{env: env, ctx: ctx}
+	defer func() {
+		for _, c := range a.closers {
+			c.Close()
+		}
+	}()
 
 	// The language and content folder are needed before cobra builds
 	// the (translated) help, so read them from the arguments first.
@@ -99,6 +107,7 @@ func Run(env Env) int {
 	}
 	if stateErr != nil {
 		fmt.Fprintln(env.Stderr, a.progressProblem(stateErr))
+		a.progressOff = errors.As(stateErr, new(*progress.NotRegularError))
 	}
 	if err := a.loadPlan(coursePath); err != nil {
 		fmt.Fprintln(env.Stderr, a.explain(err))
@@ -117,13 +126,17 @@ func Run(env Env) int {
 		return ExitOK
 	case errors.As(err, &status):
 		return int(status)
+	case ctx.Err() != nil:
+		// A signal, whatever the lesson or prompt made of it.
+		fmt.Fprintln(env.Stderr, a.tx.T("error.interrupted", nil))
+		return ExitInterrupt
 	case errors.Is(err, course.ErrQuit):
 		fmt.Fprintln(env.Stderr, a.tx.T("nav.quit", nil))
 		return ExitOK
 	case errors.As(err, &errBye{}):
 		fmt.Fprintln(env.Stderr, a.tx.T("menu.bye", nil))
 		return ExitOK
-	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(env.Stderr, a.tx.T("error.interrupted", nil))
 		return ExitInterrupt
 	}

@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"wiretutor/engine/capture"
 	"wiretutor/engine/course"
 	"wiretutor/engine/filter"
 	"wiretutor/engine/netenv"
+	"wiretutor/engine/progress"
 	"wiretutor/engine/quiz"
 	"wiretutor/engine/render"
 )
@@ -114,17 +114,12 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	}
 	defer n.close()
 	if !f.noInput {
-		a.state.Start(id, time.Now())
-		a.save()
+		now := time.Now()
+		a.update(func(s *progress.State) { s.Start(id, now) })
 	}
-	tty := term.IsTerminal(int(a.env.Stdin.Fd()))
 	var asker quiz.Asker
-	switch {
-	case f.noInput:
-	case tty:
-		asker = quiz.Survey{In: a.env.Stdin, Out: os.Stdout, Err: os.Stderr}
-	default:
-		asker = a.input()
+	if !f.noInput {
+		asker = a.prompter()
 	}
 	tm := render.Term{Width: render.DefaultWidth}
 	if out, ok := a.env.Stdout.(*os.File); ok {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/i18n"
@@ -83,18 +82,35 @@ func (a *app) lessonTitle(id string) string {
 	return d.Title
 }
 
-// save writes the progress file; a failure is told, never fatal.
-func (a *app) save() {
-	if err := a.store.Save(a.state); err != nil {
-		fmt.Fprintln(a.env.Stderr, a.tx.T("progress.save_failed", map[string]any{"Err": err.Error()}))
+// update changes the learner's progress in the file, under its lock and
+// on top of what another running wiretutor may have written meanwhile,
+// and keeps the result. A failure is told, never fatal: the change is
+// kept in memory. A progress path already refused as no regular file is
+// not tried again.
+func (a *app) update(change func(*progress.State)) {
+	if a.progressOff {
+		change(a.state)
+		return
 	}
+	s, err := a.store.Update(change)
+	if err != nil {
+		change(a.state)
+		fmt.Fprintln(a.env.Stderr, a.tx.T("progress.save_failed", map[string]any{"Err": err.Error()}))
+		return
+	}
+	a.state = s
 }
 
 // progressProblem says what happened to a progress file that could not
 // be read.
 func (a *app) progressProblem(err error) string {
-	var ce *progress.CorruptError
+	var (
+		ce *progress.CorruptError
+		nr *progress.NotRegularError
+	)
 	switch {
+	case errors.As(err, &nr):
+		return a.tx.T("progress.not_regular", map[string]any{"Path": nr.Path})
 	case errors.As(err, &ce) && errors.Is(err, progress.ErrNewer):
 		return a.tx.T("progress.newer", map[string]any{"Path": ce.Path, "Aside": ce.SetAside})
 	case errors.As(err, &ce) && ce.SetAside == "":
@@ -148,24 +164,6 @@ func (a *app) done() int {
 	return n
 }
 
-// chooser is how the menu asks: arrow keys on a terminal, numbers
-// otherwise.
-func (a *app) chooser() quiz.Chooser {
-	if term.IsTerminal(int(a.env.Stdin.Fd())) {
-		return quiz.Survey{In: a.env.Stdin, Out: os.Stdout, Err: os.Stderr, SelectHint: a.tx.T("menu.select_hint", nil)}
-	}
-	return a.input()
-}
-
-// input is the one line reader on stdin that is not a terminal: every
-// prompt shares it, so none loses what another read ahead.
-func (a *app) input() *quiz.Lines {
-	if a.lines == nil {
-		a.lines = quiz.NewLines(a.env.Stdin, a.out())
-	}
-	return a.lines
-}
-
 // menu is `wiretutor` alone: the first time a welcome and a language
 // choice, then the lessons with their progress, until the learner quits.
 func (a *app) menu(cmd *cobra.Command) error {
@@ -207,7 +205,7 @@ func (a *app) menu(cmd *cobra.Command) error {
 		opts = append(opts, a.tx.T("menu.quit", nil))
 		acts = append(acts, func() error { return errMenuQuit })
 		fmt.Fprintln(a.out())
-		i, err := a.chooser().Choose(a.tx.T("menu.prompt", nil), opts, 0)
+		i, err := a.prompter().Choose(a.tx.T("menu.prompt", nil), opts, 0)
 		if err == nil {
 			err = acts[i]()
 		}
@@ -256,7 +254,7 @@ func (a *app) chooseLanguage() error {
 		names[i] = a.languageName(l)
 	}
 	def := max(slices.Index(langs, a.lang), 0)
-	i, err := a.chooser().Choose(a.tx.T("menu.choose_language", nil), names, def)
+	i, err := a.prompter().Choose(a.tx.T("menu.choose_language", nil), names, def)
 	if err != nil {
 		return err
 	}
@@ -265,8 +263,8 @@ func (a *app) chooseLanguage() error {
 		return err
 	}
 	a.lang, a.tx = langs[i], tx
-	a.state.Lang = a.lang
-	a.save()
+	lang := a.lang
+	a.update(func(s *progress.State) { s.Lang = lang })
 	fmt.Fprintln(a.out(), render.Wrap(a.tx.T("menu.language_saved", map[string]any{"Name": names[i]}), a.term().Width))
 	return nil
 }
@@ -289,11 +287,8 @@ func (a *app) record(id string, f lessonFlags, res course.Result, err error) {
 	now := time.Now()
 	switch {
 	case err == nil && res.Completed:
-		a.state.Finish(id, res.Score, res.Total, now)
+		a.update(func(s *progress.State) { s.Finish(id, res.Score, res.Total, now) })
 	case errors.Is(err, course.ErrQuit) || a.ctx.Err() != nil:
-		a.state.Stop(id, res.Step, res.Score, res.Total, now)
-	default:
-		return
+		a.update(func(s *progress.State) { s.Stop(id, res.Step, res.Score, res.Total, now) })
 	}
-	a.save()
 }

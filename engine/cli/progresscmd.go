@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"wiretutor/engine/atomicfile"
+	"wiretutor/engine/progress"
 	"wiretutor/engine/quiz"
 	"wiretutor/engine/render"
 )
@@ -76,8 +77,7 @@ func (a *app) resetCmd() *cobra.Command {
 				if ok, err := a.confirm(yes, a.tx.N("reset.confirm_all", n, nil)); !ok {
 					return err
 				}
-				a.state.ResetAll()
-				a.save()
+				a.update(func(s *progress.State) { s.ResetAll() })
 				fmt.Fprintln(a.out(), a.tx.N("reset.done_all", n, nil))
 				return nil
 			}
@@ -93,8 +93,7 @@ func (a *app) resetCmd() *cobra.Command {
 			if ok, err := a.confirm(yes, a.tx.T("reset.confirm", map[string]any{"Title": title})); !ok {
 				return err
 			}
-			a.state.Reset(id)
-			a.save()
+			a.update(func(s *progress.State) { s.Reset(id) })
 			fmt.Fprintln(a.out(), a.tx.T("reset.done", map[string]any{"Title": title}))
 			return nil
 		},
@@ -109,7 +108,7 @@ func (a *app) confirm(yes bool, question string) (bool, error) {
 	if yes {
 		return true, nil
 	}
-	ans, err := a.input().Ask(question + " " + a.tx.T("confirm.choices", nil))
+	ans, err := a.prompter().Ask(question + " " + a.tx.T("confirm.choices", nil))
 	if err == nil && quiz.IsWord(a.tx, "confirm.words.yes", ans) {
 		return true, nil
 	}

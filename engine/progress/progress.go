@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -136,26 +137,89 @@ func (e *CorruptError) Unwrap() error { return e.Err }
 // ErrNewer: the file was written by a newer wiretutor.
 var ErrNewer = errors.New("written by a newer version of wiretutor")
 
+// NotRegularError says the progress path is not a regular file (a FIFO,
+// a device, a folder): reading it could block for ever and writing would
+// replace it, so it is neither read nor written.
+type NotRegularError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *NotRegularError) Error() string {
+	return fmt.Sprintf("progress file %s is not a regular file (%v)", e.Path, e.Mode.Type())
+}
+
 // Load reads the file. A missing file is an empty state. A file that is
 // not valid progress is renamed aside (progress.json.corrupt-<time>) and
 // an empty state comes back with a *CorruptError, so the course goes on.
+// A path that is not a regular file is refused with a *NotRegularError
+// and a nil state, without opening it.
 func (st *Store) Load() (*State, error) {
-	data, err := os.ReadFile(st.Path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := st.read()
+	var perr error
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return New(), nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read progress: %w", err)
-	}
-	s, perr := parse(data)
-	if perr == nil {
-		return s, nil
+	case errors.Is(err, errTooBig):
+		perr = err
+	case err != nil:
+		return nil, err
+	default:
+		s, err := parse(data)
+		if err == nil {
+			return s, nil
+		}
+		perr = err
 	}
 	aside := st.Path + ".corrupt-" + time.Now().UTC().Format("20060102T150405Z")
 	if err := os.Rename(st.Path, aside); err != nil {
 		aside = ""
 	}
 	return New(), &CorruptError{Path: st.Path, SetAside: aside, Err: perr}
+}
+
+// read returns the file's bytes, refusing anything but a regular file
+// before opening it (opening a FIFO blocks until someone writes it).
+func (st *Store) read() ([]byte, error) {
+	if err := st.checkRegular(); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(st.Path)
+	if err != nil {
+		return nil, fmt.Errorf("read progress: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && !fi.Mode().IsRegular() {
+		return nil, &NotRegularError{Path: st.Path, Mode: fi.Mode()}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read progress: %w", err)
+	}
+	if len(data) > maxSize {
+		return nil, errTooBig
+	}
+	return data, nil
+}
+
+var errTooBig = fmt.Errorf("larger than %d bytes", maxSize)
+
+// maxSize bounds the file: a learner's record of a few dozen lessons is a
+// few kilobytes.
+const maxSize = 4 << 20
+
+// checkRegular is nil when the path is missing or a regular file.
+func (st *Store) checkRegular() error {
+	fi, err := os.Stat(st.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return err
+	case err != nil:
+		return fmt.Errorf("read progress: %w", err)
+	case !fi.Mode().IsRegular():
+		return &NotRegularError{Path: st.Path, Mode: fi.Mode()}
+	}
+	return nil
 }
 
 func parse(data []byte) (*State, error) {
@@ -184,8 +248,13 @@ func parse(data []byte) (*State, error) {
 	return s, nil
 }
 
-// Save writes the state atomically, creating the folder if needed.
+// Save writes the state atomically, creating the folder if needed. It
+// replaces the file whole: a course that may run twice at once changes
+// progress with Update instead.
 func (st *Store) Save(s *State) error {
+	if err := st.checkRegular(); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
 	s.FormatVersion = FormatVersion
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
@@ -198,4 +267,27 @@ func (st *Store) Save(s *State) error {
 		return fmt.Errorf("save progress: %w", err)
 	}
 	return nil
+}
+
+// Update applies change to the state in the file as it is now, and saves
+// it, all under a lock on the file (progress.json.lock beside it), so two
+// wiretutor processes never lose each other's progress: each change
+// touches its own lesson on top of whatever the other wrote. A file found
+// corrupt is set aside as by Load and the change applied to a fresh state.
+// It returns the state written.
+func (st *Store) Update(change func(*State)) (*State, error) {
+	if err := os.MkdirAll(filepath.Dir(st.Path), 0o700); err != nil {
+		return nil, fmt.Errorf("save progress: %w", err)
+	}
+	unlock, err := lockFile(st.Path + ".lock")
+	if err != nil {
+		return nil, fmt.Errorf("lock progress: %w", err)
+	}
+	defer unlock()
+	s, err := st.Load()
+	if s == nil {
+		return nil, err
+	}
+	change(s)
+	return s, st.Save(s)
 }

@@ -55,7 +55,7 @@ func (s Survey) Ask(prompt string) (string, error) {
 	var ans string
 	err := survey.AskOne(&survey.Input{Message: prompt}, &ans, survey.WithStdio(s.In, s.Out, s.Err))
 	switch {
-	case errors.Is(err, terminal.InterruptErr):
+	case errors.Is(err, terminal.InterruptErr), errors.Is(err, ErrInterrupted):
 		return "", ErrInterrupted
 	case errors.Is(err, io.EOF):
 		return "", ErrNoInput
@@ -130,7 +130,7 @@ func (s Survey) Choose(prompt string, options []string, def int) (int, error) {
 	q := &survey.Select{Message: prompt, Options: options, Default: options[def], PageSize: min(len(options), 15)}
 	err := survey.AskOne(q, &idx, survey.WithStdio(s.In, s.Out, s.Err))
 	switch {
-	case errors.Is(err, terminal.InterruptErr):
+	case errors.Is(err, terminal.InterruptErr), errors.Is(err, ErrInterrupted):
 		return 0, ErrInterrupted
 	case errors.Is(err, io.EOF):
 		return 0, ErrNoInput

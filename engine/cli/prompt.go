@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/term"
+
+	"wiretutor/engine/quiz"
+)
+
+// prompter asks the learner a question or a choice.
+type prompter interface {
+	quiz.Asker
+	quiz.Chooser
+}
+
+// prompter is how this invocation asks, chosen once: survey's line
+// editor and arrow-key lists when standard input is a terminal and there
+// is a terminal to draw on, numbered lines otherwise. Prompts never go
+// into a file standard output was sent to: they are drawn on standard
+// error, or on the process's terminal, when that is where the learner
+// is; only when no terminal can be written do they join the output.
+// Every read is interruptible, so a signal ends any prompt at once.
+func (a *app) prompter() prompter {
+	if a.ask != nil {
+		return a.ask
+	}
+	in := quiz.NewInput(a.ctx, a.env.Stdin)
+	if term.IsTerminal(int(a.env.Stdin.Fd())) {
+		if tty := a.promptTerminal(); tty != nil {
+			a.ask = quiz.Survey{In: in, Out: tty, Err: tty, SelectHint: a.tx.T("menu.select_hint", nil)}
+			return a.ask
+		}
+	}
+	a.ask = quiz.NewLines(in, a.out())
+	return a.ask
+}
+
+// promptTerminal is the terminal prompts are drawn on: standard output
+// when it is one, else standard error, else the controlling terminal;
+// nil when there is none.
+func (a *app) promptTerminal() *os.File {
+	for _, w := range []io.Writer{a.env.Stdout, a.env.Stderr} {
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			return f
+		}
+	}
+	if f, err := openTTY(); err == nil {
+		if term.IsTerminal(int(f.Fd())) {
+			a.closers = append(a.closers, f)
+			return f
+		}
+		f.Close()
+	}
+	return nil
+}

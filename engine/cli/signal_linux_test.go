@@ -1,0 +1,237 @@
+//go:build linux
+
+package cli_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"wiretutor/engine/testenv"
+)
+
+// screen is what a program wrote to a pseudo-terminal, read as it comes.
+// It answers survey's cursor query (ESC[6n) as a terminal would.
+type screen struct {
+	master *os.File
+	mu     sync.Mutex
+	cond   *sync.Cond
+	text   strings.Builder
+	closed bool
+}
+
+func newScreen(master *os.File) *screen {
+	s := &screen{master: master}
+	s.cond = sync.NewCond(&s.mu)
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			s.mu.Lock()
+			s.text.Write(buf[:n])
+			if q := strings.Count(string(buf[:n]), "\x1b[6n"); q > 0 {
+				master.WriteString(strings.Repeat("\x1b[1;1R", q))
+			}
+			if err != nil {
+				s.closed = true
+			}
+			s.cond.Broadcast()
+			s.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return s
+}
+
+// waitFor waits until one of want appears after offset from and returns
+// its index and the offset after it; -1 when the terminal closed first.
+func (s *screen) waitFor(from int, want ...string) (int, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for {
+		text := s.text.String()
+		best, at := -1, len(text)+1
+		for i, w := range want {
+			if j := strings.Index(text[min(from, len(text)):], w); j >= 0 && from+j < at {
+				best, at = i, from+j
+			}
+		}
+		if best >= 0 {
+			return best, at + len(want[best])
+		}
+		if s.closed {
+			return -1, len(text)
+		}
+		s.cond.Wait()
+	}
+}
+
+// ready waits, after a prompt that ends at offset from, until survey has
+// set the terminal up and asks where the cursor is (twice: the screen's
+// size, then the cursor), as it does just before it reads the first key:
+// a key typed earlier could be taken for the terminal's answer.
+func (s *screen) ready(from int) (int, bool) {
+	for range 2 {
+		i, next := s.waitFor(from, "\x1b[6n")
+		if i < 0 {
+			return next, false
+		}
+		from = next
+	}
+	return from, true
+}
+
+func (s *screen) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.text.String()
+}
+
+// child starts wiretutor (this test binary in child mode) with the pty
+// as its controlling terminal and the given streams.
+func child(t *testing.T, stdin, stdout, stderr *os.File, args ...string) *exec.Cmd {
+	t.Helper()
+	js, _ := json.Marshal(args)
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), childVar+"="+string(js), "XDG_STATE_HOME="+t.TempDir(),
+		"LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=", "NO_COLOR=1", "TERM=xterm")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// exitCode waits for cmd. A process that does not end is a hang: the
+// guard kills it so the test fails instead of the whole run stalling.
+func exitCode(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	guard := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() })
+	defer guard.Stop()
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee) && ee.Exited():
+		return ee.ExitCode()
+	}
+	t.Errorf("wiretutor did not end by itself: %v", err)
+	return -1
+}
+
+const navPrompt = "q: quit"
+
+// TestPromptsNeverInTheFile: with standard output sent to a file and a
+// terminal on standard input, the lesson's prompts go to the terminal and
+// every way out works: q, Ctrl-D, Ctrl-C. Before, survey wrote its prompt
+// and a cursor query into the file and waited for ever for the answer.
+func TestPromptsNeverInTheFile(t *testing.T) {
+	keys := []struct {
+		name, key string
+		toStderr  bool // stderr is the terminal too; else a file, and prompts use /dev/tty
+	}{
+		{"q", "q\r", true},
+		{"ctrl-d", "\x04", true},
+		{"ctrl-c", "\x03", true},
+		{"q, stderr also a file", "q\r", false},
+	}
+	for _, k := range keys {
+		t.Run(k.name, func(t *testing.T) {
+			master, slave := testenv.Pty(t)
+			out, err := os.Create(filepath.Join(t.TempDir(), "out.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			stderr := slave
+			if !k.toStderr {
+				if stderr, err = os.Create(filepath.Join(t.TempDir(), "err.txt")); err != nil {
+					t.Fatal(err)
+				}
+				defer stderr.Close()
+			}
+			scr := newScreen(master)
+			cmd := child(t, slave, out, stderr, "lesson", "tcp-handshake", "--net", "sandbox")
+			i, at := scr.waitFor(0, navPrompt)
+			if _, ok := scr.ready(at); i < 0 || !ok {
+				t.Fatalf("no prompt on the terminal:\n%s", scr)
+			}
+			master.WriteString(k.key)
+			if code := exitCode(t, cmd); code != 0 {
+				t.Errorf("exit %d; want 0 (the lesson left, progress kept)\n%q", code, scr)
+			}
+			data, _ := os.ReadFile(out.Name())
+			if strings.Contains(string(data), "\x1b[6n") || strings.Contains(string(data), navPrompt) {
+				t.Errorf("the prompt went into the file:\n%q", data)
+			}
+			if !strings.Contains(string(data), "three-way handshake") {
+				t.Errorf("the lesson's text is not in the file:\n%s", data)
+			}
+		})
+	}
+}
+
+// TestSignalEndsPrompt: SIGTERM at any prompt (the navigation prompt, the
+// chat's nickname prompt, the menu) ends wiretutor at once, with the
+// terminal back in line mode. Before, the signal waited for a key.
+func TestSignalEndsPrompt(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		prompt string // the prompt to signal at; Enter is pressed at the navigation prompt until it comes
+	}{
+		{"navigation", []string{"lesson", "tcp-handshake", "--net", "sandbox"}, navPrompt},
+		{"chat nickname", []string{"lesson", "chat", "--net", "sandbox"}, "Your nickname in the chat:"},
+		{"menu", []string{"--net", "sandbox"}, "Choose your language"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			master, slave := testenv.Pty(t)
+			before, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			scr := newScreen(master)
+			cmd := child(t, slave, slave, slave, tt.args...)
+			ok := true
+			for at := 0; ; {
+				i, next := scr.waitFor(at, tt.prompt, navPrompt)
+				if i < 0 {
+					t.Fatalf("the prompt never came:\n%s", scr)
+				}
+				at = next
+				if i == 0 {
+					break
+				}
+				if at, ok = scr.ready(at); !ok {
+					t.Fatalf("the prompt never came:\n%s", scr)
+				}
+				master.WriteString("\r")
+			}
+			cmd.Process.Signal(syscall.SIGTERM)
+			if code := exitCode(t, cmd); code != 130 {
+				t.Errorf("exit %d after SIGTERM; want 130\n%s", code, scr)
+			}
+			after, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Lflag != before.Lflag {
+				t.Errorf("terminal flags %#x after, %#x before: not restored", after.Lflag, before.Lflag)
+			}
+		})
+	}
+}

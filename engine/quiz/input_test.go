@@ -1,0 +1,71 @@
+package quiz_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"testing"
+
+	"wiretutor/engine/quiz"
+)
+
+// TestInputInterrupted: a read waiting on input that never comes ends
+// with ErrInterrupted when the context is done, and the lines asker
+// passes that on: a signal ends a prompt without a key being pressed.
+func TestInputInterrupted(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	in := quiz.NewInput(ctx, r)
+	lines := quiz.NewLines(in, io.Discard)
+
+	// First a line that is there, then a prompt nobody answers.
+	if _, err := w.WriteString("first\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := lines.Ask("?"); err != nil || got != "first" {
+		t.Fatalf("Ask = %q, %v; want the line written", got, err)
+	}
+	done := make(chan error, 1)
+	asked := make(chan struct{})
+	go func() {
+		close(asked)
+		_, err := lines.Ask("?")
+		done <- err
+	}()
+	<-asked
+	cancel()
+	if err := <-done; !errors.Is(err, quiz.ErrInterrupted) {
+		t.Errorf("Ask after cancel = %v; want ErrInterrupted", err)
+	}
+	if _, err := in.Read(make([]byte, 8)); !errors.Is(err, quiz.ErrInterrupted) {
+		t.Errorf("Read after cancel = %v; want ErrInterrupted", err)
+	}
+}
+
+// TestInputKeepsWhatItRead: bytes beyond what one Read takes, and the
+// end of input, come in order.
+func TestInputKeepsWhatItRead(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	in := quiz.NewInput(context.Background(), r)
+	w.WriteString("abcdef")
+	w.Close()
+	got, err := io.ReadAll(onebyte{in})
+	if err != nil || string(got) != "abcdef" {
+		t.Errorf("read %q, %v; want abcdef and a clean end", got, err)
+	}
+}
+
+// onebyte reads through a one-byte buffer.
+type onebyte struct{ r io.Reader }
+
+func (o onebyte) Read(p []byte) (int, error) { return o.r.Read(p[:min(len(p), 1)]) }
