@@ -173,7 +173,6 @@ func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 	if conn.HandshakeACK >= 0 {
 		f["AckFrame"] = c.Packets[conn.HandshakeACK].Number
 	}
-	f["Message"] = handshakeMessage
 	for _, i := range conn.Frames {
 		p := &c.Packets[i]
 		if p.TCP.Len == 0 {
@@ -182,6 +181,7 @@ func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 		if conn.FromClient(p) {
 			if _, ok := f["DataFrame"]; !ok {
 				f["DataFrame"], f["DataSeq"], f["DataLen"] = p.Number, p.TCP.Seq, p.TCP.Len
+				f["Message"] = string(p.Payload)
 				f["DataNext"] = p.TCP.NextSeq
 				f["DataSeqRaw"] = p.TCP.SeqRaw
 			}
