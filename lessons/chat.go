@@ -321,8 +321,24 @@ func ackOf(c *quiz.Capture, i int) int {
 }
 
 func chatFacts(c *quiz.Capture, st *chatRun) map[string]any {
-	f := map[string]any{"Nick": st.nick, "ServerPort": chat.DefaultPort, "Glued": st.glued != "", "GluedText": st.glued,
+	f := map[string]any{"Nick": st.nick, "Glued": st.glued != "", "GluedText": st.glued,
 		"GluedAtServer": st.gluedAtServer}
+	// The clients are the connections to the server's port, each
+	// holding one socket of the server's besides the listening one.
+	conns := stream.TCPConns(c.Packets)
+	if len(conns) == 0 {
+		return f
+	}
+	server, clients := conns[0].Server.Port(), 0
+	if c.Conn != nil {
+		server = c.Conn.Server.Port()
+	}
+	for _, conn := range conns {
+		if conn.SYN >= 0 && conn.Server.Port() == server {
+			clients++
+		}
+	}
+	f["ServerPort"], f["Clients"], f["ServerSockets"] = server, clients, clients+1
 	if c.Conn == nil {
 		return f
 	}

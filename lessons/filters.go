@@ -133,13 +133,19 @@ func mixedExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 
 // filtersFacts are the live values of the filters lesson's text.
 func filtersFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
-	f := map[string]any{"TCPPort": echo.DefaultTCPPort, "UDPPort": echo.DefaultUDPPort, "Total": len(c.Packets)}
+	f := map[string]any{"Total": len(c.Packets)}
+	if c.Conn != nil {
+		f["TCPPort"] = c.Conn.Server.Port()
+	}
 	var tcp, udp, icmp int
 	for i := range c.Packets {
 		switch c.Packets[i].Transport {
 		case dissect.TransportTCP:
 			tcp++
 		case dissect.TransportUDP:
+			if udp == 0 { // the client speaks first: to the server's port
+				f["UDPPort"] = c.Packets[i].DstPort
+			}
 			udp++
 		case dissect.TransportICMP:
 			icmp++

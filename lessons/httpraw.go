@@ -17,8 +17,11 @@ import (
 	"wiretutor/servers/httpd"
 )
 
-// rawRequest is the request the learner sees written by hand.
-const rawRequest = "GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n"
+// rawRequest is the request the learner sees written by hand, to the
+// server at addr.
+func rawRequest(addr string) string {
+	return "GET / HTTP/1.1\r\nHost: " + addr + "\r\nConnection: close\r\n\r\n"
+}
 
 // HTTPRaw is the HTTP part of the sockets lab: a request written by
 // hand over a TCP socket, the same through an HTTP library that follows
@@ -111,7 +114,7 @@ func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 		return fmt.Errorf("connect to the web server: %w", err)
 	}
 	c.SetDeadline(time.Now().Add(5 * time.Second))
-	io.WriteString(c, rawRequest)
+	io.WriteString(c, rawRequest(addr))
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
 		c.Close()
@@ -182,10 +185,15 @@ func ackAfter(c *quiz.Capture, i int) int {
 }
 
 func httpRawFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
-	f := map[string]any{"Port": httpd.DefaultPort,
-		// Each line in the lesson's indented code block, CRLFs spelled out.
-		"Raw": strings.TrimRight(strings.ReplaceAll(rawRequest, "\r\n", `\r\n`+"\n    "), " \n")}
+	f := map[string]any{"Raw": ""}
 	reqs, resps := httpMessages(c, true), httpMessages(c, false)
+	if len(reqs) > 0 {
+		p := &c.Packets[reqs[0]]
+		// What the client wrote, from the capture: each line in the
+		// lesson's indented code block, CRLFs spelled out.
+		f["Port"] = p.DstPort
+		f["Raw"] = strings.TrimRight(strings.ReplaceAll(string(p.Payload), "\r\n", `\r\n`+"\n    "), " \n")
+	}
 	conns := map[int]bool{}
 	for i := range c.Packets {
 		if c.Packets[i].Transport == dissect.TransportTCP {

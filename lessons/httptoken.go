@@ -104,8 +104,11 @@ func tokenExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 }
 
 func tokenFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
-	f := map[string]any{"Env": httpd.TokenEnv, "Port": httpd.DefaultPort, "Repo": repoName}
+	f := map[string]any{"Env": httpd.TokenEnv, "Repo": repoName}
 	reqs, resps := httpMessages(c, true), httpMessages(c, false)
+	if len(reqs) > 0 {
+		f["Port"] = c.Packets[reqs[0]].DstPort
+	}
 	if len(resps) > 1 {
 		f["Code1"], f["Frame1"] = c.Packets[resps[0]].HTTP.Code, c.Packets[resps[0]].Number
 		f["Code2"] = c.Packets[resps[1]].HTTP.Code

@@ -120,6 +120,16 @@ func echoes(pkts []dissect.Packet, t uint8) []int {
 	return out
 }
 
+// unreachDatagramPort is the port of the datagram sent where nothing listens.
+func unreachDatagramPort(c *quiz.Capture) (uint16, bool) {
+	for i := range c.Packets {
+		if p := &c.Packets[i]; p.Transport == dissect.TransportUDP {
+			return p.DstPort, true
+		}
+	}
+	return 0, false
+}
+
 func unreachable(pkts []dissect.Packet) *dissect.Packet {
 	for i := range pkts {
 		if p := &pkts[i]; p.Transport == dissect.TransportICMP && p.ICMP.Type == ping.TypeDestUnreachable {
@@ -131,7 +141,10 @@ func unreachable(pkts []dissect.Packet) *dissect.Packet {
 
 // pingFacts are the live values of the lesson's text.
 func pingFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
-	f := map[string]any{"ClosedPort": unreachPort}
+	f := map[string]any{}
+	if port, ok := unreachDatagramPort(c); ok {
+		f["ClosedPort"] = port
+	}
 	reqs, reps := echoes(c.Packets, ping.TypeEchoRequest), echoes(c.Packets, ping.TypeEchoReply)
 	if len(reqs) > 0 {
 		p := &c.Packets[reqs[0]]
@@ -224,9 +237,10 @@ func replyAnswers(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 // unreachCode asks the code of the Destination Unreachable message.
 func unreachCode(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	p := unreachable(c.Packets)
-	if p == nil {
+	port, ok := unreachDatagramPort(c)
+	if p == nil || !ok {
 		return nil, false
 	}
 	return quiz.FieldQuestion("icmp-unreach-code", p, "icmp.code", quiz.KindNumber, tx, "icmp_unreach_code",
-		map[string]any{"Frame": p.Number, "Port": unreachPort}), true
+		map[string]any{"Frame": p.Number, "Port": port}), true
 }

@@ -104,8 +104,9 @@ func oneShotExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 }
 
 func socketsFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
-	f := handshakeFacts(c, tx)
-	f["ReceiverPort"] = receiverPort
-	f["Message"] = senderMessage
+	f := handshakeFacts(c, tx) // the message, from the capture
+	if c.Conn != nil {
+		f["ReceiverPort"] = c.Conn.Server.Port()
+	}
 	return f
 }

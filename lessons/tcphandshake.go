@@ -2,13 +2,11 @@ package lessons
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/netip"
 	"strings"
-	"syscall"
 	"time"
 
 	"wiretutor/engine/course"
@@ -69,14 +67,11 @@ func TCPHandshake() *course.Lesson {
 // echoExchange starts the echo server, then connects, sends the lab's
 // message, reads the reply and closes, like the lab's client.
 func echoExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
+	// The lab's port, or no lesson: the text names the port the server
+	// keeps, so a busy port is the learner's to free (a *listen.BindError,
+	// which the command line words as "port in use").
 	srv := &echo.Server{Net: n, TCPPort: echo.DefaultTCPPort, UDPPort: -1}
-	err := srv.Start(ctx)
-	if errors.Is(err, syscall.EADDRINUSE) {
-		// Someone (perhaps `wiretutor serve echo`) holds 10000: use any port.
-		srv = &echo.Server{Net: n, TCPPort: 0, UDPPort: -1}
-		err = srv.Start(ctx)
-	}
-	if err != nil {
+	if err := srv.Start(ctx); err != nil {
 		return err
 	}
 	defer srv.Close()
@@ -178,7 +173,6 @@ func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 	if conn.HandshakeACK >= 0 {
 		f["AckFrame"] = c.Packets[conn.HandshakeACK].Number
 	}
-	f["Message"] = handshakeMessage
 	for _, i := range conn.Frames {
 		p := &c.Packets[i]
 		if p.TCP.Len == 0 {
@@ -187,6 +181,7 @@ func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 		if conn.FromClient(p) {
 			if _, ok := f["DataFrame"]; !ok {
 				f["DataFrame"], f["DataSeq"], f["DataLen"] = p.Number, p.TCP.Seq, p.TCP.Len
+				f["Message"] = string(p.Payload)
 				f["DataNext"] = p.TCP.NextSeq
 				f["DataSeqRaw"] = p.TCP.SeqRaw
 			}

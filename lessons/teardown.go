@@ -144,13 +144,13 @@ func teardownExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 // teardownFacts are the frames the lesson's text points at.
 func teardownFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 	f := handshakeFacts(c, tx)
-	f["ClosedPort"] = closedPort
 	conns := stream.TCPConns(c.Packets)
 	f["HalfSeen"], f["AbortSeen"], f["RefusedSeen"], f["SentAfterFin"] = false, false, false, false
 	for _, conn := range conns {
 		switch {
-		case conn.Server.Port() == closedPort && conn.RST >= 0:
-			f["RefusedSeen"] = true
+		case conn.SYN >= 0 && conn.SYNACK < 0 && conn.RST >= 0:
+			// Refused: its SYN was answered by RST, not SYN, ACK.
+			f["RefusedSeen"], f["ClosedPort"] = true, conn.Server.Port()
 			f["RefusedSynFrame"], f["RefusedRSTFrame"] = c.Packets[conn.SYN].Number, c.Packets[conn.RST].Number
 			f["RefusedFlags"] = quiz.FlagsText(c.Packets[conn.RST].TCP.Flags)
 		case conn.RST >= 0:

@@ -27,6 +27,7 @@ var udpSends = []string{"hello server", "one", "two", "three", ""}
 // handshake and no close, message boundaries kept, an empty datagram,
 // and, with --impair, a datagram lost for good.
 func UDPEcho() *course.Lesson {
+	st := &udpRun{}
 	return &course.Lesson{
 		ID: "udp-echo",
 		Steps: []course.Step{
@@ -42,7 +43,7 @@ func UDPEcho() *course.Lesson {
 			{Kind: course.Quiz},
 			{Kind: course.Summary},
 		},
-		Exchange: udpExchange,
+		Exchange: func(ctx context.Context, n netenv.Net, h course.Hooks) error { return udpExchange(ctx, n, h, st) },
 		Complete: func(pkts []dissect.Packet) bool {
 			n := 0
 			for i := range pkts {
@@ -52,7 +53,7 @@ func UDPEcho() *course.Lesson {
 			}
 			return n >= 2*len(udpSends)
 		},
-		Facts: udpFacts,
+		Facts: func(c *quiz.Capture, _ quiz.Texts) map[string]any { return udpFacts(c, st) },
 		Quiz: []quiz.Maker{
 			quiz.UDPClientPort,
 			quiz.UDPLength,
@@ -72,7 +73,8 @@ func UDPEcho() *course.Lesson {
 // udpExchange starts the echo server (UDP only) and sends the datagrams
 // with sendto, reading each answer with recvfrom, as the lab's client
 // does; the burst is sent before any answer is read.
-func udpExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
+func udpExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *udpRun) error {
+	*st = udpRun{}
 	srv := &echo.Server{Net: n, TCPPort: -1, UDPPort: echo.DefaultUDPPort}
 	if err := srv.Start(ctx); err != nil {
 		return err
@@ -88,13 +90,15 @@ func udpExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	defer c.Close()
 	to := srv.UDPAddr()
 	read := func() error {
-		c.SetReadDeadline(time.Now().Add(udpWait))
+		start := time.Now()
+		c.SetReadDeadline(start.Add(udpWait))
 		_, _, err := c.ReadFrom(make([]byte, 2048))
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return nil // lost: UDP will not say so; the lesson will
-		}
 		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
+		if errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+			// Lost: UDP will not say so; the lesson will.
+			if st.waited == 0 {
+				st.waited = time.Since(start)
+			}
 			return nil
 		}
 		return err
@@ -125,9 +129,24 @@ func udpExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	return read()
 }
 
+// udpRun is what one run's exchange did that the capture cannot tell:
+// how long the client waited for an answer that never came.
+type udpRun struct {
+	waited time.Duration // the first wait that ended without an answer
+}
+
 // udpFacts are the live values of the UDP lesson's text.
-func udpFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
-	f := map[string]any{"ServerPort": echo.DefaultUDPPort, "Lost": false, "Wait": udpWait.Milliseconds()}
+func udpFacts(c *quiz.Capture, st *udpRun) map[string]any {
+	f := map[string]any{"Lost": false, "Wait": st.waited.Milliseconds()}
+	// The client speaks first: the first datagram goes to the server.
+	var server uint16
+	for i := range c.Packets {
+		if p := &c.Packets[i]; p.Transport == dissect.TransportUDP {
+			server = p.DstPort
+			f["ServerPort"] = server
+			break
+		}
+	}
 	var client uint16
 	requests, replies := 0, 0
 	answered := map[string]bool{}
@@ -137,7 +156,7 @@ func udpFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 		if p.Transport != dissect.TransportUDP {
 			continue
 		}
-		if p.DstPort == echo.DefaultUDPPort {
+		if p.DstPort == server {
 			requests++
 			if client == 0 {
 				client = p.SrcPort
@@ -162,7 +181,7 @@ func udpFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 	// A request whose upper-cased echo never shows is the lost one.
 	for i := range c.Packets {
 		p := &c.Packets[i]
-		if p.Transport == dissect.TransportUDP && p.DstPort == echo.DefaultUDPPort {
+		if p.Transport == dissect.TransportUDP && p.DstPort == server {
 			var up echo.Upper
 			reply := string(append(up.Chunk(p.Payload), up.Flush()...))
 			if !answered[reply] && firstLost == 0 {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -128,6 +127,7 @@ func (run *runner) capture(ctx context.Context) error {
 		open = LiveLoopback
 	}
 	h := &hooks{run: run, open: open}
+	h.baseline()
 	err := run.l.Exchange(ctx, o.Net, h)
 	col := h.col
 	if col == nil {
@@ -188,9 +188,10 @@ func (run *runner) capture(ctx context.Context) error {
 
 // hooks is the runner's side of an exchange.
 type hooks struct {
-	run  *runner
-	open func(Ports) (LiveSource, error)
-	col  *collector
+	run    *runner
+	open   func(Ports) (LiveSource, error)
+	col    *collector
+	before map[socketKey]netenv.Socket // the sockets there before the exchange
 }
 
 func (h *hooks) Ready(p Ports) error {
@@ -221,41 +222,6 @@ func (h *hooks) Ask(id string) (string, bool, error) {
 }
 
 func (h *hooks) Say(line string) { h.run.say(h.run.r.Paint(render.Dim, line)) }
-
-// SocketLister is a network that can show its socket table.
-type SocketLister interface {
-	Sockets() ([]netenv.Socket, error)
-}
-
-func (h *hooks) Snapshot(label string) {
-	sl, ok := h.run.o.Net.(SocketLister)
-	if !ok {
-		return
-	}
-	all, err := sl.Sockets()
-	if err != nil {
-		return // a lesson without its table is still a lesson
-	}
-	var mine []netenv.Socket
-	for _, s := range all {
-		if h.run.port.owns(s) {
-			mine = append(mine, s)
-		}
-	}
-	if h.run.snap == nil {
-		h.run.snap = map[string][]netenv.Socket{}
-	}
-	h.run.snap[label] = mine
-}
-
-// owns reports whether a socket is on one of the lesson's ports.
-func (p Ports) owns(s netenv.Socket) bool {
-	ports := p.UDP
-	if strings.HasPrefix(s.Proto, "tcp") {
-		ports = p.TCP
-	}
-	return slices.Contains(ports, int(s.Local.Port())) || slices.Contains(ports, int(s.Remote.Port()))
-}
 
 // DissectAll dissects a whole recording, owning every packet's memory.
 func DissectAll(rec *capture.Recording) ([]dissect.Packet, error) {

@@ -155,12 +155,40 @@ func (sb *Sandbox) Listen(ctx context.Context, network, address string) (net.Lis
 	if err != nil {
 		return nil, err
 	}
-	ln, err := gonet.ListenTCP(sb.s, fa, proto)
+	ln, err := listenTCP(sb.s, fa, proto)
 	if err != nil {
 		return nil, sysErr(err)
 	}
 	return ln, nil
 }
+
+// listenTCP is gonet.ListenTCP with SO_REUSEADDR set before the bind,
+// as Go sets it on the kernel's listeners: a server started again within
+// a minute binds its port while the earlier run's connections on it wait
+// in TIME_WAIT.
+func listenTCP(s *stack.Stack, addr tcpip.FullAddress, proto tcpip.NetworkProtocolNumber) (net.Listener, error) {
+	var wq waiter.Queue
+	ep, terr := s.NewEndpoint(tcp.ProtocolNumber, proto, &wq)
+	if terr != nil {
+		return nil, errors.New(terr.String())
+	}
+	ep.SocketOptions().SetReuseAddress(true)
+	op := func(name string, terr tcpip.Error) error {
+		ep.Close()
+		a := &net.TCPAddr{IP: net.IP(addr.Addr.AsSlice()), Port: int(addr.Port)}
+		return &net.OpError{Op: name, Net: "tcp", Addr: a, Err: errors.New(terr.String())}
+	}
+	if terr := ep.Bind(addr); terr != nil {
+		return nil, op("bind", terr)
+	}
+	if terr := ep.Listen(listenBacklog); terr != nil {
+		return nil, op("listen", terr)
+	}
+	return gonet.NewTCPListener(s, &wq, ep), nil
+}
+
+// listenBacklog is gonet's backlog for its listeners.
+const listenBacklog = 1024
 
 // ListenPacket opens a UDP socket on the sandbox.
 func (sb *Sandbox) ListenPacket(ctx context.Context, network, address string) (net.PacketConn, error) {

@@ -3,6 +3,7 @@ package netenv
 import (
 	"cmp"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -22,11 +23,21 @@ type Socket struct {
 	// Process is "name/pid" of the process holding the socket, where
 	// known (the kernel's table, for processes this user may inspect).
 	Process string
+	// ID tells this socket apart from every other one, also from an
+	// earlier socket on the same addresses in the same state: the
+	// kernel's socket cookie (which a connection keeps in TIME_WAIT), or
+	// the sandbox's endpoint. 0 when the table could not say.
+	ID uint64
+	// ep holds the sandbox's endpoint while a Socket names it, so that
+	// its address, the ID, is not given to another endpoint meanwhile.
+	ep any
 }
 
 // linuxStates names /proc/net/tcp's state numbers the way netstat does.
+// 12 is a connection request not yet accepted (TCP_NEW_SYN_RECV), which
+// sock_diag reports and /proc/net shows as SYN_RECV.
 var linuxStates = [...]string{1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1", 5: "FIN_WAIT2",
-	6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING"}
+	6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING", 12: "SYN_RECV"}
 
 func linuxState(n uint64) string {
 	if n < uint64(len(linuxStates)) && linuxStates[n] != "" {
@@ -64,6 +75,9 @@ func (sb *Sandbox) Sockets() ([]Socket, error) {
 		sock := Socket{
 			Local:  netip.AddrPortFrom(addrOf(id.LocalAddress), id.LocalPort),
 			Remote: netip.AddrPortFrom(addrOf(id.RemoteAddress), id.RemotePort),
+			// An endpoint is one object from its creation to its end,
+			// TIME_WAIT included.
+			ID: uint64(reflect.ValueOf(te).Pointer()), ep: te,
 		}
 		v6 := sock.Local.Addr().Is6() && !sock.Local.Addr().Is4In6()
 		switch info.TransProto {

@@ -11,9 +11,12 @@ import (
 	"strings"
 
 	"github.com/prometheus/procfs"
+	"golang.org/x/sys/unix"
 )
 
-// Sockets lists the host's TCP and UDP sockets from /proc/net.
+// Sockets lists the host's TCP and UDP sockets, from sock_diag (with
+// each socket's cookie as its ID) or, where netlink is closed, from
+// /proc/net (with no ID).
 func (Kernel) Sockets() ([]Socket, error) {
 	fs, err := procfs.NewDefaultFS()
 	if err != nil {
@@ -24,11 +27,20 @@ func (Kernel) Sockets() ([]Socket, error) {
 	}
 	var out []Socket
 	for _, src := range []struct {
-		proto string
-		read  func() (procfs.NetTCP, error)
+		proto   string
+		family  uint8
+		ipproto uint8
+		read    func() (procfs.NetTCP, error)
 	}{
-		{"tcp", fs.NetTCP}, {"tcp6", fs.NetTCP6}, {"udp", udp(fs.NetUDP)}, {"udp6", udp(fs.NetUDP6)},
+		{"tcp", unix.AF_INET, unix.IPPROTO_TCP, fs.NetTCP},
+		{"tcp6", unix.AF_INET6, unix.IPPROTO_TCP, fs.NetTCP6},
+		{"udp", unix.AF_INET, unix.IPPROTO_UDP, udp(fs.NetUDP)},
+		{"udp6", unix.AF_INET6, unix.IPPROTO_UDP, udp(fs.NetUDP6)},
 	} {
+		if rows, err := diagSockets(src.proto, src.family, src.ipproto); err == nil {
+			out = append(out, rows...)
+			continue
+		}
 		rows, err := src.read()
 		if err != nil {
 			continue // no IPv6 on this host, say

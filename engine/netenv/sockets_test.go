@@ -33,6 +33,22 @@ func states(t *testing.T, l lister, port uint16) []string {
 	return got
 }
 
+// row returns the TCP socket from local to remote.
+func row(t *testing.T, l lister, local, remote string) netenv.Socket {
+	t.Helper()
+	all, err := l.Sockets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range all {
+		if s.Proto == "tcp" && s.Local.String() == local && s.Remote.String() == remote {
+			return s
+		}
+	}
+	t.Fatalf("no socket from %s to %s", local, remote)
+	return netenv.Socket{}
+}
+
 func TestSocketTables(t *testing.T) {
 	sb, err := netenv.NewSandbox(netenv.Impairment{})
 	if err != nil {
@@ -70,6 +86,10 @@ func TestSocketTables(t *testing.T) {
 			if got := states(t, n, port); !slices.Equal(got, []string{"ESTABLISHED", "ESTABLISHED", "LISTEN"}) {
 				t.Errorf("connected: %v", got)
 			}
+			client := row(t, n, c.LocalAddr().String(), c.RemoteAddr().String())
+			if client.ID == 0 {
+				t.Errorf("the client's socket has no ID: %+v", client)
+			}
 			c.Close() // the client closes first: it ends in TIME_WAIT
 			buf := make([]byte, 1)
 			sc.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -78,6 +98,10 @@ func TestSocketTables(t *testing.T) {
 			deadline := time.Now().Add(5 * time.Second)
 			for time.Now().Before(deadline) {
 				if slices.Contains(states(t, n, port), "TIME_WAIT") {
+					// The same socket, in its last state: the same ID.
+					if tw := row(t, n, c.LocalAddr().String(), c.RemoteAddr().String()); tw.State != "TIME_WAIT" || tw.ID != client.ID {
+						t.Errorf("after the close the client's socket is %+v, want TIME_WAIT with ID %d", tw, client.ID)
+					}
 					return
 				}
 				time.Sleep(10 * time.Millisecond)

@@ -1,0 +1,60 @@
+package lessons_test
+
+import (
+	"fmt"
+	"testing"
+
+	"wiretutor/content"
+	"wiretutor/engine/i18n"
+	"wiretutor/engine/quiz"
+	"wiretutor/engine/stream"
+	"wiretutor/engine/testenv"
+	"wiretutor/lessons"
+)
+
+// TestFactsComeFromTheCapture: the ports a lesson's text states are the
+// capture's, not the lab's constants: a committed capture with its ports
+// moved must move them in the facts too.
+func TestFactsComeFromTheCapture(t *testing.T) {
+	tests := []struct {
+		capture, lesson string
+		move            map[uint16]uint16
+		want            map[string]any
+	}{
+		{"echo-lab.pcap", "udp-echo", map[uint16]uint16{10001: 20001}, map[string]any{"ServerPort": 20001, "Requests": 1}},
+		{"echo-lab.pcap", "filters", map[uint16]uint16{10000: 20000, 10001: 20001}, map[string]any{"TCPPort": 20000, "UDPPort": 20001}},
+		{"echo-lab.pcap", "sockets", map[uint16]uint16{10000: 20000}, map[string]any{"ReceiverPort": 20000, "Message": "hello server"}},
+		{"echo-lab.pcap", "tcp-handshake", map[uint16]uint16{10000: 20000}, map[string]any{"ServerPort": 20000, "Message": "hello server"}},
+		{"http-api.pcap", "http-api-token", map[uint16]uint16{8080: 18080}, map[string]any{"Port": 18080}},
+		{"icmp-unreach.pcap", "ping", map[uint16]uint16{9: 33999}, map[string]any{"ClosedPort": 33999}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lesson, func(t *testing.T) {
+			pkts := testenv.Packets(t, tt.capture)
+			for i := range pkts {
+				p := &pkts[i]
+				if to, ok := tt.move[p.SrcPort]; ok {
+					p.SrcPort = to
+				}
+				if to, ok := tt.move[p.DstPort]; ok {
+					p.DstPort = to
+				}
+			}
+			l := lessons.Find(tt.lesson)
+			c := &quiz.Capture{Packets: pkts}
+			if conns := stream.TCPConns(pkts); l.Focus != nil {
+				c.Conn = l.Focus(conns)
+			}
+			tx, err := i18n.Load(content.FS, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := l.Facts(c, tx)
+			for k, want := range tt.want {
+				if got := fmt.Sprint(f[k]); got != fmt.Sprint(want) {
+					t.Errorf("%s = %s, want %v (from the capture)", k, got, want)
+				}
+			}
+		})
+	}
+}
