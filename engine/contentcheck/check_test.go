@@ -148,7 +148,9 @@ func TestCheck(t *testing.T) {
 		}, []string{"ru/ui.toml:1: content_check.message_refused"}},
 		{"message: call in English", func(m fstest.MapFS) { replace(m, "en/ui.toml", `welcome = "Hello"`, `welcome = "{{call .F}}"`) },
 			[]string{"en/ui.toml:1: content_check.message_refused"}},
-		{"message: comment", func(m fstest.MapFS) { replace(m, "ru/ui.toml", `welcome = "Привет"`, `welcome = "Привет{{/* x */}}"`) },
+		{"message: comment", func(m fstest.MapFS) {
+			replace(m, "ru/ui.toml", `welcome = "Привет"`, `welcome = "Привет{{/* x */}}"`)
+		},
 			[]string{"ru/ui.toml:1: content_check.message_refused"}},
 		{"message: multi-line, error on its line", func(m fstest.MapFS) {
 			replace(m, "ru/ui.toml", `welcome = "Привет"`, "welcome = \"\"\"\nПривет,\n{{.X | len}}\"\"\"")
