@@ -371,13 +371,15 @@ func (run *runner) step(ctx context.Context, st Step) error {
 			en = run.en.Section(st.Section)
 		}
 		text, how, _ := doc.Fill(s, en, data)
+		heading := s.Heading
 		switch how {
 		case doc.Fallback:
+			heading = en.Heading
 			run.say(run.r.Paint(render.Dim, run.tx.T("notice.section_english", map[string]any{"Section": st.Section})))
 		case doc.Raw:
 			run.say(run.r.Paint(render.Dim, run.tx.T("notice.section_raw", map[string]any{"Section": st.Section})))
 		}
-		md, err := run.r.Markdown("## " + s.Heading + "\n\n" + text)
+		md, err := run.r.Markdown("## " + heading + "\n\n" + text)
 		if err != nil {
 			return err
 		}
