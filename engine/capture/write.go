@@ -21,12 +21,27 @@ type Writer struct {
 }
 
 // Create starts a pcapng file at path for frames of the given link type
-// captured on the named interface.
+// captured on the named interface. The file is an ordinary one: 0666
+// less the umask.
 func Create(path string, link layers.LinkType, ifname string) (*Writer, error) {
-	f, err := atomicfile.Create(path, 0o644)
+	f, err := atomicfile.Create(path, 0o666)
 	if err != nil {
 		return nil, err
 	}
+	return newWriter(f, link, ifname)
+}
+
+// CreatePrivate is Create for a capture that holds a secret (a token, a
+// password): the file is 0600 whatever the umask.
+func CreatePrivate(path string, link layers.LinkType, ifname string) (*Writer, error) {
+	f, err := atomicfile.CreatePrivate(path)
+	if err != nil {
+		return nil, err
+	}
+	return newWriter(f, link, ifname)
+}
+
+func newWriter(f *atomicfile.File, link layers.LinkType, ifname string) (*Writer, error) {
 	intf := pcapgo.NgInterface{
 		Name:                ifname,
 		OS:                  runtime.GOOS,

@@ -101,6 +101,9 @@ func Run(env Env) int {
 		return ExitError
 	}
 	a.tx = tx
+	for _, n := range tx.Notices() {
+		fmt.Fprintln(env.Stderr, n)
+	}
 	if langFlag != "" && i18n.Normalize(langFlag, have) == "" {
 		fmt.Fprintln(env.Stderr, tx.T("error.language", map[string]any{"Lang": langFlag, "Have": strings.Join(have, ", ")}))
 		return ExitError

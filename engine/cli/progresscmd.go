@@ -195,7 +195,7 @@ func (a *app) reportCmd() *cobra.Command {
 				fmt.Fprint(a.out(), b.String())
 				return nil
 			}
-			if err := atomicfile.WriteFile(output, []byte(b.String()), 0o644); err != nil {
+			if err := atomicfile.WriteFile(output, []byte(b.String()), 0o666); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.env.Stderr, a.tx.T("report.written", map[string]any{"Path": output}))

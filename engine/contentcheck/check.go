@@ -13,7 +13,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"text/template"
 
 	"github.com/BurntSushi/toml"
 
@@ -107,6 +106,12 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 	if strings.TrimSpace(d.Title) == "" {
 		c.add(file, front["title"], "content_check.no_title", nil)
 	}
+	for i := range d.Sections {
+		s := &d.Sections[i]
+		if err := s.Check(); err != nil {
+			c.templateError(file, err, map[string]any{"Section": s.ID}, "content_check.section_syntax", "content_check.section_refused")
+		}
+	}
 	if en == nil {
 		for _, id := range l.Sections {
 			if d.Section(id) == nil {
@@ -145,13 +150,38 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 	return d
 }
 
+// templateError adds the finding for a template that fails doc's
+// grammar: syntaxID with Err for one that does not parse, refusedID
+// with What for a construct it refuses, on the line of the error.
+func (c *checker) templateError(file string, err error, data map[string]any, syntaxID, refusedID string) {
+	var te *doc.TemplateError
+	if !errors.As(err, &te) {
+		data["Err"] = err.Error()
+		c.add(file, 0, syntaxID, data)
+		return
+	}
+	if te.What != "" {
+		data["What"] = te.What
+		c.add(file, te.Line, refusedID, data)
+		return
+	}
+	data["Err"] = te.Err
+	c.add(file, te.Line, syntaxID, data)
+}
+
 // placeholders compares a translated section's placeholders with the
-// English one's, naming the line of each stray one.
+// English one's, naming the line of each stray one. A section that
+// fails the grammar (reported already) is not compared.
 func (c *checker) placeholders(file string, s, en *doc.Section) {
-	got, want := doc.Placeholders(s.Body), doc.Placeholders(en.Body)
-	for _, p := range got {
-		if !slices.Contains(want, p) {
-			c.add(file, lineOf(s, "."+p), "content_check.placeholder_extra", map[string]any{"Name": "{{." + p + "}}", "Section": s.ID, "Want": braces(want)})
+	if s.Check() != nil || en.Check() != nil {
+		return
+	}
+	got, want := fieldNames(s.Fields()), fieldNames(en.Fields())
+	seen := map[string]bool{}
+	for _, f := range s.Fields() {
+		if !slices.Contains(want, f.Name) && !seen[f.Name] {
+			seen[f.Name] = true
+			c.add(file, f.Line, "content_check.placeholder_extra", map[string]any{"Name": "{{." + f.Name + "}}", "Section": s.ID, "Want": braces(want)})
 		}
 	}
 	for _, p := range want {
@@ -161,15 +191,14 @@ func (c *checker) placeholders(file string, s, en *doc.Section) {
 	}
 }
 
-// lineOf is the line in the file of the first line of a section that
-// contains s, or the section's heading line.
-func lineOf(sec *doc.Section, s string) int {
-	for i, l := range strings.Split(sec.Body, "\n") {
-		if strings.Contains(l, s) {
-			return sec.BodyLine + i
-		}
+// fieldNames are the sorted, unique names of fields.
+func fieldNames(fields []doc.Field) []string {
+	var names []string
+	for _, f := range fields {
+		names = append(names, f.Name)
 	}
-	return sec.Line
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 func braces(names []string) string {
@@ -217,8 +246,10 @@ func (c *checker) ui(lang string, en map[string]map[string]string) map[string]ma
 	for _, id := range ids {
 		m := msgs[id]
 		for _, f := range sortedKeys(m) {
-			if _, err := template.New(id).Parse(m[f]); err != nil {
-				c.add(file, lineFor(lines, id, f), "content_check.message_syntax", map[string]any{"ID": id, "Err": errText(err)})
+			if _, err := doc.Compile(m[f], doc.Fields); err != nil {
+				c.templateError(file, err, map[string]any{"ID": id}, "content_check.message_syntax", "content_check.message_refused")
+				last := &c.out[len(c.out)-1]
+				last.Line = textLine(data, lineFor(lines, id, f), last.Line)
 			}
 		}
 		if en == nil {
@@ -306,6 +337,34 @@ func lineFor(lines map[string]int, id, form string) int {
 		}
 	}
 	return lines[id]
+}
+
+// textLine is the line in the file of line n of a message whose key is
+// on line key: the key's line for a one-line string, and counted from it
+// for a multi-line one ("""…""", whose first newline TOML drops).
+func textLine(data []byte, key, n int) int {
+	if key <= 0 || n < 1 {
+		return key
+	}
+	lines := strings.SplitN(string(data), "\n", key+1)
+	if key > len(lines) {
+		return key
+	}
+	l := lines[key-1]
+	eq := strings.IndexByte(l, '=')
+	if eq < 0 {
+		return key
+	}
+	val := strings.TrimSpace(l[eq+1:])
+	for _, q := range []string{`"""`, `'''`} {
+		if strings.HasPrefix(val, q) {
+			if strings.TrimSpace(val[len(q):]) == "" {
+				return key + n
+			}
+			return key + n - 1
+		}
+	}
+	return key
 }
 
 // splitID splits quiz.next_ack.prompt into the table [quiz.next_ack]

@@ -8,6 +8,11 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/BurntSushi/toml"
+
+	"wiretutor/content"
+	"wiretutor/engine/i18n"
 )
 
 const enUI = `welcome = "Hello"
@@ -114,6 +119,42 @@ func TestCheck(t *testing.T) {
 		{"message does not parse", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "{{.Path}}", "{{.Path}") },
 			[]string{"ru/ui.toml:8: content_check.message_syntax", "ru/ui.toml:8: content_check.message_placeholder_missing"}},
 		{"toml syntax", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "[run]", "[run") }, []string{"ru/ui.toml:7: content_check.ui_syntax"}},
+		// Content that can hurt: only placeholders, refused with the line of the construct.
+		{"section: nested range", func(m fstest.MapFS) {
+			replace(m, "ru/hs.md", "Пока.", "Пока.\n{{range 100000}}{{range 100000}}x{{end}}{{end}}")
+		}, []string{"ru/hs.md:14: content_check.section_refused"}},
+		{"section: template", func(m fstest.MapFS) { replace(m, "ru/hs.md", "Пока.", "Пока.\n\n{{template \"x\"}}") },
+			[]string{"ru/hs.md:15: content_check.section_refused"}},
+		{"section: recursive define", func(m fstest.MapFS) {
+			replace(m, "ru/hs.md", "Пока.", `{{define "x"}}{{template "x"}}{{end}}{{template "x"}}`)
+		}, []string{"ru/hs.md:13: content_check.section_refused"}},
+		{"section: call", func(m fstest.MapFS) { replace(m, "ru/hs.md", "{{.ClientPort}}", "{{call .ClientPort}}") },
+			[]string{"ru/hs.md:9: content_check.section_refused"}},
+		{"section: syntax error on its line, not the heading's", func(m fstest.MapFS) {
+			replace(m, "ru/hs.md", "Ваш порт — {{.ClientPort}}.", "Ваш порт —\n\n{{.ClientPort}.")
+		}, []string{"ru/hs.md:11: content_check.section_syntax"}},
+		{"section: English broken too", func(m fstest.MapFS) {
+			replace(m, "en/hs.md", "Bye.", "Bye {{.X | printf}}.")
+			replace(m, "ru/hs.md", "Пока.", "Пока {{.X | printf}}.")
+			replace(m, "ru/hs.md", "source_hash", "#source_hash")
+		}, []string{"en/hs.md:12: content_check.section_refused", "ru/hs.md:13: content_check.section_refused", "ru/hs.md:1: content_check.no_source_hash"}},
+		{"message: nested range", func(m fstest.MapFS) {
+			replace(m, "ru/ui.toml", "{{.Path}}", "{{range 100000}}{{range 100000}}x{{end}}{{end}}")
+		}, []string{"ru/ui.toml:8: content_check.message_refused", "ru/ui.toml:8: content_check.message_placeholder_missing"}},
+		{"message: if", func(m fstest.MapFS) { replace(m, "ru/ui.toml", "{{.Path}}", "{{if .Path}}{{.Path}}{{end}}") },
+			[]string{"ru/ui.toml:8: content_check.message_refused"}},
+		{"message: template and define", func(m fstest.MapFS) {
+			replace(m, "ru/ui.toml", `welcome = "Привет"`, `welcome = "{{define \"x\"}}{{template \"x\"}}{{end}}{{template \"x\"}}"`)
+		}, []string{"ru/ui.toml:1: content_check.message_refused"}},
+		{"message: call in English", func(m fstest.MapFS) { replace(m, "en/ui.toml", `welcome = "Hello"`, `welcome = "{{call .F}}"`) },
+			[]string{"en/ui.toml:1: content_check.message_refused"}},
+		{"message: comment", func(m fstest.MapFS) {
+			replace(m, "ru/ui.toml", `welcome = "Привет"`, `welcome = "Привет{{/* x */}}"`)
+		},
+			[]string{"ru/ui.toml:1: content_check.message_refused"}},
+		{"message: multi-line, error on its line", func(m fstest.MapFS) {
+			replace(m, "ru/ui.toml", `welcome = "Привет"`, "welcome = \"\"\"\nПривет,\n{{.X | len}}\"\"\"")
+		}, []string{"ru/ui.toml:3: content_check.message_refused", "ru/ui.toml:1: content_check.message_placeholder_extra"}},
 		{"new language without anything", func(m fstest.MapFS) { m["de/ui.toml"] = &fstest.MapFile{Data: []byte("welcome = \"Hallo\"\n")} },
 			[]string{"de/ui.toml: content_check.message_missing", "de/ui.toml: content_check.message_missing", "de/ui.toml: content_check.message_missing", "de/hs.md: content_check.lesson_missing"}},
 	}
@@ -176,3 +217,57 @@ func FuzzMessages(f *testing.F) {
 }
 
 var _ fs.FS = fstest.MapFS{}
+
+// FuzzMessageTemplate sends arbitrary message text through the check and
+// through the catalog that shows it, as a translation and as English: no
+// panic, no hang, and the output is never longer than the text or the
+// English it falls back to.
+func FuzzMessageTemplate(f *testing.F) {
+	seen := map[string]bool{}
+	for _, lang := range []string{"en", "ru", "zh"} {
+		data, err := fs.ReadFile(content.FS, lang+"/ui.toml")
+		if err != nil {
+			f.Fatal(err)
+		}
+		msgs, err := Messages(data)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, forms := range msgs {
+			for _, text := range forms {
+				// Those with placeholders: the rest are plain text.
+				if strings.Contains(text, "{{") && !seen[text] {
+					seen[text] = true
+					f.Add(text)
+				}
+			}
+		}
+	}
+	f.Add("{{range 100000}}{{range 100000}}x{{end}}{{end}}")
+	f.Add(`{{define "x"}}{{template "x"}}{{end}}{{template "x"}}`)
+	f.Add("{{call .Name}}{{.Name | printf \"%s\"}}{{$x := 1}}{{/* c */}}")
+	const en = "msg = \"{{.Name}} and {{.Count}}\"\n"
+	data := map[string]any{"Name": "N", "Count": 7}
+	f.Fuzz(func(t *testing.T, text string) {
+		var b strings.Builder
+		if err := toml.NewEncoder(&b).Encode(map[string]string{"msg": text}); err != nil {
+			return
+		}
+		for _, tr := range []fstest.MapFS{
+			{"en/ui.toml": {Data: []byte(en)}, "ru/ui.toml": {Data: []byte(b.String())}},
+			{"en/ui.toml": {Data: []byte(b.String())}, "ru/ui.toml": {Data: []byte(b.String())}},
+		} {
+			Check(tr, nil)
+			c, err := i18n.Load(tr, "ru")
+			if err != nil {
+				continue
+			}
+			out := c.T("msg", data)
+			if len(out) > max(len(text), len("N and 7")) {
+				t.Fatalf("%d bytes out of a %d-byte message: %q", len(out), len(text), out)
+			}
+			c.N("msg", 3, map[string]any{"Name": "N"})
+			c.Notices()
+		}
+	})
+}

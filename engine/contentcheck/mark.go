@@ -32,9 +32,22 @@ func MarkCurrent(dir, lang, lesson string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", p, err)
 	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(p); err == nil {
-		mode = fi.Mode().Perm()
+	fi, err := os.Stat(p)
+	if err != nil {
+		return "", err
 	}
-	return en.Hash(), atomicfile.WriteFile(p, out, mode)
+	// The file keeps the mode it had: a rewrite, not a new file.
+	f, err := atomicfile.Create(p, fi.Mode().Perm())
+	if err != nil {
+		return "", err
+	}
+	if err := f.Chmod(fi.Mode().Perm()); err != nil {
+		f.Abort()
+		return "", fmt.Errorf("%s: %w", p, err)
+	}
+	if _, err := f.Write(out); err != nil {
+		f.Abort()
+		return "", fmt.Errorf("%s: %w", p, err)
+	}
+	return en.Hash(), f.Commit()
 }

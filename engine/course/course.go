@@ -364,11 +364,22 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		if data == nil {
 			data = map[string]any{}
 		}
-		text, err := s.Render(data)
-		if err != nil {
-			return err
+		// A broken section is shown in English, or as written, with a
+		// notice: it never ends the lesson.
+		var en *doc.Section
+		if run.en != nil {
+			en = run.en.Section(st.Section)
 		}
-		md, err := run.r.Markdown("## " + s.Heading + "\n\n" + text)
+		text, how, _ := doc.Fill(s, en, data)
+		heading := s.Heading
+		switch how {
+		case doc.Fallback:
+			heading = en.Heading
+			run.say(run.r.Paint(render.Dim, run.tx.T("notice.section_english", map[string]any{"Section": st.Section})))
+		case doc.Raw:
+			run.say(run.r.Paint(render.Dim, run.tx.T("notice.section_raw", map[string]any{"Section": st.Section})))
+		}
+		md, err := run.r.Markdown("## " + heading + "\n\n" + text)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,9 @@
 // Package doc reads the lesson documents translators edit: TOML front
 // matter between "+++" lines, then level-2 sections whose stable ids
 // ("## The handshake {#handshake}") tie them to a lesson's steps, with
-// Go template placeholders ({{.ClientPort}}) for live values.
+// placeholders ({{.ClientPort}}) for live values and conditions
+// ({{if .Combined}}…{{end}}). The placeholders look like Go templates
+// but are never run by text/template: see Compile.
 package doc
 
 import (
@@ -14,7 +16,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"text/template"
 	"text/template/parse"
 
 	"github.com/BurntSushi/toml"
@@ -38,6 +39,9 @@ type Section struct {
 	Line    int    // line of the heading in the file, from 1
 	// BodyLine is the line of Body's first line in the file.
 	BodyLine int
+
+	tmpl *Template
+	err  *TemplateError // why Body cannot be used, with the file's line
 }
 
 // Error is a problem at a place in a document.
@@ -136,12 +140,51 @@ func Parse(src []byte) (*Doc, error) {
 		return nil, &Error{Line: line, Msg: err.Error()}
 	}
 	flush()
-	for _, s := range d.Sections {
-		if _, err := template.New(s.ID).Option("missingkey=error").Parse(s.Body); err != nil {
-			return nil, &Error{Line: s.Line, Msg: fmt.Sprintf("section {#%s}: %v", s.ID, err)}
+	// A section whose placeholders are broken does not make the document
+	// unreadable: it is shown in English at run time, and Check says why.
+	for i := range d.Sections {
+		s := &d.Sections[i]
+		t, err := Compile(s.Body, Conditions)
+		if err != nil {
+			s.err = s.fileLine(err)
+			continue
 		}
+		s.tmpl = t
 	}
 	return d, nil
+}
+
+// fileLine turns a template's error into one whose line is the file's.
+func (s *Section) fileLine(err error) *TemplateError {
+	var te *TemplateError
+	if !errors.As(err, &te) {
+		return &TemplateError{Line: s.BodyLine, Err: err.Error()}
+	}
+	c := *te
+	c.Line = s.BodyLine + te.Line - 1
+	return &c
+}
+
+// Check reports whether the section's text can be used: nil, or a
+// *TemplateError whose Line is the line in the file.
+func (s *Section) Check() error {
+	if s.err != nil {
+		return s.err
+	}
+	return nil
+}
+
+// Fields returns the section's placeholders in order, with their lines
+// in the file; none when the section does not pass Check.
+func (s *Section) Fields() []Field {
+	if s.tmpl == nil {
+		return nil
+	}
+	out := make([]Field, len(s.tmpl.fields))
+	for i, f := range s.tmpl.fields {
+		out[i] = Field{Name: f.Name, Line: s.BodyLine + f.Line - 1}
+	}
+	return out
 }
 
 // Section returns the section with the id, or nil.
@@ -223,17 +266,56 @@ func Placeholders(s string) []string {
 	return slices.Compact(names)
 }
 
-// Render fills a section's placeholders from data.
+// Render fills a section's placeholders from data. A section that does
+// not pass Check, or names a value data lacks, is an error (a
+// *TemplateError with the file's line), never "<no value>".
 func (s *Section) Render(data any) (string, error) {
-	t, err := template.New(s.ID).Option("missingkey=error").Parse(s.Body)
+	if s.err != nil {
+		return "", fmt.Errorf("section {#%s}: %w", s.ID, s.err)
+	}
+	if s.tmpl == nil {
+		// A Section not made by Parse.
+		t, err := Compile(s.Body, Conditions)
+		if err != nil {
+			return "", fmt.Errorf("section {#%s}: %w", s.ID, s.fileLine(err))
+		}
+		s.tmpl = t
+	}
+	out, err := s.tmpl.Execute(data)
 	if err != nil {
-		return "", fmt.Errorf("section {#%s}: %w", s.ID, err)
+		return "", fmt.Errorf("section {#%s}: %w", s.ID, s.fileLine(err))
 	}
-	var b strings.Builder
-	if err := t.Execute(&b, data); err != nil {
-		return "", fmt.Errorf("section {#%s}: %w", s.ID, err)
+	return out, nil
+}
+
+// Filled says what Fill could show.
+type Filled int
+
+const (
+	// Own: the section itself, filled in.
+	Own Filled = iota
+	// Fallback: the section is broken; the fallback (English) is shown.
+	Fallback
+	// Raw: neither could be filled in; the section is shown as written,
+	// placeholders and all.
+	Raw
+)
+
+// Fill renders s from data; when s cannot be filled in, it renders
+// fallback (the English section, or nil) instead, and when that fails
+// too it returns s's text as written. It never fails: err is why s
+// itself could not be used, for a notice.
+func Fill(s, fallback *Section, data any) (text string, how Filled, err error) {
+	text, err = s.Render(data)
+	if err == nil {
+		return text, Own, nil
 	}
-	return b.String(), nil
+	if fallback != nil && fallback != s {
+		if t, ferr := fallback.Render(data); ferr == nil {
+			return t, Fallback, err
+		}
+	}
+	return s.Body, Raw, err
 }
 
 // SetSourceHash returns src with its front matter's source_hash set to

@@ -39,7 +39,6 @@ func TestParseErrors(t *testing.T) {
 		{"bad toml", "+++\nid = \n+++\n", 2},
 		{"heading without id", "+++\nid=\"x\"\n+++\n## Heading\n", 4},
 		{"duplicate id", "+++\nid=\"x\"\n+++\n## A {#a}\n## B {#a}\n", 5},
-		{"broken template", "+++\nid=\"x\"\n+++\n## A {#a}\n{{.X\n", 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"wiretutor/content"
 	"wiretutor/engine/i18n"
 )
 
@@ -91,4 +92,119 @@ func TestPluralForms(t *testing.T) {
 			t.Errorf("PluralForms(%s) = %v, want %v", tt.lang, got, tt.want)
 		}
 	}
+}
+
+// Content that can hurt: a message a translator wrote is never run by
+// text/template, and one that cannot be filled in falls back to English,
+// else to its text as written; never "<no value>", never a hang.
+func TestHostileMessages(t *testing.T) {
+	en := "greet = \"Hello {{.Name}}\"\n" +
+		"plain = \"Plain\"\n" +
+		"[pkts]\none = \"{{.Count}} packet\"\nother = \"{{.Count}} packets\"\n" +
+		"[notice.messages_english]\none = \"{{.Count}} broken in {{.File}}\"\nother = \"{{.Count}} broken in {{.File}}\"\n" +
+		"[notice.messages_raw]\none = \"{{.Count}} raw in {{.File}}\"\nother = \"{{.Count}} raw in {{.File}}\"\n"
+	tests := []struct {
+		name, ru string
+		want     string // T("greet", Name: Ann)
+	}{
+		{"sound", `greet = "Привет, {{.Name}}"`, "Привет, Ann"},
+		{"nested range", `greet = "{{range 100000}}{{range 100000}}x{{end}}{{end}}"`, "Hello Ann"},
+		{"template", `greet = "{{template \"x\"}}"`, "Hello Ann"},
+		{"recursive define", `greet = "{{define \"x\"}}{{template \"x\"}}{{end}}{{template \"x\"}}"`, "Hello Ann"},
+		{"call", `greet = "{{call .Name}}"`, "Hello Ann"},
+		{"if", `greet = "{{if .Name}}Привет{{end}}"`, "Hello Ann"},
+		{"pipe", `greet = "{{.Name | printf \"%s\"}}"`, "Hello Ann"},
+		{"misspelt placeholder", `greet = "Привет, {{.Nmae}}"`, "Hello Ann"},
+		{"syntax", `greet = "Привет, {{.Name"`, "Hello Ann"},
+		{"comment", `greet = "Привет{{/* {{.Secret}} */}}"`, "Hello Ann"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"en/ui.toml": {Data: []byte(en)},
+				"ru/ui.toml": {Data: []byte(tt.ru + "\nplain = \"Просто\"\n")},
+			}
+			c, err := i18n.Load(fsys, "ru")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.T("greet", map[string]any{"Name": "Ann"}); got != tt.want {
+				t.Errorf("T = %q, want %q", got, tt.want)
+			}
+			if got := c.T("plain", nil); got != "Просто" {
+				t.Errorf("a sound message beside a broken one: %q", got)
+			}
+			broken := tt.want != "Привет, Ann"
+			if got := c.Translated("greet"); got == broken {
+				t.Errorf("Translated = %v", got)
+			}
+			notices := c.Notices()
+			if broken && (len(notices) != 1 || notices[0] != "1 broken in ru/ui.toml") {
+				t.Errorf("notices %q", notices)
+			}
+			if !broken && len(notices) != 0 {
+				t.Errorf("notices %q for a sound file", notices)
+			}
+		})
+	}
+}
+
+func TestBrokenEnglish(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/ui.toml": {Data: []byte("greet = \"Hello {{.Name}\"\nrange = \"{{range 100000}}{{range 100000}}x{{end}}{{end}}\"\nport = \"port {{.Port}}\"\n" +
+			"[pkts]\none = \"{{.Count}} packet\"\nother = \"{{.Count}} packets {{.Nope}}\"\n" +
+			"[notice.messages_raw]\none = \"{{.Count}} raw in {{.File}}\"\nother = \"{{.Count}} raw in {{.File}}\"\n")},
+	}
+	c, err := i18n.Load(fsys, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ got, want string }{
+		{c.T("greet", map[string]any{"Name": "Ann"}), "Hello {{.Name}"},
+		{c.T("range", nil), "{{range 100000}}{{range 100000}}x{{end}}{{end}}"},
+		{c.T("port", nil), "port {{.Port}}"}, // the value is missing: shown as written
+		{c.T("port", map[string]any{"Port": 80}), "port 80"},
+		{c.N("pkts", 1, nil), "1 packet"},
+		{c.N("pkts", 2, nil), "{{.Count}} packets {{.Nope}}"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%d: %q, want %q", i, tt.got, tt.want)
+		}
+	}
+	if n := c.Notices(); len(n) != 1 || n[0] != "2 raw in en/ui.toml" {
+		t.Errorf("notices %q", n)
+	}
+}
+
+// The shipped ui.toml files are sound: nothing is dropped.
+func TestShippedMessages(t *testing.T) {
+	for _, lang := range i18n.Available(content.FS) {
+		c, err := i18n.Load(content.FS, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range []string{lang, "en"} {
+			if b := c.Broken(l); len(b) > 0 {
+				t.Errorf("%s/ui.toml: broken %v", l, b)
+			}
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"ru_RU.UTF-8", "zh-Hans", "RU", "C.UTF-8", "POSIX", "en_US@euro", "de_DE", "", "-", "_.@", "zh_TW.Big5", " ru "} {
+		f.Add(s, "ru")
+	}
+	f.Fuzz(func(t *testing.T, s, extra string) {
+		for _, have := range [][]string{{"en"}, {"en", "ru", "zh"}, {"en", extra}} {
+			got := i18n.Normalize(s, have)
+			if got != "" && !slices.Contains(have, got) {
+				t.Fatalf("Normalize(%q, %q) = %q, not one of them", s, have, got)
+			}
+			if l := i18n.Detect(s, extra, func(string) string { return s }, have); !slices.Contains(have, l) && l != "en" {
+				t.Fatalf("Detect = %q, not offered", l)
+			}
+		}
+	})
 }

@@ -121,7 +121,7 @@ func WriteJSON(path, lesson string, qs []*Question) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(path, append(data, '\n'), 0o644)
+	return atomicfile.WriteFile(path, append(data, '\n'), 0o666)
 }
 
 // ErrNoInput is returned by an Asker whose input has ended.
