@@ -46,6 +46,9 @@ func appendJSON(buf []byte, p *dissect.Packet, fields []string) []byte {
 	n := 0
 	proto := ""
 	for _, name := range dissect.FieldNames() {
+		if strings.HasPrefix(name, "_ws.col.") {
+			continue // columns, which tshark's JSON leaves out
+		}
 		v, ok := dissect.Field(p, name)
 		if !ok {
 			continue

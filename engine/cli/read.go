@@ -158,34 +158,35 @@ func (a *app) flow(path string, streamN int, display string) error {
 	if err != nil {
 		return err
 	}
-	// One ladder per conversation, in the order they start.
-	groups := map[stream.Conversation][]*dissect.Packet{}
-	var order []stream.Conversation
-	prec := 6
+	// One ladder per conversation, in the order they start. The flow
+	// keeps a few numbers per packet, not the packets: a capture of
+	// millions of frames fits in a fraction of its size. Frames whose
+	// headers are cut short belong to no conversation and are left out.
+	var fl *stream.Flow
 	err = packets(path, func(p *dissect.Packet, pr int) error {
-		prec = pr
+		if fl == nil {
+			fl = stream.NewFlow(pr)
+		}
 		if p.IPVersion == 0 || !df.Match(p) || streamN >= 0 && (p.Transport != dissect.TransportTCP || p.TCP.Stream != streamN) {
 			return nil
 		}
-		cp := *p
-		cp.Payload, cp.TCP.Options, cp.Inner = nil, nil, nil
-		k := stream.ConversationOf(&cp)
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], &cp)
+		fl.Add(p)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if len(order) == 0 {
+	if fl == nil || fl.Len() == 0 {
 		a.say(a.tx.T("flow.empty", nil))
 		return nil
 	}
+	order := fl.Conversations()
 	width := a.term().Width
-	w := bufio.NewWriter(a.out())
-	defer w.Flush()
+	w := bufio.NewWriterSize(a.out(), 64<<10)
+	emit := func(line string) error {
+		w.WriteString(line)
+		return w.WriteByte('\n')
+	}
 	for i, k := range order {
 		if i > 0 {
 			w.WriteString("\n")
@@ -200,9 +201,9 @@ func (a *app) flow(path string, streamN int, display string) error {
 			}
 			w.WriteString(title + "\n")
 		}
-		for _, line := range stream.NewLadder(groups[k], prec).Render(width, nil) {
-			w.WriteString(line + "\n")
+		if err := fl.Render(i, width, nil, emit); err != nil {
+			return err
 		}
 	}
-	return nil
+	return w.Flush()
 }

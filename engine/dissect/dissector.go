@@ -99,8 +99,12 @@ type tcpConv struct {
 // frame's timestamp and lengths. p.Payload and p.TCP.Options alias
 // memory that the next call reuses or that belongs to data.
 //
-// A frame that cannot be decoded past some layer keeps the layers below
-// it; Dissect returns an error only for frames with nothing readable.
+// Every frame becomes a packet, as in tshark: a frame that ends inside
+// a header (a runt shorter than its link header, a cut IPv4, IPv6, TCP
+// or UDP header) keeps the layers below it and the fields of the cut
+// header that were captured, and names that header in p.Malformed.
+// The error result is always nil; it remains so that callers need not
+// change.
 func (d *Dissector) Dissect(data []byte, ci gopacket.CaptureInfo, p *Packet) error {
 	d.frames++
 	// Wall-clock time only: a timestamp straight from time.Now carries a
@@ -123,10 +127,7 @@ func (d *Dissector) Dissect(data []byte, ci gopacket.CaptureInfo, p *Packet) err
 		p.CapLen = len(data)
 	}
 
-	next, rest, err := d.link2(data, p)
-	if err != nil {
-		return err
-	}
+	next, rest := d.link2(data, p)
 	switch next {
 	case layers.EthernetTypeIPv4:
 		d.ipv4(rest, p)
@@ -136,40 +137,57 @@ func (d *Dissector) Dissect(data []byte, ci gopacket.CaptureInfo, p *Packet) err
 	return nil
 }
 
-// link2 decodes the link layer and says what it carries.
-func (d *Dissector) link2(data []byte, p *Packet) (layers.EthernetType, []byte, error) {
+// Link-layer header sizes.
+const (
+	ethHeader  = 14
+	sllHeader  = 16
+	sll2Header = 20
+	nullHeader = 4
+)
+
+// link2 decodes the link layer and says what it carries; a frame too
+// short for its link header is marked malformed and carries nothing.
+func (d *Dissector) link2(data []byte, p *Packet) (layers.EthernetType, []byte) {
 	df := gopacket.NilDecodeFeedback
 	switch d.link {
 	case layers.LinkTypeEthernet:
-		if err := d.eth.DecodeFromBytes(data, df); err != nil {
-			return 0, nil, fmt.Errorf("frame %d: ethernet: %w", p.Number, err)
+		if len(data) < ethHeader || d.eth.DecodeFromBytes(data, df) != nil {
+			// tshark shows the addresses that were captured, in its
+			// columns only.
+			p.Malformed, p.cut = "Ethernet", len(data)
+			copy(p.EthDst[:], data)
+			if len(data) > 6 {
+				copy(p.EthSrc[:], data[6:])
+			}
+			return 0, nil
 		}
 		p.HasEth = true
 		copy(p.EthSrc[:], d.eth.SrcMAC)
 		copy(p.EthDst[:], d.eth.DstMAC)
 		p.EthType = uint16(d.eth.EthernetType)
-		return d.eth.EthernetType, d.eth.Payload, nil
+		return d.eth.EthernetType, d.eth.Payload
 	case layers.LinkTypeLinuxSLL:
-		if err := d.sll.DecodeFromBytes(data, df); err != nil {
-			return 0, nil, fmt.Errorf("frame %d: linux cooked: %w", p.Number, err)
+		if len(data) < sllHeader || d.sll.DecodeFromBytes(data, df) != nil {
+			p.Malformed, p.cut = "SLL", len(data)
+			return 0, nil
 		}
-		return d.sll.EthernetType, d.sll.Payload, nil
+		return d.sll.EthernetType, d.sll.Payload
 	case layers.LinkTypeLinuxSLL2:
-		if err := d.sll2.DecodeFromBytes(data, df); err != nil {
-			return 0, nil, fmt.Errorf("frame %d: linux cooked v2: %w", p.Number, err)
+		if len(data) < sll2Header || d.sll2.DecodeFromBytes(data, df) != nil {
+			p.Malformed, p.cut = "SLL", len(data)
+			return 0, nil
 		}
-		return d.sll2.ProtocolType, d.sll2.Payload, nil
+		return d.sll2.ProtocolType, d.sll2.Payload
 	case layers.LinkTypeNull, layers.LinkTypeLoop:
-		if len(data) < 4 {
-			return 0, nil, fmt.Errorf("frame %d: loopback header: %w", p.Number, errShort)
+		if len(data) < nullHeader {
+			p.Malformed, p.cut = "Null", len(data)
+			return 0, nil
 		}
-		return byVersion(data[4:]), data[4:], nil
+		return byVersion(data[nullHeader:]), data[nullHeader:]
 	default: // raw IP
-		return byVersion(data), data, nil
+		return byVersion(data), data
 	}
 }
-
-var errShort = errors.New("frame too short")
 
 func byVersion(b []byte) layers.EthernetType {
 	if len(b) == 0 {
@@ -184,7 +202,17 @@ func byVersion(b []byte) layers.EthernetType {
 	return 0
 }
 
+// IP header sizes without options.
+const (
+	ipv4Header = 20
+	ipv6Header = 40
+)
+
 func (d *Dissector) ipv4(b []byte, p *Packet) {
+	if len(b) < ipv4Header || int(b[0]&0x0f)*4 > len(b) {
+		cutIPv4(b, p)
+		return
+	}
 	if err := d.ip4.DecodeFromBytes(b, gopacket.NilDecodeFeedback); err != nil {
 		return
 	}
@@ -200,7 +228,64 @@ func (d *Dissector) ipv4(b []byte, p *Packet) {
 	d.transport(ip.Protocol, ip.Payload, p)
 }
 
+// cutIPv4 keeps the fields of an IPv4 header that the frame cuts
+// short, each only when all its bytes were captured, as tshark adds
+// them one by one until the first that does not fit.
+func cutIPv4(b []byte, p *Packet) {
+	p.IPVersion, p.Malformed, p.cut = 4, "IPv4", len(b)
+	n := len(b)
+	if n >= 2 {
+		p.IPDSField = b[1]
+	}
+	if n >= 4 {
+		p.IPLen = binary.BigEndian.Uint16(b[2:])
+	}
+	if n >= 6 {
+		p.IPID = binary.BigEndian.Uint16(b[4:])
+	}
+	if n >= 8 {
+		p.IPFlags = uint8(binary.BigEndian.Uint16(b[6:]) >> 13)
+	}
+	if n >= 9 {
+		p.TTL = b[8]
+	}
+	if n >= 10 {
+		p.IPProto = b[9]
+	}
+	if n >= 12 {
+		p.IPChecksum = binary.BigEndian.Uint16(b[10:])
+	}
+	if n >= 16 {
+		p.Src = netip.AddrFrom4([4]byte(b[12:16]))
+	}
+	if n >= 20 {
+		p.Dst = netip.AddrFrom4([4]byte(b[16:20]))
+	}
+}
+
+// cutIPv6 is cutIPv4 for an IPv6 header.
+func cutIPv6(b []byte, p *Packet) {
+	p.IPVersion, p.Malformed, p.cut = 6, "IPv6", len(b)
+	n := len(b)
+	if n >= 6 {
+		p.IPLen = binary.BigEndian.Uint16(b[4:])
+	}
+	if n >= 7 {
+		p.IPProto = b[6]
+	}
+	if n >= 8 {
+		p.TTL = b[7]
+	}
+	if n >= 24 {
+		p.Src = netip.AddrFrom16([16]byte(b[8:24]))
+	}
+}
+
 func (d *Dissector) ipv6(b []byte, p *Packet) {
+	if len(b) < ipv6Header {
+		cutIPv6(b, p)
+		return
+	}
 	if err := d.ip6.DecodeFromBytes(b, gopacket.NilDecodeFeedback); err != nil {
 		return
 	}
@@ -218,10 +303,14 @@ func (d *Dissector) transport(proto layers.IPProtocol, b []byte, p *Packet) {
 	case layers.IPProtocolTCP:
 		if d.tcp.DecodeFromBytes(b, df) == nil {
 			d.fillTCP(p)
+		} else {
+			cutPorts(b, "TCP", p)
 		}
 	case layers.IPProtocolUDP:
 		if d.udp.DecodeFromBytes(b, df) == nil {
 			d.fillUDP(p)
+		} else {
+			cutPorts(b, "UDP", p)
 		}
 	case layers.IPProtocolICMPv4:
 		if d.icmp.DecodeFromBytes(b, df) == nil {
@@ -239,6 +328,16 @@ func (d *Dissector) transport(proto layers.IPProtocol, b []byte, p *Packet) {
 				p.Payload = p.Payload[4:]
 			}
 		}
+	}
+}
+
+// cutPorts marks a TCP or UDP header the frame cuts short. tshark reads
+// its ports when they were captured, and nothing more: the segment
+// joins no conversation and no stream.
+func cutPorts(b []byte, proto string, p *Packet) {
+	p.Malformed, p.cut = proto, len(b)
+	if len(b) >= 4 {
+		p.SrcPort, p.DstPort = binary.BigEndian.Uint16(b), binary.BigEndian.Uint16(b[2:])
 	}
 }
 
@@ -414,9 +513,16 @@ func (d *Dissector) fillTCP(p *Packet) {
 		syn: t.SYN, fin: t.FIN, rst: t.RST, ackf: t.ACK,
 	}, c.firstRTT, revShift)
 
-	if len(t.Payload) > 0 && (httpPorts[p.SrcPort] || httpPorts[p.DstPort]) &&
+	if (httpPorts[p.SrcPort] || httpPorts[p.DstPort]) &&
 		tc.Analysis&(AnalysisRetransmission|AnalysisSpuriousRetransmission|AnalysisOutOfOrder) == 0 {
-		p.HTTP = me.http.feed(t.Payload)
+		if len(t.Payload) > 0 {
+			p.HTTP = me.http.feed(t.Payload)
+		}
+		if t.FIN {
+			if m := me.http.fin(); m != nil {
+				p.HTTP = m
+			}
+		}
 	}
 
 	tc.Stream = c.index

@@ -93,7 +93,7 @@ func FieldKind(name string) (Kind, bool) {
 func Getter(name string) func(p *Packet, out []Value) []Value {
 	if d, ok := fieldTable[name]; ok {
 		get := d.get
-		if strings.HasPrefix(name, "frame.") {
+		if strings.HasPrefix(name, "frame.") || strings.HasPrefix(name, "_ws.") {
 			return get
 		}
 		return func(p *Packet, out []Value) []Value {
@@ -211,10 +211,12 @@ func addrs(has func(*Packet) bool, src, dst bool) fieldDef {
 		if !has(p) {
 			return out
 		}
-		if src {
+		// A cut header holds the source address without the
+		// destination, or neither.
+		if src && p.Src.IsValid() {
 			out = append(out, Value{A: p.Src})
 		}
-		if dst {
+		if dst && p.Dst.IsValid() {
 			out = append(out, Value{A: p.Dst})
 		}
 		return out
@@ -261,6 +263,37 @@ func option(kind OptionKind, get func(o *Option) uint64) fieldDef {
 		}
 		return out
 	}}
+}
+
+// ipHas reports whether the packet's IP header holds the bytes up to
+// end: always for a whole header, and for one the frame cuts short,
+// when the field's bytes were captured.
+func ipHas(end int) func(*Packet) bool {
+	return func(p *Packet) bool {
+		if p.IPVersion == 0 {
+			return false
+		}
+		return p.Malformed != "IPv4" && p.Malformed != "IPv6" || p.cut >= end
+	}
+}
+
+// ip4Has is ipHas for IPv4 fields, ip6Has for IPv6 ones.
+func ip4Has(end int) func(*Packet) bool {
+	has := ipHas(end)
+	return func(p *Packet) bool { return p.IPVersion == 4 && has(p) }
+}
+
+func ip6Has(end int) func(*Packet) bool {
+	has := ipHas(end)
+	return func(p *Packet) bool { return p.IPVersion == 6 && has(p) }
+}
+
+// hasPorts reports whether the packet carries transport ports for
+// proto: a whole header, or a cut one whose ports were captured.
+func hasPorts(t Transport, proto string) func(*Packet) bool {
+	return func(p *Packet) bool {
+		return p.Transport == t || p.Malformed == proto && p.cut >= 4
+	}
 }
 
 func always(*Packet) bool   { return true }
@@ -310,14 +343,16 @@ func analysisFlag(bits uint32) fieldDef {
 	return present(func(p *Packet) bool { return isTCP(p) && p.TCP.Analysis&bits != 0 })
 }
 
-// protocols are the protocol names a display filter may test alone.
+// protocols are the protocol names a display filter may test alone. A
+// header the frame cuts short is there for tshark once its dissector
+// has read its first field: IP's version, TCP's and UDP's ports.
 var protocols = map[string]func(*Packet) bool{
 	"frame":  always,
 	"eth":    hasEth,
-	"ip":     isIPv4,
-	"ipv6":   isIPv6,
-	"tcp":    isTCP,
-	"udp":    isUDP,
+	"ip":     ip4Has(1),
+	"ipv6":   ip6Has(1),
+	"tcp":    hasPorts(TransportTCP, "TCP"),
+	"udp":    hasPorts(TransportUDP, "UDP"),
 	"icmp":   isICMP,
 	"icmpv6": func(p *Packet) bool { return p.Transport == TransportICMPv6 },
 	"data":   hasPayload,
@@ -352,6 +387,20 @@ func header(name string) fieldDef {
 }
 
 var fieldTable = map[string]fieldDef{
+	// tshark prints the protocol's text, then the expert item's name.
+	"_ws.malformed": {kind: KindNone, fmt: fmtText, get: func(p *Packet, out []Value) []Value {
+		if p.Malformed == "" {
+			return out
+		}
+		if p.Malformed == "IPv6" {
+			// tshark 4.0 adds the expert item once more for IPv6.
+			out = append(out, Value{S: "_ws.malformed"})
+		}
+		return append(out, Value{S: "[Malformed Packet: " + p.Malformed + "]"}, Value{S: "_ws.malformed"})
+	}},
+	"_ws.col.Protocol": text(always, Protocol),
+	"_ws.col.Info":     text(always, func(p *Packet) string { return string(AppendInfo(nil, p)) }),
+
 	"frame.number":        dec(always, func(p *Packet) uint64 { return uint64(p.Number) }),
 	"frame.len":           dec(always, func(p *Packet) uint64 { return uint64(p.Len) }),
 	"frame.cap_len":       dec(always, func(p *Packet) uint64 { return uint64(p.CapLen) }),
@@ -368,30 +417,30 @@ var fieldTable = map[string]fieldDef{
 	}},
 	"eth.type": hexf(4, hasEth, func(p *Packet) uint64 { return uint64(p.EthType) }),
 
-	"ip.version":  dec(isIP, func(p *Packet) uint64 { return uint64(p.IPVersion) }),
+	"ip.version":  dec(ipHas(1), func(p *Packet) uint64 { return uint64(p.IPVersion) }),
 	"ip.src":      addrs(isIPv4, true, false),
 	"ip.dst":      addrs(isIPv4, false, true),
 	"ip.addr":     addrs(isIPv4, true, true),
-	"ip.ttl":      dec(isIPv4, func(p *Packet) uint64 { return uint64(p.TTL) }),
-	"ip.len":      dec(isIPv4, func(p *Packet) uint64 { return uint64(p.IPLen) }),
-	"ip.proto":    dec(isIPv4, func(p *Packet) uint64 { return uint64(p.IPProto) }),
-	"ip.id":       hexf(4, isIPv4, func(p *Packet) uint64 { return uint64(p.IPID) }),
-	"ip.flags":    hexf(2, isIPv4, func(p *Packet) uint64 { return uint64(p.IPFlags) }),
-	"ip.checksum": hexf(4, isIPv4, func(p *Packet) uint64 { return uint64(p.IPChecksum) }),
-	"ip.dsfield":  hexf(2, isIPv4, func(p *Packet) uint64 { return uint64(p.IPDSField) }),
-	"ip.flags.df": dec(isIPv4, func(p *Packet) uint64 { return uint64(p.IPFlags>>1) & 1 }),
-	"ip.flags.mf": dec(isIPv4, func(p *Packet) uint64 { return uint64(p.IPFlags) & 1 }),
+	"ip.ttl":      dec(ip4Has(9), func(p *Packet) uint64 { return uint64(p.TTL) }),
+	"ip.len":      dec(ip4Has(4), func(p *Packet) uint64 { return uint64(p.IPLen) }),
+	"ip.proto":    dec(ip4Has(10), func(p *Packet) uint64 { return uint64(p.IPProto) }),
+	"ip.id":       hexf(4, ip4Has(6), func(p *Packet) uint64 { return uint64(p.IPID) }),
+	"ip.flags":    hexf(2, ip4Has(8), func(p *Packet) uint64 { return uint64(p.IPFlags) }),
+	"ip.checksum": hexf(4, ip4Has(12), func(p *Packet) uint64 { return uint64(p.IPChecksum) }),
+	"ip.dsfield":  hexf(2, ip4Has(2), func(p *Packet) uint64 { return uint64(p.IPDSField) }),
+	"ip.flags.df": dec(ip4Has(8), func(p *Packet) uint64 { return uint64(p.IPFlags>>1) & 1 }),
+	"ip.flags.mf": dec(ip4Has(8), func(p *Packet) uint64 { return uint64(p.IPFlags) & 1 }),
 
 	"ipv6.src":  addrs(isIPv6, true, false),
 	"ipv6.dst":  addrs(isIPv6, false, true),
 	"ipv6.addr": addrs(isIPv6, true, true),
-	"ipv6.hlim": dec(isIPv6, func(p *Packet) uint64 { return uint64(p.TTL) }),
-	"ipv6.plen": dec(isIPv6, func(p *Packet) uint64 { return uint64(p.IPLen) }),
-	"ipv6.nxt":  dec(isIPv6, func(p *Packet) uint64 { return uint64(p.IPProto) }),
+	"ipv6.hlim": dec(ip6Has(8), func(p *Packet) uint64 { return uint64(p.TTL) }),
+	"ipv6.plen": dec(ip6Has(6), func(p *Packet) uint64 { return uint64(p.IPLen) }),
+	"ipv6.nxt":  dec(ip6Has(7), func(p *Packet) uint64 { return uint64(p.IPProto) }),
 
-	"tcp.srcport":           dec(isTCP, func(p *Packet) uint64 { return uint64(p.SrcPort) }),
-	"tcp.dstport":           dec(isTCP, func(p *Packet) uint64 { return uint64(p.DstPort) }),
-	"tcp.port":              pairOf(isTCP, func(p *Packet) uint64 { return uint64(p.SrcPort) }, func(p *Packet) uint64 { return uint64(p.DstPort) }),
+	"tcp.srcport":           dec(hasPorts(TransportTCP, "TCP"), func(p *Packet) uint64 { return uint64(p.SrcPort) }),
+	"tcp.dstport":           dec(hasPorts(TransportTCP, "TCP"), func(p *Packet) uint64 { return uint64(p.DstPort) }),
+	"tcp.port":              pairOf(hasPorts(TransportTCP, "TCP"), func(p *Packet) uint64 { return uint64(p.SrcPort) }, func(p *Packet) uint64 { return uint64(p.DstPort) }),
 	"tcp.stream":            dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Stream) }),
 	"tcp.seq":               dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Seq) }),
 	"tcp.seq_raw":           dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.SeqRaw) }),
@@ -456,9 +505,9 @@ var fieldTable = map[string]fieldDef{
 	"tcp.analysis.duplicate_ack_frame": dec(func(p *Packet) bool { return isTCP(p) && p.TCP.DupAckNum > 0 },
 		func(p *Packet) uint64 { return uint64(p.TCP.DupAckFrame) }),
 
-	"udp.srcport":  dec(isUDP, func(p *Packet) uint64 { return uint64(p.SrcPort) }),
-	"udp.dstport":  dec(isUDP, func(p *Packet) uint64 { return uint64(p.DstPort) }),
-	"udp.port":     pairOf(isUDP, func(p *Packet) uint64 { return uint64(p.SrcPort) }, func(p *Packet) uint64 { return uint64(p.DstPort) }),
+	"udp.srcport":  dec(hasPorts(TransportUDP, "UDP"), func(p *Packet) uint64 { return uint64(p.SrcPort) }),
+	"udp.dstport":  dec(hasPorts(TransportUDP, "UDP"), func(p *Packet) uint64 { return uint64(p.DstPort) }),
+	"udp.port":     pairOf(hasPorts(TransportUDP, "UDP"), func(p *Packet) uint64 { return uint64(p.SrcPort) }, func(p *Packet) uint64 { return uint64(p.DstPort) }),
 	"udp.length":   dec(isUDP, func(p *Packet) uint64 { return uint64(p.UDP.Length) }),
 	"udp.checksum": hexf(4, isUDP, func(p *Packet) uint64 { return uint64(p.UDP.Checksum) }),
 	"udp.stream":   dec(isUDP, func(p *Packet) uint64 { return uint64(p.UDP.Stream) }),

@@ -40,10 +40,27 @@ func (h *HTTP) Get(name string) (string, bool) {
 	return "", false
 }
 
-// httpState gathers one direction's bytes until a message is whole.
+// httpState gathers one direction's bytes until a message is whole:
+// first its head, then as much body as the head announces. Like
+// Wireshark's reassembly it holds only bytes the capture carried, never
+// room for what a Content-Length claims.
 type httpState struct {
-	buf []byte
+	buf  []byte // the head so far; once head is set, the body so far
+	head *HTTP  // the message whose body is awaited; nil while reading a head
+	need int    // body bytes still to come; untilFIN: until the sender closes
 }
+
+// untilFIN is httpState.need for a body that ends with the connection.
+const untilFIN = -1
+
+// maxHead is how many bytes a head may take before the direction is
+// taken for something else than HTTP.
+const maxHead = 1 << 20
+
+// maxContentLength is the largest Content-Length Wireshark reassembles
+// a body for: its buffers are limited to 2^31-1 bytes, so it ignores a
+// larger claim (a response then runs until the connection closes).
+const maxContentLength = 1<<31 - 1
 
 var httpMethods = []string{"GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "}
 
@@ -59,42 +76,104 @@ func looksHTTP(b []byte) bool {
 	return false
 }
 
-// http feeds a segment's payload to its direction's state and returns
-// the message it completes, a partial marker, or nil when the segment is
+var headEnd = []byte("\r\n\r\n")
+
+// feed takes a segment's payload in its direction and returns the
+// message it completes, a partial marker, or nil when the segment is
 // not HTTP.
 func (st *httpState) feed(payload []byte) *HTTP {
+	if st.head != nil {
+		return st.body(payload)
+	}
 	if len(st.buf) == 0 && !looksHTTP(payload) {
 		return nil
 	}
+	// The head's end is looked for in the new bytes only (and the three
+	// before them), so a long head is not searched again and again.
+	from := max(len(st.buf)-len(headEnd)+1, 0)
 	st.buf = append(st.buf, payload...)
-	head, body, ok := bytes.Cut(st.buf, []byte("\r\n\r\n"))
-	if !ok {
-		if len(st.buf) > 1<<20 { // not HTTP after all, or hostile
+	i := bytes.Index(st.buf[from:], headEnd)
+	if i < 0 {
+		if len(st.buf) > maxHead { // not HTTP after all, or hostile
 			st.buf = nil
 			return nil
 		}
 		return &HTTP{Partial: true}
 	}
-	m := parseHead(head)
+	end := from + i
+	m := parseHead(st.buf[:end])
 	if m == nil {
 		st.buf = nil
 		return nil
 	}
-	if m.ContentLength > len(body) {
-		return &HTTP{Partial: true, FirstLine: m.FirstLine}
+	st.head, st.need = m, bodyLength(m)
+	st.buf = append(st.buf[:0], st.buf[end+len(headEnd):]...)
+	if done := st.complete(); done != nil {
+		return done
 	}
-	n := len(body)
-	if m.ContentLength >= 0 {
-		n = m.ContentLength
+	return &HTTP{Partial: true, FirstLine: m.FirstLine}
+}
+
+// bodyLength says how many body bytes follow a head, or untilFIN.
+func bodyLength(m *HTTP) int {
+	switch {
+	case m.ContentLength >= 0 && m.ContentLength <= maxContentLength:
+		return m.ContentLength
+	case m.Request:
+		return 0 // without a length a request has no body
+	case m.Code/100 == 1 || m.Code == 204 || m.Code == 304:
+		return 0
 	}
-	m.Body = append([]byte(nil), body[:n]...)
-	rest := body[n:]
-	st.buf = append(st.buf[:0:0], rest...)
-	if len(st.buf) > 0 && !looksHTTP(st.buf) {
-		st.buf = nil
+	return untilFIN
+}
+
+// body takes a segment of the awaited body.
+func (st *httpState) body(payload []byte) *HTTP {
+	take := len(payload)
+	if st.need != untilFIN {
+		take = min(take, st.need-len(st.buf))
+	}
+	st.buf = append(st.buf, payload[:take]...)
+	if done := st.complete(); done != nil {
+		if rest := payload[take:]; looksHTTP(rest) {
+			st.buf = append(st.buf, rest...)
+		}
+		return done
+	}
+	return &HTTP{Partial: true}
+}
+
+// complete returns the awaited message once its body is whole, and
+// makes the state ready for the next message with the bytes after it.
+func (st *httpState) complete() *HTTP {
+	if st.need == untilFIN || len(st.buf) < st.need {
+		return nil
+	}
+	m := st.head
+	m.Body = append([]byte(nil), st.buf[:st.need]...)
+	rest := st.buf[st.need:]
+	st.head, st.need = nil, 0
+	st.buf = nil
+	if looksHTTP(rest) {
+		st.buf = append([]byte(nil), rest...)
 	}
 	return m
 }
+
+// fin ends the direction: a body that runs until the connection closes
+// is whole now, as tshark shows on the FIN's frame.
+func (st *httpState) fin() *HTTP {
+	if st.head == nil || st.need != untilFIN {
+		return nil
+	}
+	m := st.head
+	m.Body = st.buf
+	st.head, st.buf, st.need = nil, nil, 0
+	return m
+}
+
+// buffered is how many bytes the state holds.
+func (st *httpState) buffered() int { return len(st.buf) }
 
 func parseHead(head []byte) *HTTP {
 	lines := strings.Split(string(head), "\r\n")

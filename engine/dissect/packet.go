@@ -78,6 +78,17 @@ type Packet struct {
 	// Payload is the transport payload. It aliases the frame given to
 	// Dissect: copy it to keep it past the frame's lifetime.
 	Payload []byte
+
+	// Malformed names the protocol whose header the frame cuts short
+	// ("Ethernet", "IPv4", "IPv6", "TCP", "UDP"), as tshark's
+	// "[Malformed Packet: TCP]" does (_ws.malformed); "" for a whole
+	// frame. The cut layer sets none of the fields that follow streams:
+	// a cut TCP header leaves Transport at TransportNone, so followers
+	// and ladders never see half a header. The fields that fit in the
+	// captured bytes are set, as tshark shows them.
+	Malformed string
+	// cut is how many bytes of the Malformed header were captured.
+	cut int
 }
 
 // TCP holds the tcp.* fields of a Packet.

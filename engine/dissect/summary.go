@@ -56,6 +56,10 @@ func padLeft(buf []byte, start, width int) []byte {
 	return buf
 }
 
+// AppendSeconds appends d as seconds with prec decimals, truncated as
+// Wireshark's time column shows them.
+func AppendSeconds(buf []byte, d time.Duration, prec int) []byte { return appendSeconds(buf, d, prec) }
+
 // appendSeconds writes d as seconds with prec decimals, truncating like
 // Wireshark does.
 func appendSeconds(buf []byte, d time.Duration, prec int) []byte {
@@ -84,18 +88,48 @@ func appendSeconds(buf []byte, d time.Duration, prec int) []byte {
 	return append(buf, digits[:prec]...)
 }
 
+// appendSource writes the Source column: the IP address, else the
+// Ethernet address, each only when the frame holds it.
 func appendSource(buf []byte, p *Packet) []byte {
-	if p.IPVersion != 0 {
+	switch {
+	case p.IPVersion != 0 && p.Src.IsValid():
 		return p.Src.AppendTo(buf)
+	case p.HasEth || p.Malformed == "Ethernet" && p.cut >= 12:
+		return appendMACName(buf, p.EthSrc)
 	}
-	return appendMAC(buf, p.EthSrc)
+	return buf
 }
 
 func appendDestination(buf []byte, p *Packet) []byte {
-	if p.IPVersion != 0 {
+	switch {
+	case p.IPVersion != 0 && p.Dst.IsValid():
 		return p.Dst.AppendTo(buf)
+	case p.HasEth || p.Malformed == "Ethernet" && p.cut >= 6:
+		return appendMACName(buf, p.EthDst)
 	}
-	return appendMAC(buf, p.EthDst)
+	return buf
+}
+
+// appendMACName writes an Ethernet address as tshark's address columns
+// show it, with its maker's name for the first three bytes: the
+// all-zero prefix of loopback captures is "00:00:00" in Wireshark's
+// table, and ff:ff:ff:ff:ff:ff is "Broadcast". wiretutor carries no
+// other names, so other addresses print in full.
+func appendMACName(buf []byte, m [6]byte) []byte {
+	switch {
+	case m == [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}:
+		return append(buf, "Broadcast"...)
+	case m[0] == 0 && m[1] == 0 && m[2] == 0:
+		buf = append(buf, "00:00:00_"...)
+		for i, b := range m[3:] {
+			if i > 0 {
+				buf = append(buf, ':')
+			}
+			buf = append(buf, hexDigits[b>>4], hexDigits[b&15])
+		}
+		return buf
+	}
+	return appendMAC(buf, m)
 }
 
 const hexDigits = "0123456789abcdef"
@@ -112,7 +146,13 @@ func appendMAC(buf []byte, m [6]byte) []byte {
 
 // Protocol returns the Protocol column: the highest layer dissected.
 func Protocol(p *Packet) string {
-	if p.HTTP != nil && !p.HTTP.Partial {
+	if p.Malformed != "" {
+		// A TCP or UDP header cut before its ports names no protocol:
+		// the column keeps the IP layer's name.
+		if p.Malformed != "TCP" && p.Malformed != "UDP" || p.cut >= 4 {
+			return p.Malformed
+		}
+	} else if p.HTTP != nil && !p.HTTP.Partial {
 		if p.HTTP.JSON() {
 			return "HTTP/JSON"
 		}
@@ -139,6 +179,21 @@ func Protocol(p *Packet) string {
 
 // AppendInfo appends the Info column of p.
 func AppendInfo(buf []byte, p *Packet) []byte {
+	if p.Malformed != "" {
+		// tshark appends its mark to what the cut layer had written:
+		// a TCP or UDP header's ports, when they were captured.
+		switch {
+		case (p.Malformed == "TCP" || p.Malformed == "UDP") && p.cut >= 4:
+			buf = strconv.AppendUint(buf, uint64(p.SrcPort), 10)
+			buf = append(buf, " → "...)
+			buf = strconv.AppendUint(buf, uint64(p.DstPort), 10)
+		case p.Malformed == "IPv6":
+			buf = append(buf, "Invalid IPv6 header ("...)
+			buf = strconv.AppendInt(buf, int64(p.cut), 10)
+			buf = append(buf, " bytes, need exactly 40)"...)
+		}
+		return append(buf, "[Malformed Packet]"...)
+	}
 	if h := p.HTTP; h != nil {
 		if !h.Partial {
 			return appendHTTPInfo(buf, h)

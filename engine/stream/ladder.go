@@ -81,8 +81,8 @@ func NewLadder(pkts []*dissect.Packet, prec int) *Ladder {
 		return len(l.Nodes) - 1
 	}
 	for _, p := range pkts {
-		if p.IPVersion == 0 {
-			continue
+		if p.IPVersion == 0 || p.Malformed != "" || !p.Src.IsValid() || !p.Dst.IsValid() {
+			continue // no conversation to draw it in
 		}
 		src, dst := node(p, true), node(p, false)
 		if src == dst {
@@ -111,14 +111,9 @@ func answer(p *dissect.Packet) bool {
 	return p.Transport == dissect.TransportICMP && (p.ICMP.Type == 0 || p.ICMP.Type == 3 || p.ICMP.Type == 11)
 }
 
+// appendRel writes the packet list's time column, without its padding.
 func appendRel(b []byte, p *dissect.Packet, prec int) []byte {
-	// The packet list's time column, without its padding.
-	line := dissect.Summary(nil, &dissect.Packet{Number: 1, Rel: p.Rel}, prec)
-	f := strings.Fields(string(line))
-	if len(f) > 1 {
-		return append(b, f[1]...)
-	}
-	return b
+	return dissect.AppendSeconds(b, p.Rel, prec)
 }
 
 // Conversation names the conversation a packet belongs to, for grouping
@@ -150,43 +145,77 @@ type Painter func(client bool, s string) string
 
 // Render draws the ladder in at most width columns.
 func (l *Ladder) Render(width int, paint Painter) []string {
+	var w widths
+	for _, r := range l.Rows {
+		w.add(&r)
+	}
+	lay := newLayout(l.Nodes, l.Roles, w, width, paint)
+	if lay == nil {
+		return nil
+	}
+	out := lay.titles()
+	for _, r := range l.Rows {
+		out = append(out, lay.row(&r))
+	}
+	return out
+}
+
+// widths are the widest time, frame number and label (per column the
+// arrow spans) of a ladder's rows.
+type widths struct{ time, frame, label int }
+
+func (w *widths) add(r *Row) {
+	w.time = max(w.time, len(r.Rel))
+	w.frame = max(w.frame, len(strconv.Itoa(r.Frame)))
+	w.label = max(w.label, displaywidth.String(r.Label)/max(1, abs(r.To-r.From)))
+}
+
+// layout places a ladder's columns; it draws the titles and each row.
+type layout struct {
+	nodes, roles []string
+	left, gap    int
+	total        int
+	paint        Painter
+}
+
+// newLayout fits nodes into width columns; nil when there are none.
+func newLayout(nodes, roles []string, w widths, width int, paint Painter) *layout {
 	if paint == nil {
 		paint = func(_ bool, s string) string { return s }
 	}
-	if len(l.Nodes) == 0 {
+	if len(nodes) == 0 {
 		return nil
 	}
-	timeW := 0
-	frameW := 0
-	labelW := 0
-	for _, r := range l.Rows {
-		timeW = max(timeW, len(r.Rel))
-		frameW = max(frameW, len(strconv.Itoa(r.Frame)))
-		labelW = max(labelW, displaywidth.String(r.Label)/max(1, abs(r.To-r.From)))
-	}
-	left := timeW + 2
-	right := frameW + 2
-	k := len(l.Nodes)
+	left := w.time + 2
+	right := w.frame + 2
+	k := len(nodes)
 	gap := 0
 	if k > 1 {
 		gap = (width - left - right - 1) / (k - 1)
-		gap = min(gap, max(labelW+8, 24))
-		for _, n := range l.Nodes {
+		gap = min(gap, max(w.label+8, 24))
+		for _, n := range nodes {
 			gap = max(gap, min(displaywidth.String(n)+2, (width-left-right-1)/(k-1)))
 		}
 	}
 	gap = max(gap, 12)
-	col := func(i int) int { return left + i*gap }
-	total := col(k-1) + 1
+	lay := &layout{nodes: nodes, roles: roles, left: left, gap: gap, paint: paint}
+	lay.total = lay.col(k-1) + 1
+	return lay
+}
 
+func (l *layout) col(i int) int { return l.left + i*l.gap }
+
+// titles returns the title lines and the line of bars under them.
+func (l *layout) titles() []string {
 	var out []string
+	k := len(l.nodes)
 	// Titles: the first starts at its bar, the last ends at its bar,
 	// the others are centred; a title never overlaps the one before it.
-	nodes := make([]string, len(l.Nodes))
-	for i, n := range l.Nodes {
+	nodes := make([]string, len(l.nodes))
+	for i, n := range l.nodes {
 		nodes[i] = strings.TrimSuffix(n, selfMark)
 	}
-	for _, row := range [][]string{nodes, l.Roles} {
+	for _, row := range [][]string{nodes, l.roles} {
 		if len(row) == 0 {
 			continue
 		}
@@ -197,12 +226,12 @@ func (l *Ladder) Render(width int, paint Painter) []string {
 				break
 			}
 			w := displaywidth.String(n)
-			start := col(i) - w/2
+			start := l.col(i) - w/2
 			switch i {
 			case 0:
-				start = col(0)
+				start = l.col(0)
 			case k - 1:
-				start = col(i) - w + 1
+				start = l.col(i) - w + 1
 			}
 			start = max(start, next, 0)
 			line = overlayWide(line, start, n)
@@ -210,51 +239,48 @@ func (l *Ladder) Render(width int, paint Painter) []string {
 		}
 		out = append(out, strings.TrimRight(string(line), " "))
 	}
-	bars := []byte(strings.Repeat(" ", total))
-	for i := range l.Nodes {
-		bars = overlay(bars, col(i), "│")
+	bars := []byte(strings.Repeat(" ", l.total))
+	for i := range l.nodes {
+		bars = overlay(bars, l.col(i), "│")
 	}
-	out = append(out, strings.TrimRight(string(bars), " "))
+	return append(out, strings.TrimRight(string(bars), " "))
+}
 
-	for _, r := range l.Rows {
-		line := []byte(strings.Repeat(" ", total))
-		line = overlay(line, 0, r.Rel)
-		for i := range l.Nodes {
-			line = overlay(line, col(i), "│")
-		}
-		a, b := col(min(r.From, r.To)), col(max(r.From, r.To))
-		span := b - a - 1 // cells between the two bars
-		if span < 3 {
-			out = append(out, string(line))
-			continue
-		}
-		label := fit(r.Label, span-4)
-		lw := displaywidth.String(label)
-		dashes := span - 2 - lw // one blank either side of the label
-		lead := dashes / 2
-		trail := dashes - lead
-		var arrow strings.Builder
-		if r.To < r.From {
-			arrow.WriteString("◀")
-			arrow.WriteString(strings.Repeat("─", max(lead-1, 0)))
-		} else {
-			arrow.WriteString(strings.Repeat("─", lead))
-		}
-		arrow.WriteString(" " + label + " ")
-		if r.To < r.From {
-			arrow.WriteString(strings.Repeat("─", trail))
-		} else {
-			arrow.WriteString(strings.Repeat("─", max(trail-1, 0)))
-			arrow.WriteString("▶")
-		}
-		s := string(line)
-		cut := byteOffset(s, a+1)
-		end := byteOffset(s, b)
-		s = s[:cut] + paint(r.Client, arrow.String()) + s[end:]
-		s += "  " + strconv.Itoa(r.Frame)
-		out = append(out, s)
+// row draws one arrow.
+func (l *layout) row(r *Row) string {
+	line := []byte(strings.Repeat(" ", l.total))
+	line = overlay(line, 0, r.Rel)
+	for i := range l.nodes {
+		line = overlay(line, l.col(i), "│")
 	}
-	return out
+	a, b := l.col(min(r.From, r.To)), l.col(max(r.From, r.To))
+	span := b - a - 1 // cells between the two bars
+	if span < 3 {
+		return string(line)
+	}
+	label := fit(r.Label, span-4)
+	lw := displaywidth.String(label)
+	dashes := span - 2 - lw // one blank either side of the label
+	lead := dashes / 2
+	trail := dashes - lead
+	var arrow strings.Builder
+	if r.To < r.From {
+		arrow.WriteString("◀")
+		arrow.WriteString(strings.Repeat("─", max(lead-1, 0)))
+	} else {
+		arrow.WriteString(strings.Repeat("─", lead))
+	}
+	arrow.WriteString(" " + label + " ")
+	if r.To < r.From {
+		arrow.WriteString(strings.Repeat("─", trail))
+	} else {
+		arrow.WriteString(strings.Repeat("─", max(trail-1, 0)))
+		arrow.WriteString("▶")
+	}
+	s := string(line)
+	cut := byteOffset(s, a+1)
+	end := byteOffset(s, b)
+	return s[:cut] + l.paint(r.Client, arrow.String()) + s[end:] + "  " + strconv.Itoa(r.Frame)
 }
 
 func abs(x int) int {
