@@ -184,7 +184,12 @@ func udpBurst(t *testing.T, n, size int, open func(port int)) {
 
 func openUDP(t *testing.T, port int) *capture.Live {
 	t.Helper()
-	prog, err := filter.CompileCapture("udp dst port "+strconv.Itoa(port), capture.MaxFrame)
+	return openFilter(t, "udp dst port "+strconv.Itoa(port))
+}
+
+func openFilter(t *testing.T, expr string) *capture.Live {
+	t.Helper()
+	prog, err := filter.CompileCapture(expr, capture.MaxFrame)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,5 +269,25 @@ func TestLiveDropsCounted(t *testing.T) {
 	live.Close()
 	if r, d, err := live.Stats(); r != received || d != dropped || err != nil {
 		t.Errorf("Stats after Close = %d, %d, %v; want %d, %d", r, d, err, received, dropped)
+	}
+}
+
+// TestLiveLongFilter: the kernel accepts a filter of 300 terms, whose
+// program needs long jumps, and it keeps what it should.
+func TestLiveLongFilter(t *testing.T) {
+	testenv.NeedCapture(t)
+	var live *capture.Live
+	udpBurst(t, 1, 100, func(port int) {
+		expr := "udp dst port " + strconv.Itoa(port)
+		for i := 1; i < 300; i++ {
+			expr = "tcp port " + strconv.Itoa(i) + " or " + expr
+		}
+		live = openFilter(t, expr)
+	})
+	if !live.Pending() {
+		t.Fatal("the datagram was not captured")
+	}
+	if _, _, err := live.ReadPacketData(); err != nil {
+		t.Fatal(err)
 	}
 }

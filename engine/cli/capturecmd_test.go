@@ -8,6 +8,7 @@ import (
 	"net"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,5 +83,25 @@ func TestCaptureReportsDrops(t *testing.T) {
 	}
 	if d, _ := strconv.Atoi(m[1]); d == 0 || d >= n {
 		t.Errorf("final line %q: want some of the %d packets dropped", errb.String(), n)
+	}
+}
+
+// TestCaptureFilterTooLong: a filter whose program the kernel would
+// refuse is explained in one line, in each language.
+func TestCaptureFilterTooLong(t *testing.T) {
+	expr := "host ::1"
+	for i := 2; i <= 300; i++ {
+		expr += " or host ::" + strconv.FormatInt(int64(i), 16)
+	}
+	for lang, want := range map[string]string{"en": "4096 instructions", "ru": "4096 инструкций", "zh": "4096 条指令"} {
+		tx, err := i18n.Load(content.FS, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := &app{tx: tx, ctx: context.Background()}
+		err = a.capture(capture.Loopback, expr, "", "", 0, "")
+		if got := a.explain(err); !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want it to contain %q", lang, got, want)
+		}
 	}
 }
