@@ -130,21 +130,6 @@ func TestCompileCaptureErrors(t *testing.T) {
 	}
 }
 
-func FuzzCompileCapture(f *testing.F) {
-	for _, s := range []string{"tcp port 10000 or udp port 10001", "!(ip6 && tcp src port 1)", "port", "(((", "tcp && || udp"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		prog, err := filter.CompileCapture(s, 65535)
-		if err != nil {
-			return
-		}
-		if _, err := bpf.Assemble(prog); err != nil {
-			t.Fatalf("%q compiled to a program that does not assemble: %v", s, err)
-		}
-	})
-}
-
 // TestCaptureMatchesTcpdump: each filter of capture-filters.list keeps
 // as many packets of each committed capture as tcpdump does.
 func TestCaptureMatchesTcpdump(t *testing.T) {
