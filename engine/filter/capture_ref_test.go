@@ -224,8 +224,12 @@ func FuzzCompileCapture(f *testing.F) {
 		"not (src host ::1 or dst portrange 1-10000) and udp", "icmp or tcp dst port 8080"} {
 		f.Add(s)
 	}
+	// The 300-term filters of the list are left to the tests above: the
+	// fuzzer spends its time minimising such long inputs.
 	for _, s := range listedFilters(f) {
-		f.Add(s)
+		if len(s) <= 200 {
+			f.Add(s)
+		}
 	}
 	frames := ethernetFrames(f)
 	f.Fuzz(func(t *testing.T, s string) {
