@@ -25,9 +25,15 @@ type Live struct {
 	f      *os.File
 	buf    []byte
 	oob    []byte
-	mu     sync.Mutex
+	mu     sync.Mutex // held by ReadPacketData
 	stop   sync.Once
 	closed atomic.Bool
+
+	// statMu guards the kernel's counters, which PACKET_STATISTICS
+	// resets on every read: received and dropped add them up since open.
+	statMu   sync.Mutex
+	received uint32
+	dropped  uint32
 }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
@@ -135,30 +141,98 @@ func timestamp(oob []byte) time.Time {
 	return time.Now()
 }
 
-// Stats returns how many frames the filter passed and how many the
-// kernel dropped for want of buffer space, since the last call.
+// Stats returns how many frames the filter passed (received, which
+// counts the dropped ones too, as libpcap's ps_recv does) and how many of
+// them the kernel dropped because the socket's buffer was full, both
+// since OpenLive. It may be called at any time, from any goroutine; after
+// Close it returns the counts read as the socket closed.
 func (l *Live) Stats() (received, dropped uint32, err error) {
+	l.statMu.Lock()
+	defer l.statMu.Unlock()
+	if l.closed.Load() {
+		return l.received, l.dropped, nil
+	}
+	err = l.pollStats()
+	return l.received, l.dropped, err
+}
+
+// pollStats adds the kernel's counters since their last read to the
+// totals. The caller holds statMu.
+func (l *Live) pollStats() error {
 	rc, err := l.f.SyscallConn()
 	if err != nil {
-		return 0, 0, err
+		return err
 	}
 	var st *unix.TpacketStats
 	var serr error
 	if err := rc.Control(func(fd uintptr) {
 		st, serr = unix.GetsockoptTpacketStats(int(fd), unix.SOL_PACKET, unix.PACKET_STATISTICS)
 	}); err != nil {
-		return 0, 0, err
+		return err
 	}
 	if serr != nil {
-		return 0, 0, serr
+		return fmt.Errorf("packet statistics: %w", serr)
 	}
-	return st.Packets, st.Drops, nil
+	l.received += st.Packets
+	l.dropped += st.Drops
+	return nil
 }
 
-// Close stops the capture and wakes a blocked ReadPacketData.
+// Pending reports whether the kernel holds at least one frame, passed by
+// the filter, that ReadPacketData has not yet returned (the socket's
+// SIOCINQ, the length of the frame at the head of its queue, is not 0).
+//
+// The contract: once a frame has passed the packet socket's tap (on the
+// loopback, before the receiving socket sees the packet), Pending is true
+// until ReadPacketData has returned that frame. So if every frame an
+// exchange caused has reached its receiver, Pending false means the
+// capture has read them all (or the kernel dropped some: see Stats).
+// Pending is false after Close, whose queue is discarded.
+func (l *Live) Pending() bool {
+	if l.closed.Load() {
+		return false
+	}
+	rc, err := l.f.SyscallConn()
+	if err != nil {
+		return false
+	}
+	n := 0
+	if err := rc.Control(func(fd uintptr) {
+		n, err = unix.IoctlGetInt(int(fd), unix.SIOCINQ)
+	}); err != nil {
+		return false
+	}
+	return err == nil && n > 0
+}
+
+// SetReadBuffer asks the kernel for a receive buffer of the given size in
+// bytes (SO_RCVBUF, which Linux doubles and bounds). Frames that do not
+// fit while the reader falls behind are dropped and counted by Stats.
+func (l *Live) SetReadBuffer(bytes int) error {
+	rc, err := l.f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_RCVBUF, bytes)
+	}); err != nil {
+		return err
+	}
+	if serr != nil {
+		return fmt.Errorf("receive buffer: %w", serr)
+	}
+	return nil
+}
+
+// Close reads the kernel's counters one last time (Stats keeps them),
+// stops the capture and wakes a blocked ReadPacketData.
 func (l *Live) Close() error {
 	var err error
 	l.stop.Do(func() {
+		l.statMu.Lock()
+		defer l.statMu.Unlock()
+		_ = l.pollStats() // a socket that cannot say keeps the last counts
 		l.closed.Store(true)
 		err = l.f.Close()
 	})

@@ -30,6 +30,12 @@ func (l *Live) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 // Stats fails with ErrUnsupported.
 func (l *Live) Stats() (received, dropped uint32, err error) { return 0, 0, ErrUnsupported }
 
+// Pending is false: nothing is ever queued.
+func (l *Live) Pending() bool { return false }
+
+// SetReadBuffer fails with ErrUnsupported.
+func (l *Live) SetReadBuffer(bytes int) error { return ErrUnsupported }
+
 // Close does nothing.
 func (l *Live) Close() error { return nil }
 

@@ -19,13 +19,14 @@ type Tapper interface {
 // TapSource captures from a Tapper, running the same classic BPF capture
 // filter the kernel would, in a BPF virtual machine.
 type TapSource struct {
-	untap   func()
-	frames  chan Frame
-	done    chan struct{}
-	once    sync.Once
-	mu      sync.Mutex
-	dropped uint32
-	vm      *bpf.VM
+	untap    func()
+	frames   chan Frame
+	done     chan struct{}
+	once     sync.Once
+	mu       sync.Mutex // guards the counters and the VM
+	received uint32     // frames the filter passed, dropped ones too
+	dropped  uint32     // frames the filter passed that found the queue full
+	vm       *bpf.VM
 }
 
 // tapQueue is how many frames may wait for the reader before new ones are
@@ -59,6 +60,7 @@ func (s *TapSource) push(ts time.Time, frame []byte) {
 		Info: gopacket.CaptureInfo{Timestamp: ts.Round(0), Length: len(frame), CaptureLength: len(frame)},
 		Data: append([]byte(nil), frame...),
 	}
+	s.received++
 	select {
 	case s.frames <- f:
 	default:
@@ -91,12 +93,24 @@ func (s *TapSource) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	}
 }
 
-// Stats returns the frames dropped because the reader fell behind.
+// Stats returns how many frames the filter passed (received, the
+// dropped ones included) and how many of them were dropped because the
+// reader fell tapQueue frames behind, both since NewTapSource; as
+// Live.Stats does. After Close it returns the final counts.
 func (s *TapSource) Stats() (received, dropped uint32, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return 0, s.dropped, nil
+	return s.received, s.dropped, nil
 }
+
+// Pending reports whether at least one frame, passed by the filter, waits
+// in the queue that ReadPacketData has not yet returned. The link hands
+// a frame to the tap before the frame goes on its way, so once an
+// exchange's last frame has reached its receiver, Pending false means the
+// capture has read everything the exchange caused (bar drops: see Stats).
+// Frames queued at Close are still returned, so Pending stays true for
+// them.
+func (s *TapSource) Pending() bool { return len(s.frames) > 0 }
 
 // Close stops capturing.
 func (s *TapSource) Close() error {

@@ -87,8 +87,22 @@ func (a *app) capture(iface, cfilter, display, write string, count int, autostop
 		return err
 	}
 	defer live.Close()
+	return a.captureFrom(live, iface, df, write, count, dur)
+}
 
+// liveSource is a capture that can be stopped and says what it dropped.
+type liveSource interface {
+	capture.Source
+	Stats() (received, dropped uint32, err error)
+	Close() error
+}
+
+// captureFrom prints (or writes) the frames of live until count frames,
+// the duration, Ctrl-C or a read error, then closes live and says how
+// many frames it captured and how many the kernel dropped.
+func (a *app) captureFrom(live liveSource, iface string, df *filter.Display, write string, count int, dur time.Duration) error {
 	var w *capture.Writer
+	var err error
 	if write != "" {
 		if w, err = capture.Create(write, live.LinkType(), iface); err != nil {
 			return err
@@ -97,7 +111,7 @@ func (a *app) capture(iface, cfilter, display, write string, count int, autostop
 	}
 	a.say(a.tx.T("capture.started", map[string]any{"Interface": iface}))
 
-	// Stop on Ctrl-C or after the duration by closing the socket, which
+	// Stop on Ctrl-C or after the duration by closing the source, which
 	// wakes the blocked read.
 	stop := make(chan struct{})
 	defer close(stop)
@@ -160,6 +174,9 @@ func (a *app) capture(iface, cfilter, display, write string, count int, autostop
 			err = cerr
 		}
 	}
+	// Close reads the kernel's drop counter before the socket goes, and
+	// Stats keeps it: read after any way of stopping, it is the true count.
+	live.Close()
 	_, dropped, _ := live.Stats()
 	a.say(a.tx.N("capture.done", n, map[string]any{"Dropped": dropped}))
 	return err

@@ -71,6 +71,7 @@ func (a *app) explain(err error) string {
 		pf  errPortFlag
 		be  *listen.BindError
 		se  *filter.SyntaxError
+		tl  *filter.TooLongError
 		de  *doc.Error
 		pe  *fs.PathError
 		use usageError
@@ -133,6 +134,8 @@ func (a *app) explain(err error) string {
 	case errors.As(err, &dfe):
 		why := t.T("filter."+dfe.Code, map[string]any{"Arg": dfe.Arg, "Want": t.T("want."+dfe.Want, nil)})
 		return t.T("error.display_filter", map[string]any{"Why": why}) + "\n    " + dfe.Filter + "\n    " + dfe.Marker()
+	case errors.As(err, &tl):
+		return t.T("error.capture_filter_long", map[string]any{"Max": filter.MaxInstructions})
 	case errors.As(err, &se):
 		return t.T("error.capture_filter", map[string]any{
 			"Filter": se.Filter, "Pos": se.Pos + 1, "Why": t.T("filter."+se.Code, nil),

@@ -267,11 +267,10 @@ func CompileCapture(expr string, snap uint32) ([]bpf.Instruction, error) {
 		return []bpf.Instruction{bpf.RetConstant{Val: snap}}, nil
 	}
 	var g gen
-	accept, drop := g.label(), g.label()
-	g.node(n, accept, drop)
-	g.place(accept)
-	g.emit(bpf.RetConstant{Val: snap})
-	g.place(drop)
-	g.emit(bpf.RetConstant{Val: 0})
-	return g.resolve()
+	prog, err := g.compile(n, snap)
+	var tl *TooLongError
+	if errors.As(err, &tl) {
+		tl.Filter = expr
+	}
+	return prog, err
 }

@@ -119,11 +119,39 @@ func TestDisplayErrors(t *testing.T) {
 	}
 }
 
+// committedPackets dissects every committed capture, in order, through
+// the real dissector.
+func committedPackets(t testing.TB) []dissect.Packet {
+	t.Helper()
+	names, err := filepath.Glob(testenv.Testdata("*.pcap*"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no committed captures: %v", err)
+	}
+	var pkts []dissect.Packet
+	for _, name := range names {
+		pkts = append(pkts, testenv.Packets(t, filepath.Base(name))...)
+	}
+	return pkts
+}
+
+// FuzzCompileDisplay: a display filter either compiles or is refused
+// with an error that points inside it; one that compiles is matched
+// against every packet of the committed captures, and its negation
+// !(filter) compiles and selects exactly the other packets.
 func FuzzCompileDisplay(f *testing.F) {
 	f.Add("tcp.port == 10000 && !(ip.addr in {127.0.0.1, ::1})")
 	f.Add(`tcp.payload contains "a\x00" || data.data contains 68:65`)
 	f.Add("frame.time_relative > 0.5 or tcp.flags.syn")
-	pkts := []dissect.Packet{{Number: 1, IPVersion: 4, Transport: dissect.TransportTCP, Payload: []byte("hello")}}
+	list, err := os.ReadFile(filepath.Join("..", "..", "testdata", "display-filters.list"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range strings.Split(string(list), "\n") {
+		if s != "" {
+			f.Add(s)
+		}
+	}
+	pkts := committedPackets(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := filter.CompileDisplay(s)
 		if err != nil {
@@ -134,8 +162,17 @@ func FuzzCompileDisplay(f *testing.F) {
 			de.Marker()
 			return
 		}
+		if strings.TrimSpace(s) == "" {
+			return // the empty filter has no negation to write
+		}
+		not, err := filter.CompileDisplay("!(" + s + ")")
+		if err != nil {
+			t.Fatalf("%q compiles, but its negation does not: %v", s, err)
+		}
 		for i := range pkts {
-			d.Match(&pkts[i])
+			if d.Match(&pkts[i]) == not.Match(&pkts[i]) {
+				t.Fatalf("%q and its negation agree on packet %d (%s)", s, i, dissect.Summary(nil, &pkts[i], 6))
+			}
 		}
 	})
 }

@@ -3,6 +3,7 @@ package netenv
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,8 +27,46 @@ func (im Impairment) Active() bool {
 	return len(im.Drop) > 0 || len(im.Reorder) > 0 || im.Delay > 0 || im.Loss > 0
 }
 
+// String writes the impairment as --impair takes it, in a fixed order:
+// "drop=4,9 reorder=5 delay=30ms loss=0.1 seed=7"; each part only when
+// it changes something (seed when it is not DefaultLossSeed), so that
+// ParseImpairments reads the same impairment back.
+func (im Impairment) String() string {
+	var parts []string
+	frames := func(key string, set map[int]bool) {
+		var ns []int
+		for n, on := range set {
+			if on {
+				ns = append(ns, n)
+			}
+		}
+		if len(ns) == 0 {
+			return
+		}
+		slices.Sort(ns)
+		s := make([]string, len(ns))
+		for i, n := range ns {
+			s[i] = strconv.Itoa(n)
+		}
+		parts = append(parts, key+"="+strings.Join(s, ","))
+	}
+	frames("drop", im.Drop)
+	frames("reorder", im.Reorder)
+	if im.Delay != 0 {
+		parts = append(parts, "delay="+im.Delay.String())
+	}
+	if im.Loss != 0 {
+		parts = append(parts, "loss="+strconv.FormatFloat(im.Loss, 'g', -1, 64))
+	}
+	if im.Seed != DefaultLossSeed {
+		parts = append(parts, "seed="+strconv.FormatInt(im.Seed, 10))
+	}
+	return strings.Join(parts, " ")
+}
+
 // ImpairError is an --impair value that does not parse; Code says what
-// is wrong for a translated message: "unknown", "frames", "delay", "loss".
+// is wrong for a translated message: "unknown", "frames", "delay", "loss",
+// "seed".
 type ImpairError struct {
 	Spec string
 	Code string
@@ -82,7 +121,7 @@ func ParseImpairments(specs []string) (Impairment, error) {
 				if pct {
 					v /= 100
 				}
-				if err != nil || v < 0 || v >= 1 {
+				if err != nil || !(v >= 0 && v < 1) { // refuses NaN too
 					return im, &ImpairError{Spec: part, Code: "loss"}
 				}
 				im.Loss = v
