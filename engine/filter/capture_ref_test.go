@@ -102,6 +102,12 @@ func ethernetFrames(t testing.TB) []refFrame {
 		}
 		pkts := testenv.Packets(t, name)
 		for i, f := range rec.Frames {
+			if pkts[i].Malformed != "" {
+				// A cut frame: the reference reads dissected fields, BPF
+				// reads bytes as far as they go. TestCaptureMatchesTcpdump
+				// holds such frames to tcpdump's verdict instead.
+				continue
+			}
 			out = append(out, refFrame{name: fmt.Sprintf("%s#%d", name, i+1), data: f.Data, p: pkts[i]})
 		}
 	}
