@@ -58,10 +58,21 @@ type collector struct {
 	rec      *capture.Recording
 	d        *dissect.Dissector
 	pkts     []dissect.Packet
-	done     chan struct{} // closed when complete
+	done     bool          // complete() held after the last frame read
+	progress chan struct{} // a frame was read (buffered, one pending)
 	stopped  chan struct{} // closed when the reader ends
 	err      error
-	doneOnce sync.Once
+}
+
+// pendingSource is a live source that can tell whether frames wait in
+// its queue that have not been read: capture.Live and capture.TapSource.
+type pendingSource interface {
+	Pending() bool
+}
+
+// statsSource is a live source that counts the frames it had to drop.
+type statsSource interface {
+	Stats() (received, dropped uint32, err error)
 }
 
 func newCollector(src LiveSource, complete func([]dissect.Packet) bool) (*collector, error) {
@@ -75,8 +86,8 @@ func newCollector(src LiveSource, complete func([]dissect.Packet) bool) (*collec
 	}
 	c := &collector{
 		src: src, complete: complete, d: d,
-		rec:  &capture.Recording{Link: src.LinkType(), Precision: prec},
-		done: make(chan struct{}), stopped: make(chan struct{}),
+		rec:      &capture.Recording{Link: src.LinkType(), Precision: prec},
+		progress: make(chan struct{}, 1), stopped: make(chan struct{}),
 	}
 	go c.read()
 	return c, nil
@@ -100,23 +111,63 @@ func (c *collector) read() {
 			p.TCP.Options = append([]dissect.Option(nil), p.TCP.Options...)
 			c.pkts = append(c.pkts, p)
 		}
-		if c.complete != nil && c.complete(c.pkts) {
-			c.doneOnce.Do(func() { close(c.done) })
-		}
+		c.done = c.complete == nil || c.complete(c.pkts)
 		c.mu.Unlock()
+		select {
+		case c.progress <- struct{}{}:
+		default:
+		}
 	}
 }
 
-// stop waits for completion (or the settle time), then closes the source.
+// stop is called once the exchange has returned. It ends the capture as
+// soon as it holds everything: no frame waits unread in the source (a
+// frame passes the capture's tap before it reaches its receiving socket,
+// so every frame the exchange's programs sent and received is then in
+// the recording) and the lesson's Complete holds (for what the systems
+// send on their own afterwards, such as the last ACK of a close). It
+// gives up after the settle time, or when ctx is done.
 func (c *collector) stop(ctx context.Context) *capture.Recording {
-	select {
-	case <-c.done:
-	case <-time.After(settle):
-	case <-ctx.Done():
+	giveUp := time.NewTimer(settle)
+	defer giveUp.Stop()
+wait:
+	for !c.ready() {
+		select {
+		case <-c.progress:
+		case <-giveUp.C:
+			break wait
+		case <-ctx.Done():
+			break wait
+		case <-c.stopped:
+			break wait
+		}
 	}
 	c.src.Close()
 	<-c.stopped
 	return c.rec
+}
+
+// ready: the lesson's capture is complete and the source has nothing
+// left unread. A source that cannot tell is taken as drained.
+func (c *collector) ready() bool {
+	c.mu.Lock()
+	done := c.done
+	c.mu.Unlock()
+	if !done {
+		return false
+	}
+	p, ok := c.src.(pendingSource)
+	return !ok || !p.Pending()
+}
+
+// dropped is how many frames the source had to drop for want of room.
+func (c *collector) dropped() uint32 {
+	if s, ok := c.src.(statsSource); ok {
+		if _, n, err := s.Stats(); err == nil {
+			return n
+		}
+	}
+	return 0
 }
 
 func (run *runner) capture(ctx context.Context) error {
@@ -139,6 +190,9 @@ func (run *runner) capture(ctx context.Context) error {
 	rec := col.stop(ctx)
 	if err != nil {
 		return err
+	}
+	if n := col.dropped(); n > 0 {
+		run.say(run.r.Paint(render.Dim, run.tx.N("run.dropped", int(n), nil)))
 	}
 	h.Snapshot(AfterSnapshot)
 	if col.err != nil {

@@ -1,0 +1,27 @@
+package cli
+
+import (
+	"testing"
+	"time"
+)
+
+// TestPingMillis: round trips print with iputils' three significant
+// digits, whatever their size.
+func TestPingMillis(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{53 * time.Microsecond, "0.053"},
+		{999 * time.Microsecond, "0.999"},
+		{1270 * time.Microsecond, "1.27"},
+		{12_450 * time.Microsecond, "12.4"},
+		{123_900 * time.Microsecond, "123"},
+		{2 * time.Second, "2000"},
+	}
+	for _, tt := range tests {
+		if got := pingMillis(tt.d); got != tt.want {
+			t.Errorf("pingMillis(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
