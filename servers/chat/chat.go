@@ -36,6 +36,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -132,6 +133,7 @@ type client struct {
 	nick  string
 	lines bool // a line client: messages end with "\n"
 	q     queue
+	wrote chan struct{} // closed when its writer is done
 }
 
 // Start listens and serves in the background until Close.
@@ -284,7 +286,7 @@ func (s *Server) serve(conn net.Conn) {
 		nt = time.Minute
 	}
 	buf := make([]byte, MaxMessage)
-	c := &client{conn: conn}
+	c := &client{conn: conn, wrote: make(chan struct{})}
 	c.q.init(s)
 	sp := Splitter{Max: s.maxLine}
 	say := func(text []byte, cut bool) {
@@ -333,17 +335,16 @@ func (s *Server) serve(conn net.Conn) {
 	s.send(c, "Connected to server!")
 
 	sp.Feed(rest, say) // chat that came with the nickname
-	for {
-		n, err := conn.Read(buf)
+	var err error
+	for err == nil {
+		var n int
+		n, err = conn.Read(buf)
 		if n > 0 {
 			if c.lines {
 				sp.Feed(buf[:n], say)
 			} else {
 				s.say(c, clean(buf[:n])) // a classic client: one read, one message
 			}
-		}
-		if err != nil {
-			break
 		}
 	}
 	how := "left!"
@@ -353,7 +354,10 @@ func (s *Server) serve(conn net.Conn) {
 	s.mu.Lock()
 	delete(s.conns, conn) // its place is free once its going is told
 	s.mu.Unlock()
-	s.leave(c, how)
+	// A client that closed only its sending side (EOF) still gets what
+	// was queued for it, within WriteTimeout.
+	s.leave(c, how, errors.Is(err, io.EOF))
+	<-c.wrote
 }
 
 // claim takes a nickname for c if nobody has it.
@@ -375,13 +379,18 @@ func (s *Server) say(c *client, text string) {
 	s.broadcast(text)
 }
 
-// leave takes c out of the room and tells everyone else.
-func (s *Server) leave(c *client, how string) {
+// leave takes c out of the room and tells everyone else; with flush,
+// c's writer delivers what is queued before it ends.
+func (s *Server) leave(c *client, how string, flush bool) {
 	s.mu.Lock()
 	_, in := s.clients[c]
 	delete(s.clients, c)
 	s.mu.Unlock()
-	c.q.close("")
+	if flush {
+		c.q.end()
+	} else {
+		c.q.close("")
+	}
 	if !in {
 		return
 	}
@@ -432,6 +441,7 @@ func (s *Server) send(c *client, text string) {
 // out cuts the client off.
 func (s *Server) write(c *client, wt time.Duration) {
 	defer s.wg.Done()
+	defer close(c.wrote)
 	for {
 		msgs, held, ok := c.q.take()
 		if !ok {
@@ -464,6 +474,7 @@ type queue struct {
 	msgs   [][]byte
 	held   int // bytes of msgs and of the write under way, overhead included
 	closed bool
+	ending bool   // no more messages: the writer ends once the queue is empty
 	cut    string // why the server cut the client off, if it did
 }
 
@@ -478,13 +489,13 @@ func (q *queue) push(m []byte) {
 	cost := len(m) + msgOverhead
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for !q.closed && q.held > 0 && q.held+cost > MaxQueue {
+	for !q.closed && !q.ending && q.held > 0 && q.held+cost > MaxQueue {
 		if q.s.waiting != nil {
 			q.s.waiting(q.nick)
 		}
 		q.cond.Wait()
 	}
-	if q.closed {
+	if q.closed || q.ending {
 		return
 	}
 	q.msgs = append(q.msgs, m)
@@ -493,14 +504,14 @@ func (q *queue) push(m []byte) {
 }
 
 // take waits for messages and returns all of them with the bytes they
-// hold; ok is false once the queue is closed.
+// hold; ok is false once the queue is closed, or ended and empty.
 func (q *queue) take() (msgs [][]byte, held int, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for !q.closed && len(q.msgs) == 0 {
+	for !q.closed && !q.ending && len(q.msgs) == 0 {
 		q.cond.Wait()
 	}
-	if q.closed {
+	if q.closed || len(q.msgs) == 0 {
 		return nil, 0, false
 	}
 	msgs, q.msgs = q.msgs, nil
@@ -525,6 +536,14 @@ func (q *queue) close(cut string) {
 	if !q.closed {
 		q.closed, q.cut, q.msgs = true, cut, nil
 	}
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
+
+// end lets the writer deliver what is queued, then end.
+func (q *queue) end() {
+	q.mu.Lock()
+	q.ending = true
 	q.cond.Broadcast()
 	q.mu.Unlock()
 }
