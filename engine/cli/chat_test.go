@@ -61,3 +61,13 @@ func TestChatClientHostileServer(t *testing.T) {
 		t.Errorf("the endless line was not cut at %d bytes (%d bytes of output)", long, len(text))
 	}
 }
+
+// TestServeChatMaxClients: --max-clients takes 1 or more.
+func TestServeChatMaxClients(t *testing.T) {
+	for _, v := range []string{"0", "-5"} {
+		code, _, errs := run(t, nil, "serve", "chat", "--port", "0", "--max-clients", v)
+		if code != cli.ExitError || !strings.Contains(errs, "--max-clients does not take") {
+			t.Errorf("--max-clients %s: exit %d, %q", v, code, errs)
+		}
+	}
+}

@@ -357,7 +357,12 @@ func (s *Server) serve(conn net.Conn) {
 	// A client that closed only its sending side (EOF) still gets what
 	// was queued for it, within WriteTimeout.
 	s.leave(c, how, errors.Is(err, io.EOF))
-	<-c.wrote
+	select {
+	case <-c.wrote:
+	case <-s.done: // Close no longer sees this conn: close it here
+		conn.Close()
+		<-c.wrote
+	}
 }
 
 // claim takes a nickname for c if nobody has it.
