@@ -172,7 +172,7 @@ func BenchmarkRoom(b *testing.B) {
 			for range b.N {
 				addr := ""
 				if impl == "wiretutor" {
-					s := &chat.Server{Net: netenv.Kernel{}, WriteTimeout: 5 * time.Second}
+					s := &chat.Server{Net: netenv.Kernel{}, WriteTimeout: 5 * time.Second, MaxClients: n + 1} // the clients and the staller
 					if err := s.Start(context.Background()); err != nil {
 						b.Fatal(err)
 					}

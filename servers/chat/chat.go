@@ -60,6 +60,7 @@ const (
 	// unless Server.MaxClients says otherwise.
 	DefaultMaxClients = 1000
 	nickTries         = 3
+	writeBatch = 16 << 10 // bytes of one write at most
 	// msgOverhead is what the server holds per queued message besides
 	// its bytes; the queue counts it too.
 	msgOverhead = 48
@@ -519,9 +520,18 @@ func (q *queue) take() (msgs [][]byte, held int, ok bool) {
 	if q.closed || len(q.msgs) == 0 {
 		return nil, 0, false
 	}
-	msgs, q.msgs = q.msgs, nil
-	for _, m := range msgs {
-		held += len(m) + msgOverhead
+	// At most writeBatch bytes a write, so a reader that reads frees
+	// room in its queue bit by bit, not only once a whole queue is out.
+	n := 0
+	for n < len(q.msgs) && (n == 0 || held+len(q.msgs[n]) <= writeBatch) {
+		held += len(q.msgs[n]) + msgOverhead
+		n++
+	}
+	msgs = q.msgs[:n:n]
+	if n == len(q.msgs) {
+		q.msgs = nil
+	} else {
+		q.msgs = q.msgs[n:]
 	}
 	return msgs, held, true
 }

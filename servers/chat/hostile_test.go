@@ -249,7 +249,12 @@ func TestFloodWithStaller(t *testing.T) {
 func TestStalledMemory(t *testing.T) {
 	const stalled, budget = 100, 256 << 10
 	p := &chat.Pipes{}
-	s := &chat.Server{Net: p, WriteTimeout: time.Hour}
+	joined := make(chan struct{}, stalled+1)
+	s := &chat.Server{Net: p, WriteTimeout: time.Hour, OnEvent: func(e chat.Event) {
+		if e.Kind == chat.Joined {
+			joined <- struct{}{}
+		}
+	}}
 	waiting := make(chan struct{}, 1)
 	chat.OnWaiting(s, func(string) {
 		select {
@@ -268,14 +273,17 @@ func TestStalledMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	flood, rf := pipeMember(t, p, "flood")
+	go io.Copy(io.Discard, rf)
 	for i := range stalled {
 		c := p.Dial()
 		defer c.Close()
 		io.ReadFull(c, make([]byte, 4))
 		fmt.Fprintf(c, "s%d\n", i) // and never reads again
 	}
-	flood, rf := pipeMember(t, p, "flood")
-	go io.Copy(io.Discard, rf)
+	for range stalled + 1 {
+		<-joined
+	}
 	go func() {
 		line := []byte(strings.Repeat("a", 4000) + "\n")
 		for {
