@@ -198,10 +198,13 @@ chat:
 			}
 		}
 	}
+	// The server delivers what it queued for us, then closes; one that
+	// does not is left after 10 seconds, or at Ctrl-C.
 	conn.(*net.TCPConn).CloseWrite()
 	select {
 	case <-done:
-	case <-time.After(2 * time.Second):
+	case <-a.ctx.Done():
+	case <-time.After(10 * time.Second):
 	}
 	return nil
 }
