@@ -60,7 +60,7 @@ const (
 	// unless Server.MaxClients says otherwise.
 	DefaultMaxClients = 1000
 	nickTries         = 3
-	writeBatch = 16 << 10 // bytes of one write at most
+	writeBatch        = 16 << 10 // bytes of one write at most
 	// msgOverhead is what the server holds per queued message besides
 	// its bytes; the queue counts it too.
 	msgOverhead = 48
