@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -35,14 +37,17 @@ func (a *app) chatCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) serveChat(listen string, port int) error {
+func (a *app) serveChat(listen string, port, maxClients int) error {
 	if port < 0 || port > 65535 {
 		return errBadValue{flag: "--port", value: strconv.Itoa(port), want: "0–65535"}
 	}
+	if maxClients < 1 {
+		return errBadValue{flag: "--max-clients", value: strconv.Itoa(maxClients), want: "N ≥ 1"}
+	}
 	t := a.tx
 	var mu sync.Mutex
-	srv := &chat.Server{Net: netenv.Kernel{}, Host: listen, Port: port, OnEvent: func(e chat.Event) {
-		d := map[string]any{"Nick": e.Nick, "Remote": addrString(e.Remote), "Text": e.Text}
+	srv := &chat.Server{Net: netenv.Kernel{}, Host: listen, Port: port, MaxClients: maxClients, OnEvent: func(e chat.Event) {
+		d := map[string]any{"Nick": e.Nick, "Remote": addrString(e.Remote), "Text": e.Text, "Max": maxClients}
 		var line string
 		switch e.Kind {
 		case chat.Joined:
@@ -55,6 +60,8 @@ func (a *app) serveChat(listen string, port int) error {
 			line = t.T("chat.rejected", d)
 		case chat.Message:
 			line = t.T("chat.message", d)
+		case chat.Full:
+			line = t.N("chat.full", maxClients, d)
 		}
 		mu.Lock()
 		fmt.Fprintln(a.out(), line)
@@ -132,42 +139,163 @@ func (a *app) chatClient(nick, addr string) error {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for {
-			line, err := r.ReadString('\n')
+		show := func(text []byte, cut bool) {
 			// After a refused nickname the server asks again with "NICK"
 			// and no newline, so it arrives glued to the next line.
-			line = strings.TrimPrefix(strings.TrimRight(line, "\r\n"), "NICK")
+			text = bytes.TrimPrefix(text, []byte("NICK"))
+			line := stripControls(text)
+			if cut {
+				line += chat.CutMarker
+			}
 			if line != "" {
 				say(line)
 				if strings.HasPrefix(line, "Nickname ") {
 					say(a.tx.T("chat.nick_again", nil))
 				}
 			}
+		}
+		sp := chat.Splitter{Max: maxServerLine}
+		buf := make([]byte, 4096)
+		for {
+			n, err := r.Read(buf)
+			sp.Feed(buf[:n], show)
 			if err != nil {
+				show(sp.Pending(), false)
 				say(a.tx.T("chat.closed", nil))
 				return
 			}
 		}
 	}()
 	say(a.tx.T("chat.help", nil))
+	typed := make(chan string)
+	go func() {
+		defer close(typed)
+		for {
+			line, err := readLine()
+			if err != nil {
+				return
+			}
+			select {
+			case typed <- line:
+			case <-done:
+				return
+			}
+		}
+	}()
+	// The client ends on /quit, at the end of its input, or when the
+	// server closes the connection.
+chat:
 	for {
-		line, err := readLine()
-		if err != nil {
-			break
-		}
-		if strings.TrimSpace(line) == "/quit" {
-			break
-		}
-		if _, err := fmt.Fprintf(conn, "%s\n", line); err != nil {
-			break
+		select {
+		case <-done:
+			break chat
+		case line, ok := <-typed:
+			if !ok || strings.TrimSpace(line) == "/quit" {
+				break chat
+			}
+			if _, err := fmt.Fprintf(conn, "%s\n", line); err != nil {
+				break chat
+			}
 		}
 	}
+	// The server delivers what it queued for us, then closes; one that
+	// does not is left after 10 seconds, or at Ctrl-C.
 	conn.(*net.TCPConn).CloseWrite()
 	select {
 	case <-done:
-	case <-time.After(2 * time.Second):
+	case <-a.ctx.Done():
+	case <-time.After(10 * time.Second):
 	}
 	return nil
+}
+
+// maxServerLine is the longest line the client shows whole: a message
+// with the longest nickname (32 characters of up to 4 bytes) and the cut
+// marker; a longer line from the server is cut by the same rule.
+const maxServerLine = chat.MaxMessage + 4*chat.MaxNick + 64
+
+// stripControls makes what a server sent safe to print: escape
+// sequences (CSI, OSC, DCS, SOS, PM, APC and the other ESC sequences,
+// in their 7-bit and C1 forms) are taken out, as are the C0 and C1
+// controls but tab; their text stays, and invalid UTF-8 becomes U+FFFD.
+func stripControls(b []byte) string {
+	var out strings.Builder
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == '\t':
+			out.WriteRune(r)
+		case r == 0x1b:
+			i = skipEscape(s, i)
+		case r == 0x9b: // C1 CSI
+			i = skipCSI(s, i)
+		case r == 0x9d || r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f: // OSC, DCS, SOS, PM, APC
+			i = skipString(s, i)
+		case r < 0x20 || r >= 0x7f && r <= 0x9f:
+			// a control: dropped
+		default:
+			out.WriteRune(r)
+		}
+	}
+	return out.String()
+}
+
+// skipEscape skips what follows an ESC at s[:i] and returns where the
+// text goes on.
+func skipEscape(s string, i int) int {
+	if i >= len(s) {
+		return i
+	}
+	switch c := s[i]; {
+	case c == '[':
+		return skipCSI(s, i+1)
+	case c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_':
+		return skipString(s, i+1)
+	case c >= 0x20 && c <= 0x2f: // intermediates, then a final byte
+		for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
+			i++
+		}
+		if i < len(s) && s[i] >= 0x30 && s[i] <= 0x7e {
+			i++
+		}
+		return i
+	case c >= 0x30 && c <= 0x7e: // a two-byte sequence such as ESC 7 or ESC c
+		return i + 1
+	}
+	return i // a lone ESC
+}
+
+// skipCSI skips a control sequence's parameters, intermediates and final
+// byte.
+func skipCSI(s string, i int) int {
+	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x3f {
+		i++
+	}
+	if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
+		i++
+	}
+	return i
+}
+
+// skipString skips a control string (OSC, DCS…) up to its end: BEL, ESC \
+// or the C1 ST; one the line does not end runs to the end of the line.
+func skipString(s string, i int) int {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == 0x07 || r == 0x9c:
+			return i + size
+		case r == 0x1b:
+			if i+1 < len(s) && s[i+1] == '\\' {
+				return i + 2
+			}
+			return i // another sequence begins
+		}
+		i += size
+	}
+	return i
 }
 
 // errChatConnect: the chat server is not there.

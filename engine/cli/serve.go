@@ -34,17 +34,18 @@ func (a *app) serveCmd() *cobra.Command {
 	ec.Flags().IntVar(&tcpPort, "tcp-port", echo.DefaultTCPPort, a.tx.T("flag.tcp_port", nil))
 	ec.Flags().IntVar(&udpPort, "udp-port", echo.DefaultUDPPort, a.tx.T("flag.udp_port", nil))
 	var chatListen string
-	var chatPort int
+	var chatPort, chatMax int
 	cc := &cobra.Command{
 		Use:   "chat",
 		Short: a.tx.T("cmd.serve_chat.short", nil),
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.serveChat(chatListen, chatPort)
+			return a.serveChat(chatListen, chatPort, chatMax)
 		},
 	}
 	cc.Flags().StringVar(&chatListen, "listen", "127.0.0.1", a.tx.T("flag.listen", nil))
 	cc.Flags().IntVar(&chatPort, "port", chat.DefaultPort, a.tx.T("flag.chat_port", nil))
+	cc.Flags().IntVar(&chatMax, "max-clients", chat.DefaultMaxClients, a.tx.T("flag.max_clients", nil))
 	var httpListen string
 	var httpPort int
 	hc := &cobra.Command{

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -170,7 +172,7 @@ func BenchmarkRoom(b *testing.B) {
 			for range b.N {
 				addr := ""
 				if impl == "wiretutor" {
-					s := &chat.Server{Net: netenv.Kernel{}, WriteTimeout: 5 * time.Second}
+					s := &chat.Server{Net: netenv.Kernel{}, WriteTimeout: 5 * time.Second, MaxClients: n + 1} // the clients and the staller
 					if err := s.Start(context.Background()); err != nil {
 						b.Fatal(err)
 					}
@@ -190,5 +192,91 @@ func BenchmarkRoom(b *testing.B) {
 				b.ReportMetric(rssMiB(), "process-MiB")
 			}
 		})
+	}
+}
+
+// peakMemory samples the process's heap and RSS until stop is closed and
+// returns the peaks in MiB (a measurement, not an assertion).
+func peakMemory(stop <-chan struct{}) (heap, rss float64) {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		heap = max(heap, float64(m.HeapInuse)/(1<<20))
+		rss = max(rss, procRSSMiB())
+		select {
+		case <-stop:
+			return heap, rss
+		case <-tick.C:
+		}
+	}
+}
+
+// procRSSMiB is VmRSS from /proc/self/status, 0 where there is none.
+func procRSSMiB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+// BenchmarkStalledMemory: 250 clients that never read while one client
+// floods 6,000 lines of 4,000 bytes; it reports the peak heap and RSS of
+// the process (server and clients), per stalled client too.
+func BenchmarkStalledMemory(b *testing.B) {
+	const stalled, lines = 250, 6000
+	for range b.N {
+		s := &chat.Server{Net: netenv.Kernel{}, WriteTimeout: 3 * time.Second}
+		if err := s.Start(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		addr := s.Addr().String()
+		join := func(nick string) net.Conn {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c.(*net.TCPConn).SetReadBuffer(4096)
+			io.ReadFull(c, make([]byte, 4))
+			fmt.Fprintf(c, "%s\n", nick)
+			return c
+		}
+		var conns []net.Conn
+		for i := range stalled {
+			conns = append(conns, join("s"+strconv.Itoa(i)))
+		}
+		flooder := join("flooder")
+		go io.Copy(io.Discard, flooder) // the flooder reads what it is sent
+		runtime.GC()
+		stop := make(chan struct{})
+		peak := make(chan [2]float64)
+		go func() {
+			h, r := peakMemory(stop)
+			peak <- [2]float64{h, r}
+		}()
+		line := []byte(strings.Repeat("a", 4000) + "\n")
+		for range lines {
+			if _, err := flooder.Write(line); err != nil {
+				break
+			}
+		}
+		close(stop)
+		p := <-peak
+		b.ReportMetric(p[0], "peak-heap-MiB")
+		b.ReportMetric(p[1], "peak-RSS-MiB")
+		b.ReportMetric(p[0]*1024/stalled, "heap-KiB/stalled")
+		for _, c := range conns {
+			c.Close()
+		}
+		flooder.Close()
+		s.Close()
 	}
 }

@@ -7,13 +7,36 @@
 // Classic clients (the homework's) send each message as one chunk with
 // no newline and print each chunk they receive. Line clients (nc, the
 // course's own) end their nickname and every message with "\n" and get
-// lines back. The server tells them apart by the nickname's newline.
+// lines back. The server tells them apart by the nickname's newline: a
+// first read that holds a "\n" makes a line client, whose nickname is
+// that read's first line; one without makes a classic client, whose
+// nickname is the whole read.
+//
+// Long lines. A line client's line whose text (without its "\n" and one
+// "\r" before it) is longer than MaxMessage bytes is cut: the room gets
+// its first MaxMessage bytes (fewer if that would split a UTF-8
+// character) followed by CutMarker, and the rest of the line, up to its
+// "\n", is dropped. The rule depends on the bytes only, never on how TCP
+// split them (Splitter applies it). A classic client has no line ends:
+// each read is one message, at most MaxMessage bytes.
+//
+// A member that floods pays for it, not the others. Each reader has a
+// queue bounded in bytes (MaxQueue); a message is relayed to everyone
+// before the server reads the sender's next bytes, and while a reader's
+// queue is full the sender waits, so the kernel's flow control slows
+// the flooder down to the pace of the room. A reader that does not
+// take a write within WriteTimeout is cut off, announced as
+// "<nick> was disconnected: not reading." Everything one client can
+// make the server hold (its queue, its read buffer, its unfinished line)
+// stays under 256 KB, and at most MaxClients are served at once: one
+// more is told ServerFull and closed.
 package chat
 
 import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -29,11 +52,26 @@ const DefaultPort = 55555
 
 // Limits.
 const (
-	MaxMessage  = 4096 // bytes; longer lines are cut
-	MaxNick     = 32   // characters
-	QueueLength = 1024 // messages waiting for a slow reader before it is cut off
-	nickTries   = 3
+	MaxMessage = 4096 // bytes of one message; a longer line is cut
+	MaxNick    = 32   // characters
+	// MaxQueue bounds, in bytes, what waits to be written to one reader.
+	MaxQueue = 64 << 10
+	// DefaultMaxClients is how many connections are served at once
+	// unless Server.MaxClients says otherwise.
+	DefaultMaxClients = 1000
+	nickTries         = 3
+	writeBatch        = 16 << 10 // bytes of one write at most
+	// msgOverhead is what the server holds per queued message besides
+	// its bytes; the queue counts it too.
+	msgOverhead = 48
 )
+
+// CutMarker ends a line that was cut at MaxMessage bytes.
+const CutMarker = "[…]"
+
+// ServerFull is the line a client gets when MaxClients are connected
+// already, just before the server closes the connection.
+const ServerFull = "The chat server is full. Try again later."
 
 // Network is what the server listens on (netenv.Net satisfies it).
 type Network interface {
@@ -50,6 +88,7 @@ const (
 	Left                      // a client left
 	Dropped                   // a client was cut off: it did not read
 	Rejected                  // a nickname was refused
+	Full                      // a connection was refused: MaxClients are connected
 )
 
 // Event is one thing that happened in the room.
@@ -68,14 +107,22 @@ type Server struct {
 	// OnEvent, if set, is called for every event, from many goroutines.
 	OnEvent func(Event)
 	// WriteTimeout bounds one write to a client; 0 means 10 seconds.
+	// A client whose write does not finish in time is cut off.
 	WriteTimeout time.Duration
 	// NickTimeout bounds the wait for a nickname; 0 means a minute.
 	NickTimeout time.Duration
+	// MaxClients caps the connections served at once; 0 means
+	// DefaultMaxClients.
+	MaxClients int
+
+	maxLine int          // a line's limit; 0 means MaxMessage (tests make it small)
+	waiting func(string) // called with a reader's nick when a sender waits for its queue (tests)
 
 	ln      net.Listener
 	mu      sync.Mutex
 	clients map[*client]struct{}
 	conns   map[net.Conn]struct{}
+	relay   sync.Mutex // one message at a time, so everyone sees one order
 	wg      sync.WaitGroup
 	done    chan struct{}
 	once    sync.Once
@@ -85,10 +132,9 @@ type Server struct {
 type client struct {
 	conn  net.Conn
 	nick  string
-	lines bool        // a line client: messages end with "\n"
-	out   chan []byte // the bounded send queue
-	gone  chan struct{}
-	once  sync.Once
+	lines bool // a line client: messages end with "\n"
+	q     queue
+	wrote chan struct{} // closed when its writer is done
 }
 
 // Start listens and serves in the background until Close.
@@ -118,6 +164,9 @@ func (s *Server) Close() error {
 		for c := range s.conns {
 			c.Close()
 		}
+		for c := range s.clients {
+			c.q.close("")
+		}
 		s.mu.Unlock()
 	})
 	s.wg.Wait()
@@ -132,6 +181,10 @@ func (s *Server) emit(e Event) {
 
 func (s *Server) accept() {
 	defer s.wg.Done()
+	max := s.MaxClients
+	if max <= 0 {
+		max = DefaultMaxClients
+	}
 	for {
 		conn, err := s.ln.Accept()
 		if err != nil {
@@ -148,11 +201,28 @@ func (s *Server) accept() {
 			continue
 		}
 		s.mu.Lock()
-		s.conns[conn] = struct{}{}
+		full := len(s.conns) >= max
+		if !full {
+			s.conns[conn] = struct{}{}
+		}
 		s.mu.Unlock()
+		if full {
+			s.emit(Event{Kind: Full, Remote: conn.RemoteAddr(), Text: ServerFull})
+			s.wg.Add(1)
+			go s.refuse(conn)
+			continue
+		}
 		s.wg.Add(1)
 		go s.serve(conn)
 	}
+}
+
+// refuse tells one client too many that the room is full and closes it.
+func (s *Server) refuse(conn net.Conn) {
+	defer s.wg.Done()
+	conn.SetWriteDeadline(time.Now().Add(time.Second))
+	conn.Write([]byte(ServerFull + "\n"))
+	conn.Close()
 }
 
 // ValidNick reports whether a nickname is 1 to 32 letters, digits, '_'
@@ -181,6 +251,25 @@ func clean(b []byte) string {
 	}, s)
 }
 
+// nickOf reads a nickname from a client's first read. A line client's
+// is the read's first line, and what follows it in the same read is
+// already chat; a classic client's is the whole read.
+func nickOf(raw []byte) (nick string, lines bool, rest []byte) {
+	if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+		lines, rest, raw = true, raw[i+1:], raw[:i]
+	}
+	return strings.TrimSpace(string(raw)), lines, rest
+}
+
+// lineMessage is what the room sees of a line client's line.
+func lineMessage(nick string, text []byte, cut bool) string {
+	m := nick + ": " + clean(text)
+	if cut {
+		m += CutMarker
+	}
+	return m
+}
+
 func (s *Server) serve(conn net.Conn) {
 	defer s.wg.Done()
 	defer func() {
@@ -198,10 +287,17 @@ func (s *Server) serve(conn net.Conn) {
 		nt = time.Minute
 	}
 	buf := make([]byte, MaxMessage)
-	c := &client{conn: conn, out: make(chan []byte, QueueLength), gone: make(chan struct{})}
-	var pending []byte // a line client's unfinished line
+	c := &client{conn: conn, wrote: make(chan struct{})}
+	c.q.init(s)
+	sp := Splitter{Max: s.maxLine}
+	say := func(text []byte, cut bool) {
+		if len(text) > 0 || cut {
+			s.say(c, lineMessage(c.nick, text, cut))
+		}
+	}
 
 	// The nickname: "NICK", then one read.
+	var rest []byte
 	for try := 0; ; try++ {
 		conn.SetWriteDeadline(time.Now().Add(wt))
 		if _, err := conn.Write([]byte("NICK")); err != nil {
@@ -212,15 +308,8 @@ func (s *Server) serve(conn net.Conn) {
 		if err != nil {
 			return
 		}
-		raw := buf[:n]
-		// A line client's nickname is its first line; what follows in
-		// the same read is already chat.
-		var rest []byte
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			c.lines, rest = true, raw[i+1:]
-			raw = raw[:i]
-		}
-		nick := strings.TrimSpace(string(raw))
+		var nick string
+		nick, c.lines, rest = nickOf(buf[:n])
 		reason := ""
 		switch {
 		case !utf8.ValidString(nick) || !ValidNick(nick):
@@ -229,7 +318,6 @@ func (s *Server) serve(conn net.Conn) {
 			reason = "Nickname " + nick + " is taken."
 		}
 		if reason == "" {
-			pending = append(pending, rest...)
 			break
 		}
 		s.emit(Event{Kind: Rejected, Nick: clean([]byte(nick)), Remote: conn.RemoteAddr(), Text: reason})
@@ -247,44 +335,34 @@ func (s *Server) serve(conn net.Conn) {
 	s.broadcast(c.nick + " joined!")
 	s.send(c, "Connected to server!")
 
-	pending = s.sayLines(c, pending) // chat that came with the nickname
-	for {
-		n, err := conn.Read(buf)
+	sp.Feed(rest, say) // chat that came with the nickname
+	var err error
+	for err == nil {
+		var n int
+		n, err = conn.Read(buf)
 		if n > 0 {
 			if c.lines {
-				pending = s.sayLines(c, append(pending, buf[:n]...))
+				sp.Feed(buf[:n], say)
 			} else {
 				s.say(c, clean(buf[:n])) // a classic client: one read, one message
 			}
 		}
-		if err != nil {
-			break
-		}
-		select {
-		case <-c.gone:
-			return // cut off for not reading
-		default:
-		}
 	}
-	s.leave(c, "left!")
-}
-
-// sayLines says every whole line of a line client's input and returns
-// the unfinished rest; a line that grows past MaxMessage is cut.
-func (s *Server) sayLines(c *client, pending []byte) []byte {
-	for {
-		i := bytes.IndexByte(pending, '\n')
-		if i < 0 {
-			if len(pending) >= MaxMessage {
-				s.say(c, c.nick+": "+clean(pending[:MaxMessage]))
-				return pending[:0]
-			}
-			return pending
-		}
-		if line := bytes.TrimRight(pending[:i], "\r"); len(line) > 0 {
-			s.say(c, c.nick+": "+clean(line[:min(len(line), MaxMessage)]))
-		}
-		pending = pending[i+1:]
+	how := "left!"
+	if cut := c.q.cutReason(); cut != "" {
+		how = cut
+	}
+	s.mu.Lock()
+	delete(s.conns, conn) // its place is free once its going is told
+	s.mu.Unlock()
+	// A client that closed only its sending side (EOF) still gets what
+	// was queued for it, within WriteTimeout.
+	s.leave(c, how, errors.Is(err, io.EOF))
+	select {
+	case <-c.wrote:
+	case <-s.done: // Close no longer sees this conn: close it here
+		conn.Close()
+		<-c.wrote
 	}
 }
 
@@ -297,7 +375,7 @@ func (s *Server) claim(c *client, nick string) bool {
 			return false
 		}
 	}
-	c.nick = nick
+	c.nick, c.q.nick = nick, nick
 	s.clients[c] = struct{}{}
 	return true
 }
@@ -307,16 +385,21 @@ func (s *Server) say(c *client, text string) {
 	s.broadcast(text)
 }
 
-// leave takes c out of the room and tells everyone else.
-func (s *Server) leave(c *client, how string) {
+// leave takes c out of the room and tells everyone else; with flush,
+// c's writer delivers what is queued before it ends.
+func (s *Server) leave(c *client, how string, flush bool) {
 	s.mu.Lock()
 	_, in := s.clients[c]
 	delete(s.clients, c)
 	s.mu.Unlock()
+	if flush {
+		c.q.end()
+	} else {
+		c.q.close("")
+	}
 	if !in {
 		return
 	}
-	c.once.Do(func() { close(c.gone) })
 	kind := Left
 	if how != "left!" {
 		kind = Dropped
@@ -325,68 +408,164 @@ func (s *Server) leave(c *client, how string) {
 	s.broadcast(c.nick + " " + how)
 }
 
-// broadcast queues a message for everyone in the room. A client whose
-// queue is full is cut off, so it cannot hold anyone else up.
+// broadcast queues a message for everyone in the room, waiting while a
+// reader's queue is full: the caller is the sender's own goroutine, so
+// the sender is not read from meanwhile.
 func (s *Server) broadcast(text string) {
+	line, classic := []byte(text+"\n"), []byte(text)
+	s.relay.Lock()
+	defer s.relay.Unlock()
 	s.mu.Lock()
-	var slow []*client
+	to := make([]*client, 0, len(s.clients))
 	for c := range s.clients {
-		select {
-		case c.out <- frame(c, text):
-		default:
-			slow = append(slow, c)
-		}
+		to = append(to, c)
 	}
 	s.mu.Unlock()
-	for _, c := range slow {
-		c.conn.Close()
-		s.leave(c, "was disconnected: not reading.")
+	for _, c := range to {
+		if c.lines {
+			c.q.push(line)
+		} else {
+			c.q.push(classic)
+		}
 	}
 }
 
 // send queues a message for one client.
 func (s *Server) send(c *client, text string) {
-	select {
-	case c.out <- frame(c, text):
-	default:
-	}
-}
-
-func frame(c *client, text string) []byte {
 	if c.lines {
-		return []byte(text + "\n")
+		text += "\n"
 	}
-	return []byte(text)
+	s.relay.Lock()
+	c.q.push([]byte(text))
+	s.relay.Unlock()
 }
 
 // write delivers c's queue. What has piled up goes out in one write
 // (net.Buffers): a reader that keeps up is never cut off by a burst.
 // Classic clients may then see two messages in one read, as they can
-// with the homework's own server: TCP is a stream.
+// with the homework's own server: TCP is a stream. A write that times
+// out cuts the client off.
 func (s *Server) write(c *client, wt time.Duration) {
 	defer s.wg.Done()
+	defer close(c.wrote)
 	for {
-		select {
-		case m := <-c.out:
-			bufs := net.Buffers{m}
-		more:
-			for len(bufs) < 64 {
-				select {
-				case m := <-c.out:
-					bufs = append(bufs, m)
-				default:
-					break more
-				}
-			}
-			c.conn.SetWriteDeadline(time.Now().Add(wt))
-			if _, err := bufs.WriteTo(c.conn); err != nil {
-				c.conn.Close()
-				return
-			}
-		case <-c.gone:
+		msgs, held, ok := c.q.take()
+		if !ok {
 			return
-		case <-s.done:
+		}
+		bufs := net.Buffers(msgs)
+		c.conn.SetWriteDeadline(time.Now().Add(wt))
+		_, err := bufs.WriteTo(c.conn)
+		c.q.written(held)
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				c.q.close("was disconnected: not reading.")
+			} else {
+				c.q.close("")
+			}
+			c.conn.Close()
 			return
 		}
 	}
+}
+
+// queue is what waits to be written to one client, bounded in bytes:
+// a message counts from the moment it is queued until it is written.
+type queue struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	s      *Server
+	nick   string
+	msgs   [][]byte
+	held   int // bytes of msgs and of the write under way, overhead included
+	closed bool
+	ending bool   // no more messages: the writer ends once the queue is empty
+	cut    string // why the server cut the client off, if it did
+}
+
+func (q *queue) init(s *Server) {
+	q.cond.L = &q.mu
+	q.s = s
+}
+
+// push queues m, waiting while the queue is full; it drops m if the
+// queue is closed.
+func (q *queue) push(m []byte) {
+	cost := len(m) + msgOverhead
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for !q.closed && !q.ending && q.held > 0 && q.held+cost > MaxQueue {
+		if q.s.waiting != nil {
+			q.s.waiting(q.nick)
+		}
+		q.cond.Wait()
+	}
+	if q.closed || q.ending {
+		return
+	}
+	q.msgs = append(q.msgs, m)
+	q.held += cost
+	q.cond.Broadcast()
+}
+
+// take waits for messages and returns all of them with the bytes they
+// hold; ok is false once the queue is closed, or ended and empty.
+func (q *queue) take() (msgs [][]byte, held int, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for !q.closed && !q.ending && len(q.msgs) == 0 {
+		q.cond.Wait()
+	}
+	if q.closed || len(q.msgs) == 0 {
+		return nil, 0, false
+	}
+	// At most writeBatch bytes a write, so a reader that reads frees
+	// room in its queue bit by bit, not only once a whole queue is out.
+	n := 0
+	for n < len(q.msgs) && (n == 0 || held+len(q.msgs[n]) <= writeBatch) {
+		held += len(q.msgs[n]) + msgOverhead
+		n++
+	}
+	msgs = q.msgs[:n:n]
+	if n == len(q.msgs) {
+		q.msgs = nil
+	} else {
+		q.msgs = q.msgs[n:]
+	}
+	return msgs, held, true
+}
+
+// written releases what a finished write held.
+func (q *queue) written(held int) {
+	q.mu.Lock()
+	q.held -= held
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
+
+// close drops what is queued and wakes everyone waiting; cut, if not
+// empty, is why the server cut the client off.
+func (q *queue) close(cut string) {
+	q.mu.Lock()
+	if !q.closed {
+		q.closed, q.cut, q.msgs = true, cut, nil
+	}
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
+
+// end lets the writer deliver what is queued, then end.
+func (q *queue) end() {
+	q.mu.Lock()
+	q.ending = true
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
+
+// cutReason is why the server cut the client off, or "".
+func (q *queue) cutReason() string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.cut
 }

@@ -14,9 +14,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"wiretutor/servers/listen"
 )
@@ -67,7 +70,9 @@ type Server struct {
 	Port  int    // 0 picks a free port
 	Token string // required by the API; empty refuses every API call
 	// Log, if set, receives one line per request: method, path, status.
-	// The Authorization header never reaches it.
+	// Method and path come escaped (see Printable), so control
+	// characters from the URL cannot reach a terminal; the Authorization
+	// header never reaches it, nor the token where a path holds it.
 	Log func(method, path string, status int)
 
 	ln    net.Listener
@@ -124,6 +129,34 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Redacted stands for the token where a logged path held it.
+const Redacted = "***"
+
+// Printable makes s safe to print on a terminal: control characters,
+// invalid UTF-8 and other runes that are not graphic become Go escapes
+// (\x1b, \xff, \u200b, as %q writes them) and a backslash is doubled,
+// so what is shown says exactly what was sent; the rest, spaces and
+// letters of any script included, stays as it is.
+func Printable(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\\':
+			b.WriteString(`\\`)
+		case unicode.IsGraphic(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r) // '\x1b', '\u200b'
+			b.WriteString(q[1 : len(q)-1])
+		}
+		i += size
+	}
+	return b.String()
+}
+
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.home)
@@ -142,7 +175,11 @@ func (s *Server) routes() http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		mux.ServeHTTP(sw, r)
 		if s.Log != nil {
-			s.Log(r.Method, r.URL.Path, sw.status)
+			path := r.URL.Path
+			if s.Token != "" {
+				path = strings.ReplaceAll(path, s.Token, Redacted)
+			}
+			s.Log(Printable(r.Method), Printable(path), sw.status)
 		}
 	})
 }

@@ -168,3 +168,45 @@ except ImportError:
 		t.Fatalf("%v: %s", err, out)
 	}
 }
+
+// TestLogEscapes: control characters, invalid UTF-8 and a token in the
+// URL reach the request log escaped or hidden, never raw.
+func TestLogEscapes(t *testing.T) {
+	s, logs := start(t)
+	tests := []struct{ target, want string }{
+		{"/%1b[31mred%1b[0m", `GET /\x1b[31mred\x1b[0m 404`},
+		{"/a%00b%ffc%e2%80%aed%07", `GET /a\x00b\xffc\u202ed\a 404`},
+		{"/back%5cslash%0d%0a", `GET /back\\slash\r\n 404`},
+		{"/%d0%bf%d1%80%d0%b8%d0%b2%d0%b5%d1%82 x", "GET /привет x 404"},
+		{"/api/v1/" + token, "GET /api/v1/" + httpd.Redacted + " 404"},
+	}
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, tt := range tests {
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", strings.ReplaceAll(tt.target, " ", "%20"))
+	}
+	fmt.Fprint(c, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+	io.ReadAll(c)
+	if len(*logs) != len(tests)+1 {
+		t.Fatalf("logs %q", *logs)
+	}
+	for i, tt := range tests {
+		if got := (*logs)[i]; got != tt.want {
+			t.Errorf("GET %s logged as %q, want %q", tt.target, got, tt.want)
+		}
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"/plain": "/plain", "\x1b[2J": `\x1b[2J`, "\xff\xfe": `\xff\xfe`, `a\b`: `a\\b`,
+		"\u009b31m": `\u009b31m`, "tab\there": `tab\there`, "小明 Алиса": "小明 Алиса", "\u200b": `\u200b`,
+	} {
+		if got := httpd.Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
