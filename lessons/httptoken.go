@@ -23,7 +23,8 @@ const repoName = "wiretutor-notes"
 // that over plain HTTP the token travels in the clear.
 func HTTPAPIToken() *course.Lesson {
 	return &course.Lesson{
-		ID: "http-api-token",
+		ID:     "http-api-token",
+		Secret: true, // the capture holds the API token in the clear
 		Steps: []course.Step{
 			{Kind: course.Text, Section: "intro"},
 			{Kind: course.Text, Section: "keep"},

@@ -90,6 +90,21 @@ func WriteFile(path string, rec *Recording, ifname string) error {
 	if err != nil {
 		return err
 	}
+	return writeAll(w, rec)
+}
+
+// WritePrivateFile writes a whole recording that holds a secret (a
+// token in the clear) to path as pcapng, readable by its owner alone
+// whatever the umask.
+func WritePrivateFile(path string, rec *Recording, ifname string) error {
+	w, err := CreatePrivate(path, rec.Link, ifname)
+	if err != nil {
+		return err
+	}
+	return writeAll(w, rec)
+}
+
+func writeAll(w *Writer, rec *Recording) error {
 	for _, f := range rec.Frames {
 		if err := w.WritePacket(f.Info, f.Data); err != nil {
 			w.Abort()

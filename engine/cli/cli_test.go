@@ -547,3 +547,39 @@ func TestChatClient(t *testing.T) {
 		t.Errorf("no server: exit %d, %q", code, errs)
 	}
 }
+
+// TestSecretCapturePrivate: the http-api-token lesson's capture holds
+// the token in the clear, so its saved copy is its owner's alone,
+// whatever the umask; another lesson's follows the umask.
+func TestSecretCapturePrivate(t *testing.T) {
+	dir := t.TempDir()
+	for _, id := range []string{"http-api-token", "tcp-handshake"} {
+		pcap := filepath.Join(dir, id+".pcapng")
+		if code, _, errs := run(t, nil, "lesson", id, "--no-input", "--net", "sandbox", "--save-capture", pcap); code != 0 {
+			t.Fatalf("%s: exit %d: %s", id, code, errs)
+		}
+		fi, err := os.Stat(pcap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id == "http-api-token" && fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: capture with the token is %v, want 0600", id, fi.Mode().Perm())
+		}
+		if id != "http-api-token" && fi.Mode().Perm()&0o044 == 0 && umaskAllowsRead(t) {
+			t.Errorf("%s: capture is %v: the umask lets others read, so should the file", id, fi.Mode().Perm())
+		}
+	}
+}
+
+// umaskAllowsRead reports whether a new file gets read bits for group or
+// others under this process's umask.
+func umaskAllowsRead(t *testing.T) bool {
+	p := filepath.Join(t.TempDir(), "probe")
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_WRONLY, 0o666)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().Perm()&0o044 != 0
+}

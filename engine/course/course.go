@@ -71,6 +71,9 @@ type Lesson struct {
 	// Exchange starts the lesson's component on n, drives its traffic and
 	// stops it, telling the runner its ports and its moments through h.
 	Exchange func(ctx context.Context, n netenv.Net, h Hooks) error
+	// Secret: the lesson's capture holds a secret (a token sent in the
+	// clear), so a saved copy is readable by its owner alone.
+	Secret bool
 	// Complete reports whether the capture holds everything the lesson
 	// needs, so capture can stop.
 	Complete func(pkts []dissect.Packet) bool

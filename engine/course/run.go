@@ -231,7 +231,11 @@ func (run *runner) capture(ctx context.Context) error {
 	}
 	run.say(run.tx.N("run.captured", len(pkts), nil))
 	if o.SaveCapture != "" {
-		if err := capture.WriteFile(o.SaveCapture, rec, capture.Loopback); err != nil {
+		write := capture.WriteFile
+		if run.l.Secret {
+			write = capture.WritePrivateFile
+		}
+		if err := write(o.SaveCapture, rec, capture.Loopback); err != nil {
 			return fmt.Errorf("save capture: %w", err)
 		}
 		run.say(run.tx.T("run.saved", map[string]any{"Path": o.SaveCapture}))
