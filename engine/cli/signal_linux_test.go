@@ -98,9 +98,19 @@ func (s *screen) String() string {
 	return s.text.String()
 }
 
+// proc is a running wiretutor.
+type proc struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when it has ended
+	err  error         // what Wait said
+}
+
 // child starts wiretutor (this test binary in child mode) with the pty
-// as its controlling terminal and the given streams.
-func child(t *testing.T, stdin, stdout, stderr *os.File, args ...string) *exec.Cmd {
+// as its controlling terminal and the given streams. When it ends, scr
+// is told, so nothing waits for a prompt that can no longer come. A
+// process still running after two minutes is hung: it is killed, and the
+// test fails instead of the whole run stalling.
+func child(t *testing.T, scr *screen, stdin, stdout, stderr *os.File, args ...string) *proc {
 	t.Helper()
 	js, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0])
@@ -111,24 +121,34 @@ func child(t *testing.T, stdin, stdout, stderr *os.File, args ...string) *exec.C
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	return cmd
+	p := &proc{cmd: cmd, done: make(chan struct{})}
+	guard := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
+	go func() {
+		p.err = cmd.Wait()
+		guard.Stop()
+		close(p.done)
+		scr.mu.Lock()
+		scr.closed = true
+		scr.cond.Broadcast()
+		scr.mu.Unlock()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill(); <-p.done })
+	return p
 }
 
-// exitCode waits for cmd. A process that does not end is a hang: the
-// guard kills it so the test fails instead of the whole run stalling.
-func exitCode(t *testing.T, cmd *exec.Cmd) int {
+// exitCode waits for p to end and returns its exit status; -1, and the
+// test fails, when it did not end by itself.
+func exitCode(t *testing.T, p *proc) int {
 	t.Helper()
-	guard := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() })
-	defer guard.Stop()
-	err := cmd.Wait()
+	<-p.done
 	var ee *exec.ExitError
 	switch {
-	case err == nil:
+	case p.err == nil:
 		return 0
-	case errors.As(err, &ee) && ee.Exited():
+	case errors.As(p.err, &ee) && ee.Exited():
 		return ee.ExitCode()
 	}
-	t.Errorf("wiretutor did not end by itself: %v", err)
+	t.Errorf("wiretutor did not end by itself: %v", p.err)
 	return -1
 }
 
@@ -164,7 +184,7 @@ func TestPromptsNeverInTheFile(t *testing.T) {
 				defer stderr.Close()
 			}
 			scr := newScreen(master)
-			cmd := child(t, slave, out, stderr, "lesson", "tcp-handshake", "--net", "sandbox")
+			cmd := child(t, scr, slave, out, stderr, "lesson", "tcp-handshake", "--net", "sandbox")
 			i, at := scr.waitFor(0, navPrompt)
 			if _, ok := scr.ready(at); i < 0 || !ok {
 				t.Fatalf("no prompt on the terminal:\n%s", scr)
@@ -205,7 +225,7 @@ func TestSignalEndsPrompt(t *testing.T) {
 				t.Fatal(err)
 			}
 			scr := newScreen(master)
-			cmd := child(t, slave, slave, slave, tt.args...)
+			cmd := child(t, scr, slave, slave, slave, tt.args...)
 			ok := true
 			for at := 0; ; {
 				i, next := scr.waitFor(at, tt.prompt, navPrompt)
@@ -221,7 +241,7 @@ func TestSignalEndsPrompt(t *testing.T) {
 				}
 				master.WriteString("\r")
 			}
-			cmd.Process.Signal(syscall.SIGTERM)
+			cmd.cmd.Process.Signal(syscall.SIGTERM)
 			if code := exitCode(t, cmd); code != 130 {
 				t.Errorf("exit %d after SIGTERM; want 130\n%s", code, scr)
 			}

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -50,10 +51,30 @@ const selectTemplate = `
   {{- end}}
 {{- end}}`
 
-// Ask shows prompt and reads one answer.
+// eotWatch passes a terminal's keys through and notes Ctrl-D (EOT),
+// which survey takes for Enter: the learner means the end of input.
+type eotWatch struct {
+	terminal.FileReader
+	saw bool
+}
+
+func (w *eotWatch) Read(p []byte) (int, error) {
+	n, err := w.FileReader.Read(p)
+	if bytes.IndexByte(p[:n], terminal.KeyEndTransmission) >= 0 {
+		w.saw = true
+	}
+	return n, err
+}
+
+// Ask shows prompt and reads one answer. Ctrl-D on an empty line is the
+// end of input (ErrNoInput), as on a line-mode terminal.
 func (s Survey) Ask(prompt string) (string, error) {
 	var ans string
-	err := survey.AskOne(&survey.Input{Message: prompt}, &ans, survey.WithStdio(s.In, s.Out, s.Err))
+	in := &eotWatch{FileReader: s.In}
+	err := survey.AskOne(&survey.Input{Message: prompt}, &ans, survey.WithStdio(in, s.Out, s.Err))
+	if err == nil && in.saw && ans == "" {
+		return "", ErrNoInput
+	}
 	switch {
 	case errors.Is(err, terminal.InterruptErr), errors.Is(err, ErrInterrupted):
 		return "", ErrInterrupted
@@ -128,7 +149,11 @@ func (s Survey) Choose(prompt string, options []string, def int) (int, error) {
 	}
 	var idx int
 	q := &survey.Select{Message: prompt, Options: options, Default: options[def], PageSize: min(len(options), 15)}
-	err := survey.AskOne(q, &idx, survey.WithStdio(s.In, s.Out, s.Err))
+	in := &eotWatch{FileReader: s.In}
+	err := survey.AskOne(q, &idx, survey.WithStdio(in, s.Out, s.Err))
+	if err == nil && in.saw {
+		return 0, ErrNoInput // survey's Select ends on Ctrl-D as on Enter
+	}
 	switch {
 	case errors.Is(err, terminal.InterruptErr), errors.Is(err, ErrInterrupted):
 		return 0, ErrInterrupted

@@ -91,8 +91,14 @@ func (in *Input) Read(p []byte) (int, error) {
 	}
 }
 
-// takeLeft returns what was read before, and its error with the last of it.
+// takeLeft returns what was read before, and its error with the last of
+// it. A read never goes past a terminal's cursor report (ESC [ row ; col
+// R): survey reads the report through a reader of its own and drops what
+// that reader took beyond it, which would lose a key typed right after.
 func (in *Input) takeLeft(p []byte) (int, error) {
+	if end := cursorReportEnd(in.left); end > 0 && end < len(p) {
+		p = p[:end]
+	}
 	n := copy(p, in.left)
 	in.left = in.left[n:]
 	if len(in.left) > 0 {
@@ -101,4 +107,29 @@ func (in *Input) takeLeft(p []byte) (int, error) {
 	err := in.leftErr
 	in.left, in.leftErr = nil, nil
 	return n, err
+}
+
+// cursorReportEnd is the offset just past the first cursor position
+// report in b, or 0 when b holds none.
+func cursorReportEnd(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		if b[i] != 0x1b || i+1 >= len(b) || b[i+1] != '[' {
+			continue
+		}
+		j, semi := i+2, false
+		for ; j < len(b); j++ {
+			c := b[j]
+			switch {
+			case c >= '0' && c <= '9':
+				continue
+			case c == ';' && !semi:
+				semi = true
+				continue
+			case c == 'R' && semi:
+				return j + 1
+			}
+			break
+		}
+	}
+	return 0
 }

@@ -69,3 +69,31 @@ func TestInputKeepsWhatItRead(t *testing.T) {
 type onebyte struct{ r io.Reader }
 
 func (o onebyte) Read(p []byte) (int, error) { return o.r.Read(p[:min(len(p), 1)]) }
+
+// TestInputStopsAfterCursorReport: a read ends just after a terminal's
+// cursor report, so a key typed right after it is not taken along by
+// survey's own reader of the report (which would drop it).
+func TestInputStopsAfterCursorReport(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	in := quiz.NewInput(context.Background(), r)
+	w.WriteString("\x1b[12;40R\x03")
+	w.Close()
+	var reads []string
+	buf := make([]byte, 64)
+	for {
+		n, err := in.Read(buf)
+		if n > 0 {
+			reads = append(reads, string(buf[:n]))
+		}
+		if err != nil {
+			break
+		}
+	}
+	if len(reads) != 2 || reads[0] != "\x1b[12;40R" || reads[1] != "\x03" {
+		t.Errorf("reads %q; want the report, then the key", reads)
+	}
+}
