@@ -136,6 +136,24 @@ func BenchmarkReadMemory(b *testing.B) {
 	b.ReportMetric(large, "maxrss-400k-MiB")
 }
 
+// BenchmarkFlowMemory draws the ladder of a 185 MB capture (2,150,000
+// packets, 215,000 streams) and reports the peak RSS: flow keeps a few
+// numbers per arrow, not the packets.
+func BenchmarkFlowMemory(b *testing.B) {
+	bin := binary(b)
+	path := filepath.Join(b.TempDir(), "2150k.pcap")
+	if _, err := benchdata.Write(path, testdata("echo-lab.pcap"), 2_150_000); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	var rss float64
+	for range b.N {
+		_, r := timeRunRSS(b, bin, "flow", "-r", path)
+		rss = max(rss, r)
+	}
+	b.ReportMetric(rss, "maxrss-MiB")
+}
+
 // BenchmarkReadVsTshark times `wiretutor read -r F` and `tshark -r F`
 // on the same 400,000-packet capture in one run, alternating, and
 // reports how many times faster wiretutor is.

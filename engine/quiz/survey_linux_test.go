@@ -31,11 +31,13 @@ func TestSurveyInterrupted(t *testing.T) {
 		_, err := s.Ask("Which port did the client get?")
 		done <- err
 	}()
-	// survey asks the terminal where the cursor is: answer as a terminal
-	// would, then wait until the question is on the screen.
+	// Wait until the question is on the screen and survey, in raw mode
+	// by then, has asked the terminal twice where the cursor is (the
+	// screen's size, then the cursor), answering as a terminal would.
 	screen := bufio.NewReader(master)
 	var seen strings.Builder
-	for !strings.Contains(seen.String(), "Which port did the client get?") {
+	queries := 0
+	for queries < 2 {
 		b, err := screen.ReadByte()
 		if err != nil {
 			t.Fatal(err)
@@ -43,9 +45,11 @@ func TestSurveyInterrupted(t *testing.T) {
 		seen.WriteByte(b)
 		if strings.HasSuffix(seen.String(), "\x1b[6n") {
 			master.WriteString("\x1b[1;1R")
+			if strings.Contains(seen.String(), "Which port did the client get?") {
+				queries++
+			}
 		}
 	}
-	// The question is up, in raw mode.
 	raw, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
 	if err != nil || raw.Lflag&unix.ICANON != 0 {
 		t.Fatalf("the question is not in raw mode: %v", err)
