@@ -151,7 +151,7 @@ func (a *app) pingStats(host string, st ping.Stats) {
 	fmt.Fprintln(w, t.N(key, st.Sent, data))
 	if st.Received > 0 {
 		fmt.Fprintln(w, t.T("ping.rtt", map[string]any{
-			"Min": pingMillis(st.Min), "Avg": pingMillis(st.Avg), "Max": pingMillis(st.Max), "Mdev": pingMillis(st.Mdev),
+			"Min": statMillis(st.Min), "Avg": statMillis(st.Avg), "Max": statMillis(st.Max), "Mdev": statMillis(st.Mdev),
 		}))
 	}
 }
@@ -223,6 +223,13 @@ func hostOf(a net.Addr) string {
 		return a.IP.String()
 	}
 	return a.String()
+}
+
+// statMillis formats a statistic of the closing rtt line as iputils
+// does: milliseconds with three decimals, however large.
+func statMillis(d time.Duration) string {
+	us := d.Microseconds()
+	return fmt.Sprintf("%d.%03d", us/1000, us%1000)
 }
 
 // pingMillis formats a round trip as iputils does: three significant

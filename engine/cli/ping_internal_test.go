@@ -25,3 +25,21 @@ func TestPingMillis(t *testing.T) {
 		}
 	}
 }
+
+// TestStatMillis: the closing rtt line keeps three decimals, as
+// iputils' "rtt min/avg/max/mdev = 0.094/0.412/1.040/0.448 ms".
+func TestStatMillis(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{94 * time.Microsecond, "0.094"},
+		{1040 * time.Microsecond, "1.040"},
+		{123_456 * time.Microsecond, "123.456"},
+	}
+	for _, tt := range tests {
+		if got := statMillis(tt.d); got != tt.want {
+			t.Errorf("statMillis(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
