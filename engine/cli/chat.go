@@ -98,6 +98,10 @@ func (a *app) chatClient(nick, addr string) error {
 	greet := make([]byte, 4)
 	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := io.ReadFull(r, greet); err != nil || string(greet) != "NICK" {
+		rest, _ := r.ReadString('\n')
+		if strings.TrimSpace(string(greet)+rest) == chat.ServerFull {
+			return errChatFull{addr: addr}
+		}
 		return errChatConnect{addr: addr, err: fmt.Errorf("no NICK greeting")}
 	}
 	conn.SetReadDeadline(time.Time{})
@@ -161,7 +165,6 @@ func (a *app) chatClient(nick, addr string) error {
 			sp.Feed(buf[:n], show)
 			if err != nil {
 				show(sp.Pending(), false)
-				say(a.tx.T("chat.closed", nil))
 				return
 			}
 		}
@@ -182,12 +185,19 @@ func (a *app) chatClient(nick, addr string) error {
 			}
 		}
 	}()
-	// The client ends on /quit, at the end of its input, or when the
-	// server closes the connection.
+	if tty {
+		// The line editor leaves its prompt on the last line: take it away.
+		defer fmt.Fprint(os.Stdout, "\r\x1b[2K")
+	}
+	// The client ends on /quit, at the end of its input, at a signal, or
+	// when the server closes the connection.
 chat:
 	for {
 		select {
 		case <-done:
+			say(a.tx.T("chat.closed", nil))
+			return nil
+		case <-a.ctx.Done():
 			break chat
 		case line, ok := <-typed:
 			if !ok || strings.TrimSpace(line) == "/quit" {
@@ -200,12 +210,15 @@ chat:
 	}
 	// The server delivers what it queued for us, then closes; one that
 	// does not is left after 10 seconds, or at Ctrl-C.
-	conn.(*net.TCPConn).CloseWrite()
+	if hc, ok := conn.(interface{ CloseWrite() error }); ok {
+		hc.CloseWrite()
+	}
 	select {
 	case <-done:
 	case <-a.ctx.Done():
 	case <-time.After(10 * time.Second):
 	}
+	say(a.tx.T("chat.you_left", nil))
 	return nil
 }
 
@@ -297,6 +310,12 @@ func skipString(s string, i int) int {
 	}
 	return i
 }
+
+// errChatFull: the chat server refused us, having as many clients as
+// it takes.
+type errChatFull struct{ addr string }
+
+func (e errChatFull) Error() string { return "chat " + e.addr + ": " + chat.ServerFull }
 
 // errChatConnect: the chat server is not there.
 type errChatConnect struct {

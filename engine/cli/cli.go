@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -59,13 +60,27 @@ type app struct {
 const (
 	ExitOK        = 0
 	ExitError     = 1
-	ExitInterrupt = 130
+	ExitInterrupt = 130 // ended by SIGINT
+	// ExitTerminated: ended by SIGTERM.
+	ExitTerminated = 143
 )
 
 // Run runs the command line and returns the exit code.
 func Run(env Env) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var got atomic.Value // the signal that ended the run
+	go func() {
+		select {
+		case s := <-sigs:
+			got.Store(s)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	a := &app{env: env, ctx: ctx}
 	defer func() {
 		for _, c := range a.closers {
@@ -130,8 +145,12 @@ func Run(env Env) int {
 	case errors.As(err, &status):
 		return int(status)
 	case ctx.Err() != nil:
-		// A signal, whatever the lesson or prompt made of it.
+		// A signal, whatever the lesson or prompt made of it: the shell's
+		// 128 + its number (130 for Ctrl-C, 143 for SIGTERM).
 		fmt.Fprintln(env.Stderr, a.tx.T("error.interrupted", nil))
+		if s, ok := got.Load().(syscall.Signal); ok && s == syscall.SIGTERM {
+			return ExitTerminated
+		}
 		return ExitInterrupt
 	case errors.Is(err, course.ErrQuit):
 		fmt.Fprintln(env.Stderr, a.tx.T("nav.quit", nil))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"os"
@@ -538,14 +539,40 @@ func TestChatClient(t *testing.T) {
 		Getenv: func(k string) string { return map[string]string{"XDG_STATE_HOME": state}[k] }, Lessons: lessons.All(), Content: content.FS,
 	})
 	text := out.String()
-	for _, want := range []string{"Алиса joined!", "Connected to server!", "Алиса: привет"} {
+	for _, want := range []string{"Алиса joined!", "Connected to server!", "Алиса: привет", "You left the chat."} {
 		if code != 0 || !strings.Contains(text, want) {
 			t.Errorf("exit %d, output lacks %q:\n%s%s", code, want, text, errb.String())
 		}
 	}
+	if strings.Contains(text, "The server closed the connection.") {
+		t.Errorf("the learner left, yet the client says the server closed:\n%s", text)
+	}
 	code, _, errs := run(t, nil, "chat", "--nick", "x", "--addr", "127.0.0.1:1")
 	if code != cli.ExitError || !strings.Contains(errs, "No chat server answers at 127.0.0.1:1") {
 		t.Errorf("no server: exit %d, %q", code, errs)
+	}
+}
+
+// TestChatClientServerFull: a server with as many clients as it takes
+// refuses one more, and the client says so, not that no server is there.
+func TestChatClientServerFull(t *testing.T) {
+	srv := &chat.Server{Net: netenv.Kernel{}, MaxClients: 1}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	first, err := net.Dial("tcp", srv.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	greet := make([]byte, 4)
+	if _, err := io.ReadFull(first, greet); err != nil || string(greet) != "NICK" {
+		t.Fatalf("first client: %q, %v", greet, err)
+	}
+	code, _, errs := runIn(t, map[string]string{"LANG": "ru"}, "", "chat", "--nick", "boris", "--addr", srv.Addr().String())
+	if code != cli.ExitError || !strings.Contains(errs, "переполнен") {
+		t.Errorf("exit %d, stderr %q; want the server-full sentence", code, errs)
 	}
 }
 

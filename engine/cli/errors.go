@@ -79,6 +79,7 @@ func (a *app) explain(err error) string {
 		ie  *netenv.ImpairError
 		dfe *filter.DisplayError
 		cc  errChatConnect
+		cfl errChatFull
 		ps  errPingSocket
 		uh  errUnknownHost
 		sh  errSandboxHost
@@ -125,6 +126,8 @@ func (a *app) explain(err error) string {
 		return t.T("error.port_in_use_lesson", map[string]any{"Port": be.Port, "Proto": strings.ToUpper(be.Proto)})
 	case errors.As(err, &be) && errors.Is(err, syscall.EACCES):
 		return t.T("error.port_denied", map[string]any{"Port": be.Port})
+	case errors.As(err, &cfl):
+		return t.T("error.chat_full", map[string]any{"Addr": cfl.addr})
 	case errors.As(err, &cc):
 		return t.T("error.chat_connect", map[string]any{"Addr": cc.addr})
 	case errors.Is(err, capture.ErrPermission):

@@ -15,25 +15,29 @@ type prompter interface {
 	quiz.Chooser
 }
 
-// prompter is how this invocation asks, chosen once: survey's line
-// editor and arrow-key lists when standard input is a terminal and there
-// is a terminal to draw on, numbered lines otherwise. Prompts never go
-// into a file standard output was sent to: they are drawn on standard
-// error, or on the process's terminal, when that is where the learner
-// is; only when no terminal can be written do they join the output.
-// Every read is interruptible, so a signal ends any prompt at once.
+// prompter is how this invocation asks: survey's line editor and
+// arrow-key lists when standard input is a terminal and there is a
+// terminal to draw on, numbered lines otherwise; the choice and the
+// reader are made once, the wording (the list's hint) follows the
+// language in use. Prompts never go into a file standard output was sent
+// to: they are drawn on standard error, or on the process's terminal,
+// when that is where the learner is; only when no terminal can be
+// written do they join the output. Every read is interruptible, so a
+// signal ends any prompt at once.
 func (a *app) prompter() prompter {
-	if a.ask != nil {
-		return a.ask
-	}
-	in := quiz.NewInput(a.ctx, a.env.Stdin)
-	if term.IsTerminal(int(a.env.Stdin.Fd())) {
-		if tty := a.promptTerminal(); tty != nil {
-			a.ask = quiz.Survey{In: in, Out: tty, Err: tty, SelectHint: a.tx.T("menu.select_hint", nil)}
-			return a.ask
+	if a.ask == nil {
+		in := quiz.NewInput(a.ctx, a.env.Stdin)
+		a.ask = quiz.NewLines(in, a.out())
+		if term.IsTerminal(int(a.env.Stdin.Fd())) {
+			if tty := a.promptTerminal(); tty != nil {
+				a.ask = quiz.Survey{In: in, Out: tty, Err: tty}
+			}
 		}
 	}
-	a.ask = quiz.NewLines(in, a.out())
+	if s, ok := a.ask.(quiz.Survey); ok {
+		s.SelectHint = a.tx.T("menu.select_hint", nil)
+		return s
+	}
 	return a.ask
 }
 

@@ -378,9 +378,9 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		switch how {
 		case doc.Fallback:
 			heading = en.Heading
-			run.say(run.r.Paint(render.Dim, run.tx.T("notice.section_english", map[string]any{"Section": st.Section})))
+			run.say(run.r.Paint(render.Dim, run.tx.T("notice.section_english", map[string]any{"Section": st.Section, "Title": s.Heading})))
 		case doc.Raw:
-			run.say(run.r.Paint(render.Dim, run.tx.T("notice.section_raw", map[string]any{"Section": st.Section})))
+			run.say(run.r.Paint(render.Dim, run.tx.T("notice.section_raw", map[string]any{"Section": st.Section, "Title": s.Heading})))
 		}
 		md, err := run.r.Markdown("## " + heading + "\n\n" + text)
 		if err != nil {

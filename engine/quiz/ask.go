@@ -76,7 +76,10 @@ func (s Survey) Ask(prompt string) (string, error) {
 		return "", ErrNoInput
 	}
 	switch {
-	case errors.Is(err, terminal.InterruptErr), errors.Is(err, ErrInterrupted):
+	case errors.Is(err, ErrInterrupted):
+		fmt.Fprint(s.Out, "\r\n") // a signal came mid-line: what follows starts afresh
+		return "", ErrInterrupted
+	case errors.Is(err, terminal.InterruptErr):
 		return "", ErrInterrupted
 	case errors.Is(err, io.EOF):
 		return "", ErrNoInput
@@ -155,7 +158,10 @@ func (s Survey) Choose(prompt string, options []string, def int) (int, error) {
 		return 0, ErrNoInput // survey's Select ends on Ctrl-D as on Enter
 	}
 	switch {
-	case errors.Is(err, terminal.InterruptErr), errors.Is(err, ErrInterrupted):
+	case errors.Is(err, ErrInterrupted):
+		fmt.Fprint(s.Out, "\r\n")
+		return 0, ErrInterrupted
+	case errors.Is(err, terminal.InterruptErr):
 		return 0, ErrInterrupted
 	case errors.Is(err, io.EOF):
 		return 0, ErrNoInput
