@@ -27,7 +27,8 @@ type screen struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
 	text   strings.Builder
-	closed bool
+	closed bool // the terminal's reader ended
+	exited bool // the program on it ended
 }
 
 func newScreen(master *os.File) *screen {
@@ -56,7 +57,8 @@ func newScreen(master *os.File) *screen {
 }
 
 // waitFor waits until one of want appears after offset from and returns
-// its index and the offset after it; -1 when the terminal closed first.
+// its index and the offset after it; -1 when the program ended (or the
+// terminal closed) first.
 func (s *screen) waitFor(from int, want ...string) (int, int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -71,7 +73,7 @@ func (s *screen) waitFor(from int, want ...string) (int, int) {
 		if best >= 0 {
 			return best, at + len(want[best])
 		}
-		if s.closed {
+		if s.closed || s.exited {
 			return -1, len(text)
 		}
 		s.cond.Wait()
@@ -91,6 +93,20 @@ func (s *screen) ready(from int) (int, bool) {
 		from = next
 	}
 	return from, true
+}
+
+// drained returns the screen once everything written to the terminal
+// before now has been read: a marker written to the terminal after the
+// program ended comes back after all of the program's output.
+func (s *screen) drained(slave *os.File) string {
+	const marker = "\r\n<end of output>"
+	slave.WriteString(marker)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for !strings.Contains(s.text.String(), marker) && !s.closed {
+		s.cond.Wait()
+	}
+	return s.text.String()
 }
 
 func (s *screen) String() string {
@@ -129,7 +145,7 @@ func child(t *testing.T, scr *screen, stdin, stdout, stderr *os.File, args ...st
 		guard.Stop()
 		close(p.done)
 		scr.mu.Lock()
-		scr.closed = true
+		scr.exited = true
 		scr.cond.Broadcast()
 		scr.mu.Unlock()
 	}()
@@ -252,7 +268,7 @@ func TestSignalEndsPrompt(t *testing.T) {
 			}
 			// On a line of its own; the terminal's late answers to cursor
 			// queries may be echoed before it, as a real terminal would.
-			if !regexp.MustCompile(`\n(\^\[\[\d+;\d+R)*Interrupted\.`).MatchString(scr.String()) {
+			if !regexp.MustCompile(`\n(\^\[\[\d+;\d+R)*Interrupted\.`).MatchString(scr.drained(slave)) {
 				t.Errorf("no \"Interrupted.\" on a line of its own:\n%q", scr)
 			}
 			after, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
