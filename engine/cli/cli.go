@@ -78,6 +78,9 @@ func Run(env Env) int {
 		case s := <-sigs:
 			got.Store(s)
 			cancel()
+			// A second signal takes the default action: if cleaning up
+			// ever hangs, Ctrl-C again still ends the program.
+			signal.Stop(sigs)
 		case <-ctx.Done():
 		}
 	}()

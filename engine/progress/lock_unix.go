@@ -3,7 +3,6 @@
 package progress
 
 import (
-	"fmt"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -20,7 +19,10 @@ func lockFile(path string) (unlock func(), err error) {
 	}
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, fmt.Errorf("%s is not a regular file", path)
+		if err != nil {
+			return nil, err
+		}
+		return nil, &NotRegularError{Path: path, Mode: fi.Mode()}
 	}
 	for {
 		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)

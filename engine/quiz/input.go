@@ -93,10 +93,11 @@ func (in *Input) Read(p []byte) (int, error) {
 
 // takeLeft returns what was read before, and its error with the last of
 // it. A read never goes past a terminal's cursor report (ESC [ row ; col
-// R): survey reads the report through a reader of its own and drops what
-// that reader took beyond it, which would lose a key typed right after.
+// R) nor past a key that ends an answer (Enter, Ctrl-C, Ctrl-D): survey
+// reads through a buffered reader of its own for each prompt and drops
+// what that reader took beyond, which would lose keys typed ahead.
 func (in *Input) takeLeft(p []byte) (int, error) {
-	if end := cursorReportEnd(in.left); end > 0 && end < len(p) {
+	if end := answerEnd(in.left); end > 0 && end < len(p) {
 		p = p[:end]
 	}
 	n := copy(p, in.left)
@@ -107,6 +108,21 @@ func (in *Input) takeLeft(p []byte) (int, error) {
 	err := in.leftErr
 	in.left, in.leftErr = nil, nil
 	return n, err
+}
+
+// answerEnd is the offset just past the first cursor report or key that
+// ends an answer in b, whichever comes first, or 0 when there is none.
+func answerEnd(b []byte) int {
+	end := cursorReportEnd(b)
+	for i, c := range b {
+		if end > 0 && i >= end {
+			break
+		}
+		if c == '\r' || c == '\n' || c == 0x03 || c == 0x04 {
+			return i + 1
+		}
+	}
+	return end
 }
 
 // cursorReportEnd is the offset just past the first cursor position

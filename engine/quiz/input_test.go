@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strings"
 	"testing"
 
 	"wiretutor/engine/quiz"
@@ -95,5 +96,34 @@ func TestInputStopsAfterCursorReport(t *testing.T) {
 	}
 	if len(reads) != 2 || reads[0] != "\x1b[12;40R" || reads[1] != "\x03" {
 		t.Errorf("reads %q; want the report, then the key", reads)
+	}
+}
+
+// TestInputStopsAfterAnswer: a read ends just after Enter, Ctrl-C or
+// Ctrl-D, so keys typed ahead for the next prompt stay for it (survey
+// drops what its reader of one prompt took beyond the answer).
+func TestInputStopsAfterAnswer(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	in := quiz.NewInput(context.Background(), r)
+	w.WriteString("yes\r2\n\x04q")
+	w.Close()
+	var reads []string
+	buf := make([]byte, 64)
+	for {
+		n, err := in.Read(buf)
+		if n > 0 {
+			reads = append(reads, string(buf[:n]))
+		}
+		if err != nil {
+			break
+		}
+	}
+	want := []string{"yes\r", "2\n", "\x04", "q"}
+	if strings.Join(reads, "|") != strings.Join(want, "|") {
+		t.Errorf("reads %q; want %q", reads, want)
 	}
 }
