@@ -64,7 +64,8 @@ func NewFlow(prec int) *Flow {
 // whose headers the frame cuts short, belong to no conversation and are
 // left out.
 func (f *Flow) Add(p *dissect.Packet) {
-	if p.IPVersion == 0 || p.Malformed != "" || !p.Src.IsValid() || !p.Dst.IsValid() {
+	src, dst, ok := ends(p)
+	if !ok {
 		return
 	}
 	k := ConversationOf(p)
@@ -72,20 +73,9 @@ func (f *Flow) Add(p *dissect.Packet) {
 	if !ok {
 		ci = int32(len(f.convs))
 		f.index[k] = ci
-		f.convs = append(f.convs, flowConv{key: k})
-	}
-	if !ok {
-		f.convs[ci].first = -1
+		f.convs = append(f.convs, flowConv{key: k, first: -1})
 	}
 	c := &f.convs[ci]
-	src, dst := node(p, true), node(p, false)
-	if src == dst {
-		if answer(p) {
-			src += selfMark
-		} else {
-			dst += selfMark
-		}
-	}
 	r := flowRow{frame: int32(p.Number), next: -1, rel: p.Rel}
 	r.from, r.to = c.node(src), c.node(dst)
 	switch p.Transport {

@@ -81,24 +81,35 @@ func NewLadder(pkts []*dissect.Packet, prec int) *Ladder {
 		return len(l.Nodes) - 1
 	}
 	for _, p := range pkts {
-		if p.IPVersion == 0 || p.Malformed != "" || !p.Src.IsValid() || !p.Dst.IsValid() {
-			continue // no conversation to draw it in
-		}
-		src, dst := node(p, true), node(p, false)
-		if src == dst {
-			// A host talking to itself (ping 127.0.0.1): draw the host
-			// twice, requests going right and answers coming back.
-			if answer(p) {
-				src += selfMark
-			} else {
-				dst += selfMark
-			}
+		src, dst, ok := ends(p)
+		if !ok {
+			continue
 		}
 		from, to := add(src), add(dst)
 		rel := string(appendRel(nil, p, prec))
 		l.Rows = append(l.Rows, Row{Frame: p.Number, Rel: rel, From: from, To: to, Label: Label(p), Client: from == 0})
 	}
 	return l
+}
+
+// ends names the two columns an arrow for p joins, sender first; ok is
+// false for a packet that belongs to no conversation (no IP addresses, or
+// headers the frame cuts short). A host talking to itself (ping
+// 127.0.0.1) is drawn twice, requests going right and answers coming
+// back.
+func ends(p *dissect.Packet) (src, dst string, ok bool) {
+	if p.IPVersion == 0 || p.Malformed != "" || !p.Src.IsValid() || !p.Dst.IsValid() {
+		return "", "", false
+	}
+	src, dst = node(p, true), node(p, false)
+	if src == dst {
+		if answer(p) {
+			src += selfMark
+		} else {
+			dst += selfMark
+		}
+	}
+	return src, dst, true
 }
 
 // selfMark tells the second column of a host talking to itself from the
