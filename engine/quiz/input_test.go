@@ -71,59 +71,43 @@ type onebyte struct{ r io.Reader }
 
 func (o onebyte) Read(p []byte) (int, error) { return o.r.Read(p[:min(len(p), 1)]) }
 
-// TestInputStopsAfterCursorReport: a read ends just after a terminal's
-// cursor report, so a key typed right after it is not taken along by
-// survey's own reader of the report (which would drop it).
-func TestInputStopsAfterCursorReport(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
+// TestInputReadsEnd: a read ends just after a terminal's cursor report
+// and after a key that ends an answer (Enter, Ctrl-C, Ctrl-D). survey
+// reads each prompt (and each cursor report) through a buffered reader of
+// its own and drops what that reader took beyond, so keys typed ahead
+// would be lost.
+func TestInputReadsEnd(t *testing.T) {
+	tests := []struct {
+		name, input string
+		want        []string
+	}{
+		{"cursor report, then a key", "\x1b[12;40R\x03", []string{"\x1b[12;40R", "\x03"}},
+		{"answers typed ahead", "yes\r2\n\x04q", []string{"yes\r", "2\n", "\x04", "q"}},
 	}
-	defer r.Close()
-	in := quiz.NewInput(context.Background(), r)
-	w.WriteString("\x1b[12;40R\x03")
-	w.Close()
-	var reads []string
-	buf := make([]byte, 64)
-	for {
-		n, err := in.Read(buf)
-		if n > 0 {
-			reads = append(reads, string(buf[:n]))
-		}
-		if err != nil {
-			break
-		}
-	}
-	if len(reads) != 2 || reads[0] != "\x1b[12;40R" || reads[1] != "\x03" {
-		t.Errorf("reads %q; want the report, then the key", reads)
-	}
-}
-
-// TestInputStopsAfterAnswer: a read ends just after Enter, Ctrl-C or
-// Ctrl-D, so keys typed ahead for the next prompt stay for it (survey
-// drops what its reader of one prompt took beyond the answer).
-func TestInputStopsAfterAnswer(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	in := quiz.NewInput(context.Background(), r)
-	w.WriteString("yes\r2\n\x04q")
-	w.Close()
-	var reads []string
-	buf := make([]byte, 64)
-	for {
-		n, err := in.Read(buf)
-		if n > 0 {
-			reads = append(reads, string(buf[:n]))
-		}
-		if err != nil {
-			break
-		}
-	}
-	want := []string{"yes\r", "2\n", "\x04", "q"}
-	if strings.Join(reads, "|") != strings.Join(want, "|") {
-		t.Errorf("reads %q; want %q", reads, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			in := quiz.NewInput(context.Background(), r)
+			w.WriteString(tt.input)
+			w.Close()
+			var reads []string
+			buf := make([]byte, 64)
+			for {
+				n, err := in.Read(buf)
+				if n > 0 {
+					reads = append(reads, string(buf[:n]))
+				}
+				if err != nil {
+					break
+				}
+			}
+			if strings.Join(reads, "|") != strings.Join(tt.want, "|") {
+				t.Errorf("reads %q; want %q", reads, tt.want)
+			}
+		})
 	}
 }
