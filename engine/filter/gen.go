@@ -544,25 +544,9 @@ func (g *gen) expr(e expr, c frameCase, t, f label) {
 			g.place(next)
 		}
 	case andExpr:
-		for i, x := range e {
-			if i == len(e)-1 {
-				g.expr(x, c, t, f)
-				return
-			}
-			next := g.label()
-			g.expr(x, c, next, f)
-			g.place(next)
-		}
+		g.chain(e, c, t, f, true)
 	case orExpr:
-		for i, x := range e {
-			if i == len(e)-1 {
-				g.expr(x, c, t, f)
-				return
-			}
-			next := g.label()
-			g.expr(x, c, t, next)
-			g.place(next)
-		}
+		g.chain(e, c, t, f, false)
 	default:
 		panic(fmt.Sprintf("filter: emit %T", e))
 	}
@@ -573,6 +557,25 @@ func (g *gen) expr(e expr, c frameCase, t, f label) {
 // added in the same pass between the two rarely push it out of reach
 // (the next pass mends it if they do).
 const islandReach = 192
+
+// chain emits the terms of an and (all) or an or (!all) in turn: each
+// but the last goes on to the next term when it does not yet decide, and
+// the last decides for the whole.
+func (g *gen) chain(xs []expr, c frameCase, t, f label, all bool) {
+	for i, x := range xs {
+		if i == len(xs)-1 {
+			g.expr(x, c, t, f)
+			return
+		}
+		next := g.label()
+		if all {
+			g.expr(x, c, next, f)
+		} else {
+			g.expr(x, c, t, next)
+		}
+		g.place(next)
+	}
+}
 
 // resolve turns labels into offsets, adding islands for the jumps that
 // reach too far, until every jump fits.
