@@ -6,7 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"wiretutor/engine/netenv"
+	"wiretutor/engine/net/netenv"
 )
 
 // TestBusyPortKernel: the same on the kernel, in a network namespace of

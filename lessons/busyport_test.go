@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"wiretutor/engine/course"
-	"wiretutor/engine/netenv"
+	"wiretutor/engine/net/netenv"
 	"wiretutor/lessons"
 	"wiretutor/servers/listen"
 )

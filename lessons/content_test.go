@@ -10,9 +10,9 @@ import (
 	"testing"
 
 	"wiretutor/content"
-	"wiretutor/engine/contentcheck"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/i18n"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/text/contentcheck"
+	"wiretutor/engine/text/i18n"
 	"wiretutor/lessons"
 )
 

@@ -5,10 +5,10 @@ import (
 	"testing"
 
 	"wiretutor/content"
-	"wiretutor/engine/i18n"
-	"wiretutor/engine/quiz"
-	"wiretutor/engine/stream"
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/packet/stream"
+	"wiretutor/engine/testkit/testenv"
+	"wiretutor/engine/text/i18n"
 	"wiretutor/lessons"
 )
 

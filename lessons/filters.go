@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"wiretutor/engine/course"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/ping"
-	"wiretutor/engine/quiz"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/net/ping"
+	"wiretutor/engine/packet/dissect"
 	"wiretutor/servers/echo"
 )
 

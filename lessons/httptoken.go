@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"wiretutor/engine/course"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/quiz"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/dissect"
 	"wiretutor/servers/httpd"
 )
 

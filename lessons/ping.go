@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"wiretutor/engine/course"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/ping"
-	"wiretutor/engine/quiz"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/net/ping"
+	"wiretutor/engine/packet/dissect"
 )
 
 // unreachPort is where the lesson sends a UDP datagram nobody listens

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"wiretutor/engine/course"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/quiz"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
 	"wiretutor/servers/listen"
 )
 

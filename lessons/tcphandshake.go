@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"wiretutor/engine/course"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/quiz"
-	"wiretutor/engine/stream"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/stream"
 	"wiretutor/servers/echo"
 )
 

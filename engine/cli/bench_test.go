@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"wiretutor/engine/benchdata"
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/testkit/benchdata"
+	"wiretutor/engine/testkit/testenv"
 )
 
 var (

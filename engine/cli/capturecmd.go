@@ -12,10 +12,10 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"wiretutor/engine/capture"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/render"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/text/render"
 )
 
 func (a *app) captureCmd() *cobra.Command {

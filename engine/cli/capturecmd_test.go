@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"wiretutor/content"
-	"wiretutor/engine/capture"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/i18n"
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/testkit/testenv"
+	"wiretutor/engine/text/i18n"
 )
 
 // TestCaptureReportsDrops: a capture stopped as Ctrl-C (or -a duration:)

@@ -21,8 +21,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"wiretutor/engine/course"
-	"wiretutor/engine/i18n"
-	"wiretutor/engine/progress"
+	"wiretutor/engine/course/progress"
+	"wiretutor/engine/text/i18n"
 )
 
 // Env is what the command line runs with: the process's streams,

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/contentcheck"
-	"wiretutor/engine/i18n"
+	"wiretutor/engine/text/contentcheck"
+	"wiretutor/engine/text/i18n"
 )
 
 func (a *app) contentCmd() *cobra.Command {

@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"wiretutor/content"
-	"wiretutor/engine/capture"
 	"wiretutor/engine/cli"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/progress"
+	"wiretutor/engine/course/progress"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
 )
 
 // progressOf reads the progress file a run left in state.

@@ -7,13 +7,13 @@ import (
 	"strings"
 	"syscall"
 
-	"wiretutor/engine/capture"
 	"wiretutor/engine/course"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/doc"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/syllabus"
+	"wiretutor/engine/course/doc"
+	"wiretutor/engine/course/syllabus"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
 	"wiretutor/servers/listen"
 )
 

@@ -9,9 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/render"
-	"wiretutor/engine/stream"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/stream"
+	"wiretutor/engine/text/render"
 )
 
 func (a *app) followCmd() *cobra.Command {

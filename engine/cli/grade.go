@@ -5,9 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/render"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/text/render"
 )
 
 func (a *app) checkCmd() *cobra.Command {

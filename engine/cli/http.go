@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"sync"
 
-	"wiretutor/engine/netenv"
+	"wiretutor/engine/net/netenv"
 	"wiretutor/servers/httpd"
 )
 

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"wiretutor/engine/dissect"
+	"wiretutor/engine/packet/dissect"
 )
 
 // appendJSON writes one packet of `read -T json` the way tshark does:

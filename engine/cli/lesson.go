@@ -7,13 +7,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/capture"
 	"wiretutor/engine/course"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/progress"
-	"wiretutor/engine/quiz"
-	"wiretutor/engine/render"
+	"wiretutor/engine/course/progress"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/text/render"
 )
 
 type lessonFlags struct {

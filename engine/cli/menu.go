@@ -10,11 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"wiretutor/engine/course"
-	"wiretutor/engine/i18n"
-	"wiretutor/engine/progress"
-	"wiretutor/engine/quiz"
-	"wiretutor/engine/render"
-	"wiretutor/engine/syllabus"
+	"wiretutor/engine/course/progress"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/course/syllabus"
+	"wiretutor/engine/text/i18n"
+	"wiretutor/engine/text/render"
 )
 
 // plan is the course being taken: the lessons in order and a title. It

@@ -12,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/ping"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/net/ping"
 )
 
 // pingFlags are ping's options, named as iputils names them.

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/testkit/testenv"
 )
 
 // replyLine is iputils' line for one reply, in each language. The time

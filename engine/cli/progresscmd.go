@@ -9,10 +9,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/atomicfile"
-	"wiretutor/engine/progress"
-	"wiretutor/engine/quiz"
-	"wiretutor/engine/render"
+	"wiretutor/engine/course/progress"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/internal/atomicfile"
+	"wiretutor/engine/text/render"
 )
 
 // date words a time for the list and the report ("" when unset).

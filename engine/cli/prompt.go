@@ -6,7 +6,7 @@ import (
 
 	"golang.org/x/term"
 
-	"wiretutor/engine/quiz"
+	"wiretutor/engine/course/quiz"
 )
 
 // prompter asks the learner a question or a choice.

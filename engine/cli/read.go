@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/capture"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/stream"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/packet/stream"
 )
 
 func (a *app) readCmd() *cobra.Command {

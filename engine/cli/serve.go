@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/netenv"
+	"wiretutor/engine/net/netenv"
 	"wiretutor/servers/chat"
 	"wiretutor/servers/echo"
 	"wiretutor/servers/httpd"

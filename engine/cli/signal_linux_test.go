@@ -17,7 +17,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/testkit/testenv"
 )
 
 // screen is what a program wrote to a pseudo-terminal, read as it comes.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/render"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/text/render"
 )
 
 func (a *app) socketsCmd() *cobra.Command {

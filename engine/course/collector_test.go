@@ -9,8 +9,8 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/testkit/testenv"
 )
 
 // queued is a live source whose frames are all already in its queue, as

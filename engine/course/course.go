@@ -14,14 +14,14 @@ import (
 	"slices"
 	"strings"
 
-	"wiretutor/engine/capture"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/doc"
-	"wiretutor/engine/i18n"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/quiz"
-	"wiretutor/engine/render"
-	"wiretutor/engine/stream"
+	"wiretutor/engine/course/doc"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/stream"
+	"wiretutor/engine/text/i18n"
+	"wiretutor/engine/text/render"
 )
 
 // StepKind says what a step does.

@@ -18,13 +18,13 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"wiretutor/content"
-	"wiretutor/engine/capture"
 	"wiretutor/engine/course"
-	"wiretutor/engine/i18n"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/quiz"
-	"wiretutor/engine/render"
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/testkit/testenv"
+	"wiretutor/engine/text/i18n"
+	"wiretutor/engine/text/render"
 	"wiretutor/lessons"
 )
 

@@ -11,13 +11,13 @@ import (
 	"sync"
 	"time"
 
-	"wiretutor/engine/capture"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/quiz"
-	"wiretutor/engine/render"
-	"wiretutor/engine/stream"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/packet/stream"
+	"wiretutor/engine/text/render"
 )
 
 // settle is how long to wait for the last packets of an exchange to

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"wiretutor/engine/netenv"
+	"wiretutor/engine/net/netenv"
 )
 
 // The socket tables a lesson shows hold this run's sockets only. A run

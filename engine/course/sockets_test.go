@@ -13,14 +13,14 @@ import (
 	"testing/fstest"
 
 	"wiretutor/content"
-	"wiretutor/engine/capture"
 	"wiretutor/engine/course"
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/i18n"
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/render"
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/testkit/testenv"
+	"wiretutor/engine/text/i18n"
+	"wiretutor/engine/text/render"
 )
 
 // samePort is a lesson like the sockets lab, whose receiver binds the

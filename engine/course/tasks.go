@@ -8,10 +8,10 @@ import (
 
 	"golang.org/x/net/bpf"
 
-	"wiretutor/engine/dissect"
-	"wiretutor/engine/filter"
-	"wiretutor/engine/quiz"
-	"wiretutor/engine/render"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/text/render"
 )
 
 // Task is a filtering exercise: the learner types a filter, and the

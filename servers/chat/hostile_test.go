@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"wiretutor/engine/netenv"
+	"wiretutor/engine/net/netenv"
 	"wiretutor/servers/chat"
 )
 

@@ -6,7 +6,7 @@ import (
 	"net"
 	"testing"
 
-	"wiretutor/engine/netenv"
+	"wiretutor/engine/net/netenv"
 	"wiretutor/servers/echo"
 )
 

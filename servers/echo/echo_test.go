@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"wiretutor/engine/netenv"
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/testkit/testenv"
 	"wiretutor/servers/echo"
 	"wiretutor/servers/listen"
 )

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"unicode"
 
-	"wiretutor/engine/testenv"
+	"wiretutor/engine/testkit/testenv"
 )
 
 // fuzzToken is the token of the committed HTTP captures.

@@ -1,0 +1,131 @@
+// Package quiz makes questions from a capture and asks them. A question
+// names a frame and a Wireshark field; its expected answer is that
+// field's value as `tshark -T fields -e FIELD` prints it, never a string
+// written by hand. A wrong answer is shown the right one and the
+// arithmetic behind it, worked out from the packets.
+package quiz
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"wiretutor/engine/internal/atomicfile"
+	"wiretutor/engine/packet/dissect"
+)
+
+// Answer kinds: how a typed answer is compared with Expect.
+const (
+	KindNumber = "number" // a decimal number
+	KindFlags  = "flags"  // a set of TCP flags: "SYN, ACK", "syn+ack" or 0x012
+	KindText   = "text"   // a word or a path, compared without case or surrounding blanks
+	KindHex    = "hex"    // a hexadecimal number such as a checksum: "0xf7fd", "f7fd" or "F7 FD"
+)
+
+// Question is one question about one frame.
+type Question struct {
+	ID     string `json:"id"`
+	Kind   string `json:"kind"` // what is asked: synack-flags, next-ack, ...
+	Frame  int    `json:"frame"`
+	Field  string `json:"field"`
+	Expect string `json:"expect"`
+	Prompt string `json:"prompt"`
+
+	Answer  string `json:"-"` // KindNumber or KindFlags
+	Explain string `json:"-"` // why Expect is right, with the numbers
+	Shown   string `json:"-"` // Expect as a learner would write it
+}
+
+// Check reports whether a typed answer means Expect.
+func (q *Question) Check(answer string) bool {
+	switch q.Answer {
+	case KindFlags:
+		got, ok := ParseFlags(answer)
+		want, ok2 := ParseFlags(q.Expect)
+		return ok && ok2 && got == want
+	case KindText:
+		return strings.EqualFold(strings.TrimSpace(answer), q.Expect)
+	case KindHex:
+		got, ok := parseHex(answer)
+		want, ok2 := parseHex(q.Expect)
+		return ok && ok2 && got == want
+	default:
+		a := strings.TrimSpace(answer)
+		a = strings.TrimPrefix(a, "#")
+		got, err := strconv.ParseUint(a, 10, 64)
+		want, err2 := strconv.ParseUint(q.Expect, 10, 64)
+		return err == nil && err2 == nil && got == want
+	}
+}
+
+// parseHex reads a hexadecimal number with or without 0x, spaces
+// between its bytes allowed.
+func parseHex(s string) (uint64, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	if len(s) > 2 && (s[:2] == "0x" || s[:2] == "0X") {
+		s = s[2:]
+	}
+	v, err := strconv.ParseUint(s, 16, 64)
+	return v, err == nil
+}
+
+var flagBits = map[string]uint16{
+	"FIN": dissect.FlagFIN, "SYN": dissect.FlagSYN, "RST": dissect.FlagRST, "RESET": dissect.FlagRST,
+	"PSH": dissect.FlagPSH, "PUSH": dissect.FlagPSH, "ACK": dissect.FlagACK, "URG": dissect.FlagURG,
+	"ECE": dissect.FlagECE, "CWR": dissect.FlagCWR, "NS": dissect.FlagNS, "AE": dissect.FlagNS,
+}
+
+// ParseFlags reads a set of TCP flags written as names ("SYN, ACK",
+// "syn+ack", "[FIN ACK]") or as a number ("0x012", "18").
+func ParseFlags(s string) (uint16, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+	if v, err := strconv.ParseUint(s, 0, 16); err == nil {
+		return uint16(v), true
+	}
+	var bits uint16
+	words := strings.FieldsFunc(strings.ToUpper(s), func(r rune) bool {
+		return strings.ContainsRune(" ,+/|-[]&", r) || r == '，' || r == '、'
+	})
+	if len(words) == 0 {
+		return 0, false
+	}
+	for _, w := range words {
+		b, ok := flagBits[w]
+		if !ok {
+			return 0, false
+		}
+		bits |= b
+	}
+	return bits, true
+}
+
+// FlagsText writes flags the way tshark's Info column does ("SYN, ACK").
+func FlagsText(flags uint16) string { return string(dissect.AppendFlags(nil, flags)) }
+
+// Export is the --quiz-json document.
+type Export struct {
+	Lesson    string      `json:"lesson"`
+	Questions []*Question `json:"questions"`
+}
+
+// WriteJSON writes the questions to path atomically.
+func WriteJSON(path, lesson string, qs []*Question) error {
+	if qs == nil {
+		qs = []*Question{}
+	}
+	data, err := json.MarshalIndent(Export{Lesson: lesson, Questions: qs}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, append(data, '\n'), 0o666)
+}
+
+// ErrNoInput is returned by an Asker whose input has ended.
+var ErrNoInput = errors.New("no more input")
+
+// ErrInterrupted is returned by an Asker when the learner pressed Ctrl-C.
+var ErrInterrupted = errors.New("interrupted")

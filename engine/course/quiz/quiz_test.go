@@ -1,0 +1,248 @@
+package quiz_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/stream"
+	"wiretutor/engine/testkit/testenv"
+)
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		in   string
+		want uint16
+		ok   bool
+	}{
+		{"SYN, ACK", 0x12, true},
+		{"syn ack", 0x12, true},
+		{"ACK+SYN", 0x12, true},
+		{"[FIN, ACK]", 0x11, true},
+		{"0x012", 0x12, true},
+		{"0x0012", 0x12, true},
+		{"18", 0x12, true},
+		{"SYN，ACK", 0x12, true},
+		{"push ack", 0x18, true},
+		{"SYN, BANANA", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := quiz.ParseFlags(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseFlags(%q) = %#x, %v; want %#x, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		q      quiz.Question
+		answer string
+		want   bool
+	}{
+		{quiz.Question{Answer: quiz.KindNumber, Expect: "13"}, " 13 ", true},
+		{quiz.Question{Answer: quiz.KindNumber, Expect: "13"}, "12", false},
+		{quiz.Question{Answer: quiz.KindNumber, Expect: "8"}, "#8", true},
+		{quiz.Question{Answer: quiz.KindNumber, Expect: "8"}, "eight", false},
+		{quiz.Question{Answer: quiz.KindFlags, Expect: "0x0012"}, "SYN, ACK", true},
+		{quiz.Question{Answer: quiz.KindFlags, Expect: "0x0012"}, "SYN", false},
+		{quiz.Question{Answer: quiz.KindText, Expect: "POST"}, " post ", true},
+		{quiz.Question{Answer: quiz.KindText, Expect: "/api/v1/user/repos"}, "/api/v1/user", false},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "F7FD", true},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "0xF7FD", true},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "f7 fd", true},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "63485", false},
+		{quiz.Question{Answer: quiz.KindHex, Expect: "0xf7fd"}, "0x", false},
+	}
+	for _, tt := range tests {
+		if got := tt.q.Check(tt.answer); got != tt.want {
+			t.Errorf("%+v Check(%q) = %v", tt.q, tt.answer, got)
+		}
+	}
+}
+
+// texts echoes the id and data, so tests see what a question was told.
+type texts struct{}
+
+func (texts) T(id string, data any) string {
+	b, _ := json.Marshal(data)
+	return id + " " + string(b)
+}
+
+func labCapture(t *testing.T) *quiz.Capture {
+	t.Helper()
+	pkts := testenv.Packets(t, "echo-lab.pcap")
+	return &quiz.Capture{Packets: pkts, Conn: stream.TCPConns(pkts)[0]}
+}
+
+var makers = []quiz.Maker{quiz.EphemeralPort, quiz.SynAckFlags, quiz.FirstDataSeq, quiz.NextAck, quiz.RawToRelative, quiz.CloseFrame, quiz.CloseFlags}
+
+// TestQuestionsFromCapture: each question's expected answer is exactly
+// the dissected field of its frame, and the values are the lab's.
+func TestQuestionsFromCapture(t *testing.T) {
+	c := labCapture(t)
+	qs := quiz.Make(c, texts{}, makers...)
+	want := []struct{ kind, field, expect string }{
+		{"ephemeral-port", "tcp.srcport", "41950"},
+		{"synack-flags", "tcp.flags", "0x0012"},
+		{"first-data-seq", "tcp.seq", "1"},
+		{"next-ack", "tcp.ack", "13"},
+		{"raw-to-relative", "tcp.seq", "1"},
+		{"close-frame", "frame.number", "8"},
+		{"close-flags", "tcp.flags", "0x0011"},
+	}
+	if len(qs) != len(want) {
+		t.Fatalf("%d questions, want %d", len(qs), len(want))
+	}
+	for i, q := range qs {
+		v, ok := dissect.Field(&c.Packets[q.Frame-1], q.Field)
+		if !ok || v != q.Expect {
+			t.Errorf("%s: expect %q but frame %d %s is %q", q.Kind, q.Expect, q.Frame, q.Field, v)
+		}
+		if q.Kind != want[i].kind || q.Field != want[i].field || q.Expect != want[i].expect {
+			t.Errorf("question %d = %s %s %s, want %+v", i, q.Kind, q.Field, q.Expect, want[i])
+		}
+		if !q.Check(q.Shown) {
+			t.Errorf("%s: the answer shown to the learner (%q) does not pass Check", q.Kind, q.Shown)
+		}
+	}
+	// The explanation of the Ack works the sum out of the packets.
+	if !strings.Contains(qs[3].Explain, `"DataLen":12`) || !strings.Contains(qs[3].Explain, `"DataSeq":1`) {
+		t.Errorf("next-ack explanation lacks its numbers: %s", qs[3].Explain)
+	}
+}
+
+func TestRunScoresFirstTry(t *testing.T) {
+	c := labCapture(t)
+	qs := quiz.Make(c, texts{}, makers...)
+	answers := []string{"41950", "SYN", "1", "13", "1", "8", "FIN, ACK"} // one wrong
+	var out bytes.Buffer
+	res, err := quiz.Run(qs, &quiz.Script{Answers: append([]string{"", "  "}, answers...)}, &out, texts{}, quiz.Style{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Asked != 7 || res.Correct != 6 {
+		t.Errorf("result %+v, want 6 of 7", res)
+	}
+	if !strings.Contains(out.String(), "quiz.wrong") || !strings.Contains(out.String(), "quiz.synack_flags.why") {
+		t.Errorf("a wrong answer must be told the answer and why:\n%s", out.String())
+	}
+	_, err = quiz.Run(qs, &quiz.Script{}, &out, texts{}, quiz.Style{})
+	if err != quiz.ErrNoInput {
+		t.Errorf("ended input: %v", err)
+	}
+}
+
+func TestLinesAsker(t *testing.T) {
+	var out bytes.Buffer
+	a := quiz.NewLines(strings.NewReader("13\r\nlast"), &out)
+	for _, want := range []string{"13", "last"} {
+		got, err := a.Ask("?")
+		if err != nil || got != want {
+			t.Errorf("got %q %v, want %q", got, err, want)
+		}
+	}
+	if _, err := a.Ask("?"); err != quiz.ErrNoInput {
+		t.Errorf("after the end: %v", err)
+	}
+}
+
+func TestWriteJSON(t *testing.T) {
+	qs := quiz.Make(labCapture(t), texts{}, makers...)
+	path := filepath.Join(t.TempDir(), "q.json")
+	if err := quiz.WriteJSON(path, "tcp-handshake", qs); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	var got struct {
+		Lesson    string `json:"lesson"`
+		Questions []struct {
+			ID, Kind, Field, Expect, Prompt string
+			Frame                           int
+		} `json:"questions"`
+	}
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Lesson != "tcp-handshake" || len(got.Questions) != 7 || got.Questions[3].Expect != "13" || got.Questions[3].Frame != 5 || got.Questions[0].ID != "q1" {
+		t.Errorf("exported %s", data)
+	}
+}
+
+// wordTexts knows the command words; every other message is its id.
+type wordTexts struct{ texts }
+
+func (w wordTexts) T(id string, data any) string {
+	switch id {
+	case "quiz.words.hint":
+		return "?, Hint, подсказка"
+	case "nav.words.quit":
+		return "q, quit"
+	}
+	return w.texts.T(id, data)
+}
+
+func TestRunHintAndQuit(t *testing.T) {
+	c := labCapture(t)
+	qs := quiz.Make(c, texts{}, makers...)
+	tests := []struct {
+		name        string
+		answers     []string
+		wantErr     error
+		wantAsked   int
+		wantCorrect int
+		wantHints   int
+	}{
+		{"hint then right", []string{"?", "41950"}, quiz.ErrNoInput, 1, 1, 1},
+		{"hint word in another case and language", []string{" HINT ", "ПОДСКАЗКА", "41950"}, quiz.ErrNoInput, 1, 1, 2},
+		{"quit at the first", []string{"q"}, quiz.ErrInterrupted, 0, 0, 0},
+		{"quit after one", []string{"1", "Quit"}, quiz.ErrInterrupted, 1, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			res, err := quiz.Run(qs, &quiz.Script{Answers: tt.answers}, &out, wordTexts{}, quiz.Style{})
+			if err != tt.wantErr || res.Asked != tt.wantAsked || res.Correct != tt.wantCorrect {
+				t.Errorf("got %+v, %v; want asked %d correct %d, %v", res, err, tt.wantAsked, tt.wantCorrect, tt.wantErr)
+			}
+			if n := strings.Count(out.String(), "quiz.hint "); n != tt.wantHints {
+				t.Errorf("%d hints shown, want %d", n, tt.wantHints)
+			}
+			if tt.wantHints > 0 && !strings.Contains(out.String(), `"Field":"tcp.srcport","Frame":1`) {
+				t.Errorf("the hint names no frame and field:\n%s", out.String())
+			}
+		})
+	}
+}
+
+func TestLinesChoose(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     int
+		err      error
+	}{
+		{"a number", "2\n", 1, nil},
+		{"enter takes the default", "\n", 2, nil},
+		{"out of range, then right", "9\n0\nabc\n1\n", 0, nil},
+		{"with a dot", "3.\n", 2, nil},
+		{"input ends", "", 0, quiz.ErrNoInput},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			got, err := quiz.NewLines(strings.NewReader(tt.in), &out).Choose("Pick", []string{"one", "two", "three"}, 2)
+			if got != tt.want || err != tt.err {
+				t.Errorf("got %d, %v; want %d, %v", got, err, tt.want, tt.err)
+			}
+			if !strings.Contains(out.String(), "  1. one\n  2. two\n  3. three\n") || !strings.Contains(out.String(), "Pick [3]") {
+				t.Errorf("the options and prompt are not shown:\n%s", out.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,47 @@
+package dissect_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+)
+
+// FuzzDissect dissects arbitrary frames of every link type, two at a
+// time so conversation state is exercised: no input may panic.
+func FuzzDissect(f *testing.F) {
+	for _, name := range []string{"echo-lab.pcap", "echo-ipv6.pcap", "icmp-unreach.pcap"} {
+		c, err := capture.Open(filepath.Join("..", "..", "..", "testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		rec, _ := capture.ReadAll(c, 6)
+		c.Close()
+		for _, fr := range rec.Frames {
+			f.Add(uint8(0), fr.Data, fr.Data)
+		}
+	}
+	links := []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeRaw, layers.LinkTypeNull, layers.LinkTypeLinuxSLL, layers.LinkTypeLinuxSLL2}
+	f.Fuzz(func(t *testing.T, link uint8, a, b []byte) {
+		d, err := dissect.New(links[int(link)%len(links)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p dissect.Packet
+		for i, fr := range [][]byte{a, b, a} {
+			ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(i), 0), Length: len(fr), CaptureLength: len(fr)}
+			if d.Dissect(fr, ci, &p) != nil {
+				continue
+			}
+			dissect.Summary(nil, &p, 6)
+			for _, name := range dissect.FieldNames() {
+				dissect.Field(&p, name)
+			}
+		}
+	})
+}

@@ -1,0 +1,177 @@
+package dissect_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/testkit/testenv"
+)
+
+// writeVar, set to 1, makes the generator tests write their captures
+// under testdata (then run testdata/regen.sh for tshark's view).
+const writeVar = "WIRETUTOR_WRITE_TESTDATA"
+
+// TestWriteGeneratedCaptures builds the captures under testdata that no
+// lab records (see testdata/README.md) and checks the committed files
+// are what it builds, so the file and its recipe cannot drift apart.
+func TestWriteGeneratedCaptures(t *testing.T) {
+	for name, build := range map[string]func(t *testing.T) []capture.Frame{
+		"runts.pcap":      runtFrames,
+		"http-claim.pcap": claimFrames,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			w := pcapgo.NewWriter(&b)
+			if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range build(t) {
+				if err := w.WritePacket(f.Info, f.Data); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := testenv.Testdata(name)
+			if os.Getenv(writeVar) == "1" {
+				if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, b.Bytes()) {
+				t.Errorf("%s differs from what its recipe builds: run with %s=1, then testdata/regen.sh", name, writeVar)
+			}
+		})
+	}
+}
+
+// runtFrames is the sockets lab's echo exchange (echo-lab.pcap) with
+// frames cut short mixed in, each at the time of the frame before it:
+// runts shorter than the Ethernet header, IPv4 and IPv6 headers cut at
+// several lengths, TCP and UDP headers cut after their ports.
+func runtFrames(t *testing.T) []capture.Frame {
+	lab := testenv.Recording(t, "echo-lab.pcap").Frames
+	v6 := testenv.Recording(t, "echo-ipv6.pcap").Frames[0].Data
+	data := lab[3].Data // a data segment: Ethernet, IPv4, TCP with options
+	eth, ip, tcp := data[:14], data[14:34], data[34:]
+	udp := lab[10].Data[34:]
+
+	// ipWith returns the IPv4 header with its total length set for a
+	// payload of n bytes and the given protocol.
+	ipWith := func(n int, proto byte) []byte {
+		h := append([]byte(nil), ip...)
+		binary.BigEndian.PutUint16(h[2:], uint16(20+n))
+		h[9] = proto
+		return h
+	}
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	eth6 := cat(v6[:12], []byte{0x86, 0xdd})
+	runts := map[int][][]byte{ // after which frame (index), what
+		2: {data[:6], data[:13]},
+		3: {cat(eth, ip[:10]), cat(eth, ip[:16]), cat(eth, ip[:0])},
+		4: {cat(eth, ipWith(8, 6), tcp[:8]), cat(eth, ipWith(14, 6), tcp[:14])},
+		5: {cat(eth, ipWith(4, 17), udp[:4]), cat(eth, ipWith(2, 17), udp[:2])},
+		6: {cat(eth6, v6[14:22]), cat(eth6, v6[14:38])},
+	}
+	var out []capture.Frame
+	for i, f := range lab {
+		out = append(out, f)
+		for _, r := range runts[i] {
+			ci := gopacket.CaptureInfo{Timestamp: f.Info.Timestamp, CaptureLength: len(r), Length: len(r)}
+			out = append(out, capture.Frame{Info: ci, Data: r})
+		}
+	}
+	return out
+}
+
+// claimFrames holds three HTTP exchanges on port 8080 whose responses
+// announce more body than they send: Content-Length 2147483647 (the
+// largest Wireshark reassembles: it waits for the rest, which never
+// comes), 99999999999 (too large, ignored: the body runs until the
+// server's FIN) and none at all (the same). Each body is two segments
+// of "hello".
+func claimFrames(t *testing.T) []capture.Frame {
+	var out []capture.Frame
+	at := time.Unix(1700000000, 0)
+	for i, claim := range []string{"Content-Length: 2147483647\r\n", "Content-Length: 99999999999\r\n", ""} {
+		c := tcpEnd{port: uint16(40000 + i), seq: 1000}
+		s := tcpEnd{port: 8080, seq: 5000}
+		req := []byte("GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n")
+		resp := []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + claim + "\r\nhello")
+		body := []byte("hello")
+		for _, seg := range []struct {
+			from, to *tcpEnd
+			flags    uint8
+			data     []byte
+		}{
+			{&c, &s, 0x02, nil}, {&s, &c, 0x12, nil}, {&c, &s, 0x10, nil},
+			{&c, &s, 0x18, req}, {&s, &c, 0x10, nil},
+			{&s, &c, 0x18, resp}, {&s, &c, 0x18, body}, {&c, &s, 0x10, nil},
+			{&s, &c, 0x11, nil}, {&c, &s, 0x11, nil}, {&s, &c, 0x10, nil},
+		} {
+			at = at.Add(100 * time.Microsecond)
+			d := tcpFrame(seg.from, seg.to, seg.flags, seg.data)
+			out = append(out, capture.Frame{Info: gopacket.CaptureInfo{Timestamp: at, CaptureLength: len(d), Length: len(d)}, Data: d})
+		}
+	}
+	return out
+}
+
+// tcpEnd is one side of a made-up loopback connection.
+type tcpEnd struct {
+	port     uint16
+	seq, ack uint32
+}
+
+// tcpFrame builds an Ethernet frame from one end to the other with
+// valid checksums and advances the sender's sequence number.
+func tcpFrame(from, to *tcpEnd, flags uint8, data []byte) []byte {
+	lo := []byte{127, 0, 0, 1}
+	tcp := make([]byte, 20, 20+len(data))
+	binary.BigEndian.PutUint16(tcp[0:], from.port)
+	binary.BigEndian.PutUint16(tcp[2:], to.port)
+	binary.BigEndian.PutUint32(tcp[4:], from.seq)
+	if flags&0x10 != 0 {
+		binary.BigEndian.PutUint32(tcp[8:], to.seq)
+	}
+	tcp[12], tcp[13] = 5<<4, flags
+	binary.BigEndian.PutUint16(tcp[14:], 65535)
+	tcp = append(tcp, data...)
+	pseudo := append(append(append([]byte(nil), lo...), lo...), 0, 6, byte(len(tcp)>>8), byte(len(tcp)))
+	binary.BigEndian.PutUint16(tcp[16:], checksum(append(pseudo, tcp...)))
+	ip := []byte{0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0}
+	binary.BigEndian.PutUint16(ip[2:], uint16(20+len(tcp)))
+	ip = append(append(ip, lo...), lo...)
+	binary.BigEndian.PutUint16(ip[10:], checksum(ip))
+	from.seq += uint32(len(data))
+	if flags&0x03 != 0 { // SYN or FIN
+		from.seq++
+	}
+	eth := make([]byte, 12, 14)
+	return append(append(append(eth, 0x08, 0x00), ip...), tcp...)
+}
+
+func checksum(b []byte) uint16 {
+	var sum uint32
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(binary.BigEndian.Uint16(b[i:]))
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
+	}
+	for sum>>16 != 0 {
+		sum = sum&0xffff + sum>>16
+	}
+	return ^uint16(sum)
+}

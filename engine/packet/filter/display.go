@@ -1,0 +1,594 @@
+package filter
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"wiretutor/engine/packet/dissect"
+)
+
+// Display is a compiled display filter (Wireshark's syntax): Match says
+// whether a dissected packet passes it. It is safe for use by one
+// goroutine at a time.
+type Display struct {
+	expr  string
+	match func(p *dissect.Packet) bool
+}
+
+// Match reports whether p passes the filter.
+func (d *Display) Match(p *dissect.Packet) bool { return d.match(p) }
+
+// String returns the filter's text.
+func (d *Display) String() string { return d.expr }
+
+// What a display filter error can say, as codes a user interface
+// translates (beside the capture filter codes).
+const (
+	CodeUnknownField   = "unknown_field"  // Arg: the name
+	CodeBadValue       = "bad_value"      // Arg: the value; Want: the field's kind
+	CodeNotComparable  = "not_comparable" // Arg: a protocol or flag compared with a value
+	CodeUnclosedString = "unclosed_string"
+	CodeUnclosedSet    = "unclosed_set"
+	CodeBadRegexp      = "bad_regexp"    // Arg: the pattern
+	CodeSingleEquals   = "single_equals" // "=" where "==" was meant
+)
+
+// DisplayError is a display filter that does not compile. It points at
+// the problem like Wireshark: Pos and Len mark the text at fault.
+type DisplayError struct {
+	Filter string
+	Pos    int    // byte offset of the problem
+	Len    int    // bytes of the text at fault, at least 1
+	Code   string // what is wrong, see the Code* constants
+	Arg    string // the name or value at fault
+	Want   string // for CodeBadValue: "number", "address", "bytes", "string", "time"
+}
+
+// Error describes the problem in English, as Wireshark would.
+func (e *DisplayError) Error() string {
+	var msg string
+	switch e.Code {
+	case CodeUnknownField:
+		msg = fmt.Sprintf("%q is neither a field nor a protocol name", e.Arg)
+	case CodeBadValue:
+		msg = fmt.Sprintf("%q is not a valid %s", e.Arg, e.Want)
+	case CodeNotComparable:
+		msg = fmt.Sprintf("%q can only be tested for presence", e.Arg)
+	case CodeBadRegexp:
+		msg = fmt.Sprintf("%q is not a valid regular expression", e.Arg)
+	default:
+		msg = e.Code
+	}
+	return fmt.Sprintf("display filter %q, at %d: %s", e.Filter, e.Pos+1, msg)
+}
+
+// Unwrap returns ErrSyntax.
+func (e *DisplayError) Unwrap() error { return ErrSyntax }
+
+// Marker draws Wireshark's pointer under the filter: spaces then ^~~~.
+func (e *DisplayError) Marker() string {
+	pad := 0
+	for _, r := range e.Filter[:min(e.Pos, len(e.Filter))] {
+		if r > unicode.MaxASCII {
+			pad += 2 // a wide character, most likely
+			continue
+		}
+		pad++
+	}
+	return strings.Repeat(" ", pad) + "^" + strings.Repeat("~", max(e.Len-1, 0))
+}
+
+// kindName names a field kind in DisplayError.Want.
+func kindName(k dissect.Kind) string {
+	switch k {
+	case dissect.KindUint, dissect.KindBool:
+		return "number"
+	case dissect.KindAddr:
+		return "address"
+	case dissect.KindBytes:
+		return "bytes"
+	case dissect.KindTime:
+		return "time"
+	}
+	return "string"
+}
+
+// dtoken is a display filter token: an operator, a punctuation mark, a
+// string literal, or a word (field name, number, address, bytes).
+type dtoken struct {
+	kind byte // 'w' word, 's' string, 'o' operator or punctuation
+	s    string
+	pos  int
+	end  int
+}
+
+func dlex(src string) ([]dtoken, error) {
+	var toks []dtoken
+	ops := []string{"===", "!==", "==", "!=", ">=", "<=", "~=", "&&", "||", "..", "!", ">", "<", "(", ")", "{", "}", ",", "~"}
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRuneInString(src[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		if r == '"' {
+			var b strings.Builder
+			j := i + 1
+			closed := false
+			for j < len(src) {
+				c := src[j]
+				if c == '"' {
+					closed = true
+					j++
+					break
+				}
+				if c == '\\' && j+1 < len(src) {
+					j++
+					switch e := src[j]; e {
+					case 'n':
+						b.WriteByte('\n')
+					case 't':
+						b.WriteByte('\t')
+					case 'r':
+						b.WriteByte('\r')
+					case 'x':
+						if j+2 < len(src) {
+							if v, err := strconv.ParseUint(src[j+1:j+3], 16, 8); err == nil {
+								b.WriteByte(byte(v))
+								j += 3
+								continue
+							}
+						}
+						b.WriteByte('x')
+					default:
+						b.WriteByte(e)
+					}
+					j++
+					continue
+				}
+				b.WriteByte(c)
+				j++
+			}
+			if !closed {
+				return nil, &DisplayError{Filter: src, Pos: i, Len: len(src) - i, Code: CodeUnclosedString}
+			}
+			toks = append(toks, dtoken{kind: 's', s: b.String(), pos: i, end: j})
+			i = j
+			continue
+		}
+		matched := false
+		for _, op := range ops {
+			if strings.HasPrefix(src[i:], op) {
+				// "::1" and "a..b" are words and ranges, not operators.
+				if op == ".." && len(toks) == 0 {
+					break
+				}
+				toks = append(toks, dtoken{kind: 'o', s: op, pos: i, end: i + len(op)})
+				i += len(op)
+				matched = true
+				break
+			}
+		}
+		if matched {
+			continue
+		}
+		j := i
+		for j < len(src) {
+			r, size := utf8.DecodeRuneInString(src[j:])
+			if unicode.IsSpace(r) || strings.ContainsRune(`"(){},!=<>&|~`, r) {
+				break
+			}
+			if r == '.' && strings.HasPrefix(src[j:], "..") {
+				break
+			}
+			j += size
+		}
+		if j == i {
+			code := CodeUnexpected
+			if src[i] == '=' {
+				code = CodeSingleEquals
+			}
+			return nil, &DisplayError{Filter: src, Pos: i, Len: 1, Code: code, Arg: src[i : i+1]}
+		}
+		toks = append(toks, dtoken{kind: 'w', s: src[i:j], pos: i, end: j})
+		i = j
+	}
+	return toks, nil
+}
+
+type dparser struct {
+	src  string
+	toks []dtoken
+	i    int
+}
+
+func (p *dparser) peek() *dtoken {
+	if p.i < len(p.toks) {
+		return &p.toks[p.i]
+	}
+	return nil
+}
+
+// is reports whether the next token is one of words (operators, or
+// keywords compared without case).
+func (p *dparser) is(words ...string) bool {
+	t := p.peek()
+	if t == nil || t.kind == 's' {
+		return false
+	}
+	for _, w := range words {
+		if t.s == w || t.kind == 'w' && strings.EqualFold(t.s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *dparser) fail(code, arg string) error {
+	if t := p.peek(); t != nil {
+		return &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: code, Arg: arg}
+	}
+	return &DisplayError{Filter: p.src, Pos: len(p.src), Len: 1, Code: code, Arg: arg}
+}
+
+type matcher = func(p *dissect.Packet) bool
+
+func (p *dparser) or() (matcher, error) {
+	l, err := p.and()
+	if err != nil {
+		return nil, err
+	}
+	for p.is("||", "or") {
+		p.i++
+		r, err := p.and()
+		if err != nil {
+			return nil, err
+		}
+		a, b := l, r
+		l = func(pk *dissect.Packet) bool { return a(pk) || b(pk) }
+	}
+	return l, nil
+}
+
+func (p *dparser) and() (matcher, error) {
+	l, err := p.unary()
+	if err != nil {
+		return nil, err
+	}
+	for p.is("&&", "and") {
+		p.i++
+		r, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		a, b := l, r
+		l = func(pk *dissect.Packet) bool { return a(pk) && b(pk) }
+	}
+	return l, nil
+}
+
+func (p *dparser) unary() (matcher, error) {
+	switch {
+	case p.is("!", "not"):
+		p.i++
+		m, err := p.unary()
+		if err != nil {
+			return nil, err
+		}
+		return func(pk *dissect.Packet) bool { return !m(pk) }, nil
+	case p.is("("):
+		p.i++
+		m, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		if !p.is(")") {
+			return nil, p.fail(CodeParen, "")
+		}
+		p.i++
+		return m, nil
+	}
+	return p.test()
+}
+
+// relations maps operators and their word forms onto a canonical name.
+var relations = map[string]string{
+	"==": "==", "eq": "==", "===": "==", "any_eq": "==",
+	"!=": "!=", "ne": "!=", "!==": "!=", "all_ne": "!=",
+	"~=": "any_ne", "any_ne": "any_ne",
+	">": ">", "gt": ">", "<": "<", "lt": "<", ">=": ">=", "ge": ">=", "<=": "<=", "le": "<=",
+}
+
+func (p *dparser) test() (matcher, error) {
+	t := p.peek()
+	if t == nil {
+		return nil, p.fail(CodeMissing, "")
+	}
+	if t.kind != 'w' {
+		return nil, p.fail(CodeUnexpected, t.s)
+	}
+	name := t.s
+	kind, ok := dissect.FieldKind(name)
+	if !ok {
+		return nil, p.fail(CodeUnknownField, name)
+	}
+	get := dissect.Getter(name)
+	p.i++
+	n := p.peek()
+	var rel string
+	if n != nil && n.kind != 's' {
+		rel = relations[strings.ToLower(n.s)]
+	}
+	switch {
+	case rel != "":
+		if kind == dissect.KindNone {
+			return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeNotComparable, Arg: name}
+		}
+		p.i++
+		v, err := p.value(kind)
+		if err != nil {
+			return nil, err
+		}
+		return compare(get, rel, v), nil
+	case p.is("in"):
+		if kind == dissect.KindNone {
+			return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeNotComparable, Arg: name}
+		}
+		p.i++
+		return p.set(get, kind)
+	case p.is("contains"):
+		p.i++
+		v, err := p.value(dissect.KindBytes)
+		if err != nil {
+			return nil, err
+		}
+		needle := v.B
+		return anyValue(get, func(x dissect.Value) bool {
+			if x.S != "" {
+				return strings.Contains(x.S, string(needle))
+			}
+			return bytes.Contains(x.B, needle)
+		}), nil
+	case p.is("matches", "~"):
+		p.i++
+		s := p.peek()
+		if s == nil || s.kind != 's' {
+			return nil, p.fail(CodeBadValue, "")
+		}
+		re, err := regexp.Compile("(?i)" + s.s)
+		if err != nil {
+			return nil, &DisplayError{Filter: p.src, Pos: s.pos, Len: s.end - s.pos, Code: CodeBadRegexp, Arg: s.s}
+		}
+		p.i++
+		return anyValue(get, func(x dissect.Value) bool {
+			if x.S != "" {
+				return re.MatchString(x.S)
+			}
+			return re.Match(x.B)
+		}), nil
+	}
+	// A field or protocol alone: is it there?
+	return func(pk *dissect.Packet) bool {
+		var scratch [4]dissect.Value
+		return len(get(pk, scratch[:0])) > 0
+	}, nil
+}
+
+func (p *dparser) set(get func(*dissect.Packet, []dissect.Value) []dissect.Value, kind dissect.Kind) (matcher, error) {
+	if !p.is("{") {
+		return nil, p.fail(CodeUnexpected, "")
+	}
+	open := p.peek()
+	p.i++
+	type span struct{ lo, hi literal }
+	var members []span
+	for !p.is("}") {
+		if p.peek() == nil {
+			return nil, &DisplayError{Filter: p.src, Pos: open.pos, Len: 1, Code: CodeUnclosedSet}
+		}
+		if p.is(",") {
+			p.i++
+			continue
+		}
+		lo, err := p.value(kind)
+		if err != nil {
+			return nil, err
+		}
+		hi := lo
+		if p.is("..") {
+			p.i++
+			if hi, err = p.value(kind); err != nil {
+				return nil, err
+			}
+		}
+		members = append(members, span{lo, hi})
+	}
+	p.i++
+	return anyValue(get, func(x dissect.Value) bool {
+		for _, m := range members {
+			if order(x, m.lo) >= 0 && order(x, m.hi) <= 0 {
+				return true
+			}
+		}
+		return false
+	}), nil
+}
+
+// literal is a parsed value with, for addresses, a prefix length.
+type literal struct {
+	dissect.Value
+	bits int // for a CIDR: the prefix length; -1 for a single address
+}
+
+// value reads a literal of the field's kind.
+func (p *dparser) value(kind dissect.Kind) (literal, error) {
+	t := p.peek()
+	if t == nil {
+		return literal{}, p.fail(CodeMissing, "")
+	}
+	if t.kind == 'o' {
+		return literal{}, p.fail(CodeUnexpected, t.s)
+	}
+	lit, ok := parseLiteral(t, kind)
+	if !ok {
+		return literal{}, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeBadValue, Arg: t.s, Want: kindName(kind)}
+	}
+	p.i++
+	return lit, nil
+}
+
+func parseLiteral(t *dtoken, kind dissect.Kind) (literal, bool) {
+	s := t.s
+	lit := literal{bits: -1}
+	switch kind {
+	case dissect.KindUint, dissect.KindBool:
+		if t.kind == 'w' {
+			switch strings.ToLower(s) {
+			case "true":
+				lit.U = 1
+				return lit, true
+			case "false":
+				return lit, true
+			}
+		}
+		v, err := strconv.ParseUint(s, 0, 64)
+		lit.U = v
+		return lit, err == nil
+	case dissect.KindAddr:
+		if pfx, err := netip.ParsePrefix(s); err == nil {
+			lit.A, lit.bits = pfx.Addr(), pfx.Bits()
+			return lit, true
+		}
+		a, err := netip.ParseAddr(s)
+		lit.A = a
+		return lit, err == nil
+	case dissect.KindTime:
+		f, err := strconv.ParseFloat(s, 64)
+		lit.T = time.Duration(f * float64(time.Second))
+		return lit, err == nil
+	case dissect.KindString:
+		lit.S = s
+		return lit, true
+	}
+	// Bytes: a string, or hex bytes separated by ':', '-' or '.'.
+	if t.kind == 's' {
+		lit.B = []byte(s)
+		return lit, true
+	}
+	clean := strings.NewReplacer(":", "", "-", "", ".", "").Replace(s)
+	b, err := hex.DecodeString(clean)
+	if err != nil || len(clean) == 0 || (len(b) > 1 && clean == s) {
+		return lit, false
+	}
+	lit.B = b
+	return lit, true
+}
+
+// order compares two values of one kind: -1, 0 or 1.
+func order(a dissect.Value, b literal) int {
+	switch {
+	case b.A.IsValid():
+		return a.A.Compare(b.A)
+	case b.B != nil || a.B != nil:
+		return bytes.Compare(a.B, b.B)
+	case b.S != "" || a.S != "":
+		return strings.Compare(a.S, b.S)
+	case a.T != 0 || b.T != 0:
+		return cmpInt(int64(a.T), int64(b.T))
+	}
+	switch {
+	case a.U < b.U:
+		return -1
+	case a.U > b.U:
+		return 1
+	}
+	return 0
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func anyValue(get func(*dissect.Packet, []dissect.Value) []dissect.Value, ok func(dissect.Value) bool) matcher {
+	return func(pk *dissect.Packet) bool {
+		var scratch [4]dissect.Value
+		for _, v := range get(pk, scratch[:0]) {
+			if ok(v) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// compare builds a relation test. "==" and the orderings hold when any
+// value does; "!=" when the field is there and no value equals (Wireshark
+// 4's all_ne); "any_ne" when some value differs.
+func compare(get func(*dissect.Packet, []dissect.Value) []dissect.Value, rel string, lit literal) matcher {
+	eq := func(v dissect.Value) bool {
+		if lit.bits >= 0 {
+			pfx, err := v.A.Prefix(lit.bits)
+			return err == nil && v.A.Is4() == lit.A.Is4() && pfx.Addr() == netip.PrefixFrom(lit.A, lit.bits).Masked().Addr()
+		}
+		return order(v, lit) == 0
+	}
+	switch rel {
+	case "==":
+		return anyValue(get, eq)
+	case "!=":
+		return func(pk *dissect.Packet) bool {
+			var scratch [4]dissect.Value
+			vals := get(pk, scratch[:0])
+			for _, v := range vals {
+				if eq(v) {
+					return false
+				}
+			}
+			return len(vals) > 0
+		}
+	case "any_ne":
+		return anyValue(get, func(v dissect.Value) bool { return !eq(v) })
+	case ">":
+		return anyValue(get, func(v dissect.Value) bool { return order(v, lit) > 0 })
+	case "<":
+		return anyValue(get, func(v dissect.Value) bool { return order(v, lit) < 0 })
+	case ">=":
+		return anyValue(get, func(v dissect.Value) bool { return order(v, lit) >= 0 })
+	}
+	return anyValue(get, func(v dissect.Value) bool { return order(v, lit) <= 0 })
+}
+
+// CompileDisplay compiles a display filter. An empty filter matches
+// every packet.
+func CompileDisplay(expr string) (*Display, error) {
+	toks, err := dlex(expr)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 0 {
+		return &Display{expr: expr, match: func(*dissect.Packet) bool { return true }}, nil
+	}
+	p := &dparser{src: expr, toks: toks}
+	m, err := p.or()
+	if err != nil {
+		return nil, err
+	}
+	if p.i < len(p.toks) {
+		return nil, p.fail(CodeUnexpected, p.toks[p.i].s)
+	}
+	return &Display{expr: expr, match: m}, nil
+}

@@ -1,0 +1,178 @@
+package filter_test
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/testkit/testenv"
+)
+
+func packetsOf(t *testing.T, name string) []dissect.Packet { return testenv.Packets(t, name) }
+
+// TestDisplayMatchesTshark: every filter of display-filters.list selects
+// the frames tshark selects, in every committed capture.
+func TestDisplayMatchesTshark(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "..", "testdata", "display-filters.expected"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cache := map[string][]dissect.Packet{}
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		parts := strings.Split(sc.Text(), "\t")
+		expr, file, want := parts[0], parts[1], parts[2]
+		pkts, ok := cache[file]
+		if !ok {
+			pkts = packetsOf(t, file)
+			cache[file] = pkts
+		}
+		d, err := filter.CompileDisplay(expr)
+		if err != nil {
+			t.Errorf("%q: %v", expr, err)
+			continue
+		}
+		var got []string
+		for i := range pkts {
+			if d.Match(&pkts[i]) {
+				got = append(got, strconv.Itoa(pkts[i].Number))
+			}
+		}
+		if g := strings.Join(got, ","); g != want {
+			t.Errorf("%s in %s: got frames [%s], tshark [%s]", expr, file, g, want)
+		}
+		n++
+	}
+	if n < 200 {
+		t.Fatalf("only %d cases: the expected file is short", n)
+	}
+}
+
+// TestSetsWithoutCommas: `in {a b c}` (the older syntax) means what
+// `in {a, b, c}` means.
+func TestSetsWithoutCommas(t *testing.T) {
+	pkts := packetsOf(t, "echo-lab.pcap")
+	for _, pair := range [][2]string{
+		{"frame.number in {1 3 5}", "frame.number in {1, 3, 5}"},
+		{"tcp.port in {10000 1..3}", "tcp.port in {10000, 1..3}"},
+	} {
+		a, err1 := filter.CompileDisplay(pair[0])
+		b, err2 := filter.CompileDisplay(pair[1])
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		for i := range pkts {
+			if a.Match(&pkts[i]) != b.Match(&pkts[i]) {
+				t.Errorf("%q and %q disagree on frame %d", pair[0], pair[1], i+1)
+			}
+		}
+	}
+}
+
+func TestDisplayErrors(t *testing.T) {
+	tests := []struct {
+		expr string
+		code string
+		pos  int
+		len  int
+	}{
+		{"tcp.prot == 1", filter.CodeUnknownField, 0, 8},
+		{"tcp.port == abc", filter.CodeBadValue, 12, 3},
+		{"ip.addr == 300.1.1.1", filter.CodeBadValue, 11, 9},
+		{"tcp == 1", filter.CodeNotComparable, 0, 3},
+		{"(tcp", filter.CodeParen, 4, 1},
+		{"tcp &&", filter.CodeMissing, 6, 1},
+		{"tcp.payload contains \"abc", filter.CodeUnclosedString, 21, 4},
+		{"tcp.port in {1 2", filter.CodeUnclosedSet, 12, 1},
+		{"tcp.port = 1", filter.CodeSingleEquals, 9, 1},
+		{"tcp udp", filter.CodeUnexpected, 4, 3},
+		{"tcp.payload matches \"(\"", filter.CodeBadRegexp, 20, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			_, err := filter.CompileDisplay(tt.expr)
+			var de *filter.DisplayError
+			if !errors.As(err, &de) {
+				t.Fatalf("got %v, want a DisplayError", err)
+			}
+			if de.Code != tt.code || de.Pos != tt.pos || de.Len != tt.len {
+				t.Errorf("got %s at %d+%d, want %s at %d+%d (%v)", de.Code, de.Pos, de.Len, tt.code, tt.pos, tt.len, err)
+			}
+			if !errors.Is(err, filter.ErrSyntax) {
+				t.Error("not an ErrSyntax")
+			}
+		})
+	}
+	_, err := filter.CompileDisplay("tcp.prot == 1")
+	var de *filter.DisplayError
+	errors.As(err, &de)
+	if de.Marker() != "^~~~~~~~" || !strings.Contains(err.Error(), `"tcp.prot" is neither a field nor a protocol name`) {
+		t.Errorf("marker %q, message %v", de.Marker(), err)
+	}
+}
+
+// committedPackets dissects every committed capture, in order, through
+// the real dissector.
+func committedPackets(t testing.TB) []dissect.Packet {
+	t.Helper()
+	names, err := filepath.Glob(testenv.Testdata("*.pcap*"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no committed captures: %v", err)
+	}
+	var pkts []dissect.Packet
+	for _, name := range names {
+		pkts = append(pkts, testenv.Packets(t, filepath.Base(name))...)
+	}
+	return pkts
+}
+
+// FuzzCompileDisplay: a display filter either compiles or is refused
+// with an error that points inside it; one that compiles is matched
+// against every packet of the committed captures, and its negation
+// !(filter) compiles and selects exactly the other packets.
+func FuzzCompileDisplay(f *testing.F) {
+	f.Add("tcp.port == 10000 && !(ip.addr in {127.0.0.1, ::1})")
+	f.Add(`tcp.payload contains "a\x00" || data.data contains 68:65`)
+	f.Add("frame.time_relative > 0.5 or tcp.flags.syn")
+	list, err := os.ReadFile(filepath.Join("..", "..", "..", "testdata", "display-filters.list"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range strings.Split(string(list), "\n") {
+		if s != "" {
+			f.Add(s)
+		}
+	}
+	pkts := committedPackets(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := filter.CompileDisplay(s)
+		if err != nil {
+			var de *filter.DisplayError
+			if !errors.As(err, &de) || de.Pos < 0 || de.Pos > len(s) {
+				t.Fatalf("%q: bad error %v", s, err)
+			}
+			de.Marker()
+			return
+		}
+		if strings.TrimSpace(s) == "" {
+			return // the empty filter has no negation to write
+		}
+		not, err := filter.CompileDisplay("!(" + s + ")")
+		if err != nil {
+			t.Fatalf("%q compiles, but its negation does not: %v", s, err)
+		}
+		for i := range pkts {
+			if d.Match(&pkts[i]) == not.Match(&pkts[i]) {
+				t.Fatalf("%q and its negation agree on packet %d (%s)", s, i, dissect.Summary(nil, &pkts[i], 6))
+			}
+		}
+	})
+}

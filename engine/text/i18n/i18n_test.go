@@ -1,0 +1,210 @@
+package i18n_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"testing/fstest"
+
+	"wiretutor/content"
+	"wiretutor/engine/text/i18n"
+)
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		name, flag, saved string
+		env               map[string]string
+		want              string
+	}{
+		{"flag wins", "ru", "zh", map[string]string{"LANG": "en_US.UTF-8"}, "ru"},
+		{"saved next", "", "zh", map[string]string{"LANG": "ru_RU.UTF-8"}, "zh"},
+		{"LC_ALL first", "", "", map[string]string{"LC_ALL": "zh_CN.UTF-8", "LANG": "ru_RU.UTF-8"}, "zh"},
+		{"LC_MESSAGES before LANG", "", "", map[string]string{"LC_MESSAGES": "ru_RU", "LANG": "zh_CN"}, "ru"},
+		{"LANG", "", "", map[string]string{"LANG": "ru_RU.UTF-8"}, "ru"},
+		{"unknown language falls to English", "", "", map[string]string{"LANG": "de_DE.UTF-8"}, "en"},
+		{"C locale", "", "", map[string]string{"LANG": "C.UTF-8"}, "en"},
+		{"nothing set", "", "", nil, "en"},
+		{"tag form", "zh-Hans", "", nil, "zh"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := i18n.Detect(tt.flag, tt.saved, func(k string) string { return tt.env[k] }, []string{"en", "ru", "zh"})
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRussianPlurals(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/ui.toml": {Data: []byte("[pkts]\none = \"{{.Count}} packet\"\nother = \"{{.Count}} packets\"\n[only_en]\nother = \"English\"\n")},
+		"ru/ui.toml": {Data: []byte("[pkts]\none = \"{{.Count}} пакет\"\nfew = \"{{.Count}} пакета\"\nmany = \"{{.Count}} пакетов\"\nother = \"{{.Count}} пакета\"\n")},
+	}
+	c, err := i18n.Load(fsys, "ru")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[int]string{1: "1 пакет", 2: "2 пакета", 5: "5 пакетов", 11: "11 пакетов", 21: "21 пакет", 22: "22 пакета"} {
+		if got := c.N("pkts", n, nil); got != want {
+			t.Errorf("N(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got := c.T("only_en", nil); got != "English" {
+		t.Errorf("missing translation should fall back to English, got %q", got)
+	}
+}
+
+func TestAvailable(t *testing.T) {
+	ui := &fstest.MapFile{Data: []byte("x = \"y\"\n")}
+	fsys := fstest.MapFS{
+		"zh/ui.toml": ui, "en/ui.toml": ui, "de/ui.toml": ui, "ru/ui.toml": ui,
+		"fr/lesson.md":      {Data: []byte("no ui.toml: not a language yet")},
+		"Notes/ui.toml":     ui, // not a language code
+		"TRANSLATING.md":    {Data: []byte("a file, not a folder")},
+		"pt-BR/ui.toml":     ui, // regions are not separate languages here
+		"en_backup/ui.toml": ui,
+	}
+	if got, want := i18n.Available(fsys), []string{"en", "de", "ru", "zh"}; !slices.Equal(got, want) {
+		t.Errorf("Available = %v, want %v", got, want)
+	}
+	if _, err := i18n.Load(fsys, "fr"); !errors.Is(err, i18n.ErrUnknownLanguage) {
+		t.Errorf("Load(fr) = %v, want ErrUnknownLanguage", err)
+	}
+	if _, err := i18n.Load(fsys, "de"); err != nil {
+		t.Errorf("Load(de): %v: a folder with a ui.toml is a language", err)
+	}
+}
+
+func TestPluralForms(t *testing.T) {
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"one", "other"}},
+		{"ru", []string{"one", "few", "many", "other"}},
+		{"zh", []string{"other"}},
+		{"ar", []string{"zero", "one", "two", "few", "many", "other"}},
+		{"de", []string{"one", "other"}},
+	}
+	for _, tt := range tests {
+		if got := i18n.PluralForms(tt.lang); !slices.Equal(got, tt.want) {
+			t.Errorf("PluralForms(%s) = %v, want %v", tt.lang, got, tt.want)
+		}
+	}
+}
+
+// Content that can hurt: a message a translator wrote is never run by
+// text/template, and one that cannot be filled in falls back to English,
+// else to its text as written; never "<no value>", never a hang.
+func TestHostileMessages(t *testing.T) {
+	en := "greet = \"Hello {{.Name}}\"\n" +
+		"plain = \"Plain\"\n" +
+		"[pkts]\none = \"{{.Count}} packet\"\nother = \"{{.Count}} packets\"\n" +
+		"[notice.messages_english]\none = \"{{.Count}} broken in {{.File}}\"\nother = \"{{.Count}} broken in {{.File}}\"\n" +
+		"[notice.messages_raw]\none = \"{{.Count}} raw in {{.File}}\"\nother = \"{{.Count}} raw in {{.File}}\"\n"
+	tests := []struct {
+		name, ru string
+		want     string // T("greet", Name: Ann)
+	}{
+		{"sound", `greet = "Привет, {{.Name}}"`, "Привет, Ann"},
+		{"nested range", `greet = "{{range 100000}}{{range 100000}}x{{end}}{{end}}"`, "Hello Ann"},
+		{"template", `greet = "{{template \"x\"}}"`, "Hello Ann"},
+		{"recursive define", `greet = "{{define \"x\"}}{{template \"x\"}}{{end}}{{template \"x\"}}"`, "Hello Ann"},
+		{"call", `greet = "{{call .Name}}"`, "Hello Ann"},
+		{"if", `greet = "{{if .Name}}Привет{{end}}"`, "Hello Ann"},
+		{"pipe", `greet = "{{.Name | printf \"%s\"}}"`, "Hello Ann"},
+		{"misspelt placeholder", `greet = "Привет, {{.Nmae}}"`, "Hello Ann"},
+		{"syntax", `greet = "Привет, {{.Name"`, "Hello Ann"},
+		{"comment", `greet = "Привет{{/* {{.Secret}} */}}"`, "Hello Ann"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"en/ui.toml": {Data: []byte(en)},
+				"ru/ui.toml": {Data: []byte(tt.ru + "\nplain = \"Просто\"\n")},
+			}
+			c, err := i18n.Load(fsys, "ru")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.T("greet", map[string]any{"Name": "Ann"}); got != tt.want {
+				t.Errorf("T = %q, want %q", got, tt.want)
+			}
+			if got := c.T("plain", nil); got != "Просто" {
+				t.Errorf("a sound message beside a broken one: %q", got)
+			}
+			broken := tt.want != "Привет, Ann"
+			if got := c.Translated("greet"); got == broken {
+				t.Errorf("Translated = %v", got)
+			}
+			notices := c.Notices()
+			if broken && (len(notices) != 1 || notices[0] != "1 broken in ru/ui.toml") {
+				t.Errorf("notices %q", notices)
+			}
+			if !broken && len(notices) != 0 {
+				t.Errorf("notices %q for a sound file", notices)
+			}
+		})
+	}
+}
+
+func TestBrokenEnglish(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/ui.toml": {Data: []byte("greet = \"Hello {{.Name}\"\nrange = \"{{range 100000}}{{range 100000}}x{{end}}{{end}}\"\nport = \"port {{.Port}}\"\n" +
+			"[pkts]\none = \"{{.Count}} packet\"\nother = \"{{.Count}} packets {{.Nope}}\"\n" +
+			"[notice.messages_raw]\none = \"{{.Count}} raw in {{.File}}\"\nother = \"{{.Count}} raw in {{.File}}\"\n")},
+	}
+	c, err := i18n.Load(fsys, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ got, want string }{
+		{c.T("greet", map[string]any{"Name": "Ann"}), "Hello {{.Name}"},
+		{c.T("range", nil), "{{range 100000}}{{range 100000}}x{{end}}{{end}}"},
+		{c.T("port", nil), "port {{.Port}}"}, // the value is missing: shown as written
+		{c.T("port", map[string]any{"Port": 80}), "port 80"},
+		{c.N("pkts", 1, nil), "1 packet"},
+		{c.N("pkts", 2, nil), "{{.Count}} packets {{.Nope}}"},
+	}
+	for i, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%d: %q, want %q", i, tt.got, tt.want)
+		}
+	}
+	if n := c.Notices(); len(n) != 1 || n[0] != "2 raw in en/ui.toml" {
+		t.Errorf("notices %q", n)
+	}
+}
+
+// The shipped ui.toml files are sound: nothing is dropped.
+func TestShippedMessages(t *testing.T) {
+	for _, lang := range i18n.Available(content.FS) {
+		c, err := i18n.Load(content.FS, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range []string{lang, "en"} {
+			if b := c.Broken(l); len(b) > 0 {
+				t.Errorf("%s/ui.toml: broken %v", l, b)
+			}
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"ru_RU.UTF-8", "zh-Hans", "RU", "C.UTF-8", "POSIX", "en_US@euro", "de_DE", "", "-", "_.@", "zh_TW.Big5", " ru "} {
+		f.Add(s, "ru")
+	}
+	f.Fuzz(func(t *testing.T, s, extra string) {
+		for _, have := range [][]string{{"en"}, {"en", "ru", "zh"}, {"en", extra}} {
+			got := i18n.Normalize(s, have)
+			if got != "" && !slices.Contains(have, got) {
+				t.Fatalf("Normalize(%q, %q) = %q, not one of them", s, have, got)
+			}
+			if l := i18n.Detect(s, extra, func(string) string { return s }, have); !slices.Contains(have, l) && l != "en" {
+				t.Fatalf("Detect = %q, not offered", l)
+			}
+		}
+	})
+}

@@ -1,0 +1,123 @@
+package render_test
+
+import (
+	"io/fs"
+	"os"
+	"strings"
+	"testing"
+
+	"wiretutor/content"
+	"wiretutor/engine/course/doc"
+	"wiretutor/engine/text/render"
+)
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		width int
+		want  string
+	}{
+		{"fits", "short line", 20, "short line"},
+		{"words", "one two three four", 9, "one two\nthree\nfour"},
+		{"chinese breaks between characters", "这是一个很长的中文句子。", 10, "这是一个很\n长的中文句\n子。"},
+		{"no comma at a line start", "一二三四，五六七八", 8, "一二三\n四，五六\n七八"},
+		{"address kept whole", "绑定到 127.0.0.1:10000 端口", 14, "绑定到\n127.0.0.1:1000\n0 端口"},
+		{"hanging indent under a bullet", "  • alpha beta gamma delta", 14, "  • alpha beta\n    gamma\n    delta"},
+		{"no break inside --flags", "run with --net sandbox --impair drop=1", 28, "run with --net sandbox\n--impair drop=1"},
+		{"colour passes through", "\x1b[1mbold words here\x1b[0m", 10, "\x1b[1mbold words\nhere\x1b[0m"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := render.Wrap(tt.in, tt.width)
+			if got != tt.want {
+				t.Errorf("got\n%q\nwant\n%q", got, tt.want)
+			}
+			for _, l := range strings.Split(got, "\n") {
+				if w := render.Width(l); w > tt.width {
+					t.Errorf("line %q is %d wide", l, w)
+				}
+			}
+		})
+	}
+}
+
+// TestLessonsFitTheWidth renders every lesson in every language and
+// checks that no line is wider than the terminal.
+func TestLessonsFitTheWidth(t *testing.T) {
+	for _, lang := range []string{"en", "ru", "zh"} {
+		files, _ := fs.Glob(content.FS, lang+"/*.md")
+		for _, f := range files {
+			data, _ := fs.ReadFile(content.FS, f)
+			d, err := doc.Parse(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, width := range []int{40, 60, 80} {
+				for _, color := range []bool{false, true} {
+					r, err := render.New(render.Term{Width: width, Color: color})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, s := range d.Sections {
+						body := fill(s.Body)
+						out, err := r.Markdown("## " + s.Heading + "\n\n" + body)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for _, line := range strings.Split(out, "\n") {
+							if w := render.Width(line); w > width {
+								t.Errorf("%s {#%s} at width %d (colour %v): line %d wide: %q", f, s.ID, width, color, w, render.StripANSI(line))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// fill replaces placeholders with numbers as long as live ones get.
+func fill(s string) string {
+	for _, p := range doc.Placeholders(s) {
+		s = strings.ReplaceAll(s, "{{."+p+"}}", "4294967295")
+	}
+	return s
+}
+
+func TestPlainHasNoMarkers(t *testing.T) {
+	r, _ := render.New(render.Term{Width: 80})
+	out, _ := r.Markdown("## Title\n\nSome **bold** and *italic* and `code`.")
+	for _, m := range []string{"**", "## ", "\x1b["} {
+		if strings.Contains(out, m) {
+			t.Errorf("plain output has %q: %q", m, out)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	tests := []struct {
+		name  string
+		env   map[string]string
+		width int
+	}{
+		{"a pipe: no colour, default width", nil, render.DefaultWidth},
+		{"COLUMNS narrows", map[string]string{"COLUMNS": "60"}, 60},
+		{"very wide is capped", map[string]string{"COLUMNS": "300"}, render.MaxWidth},
+		{"NO_COLOR", map[string]string{"NO_COLOR": "1", "COLUMNS": "70"}, 70},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := render.Detect(w, func(k string) string { return tt.env[k] })
+			if got.Color || got.TTY || got.Width != tt.width {
+				t.Errorf("got %+v, want no colour, no TTY, width %d", got, tt.width)
+			}
+		})
+	}
+}
