@@ -8,7 +8,6 @@ import (
 
 	"wiretutor/content"
 	"wiretutor/engine/cli"
-	"wiretutor/lessons"
 )
 
 func main() { os.Exit(run()) }
@@ -20,7 +19,6 @@ func run() int {
 		Stdout:  os.Stdout,
 		Stderr:  os.Stderr,
 		Getenv:  os.Getenv,
-		Lessons: lessons.All(),
 		Content: content.FS,
 	})
 }

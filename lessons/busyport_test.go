@@ -11,7 +11,6 @@ import (
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/net/netenv"
-	"wiretutor/lessons"
 	"wiretutor/servers/listen"
 )
 
@@ -54,7 +53,7 @@ var busyPorts = []struct {
 // exchangeOnBusyPort occupies the port on n, runs the lesson's exchange
 // and returns its error; occupied is false when the port could not be
 // taken for another reason than being busy already.
-func exchangeOnBusyPort(n netenv.Net, lesson, proto string, port int) (occupied bool, err error) {
+func exchangeOnBusyPort(n netenv.Net, l *course.Lesson, proto string, port int) (occupied bool, err error) {
 	ctx := context.Background()
 	holder, err := occupy(ctx, n, proto, port)
 	switch {
@@ -65,13 +64,13 @@ func exchangeOnBusyPort(n netenv.Net, lesson, proto string, port int) (occupied 
 	default:
 		defer holder.Close()
 	}
-	return true, lessons.Find(lesson).Exchange(ctx, n, stopAtReady{})
+	return true, l.Exchange(ctx, n, stopAtReady{})
 }
 
 // runOnBusyPort is exchangeOnBusyPort for a test.
-func runOnBusyPort(t *testing.T, n netenv.Net, lesson, proto string, port int) error {
+func runOnBusyPort(t *testing.T, n netenv.Net, name, proto string, port int) error {
 	t.Helper()
-	occupied, err := exchangeOnBusyPort(n, lesson, proto, port)
+	occupied, err := exchangeOnBusyPort(n, lesson(t, name), proto, port)
 	if !occupied {
 		t.Fatalf("occupy %s port %d: %v", proto, port, err)
 	}

@@ -21,30 +21,13 @@ import (
 // scriptedLines is what the learner says in --no-input mode.
 var scriptedLines = []string{"hello everyone", "bye for now"}
 
-// Chat is the chat homework as a lesson: the tutor starts the server and
-// two classic clients, jack and molly; the learner joins and chats live;
-// then the socket table, the capture, the learner's own connection
-// followed, and why the classic client glues messages together.
-func Chat() *course.Lesson {
+// chatScript is the chat lab: the server, two classic clients, jack
+// and molly, and the learner joining to chat live.
+func chatScript() course.Script {
 	st := &chatRun{}
-	return &course.Lesson{
-		ID: "chat",
-		Steps: []course.Step{
-			{Kind: course.Text, Section: "intro"},
-			{Kind: course.Run},
-			{Kind: course.Text, Section: "sockets"},
-			{Kind: course.Sockets, Section: "open"},
-			{Kind: course.Packets},
-			{Kind: course.Text, Section: "follow"},
-			{Kind: course.Follow},
-			{Kind: course.Text, Section: "framing"},
-			{Kind: course.Ladder},
-			{Kind: course.Text, Section: "quiz"},
-			{Kind: course.Quiz},
-			{Kind: course.Summary},
-		},
-		Exchange: func(ctx context.Context, n netenv.Net, h course.Hooks) error { return chatExchange(ctx, n, h, st) },
-		Complete: func(pkts []dissect.Packet) bool {
+	return course.Script{
+		Run: func(ctx context.Context, n netenv.Net, h course.Hooks) error { return chatExchange(ctx, n, h, st) },
+		Done: func(pkts []dissect.Packet) bool {
 			// Three connections, each ended: a FIN both ways, or a reset.
 			ended := 0
 			for _, c := range stream.TCPConns(pkts) {
@@ -69,18 +52,6 @@ func Chat() *course.Lesson {
 			return nil
 		},
 		Facts: func(c *quiz.Capture, _ quiz.Texts) map[string]any { return chatFacts(c, st) },
-		Quiz: []quiz.Maker{
-			quiz.EphemeralPort,
-			quiz.SynAckFlags,
-			messageFrame,
-			messageLen,
-			messageAck,
-		},
-		Requires: []course.Requirement{
-			{ID: "chat_nick", Filter: `tcp.srcport == 55555 && tcp.payload contains "NICK"`, Min: 1},
-			{ID: "chat_joined", Filter: `tcp.srcport == 55555 && tcp.payload contains "joined!"`, Min: 1},
-			{ID: "chat_message", Filter: "tcp.dstport == 55555 && tcp.len > 0", Min: 2},
-		},
 	}
 }
 

@@ -13,14 +13,13 @@ import (
 	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/text/contentcheck"
 	"wiretutor/engine/text/i18n"
-	"wiretutor/lessons"
 )
 
 // TestShippedContentIsClean: the content check a translator runs finds
 // nothing in the content the binary embeds.
 func TestShippedContentIsClean(t *testing.T) {
 	var ls []contentcheck.Lesson
-	for _, l := range lessons.All() {
+	for _, l := range courseOf(t) {
 		ls = append(ls, contentcheck.Lesson{ID: l.ID, Sections: l.Sections()})
 	}
 	if got := i18n.Available(content.FS); !slices.Equal(got, []string{"en", "ru", "zh"}) {
@@ -53,7 +52,7 @@ func TestMessagesUsedExist(t *testing.T) {
 	for _, path := range []string{"raw", "dgram", "sandbox", "sandbox_auto"} {
 		used["ping.path_"+path] = true // cli's openPing names the path
 	}
-	for _, l := range lessons.All() {
+	for _, l := range courseOf(t) {
 		for _, task := range l.Tasks {
 			used["task."+task.ID] = true
 		}

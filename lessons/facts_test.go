@@ -9,7 +9,6 @@ import (
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
-	"wiretutor/lessons"
 )
 
 // TestFactsComeFromTheCapture: the ports a lesson's text states are the
@@ -40,7 +39,7 @@ func TestFactsComeFromTheCapture(t *testing.T) {
 					p.DstPort = to
 				}
 			}
-			l := lessons.Find(tt.lesson)
+			l := lesson(t, tt.lesson)
 			c := &quiz.Capture{Packets: pkts}
 			if conns := stream.TCPConns(pkts); l.Focus != nil {
 				c.Conn = l.Focus(conns)

@@ -1,7 +1,6 @@
 package lessons
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,25 +17,12 @@ import (
 	"wiretutor/servers/echo"
 )
 
-// Filters is the lesson on capture filters and display filters: it
-// captures a little of everything (TCP and UDP echo, a ping) and has the
-// learner write filters that pick given packets out of it.
-func Filters() *course.Lesson {
-	return &course.Lesson{
-		ID: "filters",
-		Steps: []course.Step{
-			{Kind: course.Text, Section: "intro"},
-			{Kind: course.Text, Section: "kinds"},
-			{Kind: course.Run},
-			{Kind: course.Packets},
-			{Kind: course.Text, Section: "capture"},
-			{Kind: course.Text, Section: "display"},
-			{Kind: course.Text, Section: "tasks"},
-			{Kind: course.Tasks},
-			{Kind: course.Summary},
-		},
-		Exchange: mixedExchange,
-		Complete: func(pkts []dissect.Packet) bool {
+// mixed captures a little of everything for the filters lesson: TCP and
+// UDP echo and, where the network allows, a ping.
+func mixed() course.Script {
+	return course.Script{
+		Run: mixedExchange,
+		Done: func(pkts []dissect.Packet) bool {
 			udp := 0
 			for i := range pkts {
 				if pkts[i].Transport == dissect.TransportUDP {
@@ -47,30 +33,6 @@ func Filters() *course.Lesson {
 		},
 		Focus: firstHandshake,
 		Facts: filtersFacts,
-		Requires: []course.Requirement{
-			{ID: "tcp_data", Filter: "tcp.port == 10000 && tcp.len > 0", Min: 2},
-			{ID: "udp_request", Filter: "udp.dstport == 10001 && udp.length > 8", Min: 1},
-			{ID: "udp_echo", Filter: "udp.srcport == 10001 && udp.length > 8", Min: 1},
-		},
-		Tasks: []course.Task{
-			{ID: "udp", Model: "udp", Target: func(p *dissect.Packet) bool { return p.Transport == dissect.TransportUDP }},
-			{ID: "syn", Model: "tcp.flags.syn == 1", Target: func(p *dissect.Packet) bool {
-				return p.Transport == dissect.TransportTCP && p.TCP.Has(dissect.FlagSYN)
-			}},
-			{ID: "udp_server", Model: "udp.srcport == 10001", Target: func(p *dissect.Packet) bool {
-				return p.Transport == dissect.TransportUDP && p.SrcPort == echo.DefaultUDPPort
-			}},
-			{ID: "data", Model: "tcp.len > 0 || udp.length > 8", Target: func(p *dissect.Packet) bool {
-				return (p.Transport == dissect.TransportTCP || p.Transport == dissect.TransportUDP) && len(p.Payload) > 0
-			}},
-			{ID: "hello", Model: `data.data contains "hello"`, Target: func(p *dissect.Packet) bool {
-				_, isData := dissect.Field(p, "data.data")
-				return isData && bytes.Contains(p.Payload, []byte("hello"))
-			}},
-			{ID: "capture_tcp", Capture: true, Model: "tcp port 10000", Target: func(p *dissect.Packet) bool {
-				return p.Transport == dissect.TransportTCP && (p.SrcPort == echo.DefaultTCPPort || p.DstPort == echo.DefaultTCPPort)
-			}},
-		},
 	}
 }
 

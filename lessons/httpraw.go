@@ -23,35 +23,10 @@ func rawRequest(addr string) string {
 	return "GET / HTTP/1.1\r\nHost: " + addr + "\r\nConnection: close\r\n\r\n"
 }
 
-// HTTPRaw is the HTTP part of the sockets lab: a request written by
-// hand over a TCP socket, the same through an HTTP library that follows
-// a 301, keep-alive against HTTP/1.0, and a tiny terminal browser.
-func HTTPRaw() *course.Lesson {
-	return &course.Lesson{
-		ID: "http-raw",
-		Steps: []course.Step{
-			{Kind: course.Text, Section: "intro"},
-			{Kind: course.Run},
-			{Kind: course.Packets},
-			{Kind: course.Text, Section: "byhand"},
-			{Kind: course.Ladder},
-			{Kind: course.Text, Section: "library"},
-			{Kind: course.Text, Section: "keepalive"},
-			{Kind: course.Text, Section: "quiz"},
-			{Kind: course.Quiz},
-			{Kind: course.Summary},
-		},
-		Exchange: httpRawExchange,
-		Complete: func(pkts []dissect.Packet) bool { return httpDone(pkts, 4) },
-		Focus:    firstHandshake,
-		Facts:    httpRawFacts,
-		Quiz:     []quiz.Maker{requestFrame, requestAck, redirectCode, contentLength, http10Stream},
-		Requires: []course.Requirement{
-			{ID: "http_request", Filter: "http.request", Min: 1},
-			{ID: "http_301", Filter: "http.response.code == 301", Min: 1},
-			{ID: "http_200", Filter: "http.response.code == 200", Min: 1},
-		},
-	}
+// httpRaw sends HTTP requests by hand: a 301, a 200 on keep-alive, and
+// an HTTP/1.0 request.
+func httpRaw() course.Script {
+	return course.Script{Run: httpRawExchange, Done: func(pkts []dissect.Packet) bool { return httpDone(pkts, 4) }, Focus: firstHandshake, Facts: httpRawFacts}
 }
 
 // httpDone reports whether the capture holds n HTTP responses and every

@@ -18,36 +18,15 @@ import (
 // repoName is the repository the lesson creates.
 const repoName = "wiretutor-notes"
 
-// HTTPAPIToken is the API part of the lab: a read-only token kept out of
-// the code, the API read and written with it, and the capture showing
-// that over plain HTTP the token travels in the clear.
-func HTTPAPIToken() *course.Lesson {
-	return &course.Lesson{
-		ID:     "http-api-token",
+// httpToken calls the API with and without its token, which crosses
+// the network in the clear.
+func httpToken() course.Script {
+	return course.Script{
+		Run:    tokenExchange,
+		Done:   func(pkts []dissect.Packet) bool { return httpDone(pkts, 4) },
+		Focus:  firstHandshake,
+		Facts:  tokenFacts,
 		Secret: true, // the capture holds the API token in the clear
-		Steps: []course.Step{
-			{Kind: course.Text, Section: "intro"},
-			{Kind: course.Text, Section: "keep"},
-			{Kind: course.Run},
-			{Kind: course.Packets},
-			{Kind: course.Text, Section: "calls"},
-			{Kind: course.Text, Section: "clear"},
-			{Kind: course.Follow},
-			{Kind: course.Text, Section: "https"},
-			{Kind: course.Text, Section: "quiz"},
-			{Kind: course.Quiz},
-			{Kind: course.Summary},
-		},
-		Exchange: tokenExchange,
-		Complete: func(pkts []dissect.Packet) bool { return httpDone(pkts, 4) },
-		Focus:    firstHandshake,
-		Facts:    tokenFacts,
-		Quiz:     []quiz.Maker{statusWithout, statusWith, tokenFrame, createMethod, createURI},
-		Requires: []course.Requirement{
-			{ID: "http_401", Filter: "http.response.code == 401", Min: 1},
-			{ID: "http_token", Filter: "http.authorization", Min: 1},
-			{ID: "http_201", Filter: "http.response.code == 201", Min: 1},
-		},
 	}
 }
 

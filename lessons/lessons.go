@@ -1,31 +1,183 @@
-// Package lessons holds the course's lessons, each in its own file: its
-// steps, the component it starts, the traffic it drives, and the quiz
-// it makes from the capture. The text lives in content/<lang>/<id>.md.
+// Package lessons holds the course's traffic scripts and quiz makers,
+// registered by name, and builds the lessons of a course file from them:
+// content/course.toml says which lessons there are, in which order, and
+// what each one's steps, requirements, quiz and tasks are; the scripts
+// here say what each exchange does on the network and which live values
+// its capture gives the text. The text lives in content/<lang>/<id>.md.
 package lessons
 
-import "wiretutor/engine/course"
+import (
+	"io/fs"
+	"maps"
+	"slices"
 
-// All returns the lessons in course order.
-func All() []*course.Lesson {
-	return []*course.Lesson{
-		TCPHandshake(),
-		Sockets(),
-		TCPTeardown(),
-		Chat(),
-		UDPEcho(),
-		HTTPRaw(),
-		HTTPAPIToken(),
-		Ping(),
-		Filters(),
+	"wiretutor/content"
+	"wiretutor/engine/course"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/course/syllabus"
+)
+
+// ManifestFile is the course's manifest in a content tree.
+const ManifestFile = "course.toml"
+
+// Registry is every traffic script and quiz maker by the name a course
+// file uses. Its zero value is ready.
+type Registry struct{}
+
+// scripts are the traffic scripts by name; each call makes fresh ones.
+func scripts() map[string]func() course.Script {
+	return map[string]func() course.Script{
+		"echo-tcp":   echoTCP,
+		"one-shot":   oneShot,
+		"teardown":   teardown,
+		"chat":       chatScript,
+		"udp-echo":   udpEcho,
+		"http-raw":   httpRaw,
+		"http-token": httpToken,
+		"ping":       pingScript,
+		"mixed":      mixed,
 	}
 }
 
-// Find returns the lesson with the id, or nil.
-func Find(id string) *course.Lesson {
-	for _, l := range All() {
+// makers are the quiz makers by name.
+func makers() map[string]quiz.Maker {
+	return map[string]quiz.Maker{
+		"ephemeral-port":      quiz.EphemeralPort,
+		"syn-ack-flags":       quiz.SynAckFlags,
+		"first-data-seq":      quiz.FirstDataSeq,
+		"next-ack":            quiz.NextAck,
+		"raw-to-relative":     quiz.RawToRelative,
+		"close-frame":         quiz.CloseFrame,
+		"close-flags":         quiz.CloseFlags,
+		"bound-port":          quiz.BoundPort,
+		"second-fin-ack":      quiz.SecondFinAck,
+		"time-wait-port":      quiz.TimeWaitPort,
+		"reset-frame":         quiz.ResetFrame,
+		"refused-flags":       quiz.RefusedFlags,
+		"chat-message-frame":  messageFrame,
+		"chat-message-len":    messageLen,
+		"chat-message-ack":    messageAck,
+		"udp-client-port":     quiz.UDPClientPort,
+		"udp-length":          quiz.UDPLength,
+		"udp-reply-port":      quiz.UDPReplyPort,
+		"udp-reply-frame":     quiz.UDPReplyFrame,
+		"udp-boundary":        quiz.UDPBoundary,
+		"udp-empty-length":    quiz.UDPEmptyLength,
+		"http-request-frame":  requestFrame,
+		"http-request-ack":    requestAck,
+		"http-redirect-code":  redirectCode,
+		"http-content-length": contentLength,
+		"http10-stream":       http10Stream,
+		"api-status-without":  statusWithout,
+		"api-status-with":     statusWith,
+		"api-token-frame":     tokenFrame,
+		"api-create-method":   createMethod,
+		"api-create-uri":      createURI,
+		"icmp-request-type":   requestType,
+		"icmp-paper-checksum": paperChecksum,
+		"icmp-reply-type":     replyType,
+		"icmp-reply-ttl":      replyTTL,
+		"icmp-reply-seq":      replySeq,
+		"icmp-reply-answers":  replyAnswers,
+		"icmp-unreach-code":   unreachCode,
+	}
+}
+
+// Script returns a fresh script of the name.
+func (Registry) Script(name string) (course.Script, bool) {
+	mk, ok := scripts()[name]
+	if !ok {
+		return course.Script{}, false
+	}
+	return mk(), true
+}
+
+// Maker returns the quiz maker of the name.
+func (Registry) Maker(name string) (quiz.Maker, bool) {
+	m, ok := makers()[name]
+	return m, ok
+}
+
+// Scripts lists the scripts' names, sorted.
+func (Registry) Scripts() []string { return slices.Sorted(maps.Keys(scripts())) }
+
+// Makers lists the quiz makers' names, sorted.
+func (Registry) Makers() []string { return slices.Sorted(maps.Keys(makers())) }
+
+// ManifestError is a problem in a content tree's course.toml.
+type ManifestError struct {
+	File string // the manifest, as named in the content tree
+	Err  error  // a *syllabus.Error, or why the file could not be read
+}
+
+func (e *ManifestError) Error() string { return e.File + ": " + e.Err.Error() }
+func (e *ManifestError) Unwrap() error { return e.Err }
+
+// Load builds the course of a content tree: the lessons its course.toml
+// defines, in order.
+func Load(fsys fs.FS) ([]*course.Lesson, error) {
+	data, err := fs.ReadFile(fsys, ManifestFile)
+	if err != nil {
+		return nil, &ManifestError{File: ManifestFile, Err: err}
+	}
+	s, err := syllabus.ParseManifest(data)
+	if err != nil {
+		return nil, &ManifestError{File: ManifestFile, Err: err}
+	}
+	ls, err := course.Build(s, Registry{})
+	if err != nil {
+		return nil, &ManifestError{File: ManifestFile, Err: err}
+	}
+	return ls, nil
+}
+
+// All is the course as shipped: the lessons of the embedded
+// content/course.toml. The embedded manifest is checked by the tests;
+// should it ever be broken, the error says where.
+func All() ([]*course.Lesson, error) { return Load(content.FS) }
+
+// Find returns the lesson with the id among ls, or nil.
+func Find(ls []*course.Lesson, id string) *course.Lesson {
+	for _, l := range ls {
 		if l.ID == id {
 			return l
 		}
 	}
 	return nil
+}
+
+// Plan reads an instructor's course file against the course ls: its
+// title, and its lessons in the order it names them, each either one of
+// ls or an entry of the file's own (which takes the place of a lesson
+// of ls with its id). The error is a *syllabus.Error.
+func Plan(data []byte, ls []*course.Lesson) (title string, plan []*course.Lesson, err error) {
+	s, err := syllabus.Parse(data, func(id string) bool { return Find(ls, id) != nil })
+	if err != nil {
+		return "", nil, err
+	}
+	own, err := course.Build(s, Registry{})
+	if err != nil {
+		return "", nil, err
+	}
+	for _, id := range s.Lessons {
+		l := Find(own, id)
+		if l == nil {
+			l = Find(ls, id)
+		}
+		plan = append(plan, l)
+	}
+	return s.Title, plan, nil
+}
+
+// Own lists the ids of the lessons a course file defines itself.
+func Own(data []byte) []string {
+	s, err := syllabus.Parse(data, func(string) bool { return true })
+	if err != nil {
+		return nil
+	}
+	var ids []string
+	for _, e := range s.Entries {
+		ids = append(ids, e.ID)
+	}
+	return ids
 }

@@ -21,37 +21,10 @@ const unreachPort = 33434
 // pingData is what the second and third requests carry.
 const pingData = "wiretutor ping"
 
-// Ping is lab 002's raw-socket ping: an echo request built byte by byte,
-// its checksum worked out on paper, the reply read field by field, and a
-// datagram to a closed port answered by ICMP Destination Unreachable.
-func Ping() *course.Lesson {
-	return &course.Lesson{
-		ID: "ping",
-		Steps: []course.Step{
-			{Kind: course.Text, Section: "intro"},
-			{Kind: course.Text, Section: "build"},
-			{Kind: course.Text, Section: "checksum"},
-			{Kind: course.Run},
-			{Kind: course.Packets},
-			{Kind: course.Text, Section: "reply"},
-			{Kind: course.Text, Section: "types"},
-			{Kind: course.Text, Section: "unreachable"},
-			{Kind: course.Text, Section: "quiz"},
-			{Kind: course.Quiz},
-			{Kind: course.Summary},
-		},
-		Exchange: pingExchange,
-		Complete: func(pkts []dissect.Packet) bool {
-			return len(echoes(pkts, ping.TypeEchoReply)) >= 3 && unreachable(pkts) != nil
-		},
-		Facts: pingFacts,
-		Quiz:  []quiz.Maker{requestType, paperChecksum, replyType, replyTTL, replySeq, replyAnswers, unreachCode},
-		Requires: []course.Requirement{
-			{ID: "icmp_request", Filter: "icmp.type == 8", Min: 3},
-			{ID: "icmp_reply", Filter: "icmp.type == 0", Min: 3},
-			{ID: "icmp_unreach", Filter: "icmp.type == 3 && icmp.code == 3", Min: 1},
-		},
-	}
+// pingScript sends echo requests built by hand and a datagram to a
+// closed port; its requirements say when the capture is complete.
+func pingScript() course.Script {
+	return course.Script{Run: pingExchange, Facts: pingFacts}
 }
 
 // pingExchange sends three echo requests (the first with no data, the

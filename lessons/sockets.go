@@ -18,48 +18,10 @@ const receiverPort = 24000
 // senderMessage is what the sender sends.
 const senderMessage = "x=12 y=7 fire"
 
-// Sockets is the lesson on sockets and ports, from the lab on
-// intercepting two applications: a one-shot receiver bound to port
-// 24000, a sender that does not bind, and the socket table before,
-// during and after.
-func Sockets() *course.Lesson {
-	return &course.Lesson{
-		ID: "sockets",
-		Steps: []course.Step{
-			{Kind: course.Text, Section: "intro"},
-			{Kind: course.Run},
-			{Kind: course.Packets},
-			{Kind: course.Text, Section: "tuple"},
-			{Kind: course.Text, Section: "ranges"},
-			{Kind: course.Text, Section: "before"},
-			{Kind: course.Sockets, Section: "before"},
-			{Kind: course.Sockets, Section: "open"},
-			{Kind: course.Text, Section: "states"},
-			{Kind: course.Sockets, Section: course.AfterSnapshot},
-			{Kind: course.Text, Section: "after"},
-			{Kind: course.Ladder},
-			{Kind: course.Text, Section: "quiz"},
-			{Kind: course.Quiz},
-			{Kind: course.Summary},
-		},
-		Exchange: oneShotExchange,
-		Complete: closedConn,
-		Focus:    firstHandshake,
-		Facts:    socketsFacts,
-		Quiz: []quiz.Maker{
-			quiz.EphemeralPort,
-			quiz.BoundPort,
-			quiz.SynAckFlags,
-			quiz.NextAck,
-			quiz.CloseFrame,
-			quiz.CloseFlags,
-		},
-		Requires: []course.Requirement{
-			{ID: "syn_receiver", Filter: "tcp.dstport == 24000 && tcp.flags.syn == 1 && tcp.flags.ack == 0", Min: 1},
-			{ID: "data_receiver", Filter: "tcp.dstport == 24000 && tcp.len > 0", Min: 1},
-			{ID: "fin_receiver", Filter: "tcp.port == 24000 && tcp.flags.fin == 1", Min: 2},
-		},
-	}
+// oneShot is the sockets lab's pair of programs: a receiver that binds
+// port 24000 and accepts once, and a sender.
+func oneShot() course.Script {
+	return course.Script{Run: oneShotExchange, Done: closedConn, Focus: firstHandshake, Facts: socketsFacts}
 }
 
 // oneShotExchange is the lab's pair: the receiver binds 24000, accepts

@@ -20,48 +20,11 @@ import (
 // handshakeMessage is what the lesson's client sends, as in the lab.
 const handshakeMessage = "hello server"
 
-// TCPHandshake is the first lesson: the TCP echo exchange of the sockets
-// lab, its three-way handshake, the data and its acknowledgements, and
-// the FIN/ACK close.
-func TCPHandshake() *course.Lesson {
-	return &course.Lesson{
-		ID: "tcp-handshake",
-		Steps: []course.Step{
-			{Kind: course.Text, Section: "intro"},
-			{Kind: course.Text, Section: "sockets"},
-			{Kind: course.Run},
-			{Kind: course.Packets},
-			{Kind: course.Text, Section: "ports"},
-			{Kind: course.Sockets, Section: "open"},
-			{Kind: course.Text, Section: "handshake"},
-			{Kind: course.Text, Section: "data"},
-			{Kind: course.Text, Section: "close"},
-			{Kind: course.Sockets, Section: course.AfterSnapshot},
-			{Kind: course.Ladder},
-			{Kind: course.Text, Section: "quiz"},
-			{Kind: course.Quiz},
-			{Kind: course.Summary},
-		},
-		Exchange: echoExchange,
-		Complete: closedConn,
-		Focus:    firstHandshake,
-		Facts:    handshakeFacts,
-		Requires: []course.Requirement{
-			{ID: "syn", Filter: "tcp.port == 10000 && tcp.flags.syn == 1 && tcp.flags.ack == 0", Min: 1},
-			{ID: "synack", Filter: "tcp.port == 10000 && tcp.flags.syn == 1 && tcp.flags.ack == 1", Min: 1},
-			{ID: "tcp_data", Filter: "tcp.port == 10000 && tcp.len > 0", Min: 2},
-			{ID: "fin", Filter: "tcp.port == 10000 && tcp.flags.fin == 1", Min: 2},
-		},
-		Quiz: []quiz.Maker{
-			quiz.EphemeralPort,
-			quiz.SynAckFlags,
-			quiz.FirstDataSeq,
-			quiz.NextAck,
-			quiz.RawToRelative,
-			quiz.CloseFrame,
-			quiz.CloseFlags,
-		},
-	}
+// echoTCP is the first lesson's script: the TCP echo exchange of the
+// sockets lab, its three-way handshake, the data and its
+// acknowledgements, and the FIN/ACK close.
+func echoTCP() course.Script {
+	return course.Script{Run: echoExchange, Done: closedConn, Focus: firstHandshake, Facts: handshakeFacts}
 }
 
 // echoExchange starts the echo server, then connects, sends the lab's

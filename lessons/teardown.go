@@ -20,29 +20,12 @@ import (
 // closedPort is where nothing listens, for the refused connection.
 const closedPort = 10009
 
-// TCPTeardown is the lesson on closing a TCP connection: the orderly
-// FIN close, a half-close, an abort with RST, a connection refused with
-// RST, and TIME_WAIT on the side that closed first.
-func TCPTeardown() *course.Lesson {
-	return &course.Lesson{
-		ID: "tcp-teardown",
-		Steps: []course.Step{
-			{Kind: course.Text, Section: "intro"},
-			{Kind: course.Run},
-			{Kind: course.Packets},
-			{Kind: course.Text, Section: "close"},
-			{Kind: course.Ladder},
-			{Kind: course.Text, Section: "halfclose"},
-			{Kind: course.Text, Section: "reset"},
-			{Kind: course.Text, Section: "refused"},
-			{Kind: course.Text, Section: "timewait"},
-			{Kind: course.Sockets, Section: course.AfterSnapshot},
-			{Kind: course.Text, Section: "quiz"},
-			{Kind: course.Quiz},
-			{Kind: course.Summary},
-		},
-		Exchange: teardownExchange,
-		Complete: func(pkts []dissect.Packet) bool {
+// teardown closes connections every way TCP can: FIN both ways, a
+// half-close, a reset, a refused connect.
+func teardown() course.Script {
+	return course.Script{
+		Run: teardownExchange,
+		Done: func(pkts []dissect.Packet) bool {
 			rst := 0
 			for i := range pkts {
 				if pkts[i].Transport == dissect.TransportTCP && pkts[i].TCP.Has(dissect.FlagRST) {
@@ -53,18 +36,6 @@ func TCPTeardown() *course.Lesson {
 		},
 		Focus: firstHandshake,
 		Facts: teardownFacts,
-		Quiz: []quiz.Maker{
-			quiz.CloseFrame,
-			quiz.CloseFlags,
-			quiz.SecondFinAck,
-			quiz.TimeWaitPort,
-			quiz.ResetFrame,
-			quiz.RefusedFlags,
-		},
-		Requires: []course.Requirement{
-			{ID: "fin", Filter: "tcp.port == 10000 && tcp.flags.fin == 1", Min: 2},
-			{ID: "rst", Filter: "tcp.flags.reset == 1", Min: 1},
-		},
 	}
 }
 

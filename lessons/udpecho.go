@@ -23,28 +23,14 @@ const udpWait = 300 * time.Millisecond
 // greeting, three in a burst, and an empty one.
 var udpSends = []string{"hello server", "one", "two", "three", ""}
 
-// UDPEcho is the UDP half of the sockets lab: datagrams with no
+// udpEcho is the UDP half of the sockets lab: datagrams with no
 // handshake and no close, message boundaries kept, an empty datagram,
 // and, with --impair, a datagram lost for good.
-func UDPEcho() *course.Lesson {
+func udpEcho() course.Script {
 	st := &udpRun{}
-	return &course.Lesson{
-		ID: "udp-echo",
-		Steps: []course.Step{
-			{Kind: course.Text, Section: "intro"},
-			{Kind: course.Run},
-			{Kind: course.Packets},
-			{Kind: course.Text, Section: "exchange"},
-			{Kind: course.Text, Section: "boundaries"},
-			{Kind: course.Text, Section: "empty"},
-			{Kind: course.Text, Section: "loss"},
-			{Kind: course.Ladder},
-			{Kind: course.Text, Section: "quiz"},
-			{Kind: course.Quiz},
-			{Kind: course.Summary},
-		},
-		Exchange: func(ctx context.Context, n netenv.Net, h course.Hooks) error { return udpExchange(ctx, n, h, st) },
-		Complete: func(pkts []dissect.Packet) bool {
+	return course.Script{
+		Run: func(ctx context.Context, n netenv.Net, h course.Hooks) error { return udpExchange(ctx, n, h, st) },
+		Done: func(pkts []dissect.Packet) bool {
 			n := 0
 			for i := range pkts {
 				if pkts[i].Transport == dissect.TransportUDP {
@@ -54,19 +40,6 @@ func UDPEcho() *course.Lesson {
 			return n >= 2*len(udpSends)
 		},
 		Facts: func(c *quiz.Capture, _ quiz.Texts) map[string]any { return udpFacts(c, st) },
-		Quiz: []quiz.Maker{
-			quiz.UDPClientPort,
-			quiz.UDPLength,
-			quiz.UDPReplyPort,
-			quiz.UDPReplyFrame,
-			quiz.UDPBoundary,
-			quiz.UDPEmptyLength,
-		},
-		Requires: []course.Requirement{
-			{ID: "udp_request", Filter: "udp.dstport == 10001 && udp.length > 8", Min: 1},
-			{ID: "udp_echo", Filter: "udp.srcport == 10001 && udp.length > 8", Min: 1},
-			{ID: "udp_empty", Filter: "udp.port == 10001 && udp.length == 8", Min: 1},
-		},
 	}
 }
 

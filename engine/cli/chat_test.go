@@ -10,7 +10,6 @@ import (
 
 	"wiretutor/content"
 	"wiretutor/engine/cli"
-	"wiretutor/lessons"
 	"wiretutor/servers/chat"
 )
 
@@ -50,7 +49,7 @@ func TestChatClientHostileServer(t *testing.T) {
 	state := t.TempDir()
 	code := cli.Run(cli.Env{
 		Args: []string{"chat", "--nick", "bob", "--addr", ln.Addr().String()}, Stdin: in, Stdout: &out, Stderr: &errb,
-		Getenv: func(k string) string { return map[string]string{"XDG_STATE_HOME": state}[k] }, Lessons: lessons.All(), Content: content.FS,
+		Getenv: func(k string) string { return map[string]string{"XDG_STATE_HOME": state}[k] }, Content: content.FS,
 	})
 	text := out.String()
 	if code != 0 || !strings.Contains(text, "red text\r\n") || strings.ContainsAny(text, "\x1b\x07") {

@@ -33,8 +33,7 @@ type Env struct {
 	Stdout  io.Writer
 	Stderr  io.Writer
 	Getenv  func(string) string
-	Lessons []*course.Lesson
-	Content fs.FS // the embedded content
+	Content fs.FS // the embedded content, course.toml included
 }
 
 // app is one invocation.
@@ -47,10 +46,14 @@ type app struct {
 	ctx      context.Context
 	store    *progress.Store
 	state    *progress.State
+	lessons  []*course.Lesson // the course of the content tree
 	plan     plan
-	ask      prompter    // how the learner is asked, chosen at the first prompt
-	closers  []io.Closer // files opened for prompts, closed at the end
-	menuNet  string      // --net of the menu's lessons
+	// manifestErr: the content tree's course.toml is broken; only
+	// `content check` runs, and reports it.
+	manifestErr error
+	ask         prompter    // how the learner is asked, chosen at the first prompt
+	closers     []io.Closer // files opened for prompts, closed at the end
+	menuNet     string      // --net of the menu's lessons
 	// progressOff: the progress path is no regular file; progress is kept
 	// in memory only, and the learner was told so once.
 	progressOff bool

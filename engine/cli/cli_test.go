@@ -23,7 +23,6 @@ import (
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/testkit/testenv"
-	"wiretutor/lessons"
 	"wiretutor/servers/chat"
 	"wiretutor/servers/echo"
 )
@@ -58,7 +57,7 @@ func runIn(t *testing.T, env map[string]string, input string, args ...string) (i
 	code := cli.Run(cli.Env{
 		Args: args, Stdin: stdin, Stdout: &out, Stderr: &errb,
 		Getenv:  func(k string) string { return env[k] },
-		Lessons: lessons.All(), Content: content.FS,
+		Content: content.FS,
 	})
 	return code, out.String(), errb.String()
 }
@@ -234,7 +233,7 @@ func TestFlow(t *testing.T) {
 // would, in both networks and every language, then checks its capture
 // and quiz against the dissector and, where installed, tshark.
 func TestLessonNoInput(t *testing.T) {
-	for _, l := range lessons.All() {
+	for _, l := range courseOf(t) {
 		if len(l.Quiz) == 0 {
 			continue // the filters lesson has its own test
 		}
@@ -496,7 +495,7 @@ func TestFiltersLesson(t *testing.T) {
 	if err := json.Unmarshal(data, &export); err != nil {
 		t.Fatal(err)
 	}
-	tasks := lessons.Filters().Tasks
+	tasks := lesson(t, "filters").Tasks
 	if len(export.Questions) != len(tasks) {
 		t.Fatalf("%d exported, %d tasks", len(export.Questions), len(tasks))
 	}
@@ -536,7 +535,7 @@ func TestChatClient(t *testing.T) {
 	state := t.TempDir()
 	code := cli.Run(cli.Env{
 		Args: []string{"chat", "--nick", "Алиса", "--addr", srv.Addr().String()}, Stdin: in, Stdout: &out, Stderr: &errb,
-		Getenv: func(k string) string { return map[string]string{"XDG_STATE_HOME": state}[k] }, Lessons: lessons.All(), Content: content.FS,
+		Getenv: func(k string) string { return map[string]string{"XDG_STATE_HOME": state}[k] }, Content: content.FS,
 	})
 	text := out.String()
 	for _, want := range []string{"Алиса joined!", "Connected to server!", "Алиса: привет", "You left the chat."} {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,8 +11,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"wiretutor/engine/course"
+	"wiretutor/engine/course/syllabus"
 	"wiretutor/engine/text/contentcheck"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/lessons"
 )
 
 func (a *app) contentCmd() *cobra.Command {
@@ -52,12 +56,33 @@ func (a *app) contentCmd() *cobra.Command {
 }
 
 // checkLessons is what the content check needs of the lessons.
-func (a *app) checkLessons() []contentcheck.Lesson {
-	ls := make([]contentcheck.Lesson, len(a.env.Lessons))
-	for i, l := range a.env.Lessons {
+func checkLessons(lessons []*course.Lesson) []contentcheck.Lesson {
+	ls := make([]contentcheck.Lesson, len(lessons))
+	for i, l := range lessons {
 		ls[i] = contentcheck.Lesson{ID: l.ID, Sections: l.Sections()}
 	}
 	return ls
+}
+
+// checkManifest builds the course of fsys: a broken course.toml is a
+// finding, and the rest of the tree is checked against the built-in
+// course; a folder without one is checked against it too.
+func (a *app) checkManifest(fsys fs.FS) ([]*course.Lesson, []contentcheck.Finding) {
+	ls, err := lessons.Load(fsys)
+	if err == nil {
+		return ls, nil
+	}
+	builtin, _ := lessons.Load(a.env.Content)
+	if errors.Is(err, fs.ErrNotExist) {
+		return builtin, nil
+	}
+	f := contentcheck.Finding{File: lessons.ManifestFile, ID: "content_check.manifest", Data: map[string]any{"Why": err.Error()}}
+	var sy *syllabus.Error
+	if errors.As(err, &sy) {
+		f.Line = sy.Line
+		f.Data["Why"] = a.courseWhy(sy)
+	}
+	return builtin, []contentcheck.Finding{f}
 }
 
 // checkContent reports every finding in dir (the embedded content when
@@ -74,7 +99,8 @@ func (a *app) checkContent(dir string) error {
 		fsys, where = os.DirFS(dir), dir
 	}
 	langs := i18n.Available(fsys)
-	found := contentcheck.Check(fsys, a.checkLessons())
+	ls, found := a.checkManifest(fsys)
+	found = append(found, contentcheck.Check(fsys, checkLessons(ls))...)
 	for _, f := range found {
 		file := f.File
 		if dir != "" {
@@ -95,7 +121,7 @@ func (a *app) checkContent(dir string) error {
 		fmt.Fprintln(a.out(), a.tx.N("content_check.found", len(found), map[string]any{"Where": where}))
 		return exitStatus(ExitError)
 	}
-	fmt.Fprintln(a.out(), a.tx.N("content_check.clean", len(langs), map[string]any{"Where": where, "Lessons": len(a.env.Lessons)}))
+	fmt.Fprintln(a.out(), a.tx.N("content_check.clean", len(langs), map[string]any{"Where": where, "Lessons": len(ls)}))
 	return nil
 }
 

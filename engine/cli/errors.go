@@ -14,6 +14,7 @@ import (
 	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
+	"wiretutor/lessons"
 	"wiretutor/servers/listen"
 )
 
@@ -87,6 +88,7 @@ func (a *app) explain(err error) string {
 		sy  *syllabus.Error
 		nr  errNoRequirements
 		nd  errNotDir
+		me  *lessons.ManifestError
 	)
 	file := ""
 	if errors.As(err, &fe) {
@@ -94,8 +96,11 @@ func (a *app) explain(err error) string {
 	}
 	switch {
 	case errors.As(err, &cf) && errors.As(err, &sy):
-		why := t.T("course_file."+sy.Code, map[string]any{"Arg": sy.Arg, "Have": a.lessonIDs()})
-		return t.T("error.course_file", map[string]any{"File": cf.path, "Line": sy.Line, "Why": why})
+		return t.T("error.course_file", map[string]any{"File": cf.path, "Line": sy.Line, "Why": a.courseWhy(sy)})
+	case errors.As(err, &me) && errors.As(err, &sy):
+		return t.T("error.manifest", map[string]any{"File": me.File, "Line": sy.Line, "Why": a.courseWhy(sy)})
+	case errors.As(err, &me):
+		return t.T("error.manifest_read", map[string]any{"File": me.File, "Err": me.Err.Error()})
 	case errors.As(err, &nr):
 		return t.T("error.no_requirements", map[string]any{"ID": nr.id})
 	case errors.As(err, &nd):
@@ -175,9 +180,32 @@ func exePath() string {
 	return exe
 }
 
+// courseWhy says what is wrong at a line of a course file, with what
+// the name could have been.
+func (a *app) courseWhy(sy *syllabus.Error) string {
+	reg := lessons.Registry{}
+	data := map[string]any{
+		"Arg": sy.Arg, "Have": a.lessonIDs(),
+		"Exchanges": strings.Join(reg.Scripts(), ", "),
+		"Makers":    strings.Join(reg.Makers(), ", "),
+		"Steps":     strings.Join(course.StepKindNames(), ", "),
+	}
+	var de *filter.DisplayError
+	var se *filter.SyntaxError
+	switch {
+	case errors.As(sy.Why, &de):
+		data["Err"] = a.tx.T("filter."+de.Code, map[string]any{"Arg": de.Arg, "Want": a.tx.T("want."+de.Want, nil)})
+	case errors.As(sy.Why, &se):
+		data["Err"] = a.tx.T("filter."+se.Code, nil)
+	case sy.Why != nil:
+		data["Err"] = sy.Why.Error()
+	}
+	return a.tx.T("course_file."+sy.Code, data)
+}
+
 func (a *app) lessonIDs() string {
 	var ids []string
-	for _, l := range a.env.Lessons {
+	for _, l := range a.lessons {
 		ids = append(ids, l.ID)
 	}
 	return strings.Join(ids, ", ")

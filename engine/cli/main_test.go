@@ -7,7 +7,6 @@ import (
 
 	"wiretutor/content"
 	"wiretutor/engine/cli"
-	"wiretutor/lessons"
 )
 
 // childVar, when set, makes the test binary run the command line with the
@@ -23,7 +22,7 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(cli.Run(cli.Env{
 			Args: args, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
-			Getenv: os.Getenv, Lessons: lessons.All(), Content: content.FS,
+			Getenv: os.Getenv, Content: content.FS,
 		}))
 	}
 	os.Exit(m.Run())

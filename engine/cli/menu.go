@@ -3,8 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,9 +15,9 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/progress"
 	"wiretutor/engine/course/quiz"
-	"wiretutor/engine/course/syllabus"
 	"wiretutor/engine/text/i18n"
 	"wiretutor/engine/text/render"
+	"wiretutor/lessons"
 )
 
 // plan is the course being taken: the lessons in order and a title. It
@@ -24,9 +27,26 @@ type plan struct {
 	lessons []*course.Lesson
 }
 
-// loadPlan reads --course, or takes every lesson.
+// loadPlan builds the course of the content tree (its course.toml) and
+// reads --course, or takes every lesson. A broken manifest ends every
+// command but `content check`, which reports it with the rest.
 func (a *app) loadPlan(path string) error {
-	a.plan = plan{lessons: a.env.Lessons}
+	ls, err := lessons.Load(a.content)
+	if errors.Is(err, fs.ErrNotExist) && a.content != a.env.Content {
+		// A content folder from before the manifest: its texts, the
+		// built-in course.
+		fmt.Fprintln(a.env.Stderr, a.tx.T("notice.no_manifest", map[string]any{"File": lessons.ManifestFile}))
+		ls, err = lessons.Load(a.env.Content)
+	}
+	if err != nil {
+		if isContentCheck(a.env.Args) {
+			a.manifestErr = err
+			return nil
+		}
+		return err
+	}
+	a.lessons = ls
+	a.plan = plan{lessons: ls}
 	if path == "" {
 		return nil
 	}
@@ -34,16 +54,28 @@ func (a *app) loadPlan(path string) error {
 	if err != nil {
 		return err
 	}
-	s, err := syllabus.Parse(data, func(id string) bool { return a.lesson(id) != nil })
+	title, pl, err := lessons.Plan(data, ls)
 	if err != nil {
 		return errCourseFile{path: path, err: err}
 	}
-	a.plan.title = s.Title
-	a.plan.lessons = nil
-	for _, id := range s.Lessons {
-		a.plan.lessons = append(a.plan.lessons, a.lesson(id))
+	a.plan = plan{title: title, lessons: pl}
+	// The file's own lessons may bring their texts in the folder beside
+	// it: <lang>/<id>.md.
+	if own := lessons.Own(data); len(own) > 0 {
+		a.content = course.Overlay(os.DirFS(filepath.Dir(path)), a.content, own)
 	}
 	return nil
+}
+
+// isContentCheck reports whether the arguments run `content check`.
+func isContentCheck(args []string) bool {
+	var words []string
+	for _, arg := range args {
+		if !strings.HasPrefix(arg, "-") {
+			words = append(words, arg)
+		}
+	}
+	return len(words) >= 2 && words[0] == "content" && words[1] == "check"
 }
 
 // errCourseFile: the --course file is wrong.
@@ -55,14 +87,13 @@ type errCourseFile struct {
 func (e errCourseFile) Error() string { return e.path + ": " + e.err.Error() }
 func (e errCourseFile) Unwrap() error { return e.err }
 
-// lesson returns the lesson with the id, or nil.
+// lesson returns the lesson with the id, or nil: one of the course
+// file's own, else one of the course's.
 func (a *app) lesson(id string) *course.Lesson {
-	for _, l := range a.env.Lessons {
-		if l.ID == id {
-			return l
-		}
+	if l := lessons.Find(a.plan.lessons, id); l != nil {
+		return l
 	}
-	return nil
+	return lessons.Find(a.lessons, id)
 }
 
 // courseTitle is the course file's title, or the course's own name.

@@ -64,10 +64,13 @@ type Step struct {
 	Section string // for Text: the section id
 }
 
-// Lesson describes one lesson to the runner.
+// Lesson describes one lesson to the runner. Build makes it from an
+// entry of a course file and the script it names.
 type Lesson struct {
-	ID    string
-	Steps []Step
+	ID string
+	// Script is the name of the traffic script the lesson runs.
+	Script string
+	Steps  []Step
 	// Exchange starts the lesson's component on n, drives its traffic and
 	// stops it, telling the runner its ports and its moments through h.
 	Exchange func(ctx context.Context, n netenv.Net, h Hooks) error
@@ -75,7 +78,8 @@ type Lesson struct {
 	// clear), so a saved copy is readable by its owner alone.
 	Secret bool
 	// Complete reports whether the capture holds everything the lesson
-	// needs, so capture can stop.
+	// needs, so capture can stop: by default, its Requires and its
+	// script's Done.
 	Complete func(pkts []dissect.Packet) bool
 	// Focus picks the connection the lesson is about.
 	Focus func(conns []*stream.Conn) *stream.Conn

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/net/bpf"
 
 	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/text/render"
@@ -16,13 +17,12 @@ import (
 
 // Task is a filtering exercise: the learner types a filter, and the
 // frames it selects in the lesson's capture are compared with the frames
-// Target picks. Nothing is compared as text: any filter that selects the
+// Model selects. Nothing is compared as text: any filter that selects the
 // right frames is right.
 type Task struct {
-	ID      string                       // its texts are task.<ID> in ui.toml
-	Capture bool                         // a capture filter (pcap syntax), not a display filter
-	Target  func(p *dissect.Packet) bool // the frames the task asks for
-	Model   string                       // a filter that solves it, shown after the last try
+	ID      string // its texts are task.<ID> in ui.toml
+	Capture bool   // a capture filter (pcap syntax), not a display filter
+	Model   string // a filter that solves it, shown after the last try
 }
 
 // tries is how many filters a learner may try per task.
@@ -39,14 +39,10 @@ func (s selection) String() string {
 	return strings.Join(parts, ",")
 }
 
-// selectTarget lists the frames a task asks for.
+// selectTarget lists the frames a task asks for: what its model
+// filter selects (Build has compiled it once already).
 func (run *runner) selectTarget(t Task) selection {
-	var sel selection
-	for i := range run.cap.Packets {
-		if t.Target(&run.cap.Packets[i]) {
-			sel = append(sel, run.cap.Packets[i].Number)
-		}
-	}
+	sel, _ := run.selectFilter(t, t.Model)
 	return sel
 }
 
@@ -54,7 +50,7 @@ func (run *runner) selectTarget(t Task) selection {
 func (run *runner) selectFilter(t Task, expr string) (selection, error) {
 	var sel selection
 	if t.Capture {
-		prog, err := filter.CompileCapture(expr, 262144)
+		prog, err := filter.CompileCapture(expr, capture.MaxFrame)
 		if err != nil {
 			return nil, err
 		}

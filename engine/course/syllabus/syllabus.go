@@ -1,10 +1,21 @@
-// Package syllabus reads a course file: an instructor's choice of
-// lessons and their order, with a title, in TOML:
+// Package syllabus reads course files: the course's own manifest
+// (content/course.toml, every lesson in order, each an entry of the
+// array lesson) and an instructor's course file, which chooses lessons
+// and their order, gives a title, and may define lessons of its own:
 //
 //	title = "Networks, lab 1"
-//	lessons = ["tcp-handshake", "sockets", "chat"]
+//	lessons = ["tcp-handshake", "sockets", "udp-twice"]
 //
-// The menu and the report follow it.
+//	[[lesson]]
+//	id = "udp-twice"
+//	exchange = "udp-echo"
+//	steps = ["text:intro", "run", "packets", "quiz", "summary"]
+//	quiz = ["udp-client-port"]
+//	requires = [{ id = "udp_request", filter = "udp.dstport == 10001", min = 1 }]
+//
+// It checks the file's shape and says where it is wrong, by line; what
+// the names in an entry mean (exchanges, steps, quiz makers, filters) is
+// checked by the course that builds the lessons (course.Build).
 package syllabus
 
 import (
@@ -18,16 +29,59 @@ import (
 
 // Syllabus is a course file.
 type Syllabus struct {
-	Title   string   `toml:"title"`
+	Title string `toml:"title"`
+	// Lessons is the order of the course: ids of known lessons or of
+	// the file's own entries. Empty in a manifest, whose order is the
+	// order of its entries.
 	Lessons []string `toml:"lessons"`
+	// Entries are the lessons the file defines.
+	Entries []Entry `toml:"lesson"`
+	// data is the file, for finding the line of a name.
+	data []byte
 }
 
-// Error is a problem at a line of a course file. Code says which:
-// CodeSyntax, CodeNoLessons, CodeUnknown, CodeTwice, CodeUnknownKey.
+// Entry is one lesson as a course file defines it.
+type Entry struct {
+	ID string `toml:"id"`
+	// Exchange names the traffic script the lesson runs.
+	Exchange string `toml:"exchange"`
+	// Steps are the lesson's steps in order, each "KIND" or "KIND:ARG".
+	Steps []string `toml:"steps"`
+	// Requires is what a capture of the lesson must hold.
+	Requires []Require `toml:"requires"`
+	// Quiz names the quiz makers of the lesson's quiz step.
+	Quiz []string `toml:"quiz"`
+	// Tasks are the filtering exercises of its tasks step.
+	Tasks []Task `toml:"tasks"`
+	// Line is the line of the entry's id.
+	Line int `toml:"-"`
+}
+
+// Require is one thing a capture of the lesson must hold: at least Min
+// frames that the display filter Filter selects.
+type Require struct {
+	ID     string `toml:"id"`
+	Filter string `toml:"filter"`
+	Min    int    `toml:"min"`
+}
+
+// Task is a filtering exercise: Model is a filter that solves it (a
+// capture filter when Capture is set); the frames it selects are the
+// answer.
+type Task struct {
+	ID      string `toml:"id"`
+	Model   string `toml:"model"`
+	Capture bool   `toml:"capture"`
+}
+
+// Error is a problem at a line of a course file. Code says which (the
+// Code constants); Arg is the name concerned, or the syntax error; Why,
+// when set, is the underlying error (a filter that does not compile).
 type Error struct {
 	Line int
 	Code string
-	Arg  string // the lesson id or key concerned, or the syntax error
+	Arg  string
+	Why  error
 }
 
 // Error codes.
@@ -37,16 +91,87 @@ const (
 	CodeUnknown    = "unknown_lesson"
 	CodeTwice      = "twice"
 	CodeUnknownKey = "unknown_key"
+	// Codes of lesson entries.
+	CodeNoID            = "no_id"
+	CodeDefined         = "defined_twice"
+	CodeNoExchange      = "no_exchange"
+	CodeUnknownExchange = "unknown_exchange"
+	CodeNoSteps         = "no_steps"
+	CodeUnknownStep     = "unknown_step"
+	CodeStepArg         = "step_arg"
+	CodeUnknownMaker    = "unknown_maker"
+	CodeBadFilter       = "bad_filter"
+	CodeBadRequire      = "bad_require"
+	CodeBadTask         = "bad_task"
 )
 
 func (e *Error) Error() string {
-	return fmt.Sprintf("course file line %d: %s %s", e.Line, e.Code, e.Arg)
+	s := fmt.Sprintf("course file line %d: %s %s", e.Line, e.Code, e.Arg)
+	if e.Why != nil {
+		s += ": " + e.Why.Error()
+	}
+	return s
 }
 
-// Parse reads a course file; known reports whether a lesson id exists.
+func (e *Error) Unwrap() error { return e.Why }
+
+// Parse reads an instructor's course file: it must name its lessons,
+// each either known (an existing lesson) or defined in the file.
 func Parse(data []byte, known func(id string) bool) (*Syllabus, error) {
-	var s Syllabus
-	md, err := toml.Decode(string(data), &s)
+	s, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Lessons) == 0 {
+		return nil, &Error{Line: max(lineOf(data, "lessons"), 1), Code: CodeNoLessons}
+	}
+	own := map[string]bool{}
+	for _, e := range s.Entries {
+		own[e.ID] = true
+	}
+	seen := map[string]bool{}
+	for _, id := range s.Lessons {
+		switch {
+		case !known(id) && !own[id]:
+			return nil, &Error{Line: lineOf(data, `"`+id+`"`), Code: CodeUnknown, Arg: id}
+		case seen[id]:
+			return nil, &Error{Line: lineOf(data, `"`+id+`"`), Code: CodeTwice, Arg: id}
+		}
+		seen[id] = true
+	}
+	return s, nil
+}
+
+// ParseManifest reads the course's manifest: its entries are the
+// lessons, in order.
+func ParseManifest(data []byte) (*Syllabus, error) {
+	s, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.Entries) == 0 {
+		return nil, &Error{Line: 1, Code: CodeNoLessons}
+	}
+	for _, e := range s.Entries {
+		s.Lessons = append(s.Lessons, e.ID)
+	}
+	return s, nil
+}
+
+// decode reads the TOML and checks what every course file shares: no
+// unknown key, and lesson entries with an id each, once.
+func decode(data []byte) (*Syllabus, error) {
+	s := &Syllabus{data: data}
+	// "lesson" that is not an array of tables is a misspelt "lessons".
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err == nil {
+		if v, ok := raw["lesson"]; ok {
+			if _, tables := v.([]map[string]any); !tables {
+				return nil, &Error{Line: max(lineOf(data, "lesson"), 1), Code: CodeUnknownKey, Arg: "lesson"}
+			}
+		}
+	}
+	md, err := toml.Decode(string(data), s)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
@@ -56,27 +181,81 @@ func Parse(data []byte, known func(id string) bool) (*Syllabus, error) {
 			}
 			return nil, &Error{Line: line, Code: CodeSyntax, Arg: pe.Message}
 		}
-		return nil, &Error{Line: lineOf(data, "lessons"), Code: CodeSyntax, Arg: err.Error()}
+		return nil, &Error{Line: max(lineOf(data, "lessons"), 1), Code: CodeSyntax, Arg: err.Error()}
 	}
 	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0].String()
-		return nil, &Error{Line: lineOf(data, und[0][0]), Code: CodeUnknownKey, Arg: k}
-	}
-	if len(s.Lessons) == 0 {
-		return nil, &Error{Line: max(lineOf(data, "lessons"), 1), Code: CodeNoLessons}
-	}
-	seen := map[string]bool{}
-	for _, id := range s.Lessons {
-		switch {
-		case !known(id):
-			return nil, &Error{Line: lineOf(data, `"`+id+`"`), Code: CodeUnknown, Arg: id}
-		case seen[id]:
-			return nil, &Error{Line: lineOf(data, `"`+id+`"`), Code: CodeTwice, Arg: id}
-		}
-		seen[id] = true
+		k := und[0]
+		return nil, &Error{Line: max(lineOf(data, k[len(k)-1]), 1), Code: CodeUnknownKey, Arg: k.String()}
 	}
 	s.Title = strings.TrimSpace(s.Title)
-	return &s, nil
+	// Each entry's line: the n-th [[lesson]] header.
+	headers := entryLines(data)
+	defined := map[string]bool{}
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		if i < len(headers) {
+			e.Line = headers[i]
+		}
+		if l := s.lineIn(e, `"`+e.ID+`"`); l > 0 && e.ID != "" {
+			e.Line = l
+		}
+		switch {
+		case e.ID == "":
+			return nil, &Error{Line: e.Line, Code: CodeNoID}
+		case defined[e.ID]:
+			return nil, &Error{Line: e.Line, Code: CodeDefined, Arg: e.ID}
+		}
+		defined[e.ID] = true
+	}
+	return s, nil
+}
+
+// entryLines are the lines of the [[lesson]] headers, in order.
+func entryLines(data []byte) []int {
+	var lines []int
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if t := bytes.TrimSpace(l); bytes.HasPrefix(t, []byte("[[")) &&
+			strings.TrimSpace(strings.Trim(string(t), "[] ")) == "lesson" {
+			lines = append(lines, i+1)
+		}
+	}
+	return lines
+}
+
+// LineOf is the line, in the file, of the first occurrence of s in the
+// entry's part of it (from its header to the next), or the entry's own
+// line when s is not found: where to point a person at a name.
+func (s *Syllabus) LineOf(e *Entry, str string) int {
+	if l := s.lineIn(e, str); l > 0 {
+		return l
+	}
+	return e.Line
+}
+
+// lineIn is LineOf without the fallback: 0 when str is not found.
+func (s *Syllabus) lineIn(e *Entry, str string) int {
+	if s.data == nil {
+		return 0
+	}
+	starts := entryLines(s.data)
+	lines := bytes.Split(s.data, []byte("\n"))
+	from, to := 1, len(lines)
+	for k, h := range starts {
+		if h <= e.Line {
+			from = h
+			if k+1 < len(starts) {
+				to = starts[k+1] - 1
+			} else {
+				to = len(lines)
+			}
+		}
+	}
+	for n := from; n <= to && n <= len(lines); n++ {
+		if bytes.Contains(lines[n-1], []byte(str)) {
+			return n
+		}
+	}
+	return 0
 }
 
 // lineOf is the line of the first occurrence of s, or 0.

@@ -1,0 +1,205 @@
+package course
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/course/syllabus"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/packet/stream"
+)
+
+// Script is a traffic script registered by name: what a lesson's
+// exchange does on the network and how its capture is read. Lessons of
+// the manifest name one with exchange = "NAME".
+type Script struct {
+	// Run starts the component on n, drives its traffic and stops it,
+	// telling the runner its ports and its moments through h.
+	Run func(ctx context.Context, n netenv.Net, h Hooks) error
+	// Done, when set, reports whether the traffic the script sends has
+	// all been captured (every connection closed, say): a live capture
+	// stops once the lesson's requirements hold and Done does.
+	Done func(pkts []dissect.Packet) bool
+	// Focus picks the connection the lesson is about.
+	Focus func(conns []*stream.Conn) *stream.Conn
+	// Facts are the live values the text's placeholders use.
+	Facts func(c *quiz.Capture, tx quiz.Texts) map[string]any
+	// Secret: the capture holds a secret sent in the clear.
+	Secret bool
+}
+
+// Registry is what Build needs to know of the names a manifest uses.
+type Registry interface {
+	// Script returns a fresh script of the name (its run state its own).
+	Script(name string) (Script, bool)
+	// Maker returns the quiz maker of the name.
+	Maker(name string) (quiz.Maker, bool)
+}
+
+// stepKind is a kind of step as the manifest writes it: "text:intro".
+type stepKind struct {
+	name string
+	kind StepKind
+	arg  bool // takes an argument after the colon (and needs one)
+}
+
+// stepKinds are the kinds of step the runner knows, each once.
+func stepKinds() []stepKind {
+	return []stepKind{
+		{"text", Text, true},
+		{"run", Run, false},
+		{"packets", Packets, false},
+		{"ladder", Ladder, false},
+		{"quiz", Quiz, false},
+		{"summary", Summary, false},
+		{"sockets", Sockets, true},
+		{"tasks", Tasks, false},
+		{"follow", Follow, false},
+	}
+}
+
+// String is the kind's name in the manifest.
+func (k StepKind) String() string {
+	for _, sk := range stepKinds() {
+		if sk.kind == k {
+			return sk.name
+		}
+	}
+	return fmt.Sprintf("StepKind(%d)", int(k))
+}
+
+// StepKindNames lists the step kinds the manifest may use, for messages
+// and for documentation: "text:SECTION", "run", ….
+func StepKindNames() []string {
+	var names []string
+	for _, sk := range stepKinds() {
+		n := sk.name
+		if sk.arg {
+			n += ":…"
+		}
+		names = append(names, n)
+	}
+	return names
+}
+
+// ParseStep reads a step as the manifest writes it: "KIND" or
+// "KIND:ARG". It returns a *syllabus.Error (its line 0) for an unknown
+// kind, or an argument missing or unwanted.
+func ParseStep(s string) (Step, error) {
+	name, arg, hasArg := strings.Cut(s, ":")
+	for _, sk := range stepKinds() {
+		if sk.name != name {
+			continue
+		}
+		if sk.arg != hasArg || sk.arg && arg == "" {
+			return Step{}, &syllabus.Error{Code: syllabus.CodeStepArg, Arg: s}
+		}
+		return Step{Kind: sk.kind, Section: arg}, nil
+	}
+	return Step{}, &syllabus.Error{Code: syllabus.CodeUnknownStep, Arg: s}
+}
+
+// Build makes the lessons a course file defines, checking every name
+// they use: each problem is a *syllabus.Error at the line of the name.
+func Build(s *syllabus.Syllabus, reg Registry) ([]*Lesson, error) {
+	var out []*Lesson
+	for i := range s.Entries {
+		l, err := build(s, &s.Entries[i], reg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// build makes one lesson of an entry.
+func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, error) {
+	fail := func(code, arg, at string, why error) error {
+		return &syllabus.Error{Line: s.LineOf(e, at), Code: code, Arg: arg, Why: why}
+	}
+	if e.Exchange == "" {
+		return nil, fail(syllabus.CodeNoExchange, e.ID, "", nil)
+	}
+	sc, ok := reg.Script(e.Exchange)
+	if !ok {
+		return nil, fail(syllabus.CodeUnknownExchange, e.Exchange, `"`+e.Exchange+`"`, nil)
+	}
+	if len(e.Steps) == 0 {
+		return nil, fail(syllabus.CodeNoSteps, e.ID, "steps", nil)
+	}
+	l := &Lesson{
+		ID: e.ID, Script: e.Exchange,
+		Exchange: sc.Run, Focus: sc.Focus, Facts: sc.Facts, Secret: sc.Secret,
+	}
+	for _, str := range e.Steps {
+		st, err := ParseStep(str)
+		if err != nil {
+			se := err.(*syllabus.Error)
+			return nil, fail(se.Code, str, `"`+str+`"`, nil)
+		}
+		l.Steps = append(l.Steps, st)
+	}
+	for _, name := range e.Quiz {
+		m, ok := reg.Maker(name)
+		if !ok {
+			return nil, fail(syllabus.CodeUnknownMaker, name, `"`+name+`"`, nil)
+		}
+		l.Quiz = append(l.Quiz, m)
+	}
+	var reqs []*filter.Display
+	for _, r := range e.Requires {
+		if r.ID == "" || r.Min < 1 {
+			return nil, fail(syllabus.CodeBadRequire, r.ID, r.Filter, nil)
+		}
+		d, err := filter.CompileDisplay(r.Filter)
+		if err != nil {
+			return nil, fail(syllabus.CodeBadFilter, r.Filter, r.Filter, err)
+		}
+		reqs = append(reqs, d)
+		l.Requires = append(l.Requires, Requirement{ID: r.ID, Filter: r.Filter, Min: r.Min})
+	}
+	for _, t := range e.Tasks {
+		if t.ID == "" || t.Model == "" {
+			return nil, fail(syllabus.CodeBadTask, t.ID, `"`+t.ID+`"`, nil)
+		}
+		var err error
+		if t.Capture {
+			_, err = filter.CompileCapture(t.Model, capture.MaxFrame)
+		} else {
+			_, err = filter.CompileDisplay(t.Model)
+		}
+		if err != nil {
+			return nil, fail(syllabus.CodeBadFilter, t.Model, t.Model, err)
+		}
+		l.Tasks = append(l.Tasks, Task{ID: t.ID, Model: t.Model, Capture: t.Capture})
+	}
+	l.Complete = complete(reqs, l.Requires, sc.Done)
+	return l, nil
+}
+
+// complete reports a capture complete when it holds what the lesson
+// requires and, where the script says when its traffic is over, that.
+func complete(reqs []*filter.Display, want []Requirement, done func([]dissect.Packet) bool) func([]dissect.Packet) bool {
+	return func(pkts []dissect.Packet) bool {
+		for i, d := range reqs {
+			n := 0
+			for j := range pkts {
+				if d.Match(&pkts[j]) {
+					if n++; n >= want[i].Min {
+						break
+					}
+				}
+			}
+			if n < want[i].Min {
+				return false
+			}
+		}
+		return done == nil || done(pkts)
+	}
+}
