@@ -22,7 +22,9 @@ func TestShippedContentIsClean(t *testing.T) {
 	for _, l := range courseOf(t) {
 		ls = append(ls, contentcheck.Lesson{ID: l.ID, Sections: l.Sections()})
 	}
-	if got := i18n.Available(content.FS); !slices.Equal(got, []string{"en", "ru", "zh"}) {
+	// English is the reference; the house ships at least Russian and
+	// Chinese beside it (any further language is welcome).
+	if got := i18n.Available(content.FS); len(got) == 0 || got[0] != "en" || !slices.Contains(got, "ru") || !slices.Contains(got, "zh") {
 		t.Errorf("embedded languages %v", got)
 	}
 	for _, f := range contentcheck.Check(content.FS, ls) {

@@ -43,11 +43,13 @@ type app struct {
 	lang     string
 	langFlag string
 	content  fs.FS
-	ctx      context.Context
-	store    *progress.Store
-	state    *progress.State
-	lessons  []*course.Lesson // the course of the content tree
-	plan     plan
+	// contentDir is --content, "" for the embedded content.
+	contentDir string
+	ctx        context.Context
+	store      *progress.Store
+	state      *progress.State
+	lessons    []*course.Lesson // the course of the content tree
+	plan       plan
 	// manifestErr: the content tree's course.toml is broken; only
 	// `content check` runs, and reports it.
 	manifestErr error
@@ -101,6 +103,7 @@ func Run(env Env) int {
 	a.content = env.Content
 	if contentDir != "" {
 		a.content = os.DirFS(contentDir)
+		a.contentDir = contentDir
 	}
 	a.store = &progress.Store{Path: progress.DefaultPath(env.Getenv)}
 	state, stateErr := a.store.Load()

@@ -23,6 +23,7 @@ import (
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/testkit/testenv"
+	"wiretutor/engine/text/i18n"
 	"wiretutor/servers/chat"
 	"wiretutor/servers/echo"
 )
@@ -179,7 +180,7 @@ func TestBadInput(t *testing.T) {
 		{"no file flag", []string{"read"}, "This command needs -r"},
 		{"unknown command", []string{"frobnicate"}, "Wrong command line"},
 		{"extra argument", []string{"lessons", "x"}, "Wrong command line"},
-		{"unknown lesson", []string{"lesson", "nope"}, "There is no lesson \"nope\". Lessons: tcp-handshake"},
+		{"unknown lesson", []string{"lesson", "nope"}, "There is no lesson \"nope\". Lessons: " + courseOf(t)[0].ID},
 		{"unknown language", []string{"--lang", "fr", "lessons"}, "no language \"fr\""},
 		{"bad capture filter", []string{"capture", "-f", "tcp port"}, "at character 9"},
 		{"bad autostop", []string{"capture", "-a", "soon"}, "-a does not take"},
@@ -244,7 +245,7 @@ func TestLessonNoInput(t *testing.T) {
 				}
 				dir := t.TempDir()
 				pcap, qj := filepath.Join(dir, "l.pcapng"), filepath.Join(dir, "l.json")
-				for _, lang := range []string{"en", "ru", "zh"} {
+				for _, lang := range i18n.Available(content.FS) {
 					code, out, errs := run(t, nil, "lesson", l.ID, "--no-input", "--net", netName, "--lang", lang, "--save-capture", pcap, "--quiz-json", qj)
 					if code != 0 {
 						t.Fatalf("%s: exit %d: %s", lang, code, errs)
@@ -482,7 +483,7 @@ func TestFollowText(t *testing.T) {
 func TestFiltersLesson(t *testing.T) {
 	dir := t.TempDir()
 	pcap, qj := filepath.Join(dir, "f.pcapng"), filepath.Join(dir, "f.json")
-	for _, lang := range []string{"en", "ru", "zh"} {
+	for _, lang := range i18n.Available(content.FS) {
 		code, out, errs := run(t, nil, "lesson", "filters", "--no-input", "--net", "sandbox", "--lang", lang, "--save-capture", pcap, "--quiz-json", qj)
 		if code != 0 || strings.Contains(out, "<no value>") {
 			t.Fatalf("%s: exit %d %s\n%s", lang, code, errs, out)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -98,9 +99,9 @@ func (a *app) explain(err error) string {
 	case errors.As(err, &cf) && errors.As(err, &sy):
 		return t.T("error.course_file", map[string]any{"File": cf.path, "Line": sy.Line, "Why": a.courseWhy(sy)})
 	case errors.As(err, &me) && errors.As(err, &sy):
-		return t.T("error.manifest", map[string]any{"File": me.File, "Line": sy.Line, "Why": a.courseWhy(sy)})
+		return t.T("error.manifest", map[string]any{"File": filepath.Join(dirOrContent(a.contentDir), me.File), "Line": sy.Line, "Why": a.courseWhy(sy)})
 	case errors.As(err, &me):
-		return t.T("error.manifest_read", map[string]any{"File": me.File, "Err": me.Err.Error()})
+		return t.T("error.manifest_read", map[string]any{"File": filepath.Join(dirOrContent(a.contentDir), me.File), "Err": me.Err.Error()})
 	case errors.As(err, &nr):
 		return t.T("error.no_requirements", map[string]any{"ID": nr.id})
 	case errors.As(err, &nd):

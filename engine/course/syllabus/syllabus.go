@@ -226,7 +226,7 @@ func entryLines(data []byte) []int {
 // entry's part of it (from its header to the next), or the entry's own
 // line when s is not found: where to point a person at a name.
 func (s *Syllabus) LineOf(e *Entry, str string) int {
-	if l := s.lineIn(e, str); l > 0 {
+	if l := s.lineIn(e, str); str != "" && l > 0 {
 		return l
 	}
 	return e.Line

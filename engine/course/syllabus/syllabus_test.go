@@ -24,6 +24,10 @@ func TestParse(t *testing.T) {
 		{"syntax", "title = \"x\"\nlessons = [\"a\"\n", nil, CodeSyntax, 2},
 		{"typo in a key", "title = \"x\"\nlesson = [\"a\"]\n", nil, CodeUnknownKey, 2},
 		{"wrong type", "lessons = \"a\"\n", nil, CodeSyntax, 1},
+		{"a lesson of its own", "lessons = [\"mine\", \"a\"]\n\n[[lesson]]\nid = \"mine\"\nexchange = \"x\"\n", []string{"mine", "a"}, "", 0},
+		{"own lesson without id", "lessons = [\"a\"]\n\n[[lesson]]\nexchange = \"x\"\n", nil, CodeNoID, 3},
+		{"own lesson twice", "lessons = [\"m\"]\n[[lesson]]\nid = \"m\"\n[[lesson]]\nid = \"m\"\n", nil, CodeDefined, 5},
+		{"own lesson misspelt key", "lessons = [\"m\"]\n[[lesson]]\nid = \"m\"\nstep = []\n", nil, CodeUnknownKey, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,10 +47,26 @@ func TestParse(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("title = \"Lab\"\nlessons = [\"a\", \"b\"]\n"))
+	f.Add([]byte("lessons = [\"m\"]\n[[lesson]]\nid = \"m\"\nsteps = [\"run\"]\nrequires = [{ id = \"x\", filter = \"tcp\", min = 1 }]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse(data, known)
-		if err == nil && (len(s.Lessons) == 0 || !slices.ContainsFunc(s.Lessons, known)) {
-			t.Fatalf("accepted %q", data)
+		if err != nil {
+			return
+		}
+		own := map[string]bool{}
+		for _, e := range s.Entries {
+			if e.ID == "" || own[e.ID] {
+				t.Fatalf("accepted an entry without id, or twice: %q", data)
+			}
+			own[e.ID] = true
+		}
+		if len(s.Lessons) == 0 {
+			t.Fatalf("accepted no lessons: %q", data)
+		}
+		for _, id := range s.Lessons {
+			if !known(id) && !own[id] {
+				t.Fatalf("accepted unknown lesson %s: %q", id, data)
+			}
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"wiretutor/content"
 	"wiretutor/engine/course/doc"
+	"wiretutor/engine/text/i18n"
 	"wiretutor/engine/text/render"
 )
 
@@ -45,7 +46,7 @@ func TestWrap(t *testing.T) {
 // TestLessonsFitTheWidth renders every lesson in every language and
 // checks that no line is wider than the terminal.
 func TestLessonsFitTheWidth(t *testing.T) {
-	for _, lang := range []string{"en", "ru", "zh"} {
+	for _, lang := range i18n.Available(content.FS) {
 		files, _ := fs.Glob(content.FS, lang+"/*.md")
 		for _, f := range files {
 			data, _ := fs.ReadFile(content.FS, f)

@@ -1,0 +1,140 @@
+package course_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"wiretutor/engine/course"
+	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/course/syllabus"
+	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/testkit/testenv"
+)
+
+// registry knows one script, "echo", whose traffic is done once the
+// capture holds a FIN, and one quiz maker, "port".
+type registry struct{}
+
+func (registry) Script(name string) (course.Script, bool) {
+	if name != "echo" {
+		return course.Script{}, false
+	}
+	return course.Script{
+		Run: func(context.Context, netenv.Net, course.Hooks) error { return nil },
+		Done: func(pkts []dissect.Packet) bool {
+			return slices.ContainsFunc(pkts, func(p dissect.Packet) bool { return p.TCP.Has(dissect.FlagFIN) })
+		},
+	}, true
+}
+
+func (registry) Maker(name string) (quiz.Maker, bool) {
+	return quiz.EphemeralPort, name == "port"
+}
+
+const goodEntry = `[[lesson]]
+id = "mine"
+exchange = "echo"
+steps = ["text:intro", "run", "packets", "sockets:open", "quiz", "tasks", "summary"]
+quiz = ["port"]
+requires = [
+  { id = "syn", filter = "tcp.flags.syn == 1 && tcp.flags.ack == 0", min = 1 },
+  { id = "data", filter = "tcp.len > 0", min = 2 },
+]
+tasks = [
+  { id = "udp", model = "udp" },
+  { id = "tcp", model = "tcp port 10000", capture = true },
+]
+`
+
+func TestBuild(t *testing.T) {
+	s, err := syllabus.ParseManifest([]byte(goodEntry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := course.Build(s, registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ls[0]
+	var steps []string
+	for _, st := range l.Steps {
+		steps = append(steps, st.Kind.String()+":"+st.Section)
+	}
+	if got := strings.Join(steps, " "); got != "text:intro run: packets: sockets:open quiz: tasks: summary:" {
+		t.Errorf("steps %s", got)
+	}
+	if l.ID != "mine" || l.Script != "echo" || len(l.Quiz) != 1 || len(l.Requires) != 2 || l.Requires[1].Min != 2 ||
+		len(l.Tasks) != 2 || !l.Tasks[1].Capture || l.Tasks[1].Model != "tcp port 10000" {
+		t.Errorf("lesson %+v", l)
+	}
+	if got := l.Sections(); !slices.Equal(got, []string{"intro"}) {
+		t.Errorf("sections %v", got)
+	}
+
+	// Complete: every requirement, then the script's Done.
+	pkts := testenv.Packets(t, "echo-lab.pcap")
+	for _, tt := range []struct {
+		n    int
+		want bool
+	}{
+		{1, false},            // a SYN, no data yet
+		{6, false},            // both data segments, no FIN yet
+		{len(pkts), true},     // the whole connection
+		{len(pkts) - 3, true}, // the first FIN is in
+	} {
+		if got := l.Complete(pkts[:tt.n]); got != tt.want {
+			t.Errorf("complete after %d frames: %v, want %v", tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	tests := []struct {
+		name, from, to string
+		code           string
+		line           int
+	}{
+		{"unknown exchange", `exchange = "echo"`, `exchange = "ehco"`, syllabus.CodeUnknownExchange, 3},
+		{"no exchange", `exchange = "echo"`, ``, syllabus.CodeNoExchange, 2},
+		{"unknown step", `"sockets:open"`, `"socket:open"`, syllabus.CodeUnknownStep, 4},
+		{"text without a section", `"text:intro"`, `"text"`, syllabus.CodeStepArg, 4},
+		{"run with an argument", `"run"`, `"run:now"`, syllabus.CodeStepArg, 4},
+		{"no steps", `steps = ["text:intro", "run", "packets", "sockets:open", "quiz", "tasks", "summary"]`, `steps = []`, syllabus.CodeNoSteps, 4},
+		{"unknown maker", `quiz = ["port"]`, `quiz = ["prot"]`, syllabus.CodeUnknownMaker, 5},
+		{"requirement filter", `tcp.len > 0`, `tcp.lenn > 0`, syllabus.CodeBadFilter, 8},
+		{"requirement min", `min = 2`, `min = 0`, syllabus.CodeBadRequire, 8},
+		{"task filter", `model = "udp"`, `model = "udp =="`, syllabus.CodeBadFilter, 11},
+		{"capture task filter", `tcp port 10000`, `tcp prot 10000`, syllabus.CodeBadFilter, 12},
+		{"task without model", `model = "udp"`, `model = ""`, syllabus.CodeBadTask, 11},
+		{"no id", `id = "mine"`, ``, syllabus.CodeNoID, 1},
+		{"defined twice", goodEntry, goodEntry + "\n" + goodEntry, syllabus.CodeDefined, 16},
+		{"unknown key", `quiz = ["port"]`, `quizz = ["port"]`, syllabus.CodeUnknownKey, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(goodEntry, tt.from, tt.to, 1)
+			s, err := syllabus.ParseManifest([]byte(src))
+			if err == nil {
+				_, err = course.Build(s, registry{})
+			}
+			var e *syllabus.Error
+			if !errors.As(err, &e) || e.Code != tt.code || e.Line != tt.line {
+				t.Errorf("error %v, want %s on line %d", err, tt.code, tt.line)
+			}
+		})
+	}
+}
+
+func TestParseStep(t *testing.T) {
+	for _, name := range course.StepKindNames() {
+		s := strings.Replace(name, "…", "x", 1)
+		st, err := course.ParseStep(s)
+		if err != nil || st.Kind.String()+strings.TrimPrefix(s, st.Kind.String()) != s {
+			t.Errorf("%s: %v %+v", s, err, st)
+		}
+	}
+}

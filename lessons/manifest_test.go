@@ -1,0 +1,71 @@
+package lessons_test
+
+import (
+	"errors"
+	"io/fs"
+	"testing"
+	"testing/fstest"
+
+	"wiretutor/content"
+	"wiretutor/engine/course/syllabus"
+	"wiretutor/lessons"
+)
+
+// TestEveryNameIsUsed: every script and quiz maker the registry offers
+// is one the shipped course uses, and the course uses no other.
+func TestEveryNameIsUsed(t *testing.T) {
+	usedScripts, usedMakers := map[string]bool{}, map[string]bool{}
+	data, err := fs.ReadFile(content.FS, lessons.ManifestFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := syllabus.ParseManifest(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range s.Entries {
+		usedScripts[e.Exchange] = true
+		for _, m := range e.Quiz {
+			usedMakers[m] = true
+		}
+	}
+	reg := lessons.Registry{}
+	for _, n := range reg.Scripts() {
+		if !usedScripts[n] {
+			t.Errorf("no lesson runs the script %s", n)
+		}
+	}
+	for _, n := range reg.Makers() {
+		if !usedMakers[n] {
+			t.Errorf("no lesson asks the quiz question %s", n)
+		}
+	}
+	if len(courseOf(t)) != len(s.Entries) {
+		t.Errorf("%d lessons built of %d entries", len(courseOf(t)), len(s.Entries))
+	}
+}
+
+// FuzzLoad: whatever course.toml holds, Load builds the lessons or says
+// what is wrong where, and never panics.
+func FuzzLoad(f *testing.F) {
+	data, _ := fs.ReadFile(content.FS, lessons.ManifestFile)
+	f.Add(data)
+	f.Add([]byte("[[lesson]]\nid = \"x\"\nexchange = \"udp-echo\"\nsteps = [\"run\", \"text:\"]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ls, err := lessons.Load(fstest.MapFS{lessons.ManifestFile: {Data: data}})
+		var se *syllabus.Error
+		switch {
+		case err == nil && len(ls) == 0:
+			t.Fatalf("no lessons and no error: %q", data)
+		case err != nil && !errors.As(err, &se):
+			t.Fatalf("not a syllabus error: %v", err)
+		case err != nil && se.Line < 1:
+			t.Fatalf("no line: %v", err)
+		}
+		for _, l := range ls {
+			if l.Exchange == nil || l.Complete == nil || len(l.Steps) == 0 {
+				t.Fatalf("lesson %s half built: %q", l.ID, data)
+			}
+		}
+	})
+}
