@@ -3,10 +3,14 @@ package lessons_test
 import (
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
 	"wiretutor/content"
+	"wiretutor/engine/course"
 	"wiretutor/engine/course/syllabus"
 	"wiretutor/lessons"
 )
@@ -68,4 +72,50 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAuthoringGuideNamesEverything: content/AUTHORING.md names every
+// exchange, step kind and quiz question, in each of its languages.
+func TestAuthoringGuideNamesEverything(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "content", "AUTHORING.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The level-2 headings outside code blocks start the languages.
+	var parts []string
+	fenced := false
+	for _, line := range strings.Split(string(data), "\n") {
+		switch {
+		case strings.HasPrefix(line, "```"):
+			fenced = !fenced
+		case !fenced && strings.HasPrefix(line, "## "):
+			parts = append(parts, "")
+		}
+		if len(parts) > 0 {
+			parts[len(parts)-1] += line + "\n"
+		}
+	}
+	if len(parts) < 3 {
+		t.Fatalf("%d language sections", len(parts))
+	}
+	reg := lessons.Registry{}
+	var names []string
+	for _, n := range reg.Scripts() {
+		names = append(names, "`"+n+"`")
+	}
+	for _, n := range reg.Makers() {
+		names = append(names, "`"+n+"`")
+	}
+	for _, n := range course.StepKindNames() {
+		name, _, _ := strings.Cut(n, ":")
+		names = append(names, "`"+name)
+	}
+	for _, part := range parts {
+		lang, _, _ := strings.Cut(strings.TrimPrefix(part, "## "), "\n")
+		for _, n := range names {
+			if !strings.Contains(part, n) {
+				t.Errorf("the %s part does not name %s", lang, n)
+			}
+		}
+	}
 }

@@ -59,7 +59,7 @@ func (a *app) contentCmd() *cobra.Command {
 func checkLessons(lessons []*course.Lesson) []contentcheck.Lesson {
 	ls := make([]contentcheck.Lesson, len(lessons))
 	for i, l := range lessons {
-		ls[i] = contentcheck.Lesson{ID: l.ID, Sections: l.Sections()}
+		ls[i] = contentcheck.Lesson{ID: l.ID, Sections: l.Sections(), Messages: l.Messages()}
 	}
 	return ls
 }

@@ -62,7 +62,10 @@ id = "udp-count"
 exchange = "udp-echo"
 steps = ["text:intro", "run", "packets", "text:count", "quiz", "summary"]
 quiz = ["udp-length", "udp-reply-port"]
-requires = [{ id = "udp_request", filter = "udp.dstport == 10001 && udp.length > 8", min = 1 }]
+requires = [
+  { id = "udp_request", filter = "udp.dstport == 10001 && udp.length > 8", min = 1 },
+  { id = "udp_four", filter = "udp.dstport == 10001", min = 4 },
+]
 `
 
 // TestContentDirNewLesson: a lesson added to a copy of content/ with an
@@ -88,6 +91,9 @@ func TestContentDirNewLesson(t *testing.T) {
 		t.Errorf("lesson udp-count --content: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, _ = run(t, nil, "content", "check", "--dir", dir, "--lang", "en")
+	if !strings.Contains(out, "names the message require.udp_four, which en/ui.toml lacks") {
+		t.Errorf("content check does not ask for the new requirement's text:\n%s", out)
+	}
 	for _, lang := range i18n.Available(content.FS)[1:] {
 		if want := filepath.Join(dir, lang, "udp-count.md"); code != cli.ExitError || !strings.Contains(out, want) {
 			t.Errorf("content check: exit %d, no finding for %s:\n%s", code, want, out)

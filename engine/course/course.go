@@ -542,3 +542,16 @@ func (l *Lesson) Sections() []string {
 	}
 	return ids
 }
+
+// Messages returns the ui.toml messages the lesson's requirements and
+// tasks name: require.<id>, task.<id>.
+func (l *Lesson) Messages() []string {
+	var ids []string
+	for _, r := range l.Requires {
+		ids = append(ids, "require."+r.ID)
+	}
+	for _, t := range l.Tasks {
+		ids = append(ids, "task."+t.ID)
+	}
+	return ids
+}

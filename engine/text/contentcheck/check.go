@@ -20,11 +20,13 @@ import (
 	"wiretutor/engine/text/i18n"
 )
 
-// Lesson is what the check needs of a lesson: its id and the sections
-// its steps show.
+// Lesson is what the check needs of a lesson: its id, the sections its
+// steps show, and the ui.toml messages it names (a requirement's
+// require.<id>, a task's task.<id>).
 type Lesson struct {
 	ID       string
 	Sections []string
+	Messages []string
 }
 
 // Finding is one thing to fix.
@@ -58,6 +60,9 @@ func Check(fsys fs.FS, lessons []Lesson) []Finding {
 	c := &checker{fsys: fsys}
 	langs := i18n.Available(fsys)
 	enUI := c.ui("en", nil)
+	if enUI != nil {
+		c.needed(enUI, lessons)
+	}
 	enDocs := map[string]*doc.Doc{}
 	for _, l := range lessons {
 		enDocs[l.ID] = c.lessonDoc("en", l, nil)
@@ -307,6 +312,18 @@ func (c *checker) pluralForms(file string, lines map[string]int, id string, m ma
 	}
 	if len(missing) > 0 {
 		c.add(file, lineFor(lines, id, ""), "content_check.plural_missing", map[string]any{"ID": id, "Forms": strings.Join(missing, ", "), "Need": strings.Join(forms, ", ")})
+	}
+}
+
+// needed reports the messages a lesson names that English lacks: a
+// requirement or task of course.toml whose text nobody wrote.
+func (c *checker) needed(en map[string]map[string]string, lessons []Lesson) {
+	for _, l := range lessons {
+		for _, id := range l.Messages {
+			if _, ok := en[id]; !ok {
+				c.add("en/ui.toml", 0, "content_check.message_needed", map[string]any{"ID": id, "Lesson": l.ID})
+			}
+		}
 	}
 }
 
