@@ -49,7 +49,7 @@ type app struct {
 	store      *progress.Store
 	state      *progress.State
 	lessons    []*course.Lesson // the course of the content tree
-	plan       plan
+	plan       course.Plan
 	// manifestErr: the content tree's course.toml is broken; only
 	// `content check` runs, and reports it.
 	manifestErr error

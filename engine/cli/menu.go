@@ -20,13 +20,6 @@ import (
 	"wiretutor/lessons"
 )
 
-// plan is the course being taken: the lessons in order and a title. It
-// is every lesson unless --course names a course file.
-type plan struct {
-	title   string // "" for the whole course
-	lessons []*course.Lesson
-}
-
 // loadPlan builds the course of the content tree (its course.toml) and
 // reads --course, or takes every lesson. A broken manifest ends every
 // command but `content check`, which reports it with the rest.
@@ -46,7 +39,7 @@ func (a *app) loadPlan(path string) error {
 		return err
 	}
 	a.lessons = ls
-	a.plan = plan{lessons: ls}
+	a.plan = course.Plan{Lessons: ls}
 	if path == "" {
 		return nil
 	}
@@ -58,7 +51,7 @@ func (a *app) loadPlan(path string) error {
 	if err != nil {
 		return errCourseFile{path: path, err: err}
 	}
-	a.plan = plan{title: title, lessons: pl}
+	a.plan = course.Plan{Title: title, Lessons: pl}
 	// The file's own lessons may bring their texts in the folder beside
 	// it: <lang>/<id>.md.
 	if own := lessons.Own(data); len(own) > 0 {
@@ -90,7 +83,7 @@ func (e errCourseFile) Unwrap() error { return e.err }
 // lesson returns the lesson with the id, or nil: one of the course
 // file's own, else one of the course's.
 func (a *app) lesson(id string) *course.Lesson {
-	if l := lessons.Find(a.plan.lessons, id); l != nil {
+	if l := a.plan.Find(id); l != nil {
 		return l
 	}
 	return lessons.Find(a.lessons, id)
@@ -98,8 +91,8 @@ func (a *app) lesson(id string) *course.Lesson {
 
 // courseTitle is the course file's title, or the course's own name.
 func (a *app) courseTitle() string {
-	if a.plan.title != "" {
-		return a.plan.title
+	if a.plan.Title != "" {
+		return a.plan.Title
 	}
 	return a.tx.T("menu.title", nil)
 }
@@ -152,24 +145,6 @@ func (a *app) progressProblem(err error) string {
 	return a.tx.T("progress.unreadable", map[string]any{"Err": err.Error()})
 }
 
-// next is the lesson "continue" opens: the one in progress, else the
-// first not done, in the plan's order; nil when all are done.
-func (a *app) next() *course.Lesson {
-	if cur := a.state.Lesson(a.state.Current); cur != nil && !cur.Done {
-		for _, l := range a.plan.lessons {
-			if l.ID == a.state.Current {
-				return l
-			}
-		}
-	}
-	for _, l := range a.plan.lessons {
-		if r := a.state.Lesson(l.ID); r == nil || !r.Done {
-			return l
-		}
-	}
-	return nil
-}
-
 // status words a lesson's record for the menu and the list.
 func (a *app) status(id string) string {
 	r := a.state.Lesson(id)
@@ -182,17 +157,6 @@ func (a *app) status(id string) string {
 		return a.tx.T("status.done", map[string]any{"Score": r.Score, "Total": r.Total})
 	}
 	return a.tx.T("status.in_progress", nil)
-}
-
-// done counts the plan's finished lessons.
-func (a *app) done() int {
-	n := 0
-	for _, l := range a.plan.lessons {
-		if r := a.state.Lesson(l.ID); r != nil && r.Done {
-			n++
-		}
-	}
-	return n
 }
 
 // menu is `wiretutor` alone: the first time a welcome and a language
@@ -212,10 +176,10 @@ func (a *app) menu(cmd *cobra.Command) error {
 		}
 		fmt.Fprintln(a.out())
 		fmt.Fprintln(a.out(), render.Wrap(a.courseTitle(), width))
-		fmt.Fprintln(a.out(), render.Wrap(a.tx.N("menu.progress", len(a.plan.lessons), map[string]any{"Done": a.done()}), width))
+		fmt.Fprintln(a.out(), render.Wrap(a.tx.N("menu.progress", len(a.plan.Lessons), map[string]any{"Done": a.plan.Done(a.state)}), width))
 		var opts []string
 		var acts []func() error
-		if nl := a.next(); nl != nil {
+		if nl := a.plan.Next(a.state); nl != nil {
 			id := nl.ID
 			word := "menu.start"
 			if r := a.state.Lesson(id); r != nil {
@@ -226,7 +190,7 @@ func (a *app) menu(cmd *cobra.Command) error {
 		} else {
 			fmt.Fprintln(a.out(), render.Wrap(a.tx.T("menu.all_done", nil), width))
 		}
-		for _, l := range a.plan.lessons {
+		for _, l := range a.plan.Lessons {
 			id := l.ID
 			opts = append(opts, a.tx.T("menu.lesson", map[string]any{"Title": a.lessonTitle(id), "Status": a.status(id)}))
 			acts = append(acts, func() error { return a.takeLesson(id, true) })
@@ -304,8 +268,8 @@ func (a *app) chooseLanguage() error {
 // resume continues an unfinished run where it stopped.
 func (a *app) takeLesson(id string, resume bool) error {
 	f := lessonFlags{net: a.menuNet}
-	if r := a.state.Lesson(id); resume && r != nil && r.Step > 0 {
-		f.start, f.carry = r.Step, course.Result{Score: r.StepScore, Total: r.StepTotal}
+	if resume {
+		f.start, f.carry = course.Resume(a.state, id)
 	}
 	return a.runLesson(id, f)
 }
@@ -315,11 +279,7 @@ func (a *app) record(id string, f lessonFlags, res course.Result, err error) {
 	if f.noInput {
 		return // an instructor's run, not the learner's
 	}
-	now := time.Now()
-	switch {
-	case err == nil && res.Completed:
-		a.update(func(s *progress.State) { s.Finish(id, res.Score, res.Total, now) })
-	case errors.Is(err, course.ErrQuit) || a.ctx.Err() != nil:
-		a.update(func(s *progress.State) { s.Stop(id, res.Step, res.Score, res.Total, now) })
+	if change := course.Outcome(id, res, err, a.ctx.Err() != nil, time.Now()); change != nil {
+		a.update(change)
 	}
 }

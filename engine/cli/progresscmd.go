@@ -31,8 +31,8 @@ func (a *app) lessonsCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			t := a.tx
 			rows := [][]string{{"#", t.T("col.lesson", nil), t.T("col.title", nil), t.T("col.status", nil), t.T("col.date", nil)}}
-			next := a.next()
-			for i, l := range a.plan.lessons {
+			next := a.plan.Next(a.state)
+			for i, l := range a.plan.Lessons {
 				when := ""
 				if r := a.state.Lesson(l.ID); r != nil {
 					when = date(r.Finished)
@@ -47,7 +47,7 @@ func (a *app) lessonsCmd() *cobra.Command {
 				rows = append(rows, []string{mark + strconv.Itoa(i+1), l.ID, a.lessonTitle(l.ID), a.status(l.ID), when})
 			}
 			fmt.Fprintln(a.out(), a.courseTitle())
-			fmt.Fprintln(a.out(), a.tx.N("menu.progress", len(a.plan.lessons), map[string]any{"Done": a.done()}))
+			fmt.Fprintln(a.out(), a.tx.N("menu.progress", len(a.plan.Lessons), map[string]any{"Done": a.plan.Done(a.state)}))
 			fmt.Fprintln(a.out())
 			for _, line := range render.Table(rows) {
 				fmt.Fprintln(a.out(), strings.TrimRight(line, " "))
@@ -152,7 +152,7 @@ func (a *app) makeReport() report {
 		}
 		return t.Format(time.RFC3339)
 	}
-	for _, l := range a.plan.lessons {
+	for _, l := range a.plan.Lessons {
 		rl := reportLesson{ID: l.ID, Title: a.lessonTitle(l.ID), Status: "not_started"}
 		if p := a.state.Lesson(l.ID); p != nil {
 			rl.Status, rl.Started = "in_progress", stamp(p.Started)
