@@ -7,6 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"wiretutor/engine/net/netenv"
+	"wiretutor/lessons/lessontest"
 )
 
 // TestBusyPortKernel: the same on the kernel, in a network namespace of
@@ -18,10 +19,12 @@ func TestBusyPortKernel(t *testing.T) {
 		t.Run(tt.lesson+"/"+tt.proto, func(t *testing.T) {
 			var occupied bool
 			var err error
-			private := inPrivateNetns(func() { occupied, err = exchangeOnBusyPort(netenv.Kernel{}, lesson(t, tt.lesson), tt.proto, tt.port) })
+			private := inPrivateNetns(func() {
+				occupied, err = exchangeOnBusyPort(netenv.Kernel{}, lessontest.Lesson(t, tt.lesson), tt.proto, tt.port)
+			})
 			if !private {
 				t.Log("no private network namespace: using the host's loopback")
-				occupied, err = exchangeOnBusyPort(netenv.Kernel{}, lesson(t, tt.lesson), tt.proto, tt.port)
+				occupied, err = exchangeOnBusyPort(netenv.Kernel{}, lessontest.Lesson(t, tt.lesson), tt.proto, tt.port)
 			}
 			if !occupied {
 				t.Fatalf("occupy %s port %d: %v", tt.proto, tt.port, err)

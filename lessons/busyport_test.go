@@ -11,6 +11,7 @@ import (
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/net/netenv"
+	"wiretutor/lessons/lessontest"
 	"wiretutor/servers/listen"
 )
 
@@ -70,7 +71,7 @@ func exchangeOnBusyPort(n netenv.Net, l *course.Lesson, proto string, port int) 
 // runOnBusyPort is exchangeOnBusyPort for a test.
 func runOnBusyPort(t *testing.T, n netenv.Net, name, proto string, port int) error {
 	t.Helper()
-	occupied, err := exchangeOnBusyPort(n, lesson(t, name), proto, port)
+	occupied, err := exchangeOnBusyPort(n, lessontest.Lesson(t, name), proto, port)
 	if !occupied {
 		t.Fatalf("occupy %s port %d: %v", proto, port, err)
 	}

@@ -13,13 +13,14 @@ import (
 	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/text/contentcheck"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/lessons/lessontest"
 )
 
 // TestShippedContentIsClean: the content check a translator runs finds
 // nothing in the content the binary embeds.
 func TestShippedContentIsClean(t *testing.T) {
 	var ls []contentcheck.Lesson
-	for _, l := range courseOf(t) {
+	for _, l := range lessontest.Course(t) {
 		ls = append(ls, contentcheck.Lesson{ID: l.ID, Sections: l.Sections(), Messages: l.Messages()})
 	}
 	// English is the reference; the house ships at least Russian and
@@ -54,7 +55,7 @@ func TestMessagesUsedExist(t *testing.T) {
 	for _, path := range []string{"raw", "dgram", "sandbox", "sandbox_auto"} {
 		used["ping.path_"+path] = true // cli's openPing names the path
 	}
-	for _, l := range courseOf(t) {
+	for _, l := range lessontest.Course(t) {
 		for _, task := range l.Tasks {
 			used["task."+task.ID] = true
 		}

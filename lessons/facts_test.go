@@ -9,6 +9,7 @@ import (
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/lessons/lessontest"
 )
 
 // TestFactsComeFromTheCapture: the ports a lesson's text states are the
@@ -39,7 +40,7 @@ func TestFactsComeFromTheCapture(t *testing.T) {
 					p.DstPort = to
 				}
 			}
-			l := lesson(t, tt.lesson)
+			l := lessontest.Lesson(t, tt.lesson)
 			c := &quiz.Capture{Packets: pkts}
 			if conns := stream.TCPConns(pkts); l.Focus != nil {
 				c.Conn = l.Focus(conns)

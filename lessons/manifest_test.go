@@ -13,6 +13,7 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/syllabus"
 	"wiretutor/lessons"
+	"wiretutor/lessons/lessontest"
 )
 
 // TestEveryNameIsUsed: every script and quiz maker the registry offers
@@ -44,8 +45,8 @@ func TestEveryNameIsUsed(t *testing.T) {
 			t.Errorf("no lesson asks the quiz question %s", n)
 		}
 	}
-	if len(courseOf(t)) != len(s.Entries) {
-		t.Errorf("%d lessons built of %d entries", len(courseOf(t)), len(s.Entries))
+	if len(lessontest.Course(t)) != len(s.Entries) {
+		t.Errorf("%d lessons built of %d entries", len(lessontest.Course(t)), len(s.Entries))
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/lessons/lessontest"
 	"wiretutor/servers/chat"
 	"wiretutor/servers/echo"
 )
@@ -180,7 +181,7 @@ func TestBadInput(t *testing.T) {
 		{"no file flag", []string{"read"}, "This command needs -r"},
 		{"unknown command", []string{"frobnicate"}, "Wrong command line"},
 		{"extra argument", []string{"lessons", "x"}, "Wrong command line"},
-		{"unknown lesson", []string{"lesson", "nope"}, "There is no lesson \"nope\". Lessons: " + courseOf(t)[0].ID},
+		{"unknown lesson", []string{"lesson", "nope"}, "There is no lesson \"nope\". Lessons: " + lessontest.Course(t)[0].ID},
 		{"unknown language", []string{"--lang", "fr", "lessons"}, "no language \"fr\""},
 		{"bad capture filter", []string{"capture", "-f", "tcp port"}, "at character 9"},
 		{"bad autostop", []string{"capture", "-a", "soon"}, "-a does not take"},
@@ -234,7 +235,7 @@ func TestFlow(t *testing.T) {
 // would, in both networks and every language, then checks its capture
 // and quiz against the dissector and, where installed, tshark.
 func TestLessonNoInput(t *testing.T) {
-	for _, l := range courseOf(t) {
+	for _, l := range lessontest.Course(t) {
 		if len(l.Quiz) == 0 {
 			continue // the filters lesson has its own test
 		}
@@ -496,7 +497,7 @@ func TestFiltersLesson(t *testing.T) {
 	if err := json.Unmarshal(data, &export); err != nil {
 		t.Fatal(err)
 	}
-	tasks := lesson(t, "filters").Tasks
+	tasks := lessontest.Lesson(t, "filters").Tasks
 	if len(export.Questions) != len(tasks) {
 		t.Fatalf("%d exported, %d tasks", len(export.Questions), len(tasks))
 	}

@@ -10,6 +10,7 @@ import (
 	"wiretutor/content"
 	"wiretutor/engine/cli"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/lessons/lessontest"
 )
 
 // instructor is the course folder of testdata/instructor: a course file
@@ -146,7 +147,7 @@ func TestContentDirWithoutManifest(t *testing.T) {
 	dir := copyContent(t)
 	os.Remove(filepath.Join(dir, "course.toml"))
 	code, out, errs := run(t, nil, "lessons", "--content", dir, "--lang", "en")
-	if code != 0 || !strings.Contains(errs, "has no course.toml") || !strings.Contains(out, courseOf(t)[0].ID) {
+	if code != 0 || !strings.Contains(errs, "has no course.toml") || !strings.Contains(out, lessontest.Course(t)[0].ID) {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
 	"wiretutor/engine/text/render"
+	"wiretutor/lessons/lessontest"
 )
 
 // replay is a live source that plays a capture file, then waits for
@@ -89,7 +90,7 @@ func TestRunLessonAnswersRightAndWrong(t *testing.T) {
 	var out bytes.Buffer
 	script := &quiz.Script{Answers: answers}
 	o, tx := options(t, "en", content.FS, script, &out)
-	res, err := course.RunLesson(context.Background(), lesson(t, "tcp-handshake"), o, tx)
+	res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
@@ -125,7 +126,7 @@ func TestRunLessonQuit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			o, tx := options(t, "en", content.FS, &quiz.Script{Answers: tt.answers}, &out)
-			res, err := course.RunLesson(context.Background(), lesson(t, "tcp-handshake"), o, tx)
+			res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
 			if !errors.Is(err, course.ErrQuit) || res.Completed {
 				t.Errorf("got %+v, %v; want ErrQuit", res, err)
 			}
@@ -165,7 +166,7 @@ func TestNavigation(t *testing.T) {
 			var out bytes.Buffer
 			script := &quiz.Script{Answers: tt.answers}
 			o, tx := options(t, "en", content.FS, script, &out)
-			res, err := course.RunLesson(context.Background(), lesson(t, "tcp-handshake"), o, tx)
+			res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
 			if err != nil || !res.Completed || res.Score != 7 || res.Total != 7 {
 				t.Fatalf("got %+v, %v; want 7 of 7 completed\n%s", res, err, out.String())
 			}
@@ -200,14 +201,14 @@ func TestQuitAndResume(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			o, tx := options(t, "en", content.FS, &quiz.Script{Answers: tt.first}, &out)
-			res, err := course.RunLesson(context.Background(), lesson(t, "tcp-handshake"), o, tx)
+			res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
 			if !errors.Is(err, course.ErrQuit) || res.Completed || res.Step != tt.wantStep || res.Score != tt.wantCarry[0] || res.Total != tt.wantCarry[1] {
 				t.Fatalf("first run: %+v, %v; want ErrQuit at step %d carrying %v", res, err, tt.wantStep, tt.wantCarry)
 			}
 			out.Reset()
 			o, tx = options(t, "en", content.FS, &quiz.Script{Answers: tt.second}, &out)
 			o.Start, o.Carry = res.Step, res
-			res, err = course.RunLesson(context.Background(), lesson(t, "tcp-handshake"), o, tx)
+			res, err = course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
 			if err != nil || !res.Completed || res.Score != tt.wantScore || res.Total != 7 {
 				t.Fatalf("resumed: %+v, %v; want %d of 7\n%s", res, err, tt.wantScore, out.String())
 			}
@@ -230,7 +231,7 @@ func TestFallbackToEnglish(t *testing.T) {
 	}
 	var out bytes.Buffer
 	o, tx := options(t, "ru", fsys, nil, &out)
-	res, err := course.RunLesson(context.Background(), lesson(t, "tcp-handshake"), o, tx)
+	res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
 	if err != nil || !res.Completed {
 		t.Fatalf("%+v %v", res, err)
 	}
@@ -246,7 +247,7 @@ func TestBrokenContent(t *testing.T) {
 	}
 	var out bytes.Buffer
 	o, tx := options(t, "en", fsys, nil, &out)
-	_, err := course.RunLesson(context.Background(), lesson(t, "tcp-handshake"), o, tx)
+	_, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
 	if err == nil || !strings.Contains(err.Error(), "line 4") {
 		t.Errorf("got %v, want the line of the broken heading", err)
 	}
@@ -273,7 +274,7 @@ func TestFilterTasks(t *testing.T) {
 	var out bytes.Buffer
 	o, tx := options(t, "en", content.FS, &quiz.Script{Answers: answers}, &out)
 	o.QuizJSON = filepath.Join(t.TempDir(), "tasks.json")
-	res, err := course.RunLesson(context.Background(), lesson(t, "filters"), o, tx)
+	res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "filters"), o, tx)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}

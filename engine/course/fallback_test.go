@@ -10,6 +10,7 @@ import (
 
 	"wiretutor/content"
 	"wiretutor/engine/course"
+	"wiretutor/lessons/lessontest"
 )
 
 // A section whose placeholders are broken is shown in English, or as
@@ -56,7 +57,7 @@ func TestBrokenSection(t *testing.T) {
 			var out bytes.Buffer
 			o, tx := options(t, tt.lang, fsys, nil, &out)
 			o.Term.Width = 1000 // keep the text on its lines
-			res, err := course.RunLesson(context.Background(), lesson(t, "tcp-handshake"), o, tx)
+			res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
 			if err != nil || !res.Completed {
 				t.Fatalf("%+v %v\n%s", res, err, out.String())
 			}
