@@ -55,11 +55,21 @@ func (a *app) contentCmd() *cobra.Command {
 	return cmd
 }
 
-// checkLessons is what the content check needs of the lessons.
-func checkLessons(lessons []*course.Lesson) []contentcheck.Lesson {
+// checkLessons is what the content check needs of the lessons;
+// manifest is the tree's course file they come from, "" for the
+// built-in one.
+func checkLessons(lessons []*course.Lesson, manifest string) []contentcheck.Lesson {
 	ls := make([]contentcheck.Lesson, len(lessons))
 	for i, l := range lessons {
 		ls[i] = contentcheck.Lesson{ID: l.ID, Sections: l.Sections(), Messages: l.Messages()}
+		if manifest != "" {
+			ls[i].Manifest, ls[i].SectionLines = manifest, map[string]int{}
+			for _, st := range l.Steps {
+				if st.Kind == course.Text {
+					ls[i].SectionLines[st.Section] = st.Line
+				}
+			}
+		}
 	}
 	return ls
 }
@@ -67,12 +77,13 @@ func checkLessons(lessons []*course.Lesson) []contentcheck.Lesson {
 // checkManifest builds the course of fsys: a broken course.toml is a
 // finding, and the rest of the tree is checked against the built-in
 // course; a folder without one is checked against it too.
-func (a *app) checkManifest(fsys fs.FS) ([]*course.Lesson, []contentcheck.Finding) {
+func (a *app) checkManifest(fsys fs.FS) ([]contentcheck.Lesson, []contentcheck.Finding) {
 	ls, err := lessons.Load(fsys)
 	if err == nil {
-		return ls, nil
+		return checkLessons(ls, lessons.ManifestFile), nil
 	}
-	builtin, _ := lessons.Load(a.env.Content)
+	l, _ := lessons.Load(a.env.Content)
+	builtin := checkLessons(l, "")
 	if errors.Is(err, fs.ErrNotExist) {
 		return builtin, nil
 	}
@@ -100,7 +111,7 @@ func (a *app) checkContent(dir string) error {
 	}
 	langs := i18n.Available(fsys)
 	ls, found := a.checkManifest(fsys)
-	found = append(found, contentcheck.Check(fsys, checkLessons(ls))...)
+	found = append(found, contentcheck.Check(fsys, ls)...)
 	for _, f := range found {
 		file := f.File
 		if dir != "" {

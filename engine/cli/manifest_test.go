@@ -151,3 +151,18 @@ func TestContentDirWithoutManifest(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
 	}
 }
+
+// TestContentCheckStepSection: a step naming a section the English text
+// lacks is told at the step's line of course.toml.
+func TestContentCheckStepSection(t *testing.T) {
+	dir := copyContent(t)
+	manifest := filepath.Join(dir, "course.toml")
+	edit(t, manifest, `"text:boundaries"`, `"text:boundary"`)
+	data, _ := os.ReadFile(manifest)
+	line := strings.Count(string(data[:strings.Index(string(data), `"text:boundary"`)]), "\n") + 1
+	code, out, _ := run(t, nil, "content", "check", "--dir", dir, "--lang", "en")
+	want := manifest + ":" + strconv.Itoa(line) + ": the step text:boundary names a section that en/udp-echo.md lacks"
+	if code != cli.ExitError || !strings.Contains(out, want) {
+		t.Errorf("exit %d, want %q:\n%s", code, want, out)
+	}
+}

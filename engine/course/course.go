@@ -61,7 +61,8 @@ type Hooks interface {
 // Step is one step of a lesson.
 type Step struct {
 	Kind    StepKind
-	Section string // for Text: the section id
+	Section string // for Text: the section id; for Sockets: the snapshot
+	Line    int    // its line in the course file, 0 when unknown
 }
 
 // Lesson describes one lesson to the runner. Build makes it from an

@@ -143,6 +143,7 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 			se := err.(*syllabus.Error)
 			return nil, fail(se.Code, str, `"`+str+`"`, nil)
 		}
+		st.Line = s.LineOf(e, `"`+str+`"`)
 		l.Steps = append(l.Steps, st)
 	}
 	for _, name := range e.Quiz {

@@ -27,6 +27,12 @@ type Lesson struct {
 	ID       string
 	Sections []string
 	Messages []string
+	// Manifest is the course file of the tree that defines the lesson,
+	// and SectionLines the line there of the step that shows each
+	// section: a step naming a section English lacks is told there. With
+	// no Manifest it is told in the English text.
+	Manifest     string
+	SectionLines map[string]int
 }
 
 // Finding is one thing to fix.
@@ -119,7 +125,11 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 	}
 	if en == nil {
 		for _, id := range l.Sections {
-			if d.Section(id) == nil {
+			switch {
+			case d.Section(id) != nil:
+			case l.Manifest != "":
+				c.add(l.Manifest, l.SectionLines[id], "content_check.step_section_unknown", map[string]any{"Section": id, "File": file})
+			default:
 				c.add(file, 0, "content_check.step_section_missing", map[string]any{"Section": id})
 			}
 		}
