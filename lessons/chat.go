@@ -51,7 +51,8 @@ func chatScript() course.Script {
 			}
 			return nil
 		},
-		Facts: func(c *quiz.Capture, _ quiz.Texts) map[string]any { return chatFacts(c, st) },
+		Facts:     func(c *quiz.Capture, _ quiz.Texts) map[string]any { return chatFacts(c, st) },
+		Snapshots: []string{"open"},
 	}
 }
 

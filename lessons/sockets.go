@@ -21,7 +21,7 @@ const senderMessage = "x=12 y=7 fire"
 // oneShot is the sockets lab's pair of programs: a receiver that binds
 // port 24000 and accepts once, and a sender.
 func oneShot() course.Script {
-	return course.Script{Run: oneShotExchange, Done: closedConn, Focus: firstHandshake, Facts: socketsFacts}
+	return course.Script{Run: oneShotExchange, Done: closedConn, Snapshots: []string{"before", "open"}, Focus: firstHandshake, Facts: socketsFacts}
 }
 
 // oneShotExchange is the lab's pair: the receiver binds 24000, accepts

@@ -24,7 +24,7 @@ const handshakeMessage = "hello server"
 // sockets lab, its three-way handshake, the data and its
 // acknowledgements, and the FIN/ACK close.
 func echoTCP() course.Script {
-	return course.Script{Run: echoExchange, Done: closedConn, Focus: firstHandshake, Facts: handshakeFacts}
+	return course.Script{Run: echoExchange, Done: closedConn, Snapshots: []string{"open"}, Focus: firstHandshake, Facts: handshakeFacts}
 }
 
 // echoExchange starts the echo server, then connects, sends the lab's

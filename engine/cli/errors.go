@@ -190,6 +190,7 @@ func (a *app) courseWhy(sy *syllabus.Error) string {
 		"Exchanges": strings.Join(reg.Scripts(), ", "),
 		"Makers":    strings.Join(reg.Makers(), ", "),
 		"Steps":     strings.Join(course.StepKindNames(), ", "),
+		"Snapshots": strings.Join(sy.Have, ", "),
 	}
 	var de *filter.DisplayError
 	var se *filter.SyntaxError

@@ -3,6 +3,7 @@ package course
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"wiretutor/engine/course/quiz"
@@ -31,6 +32,9 @@ type Script struct {
 	Facts func(c *quiz.Capture, tx quiz.Texts) map[string]any
 	// Secret: the capture holds a secret sent in the clear.
 	Secret bool
+	// Snapshots names the socket tables Run takes (h.Snapshot), for
+	// sockets: steps; AfterSnapshot is always there.
+	Snapshots []string
 }
 
 // Registry is what Build needs to know of the names a manifest uses.
@@ -144,6 +148,10 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 			return nil, fail(se.Code, str, `"`+str+`"`, nil)
 		}
 		st.Line = s.LineOf(e, `"`+str+`"`)
+		if st.Kind == Sockets && st.Section != AfterSnapshot && !slices.Contains(sc.Snapshots, st.Section) {
+			return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeUnknownSnapshot, Arg: st.Section,
+				Have: append(slices.Clone(sc.Snapshots), AfterSnapshot)}
+		}
 		l.Steps = append(l.Steps, st)
 	}
 	for _, name := range e.Quiz {

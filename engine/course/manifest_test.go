@@ -24,7 +24,8 @@ func (registry) Script(name string) (course.Script, bool) {
 		return course.Script{}, false
 	}
 	return course.Script{
-		Run: func(context.Context, netenv.Net, course.Hooks) error { return nil },
+		Run:       func(context.Context, netenv.Net, course.Hooks) error { return nil },
+		Snapshots: []string{"open"},
 		Done: func(pkts []dissect.Packet) bool {
 			return slices.ContainsFunc(pkts, func(p dissect.Packet) bool { return p.TCP.Has(dissect.FlagFIN) })
 		},
@@ -101,6 +102,7 @@ func TestBuildErrors(t *testing.T) {
 		{"unknown exchange", `exchange = "echo"`, `exchange = "ehco"`, syllabus.CodeUnknownExchange, 3},
 		{"no exchange", `exchange = "echo"`, ``, syllabus.CodeNoExchange, 2},
 		{"unknown step", `"sockets:open"`, `"socket:open"`, syllabus.CodeUnknownStep, 4},
+		{"unknown snapshot", `"sockets:open"`, `"sockets:opne"`, syllabus.CodeUnknownSnapshot, 4},
 		{"text without a section", `"text:intro"`, `"text"`, syllabus.CodeStepArg, 4},
 		{"run with an argument", `"run"`, `"run:now"`, syllabus.CodeStepArg, 4},
 		{"no steps", `steps = ["text:intro", "run", "packets", "sockets:open", "quiz", "tasks", "summary"]`, `steps = []`, syllabus.CodeNoSteps, 4},

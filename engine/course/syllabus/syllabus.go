@@ -82,6 +82,8 @@ type Error struct {
 	Code string
 	Arg  string
 	Why  error
+	// Have, when set, are the names Arg could have been.
+	Have []string
 }
 
 // Error codes.
@@ -98,6 +100,7 @@ const (
 	CodeUnknownExchange = "unknown_exchange"
 	CodeNoSteps         = "no_steps"
 	CodeUnknownStep     = "unknown_step"
+	CodeUnknownSnapshot = "unknown_snapshot"
 	CodeStepArg         = "step_arg"
 	CodeUnknownMaker    = "unknown_maker"
 	CodeBadFilter       = "bad_filter"
