@@ -27,8 +27,6 @@ type (
 	errBadValue struct{ flag, value, want string }
 	// errMissingFlag: a flag the command cannot do without.
 	errMissingFlag struct{ flag string }
-	// errImpairKernel: impairments need the sandbox.
-	errImpairKernel struct{}
 	// errPortFlag: a port in use, and the flag that changes it.
 	errPortFlag struct {
 		proto, flag string
@@ -41,7 +39,6 @@ func (e errUnknownLesson) Error() string { return "unknown lesson " + e.id }
 func (e errUnknownField) Error() string  { return "unknown field " + e.name }
 func (e errBadValue) Error() string      { return "bad value for " + e.flag }
 func (e errMissingFlag) Error() string   { return "missing " + e.flag }
-func (errImpairKernel) Error() string    { return "impairments need the sandbox" }
 func (e errPortFlag) Error() string      { return e.err.Error() }
 func (e errPortFlag) Unwrap() error      { return e.err }
 
@@ -110,7 +107,7 @@ func (a *app) explain(err error) string {
 		return t.T("error.sandbox_host", map[string]any{"Host": sh.host, "Exe": exePath()})
 	case errors.As(err, &ie):
 		return t.T("error.impair", map[string]any{"Spec": ie.Spec, "Why": t.T("impair."+ie.Code, nil)})
-	case errors.As(err, &errImpairKernel{}):
+	case errors.Is(err, course.ErrImpairKernel):
 		return t.T("error.impair_kernel", nil)
 	case errors.As(err, &mf):
 		return t.T("error.missing_flag", map[string]any{"Flag": mf.flag})
