@@ -43,6 +43,12 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("course file line %d: %s %s", e.Line, e.Code, e.Arg)
 }
 
+// Message names the sentence that says what is wrong at the line, one
+// of course_file.* (the command line fills in Have, the lessons).
+func (e *Error) Message() (string, map[string]any) {
+	return "course_file." + e.Code, map[string]any{"Arg": e.Arg}
+}
+
 // Parse reads a course file; known reports whether a lesson id exists.
 func Parse(data []byte, known func(id string) bool) (*Syllabus, error) {
 	var s Syllabus
