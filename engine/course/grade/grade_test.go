@@ -2,46 +2,27 @@ package grade_test
 
 import (
 	"errors"
-	"io"
 	"io/fs"
-	"path/filepath"
 	"testing"
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/grade"
-	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/testkit/testenv"
 )
 
-// file walks a capture file in testdata.
-func file(name string) grade.Packets {
+// file walks a committed capture.
+func file(t *testing.T, name string) grade.Packets {
+	prec := testenv.Recording(t, name).Precision
+	pkts := testenv.Packets(t, name)
 	return func(fn func(p *dissect.Packet, prec int) error) error {
-		f, err := capture.Open(filepath.Join("..", "..", "..", "testdata", name))
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		d, err := dissect.New(f.LinkType())
-		if err != nil {
-			return err
-		}
-		var p dissect.Packet
-		for {
-			data, ci, err := f.ReadPacketData()
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if err := d.Dissect(data, ci, &p); err != nil {
-				return err
-			}
-			if err := fn(&p, f.Precision()); err != nil {
+		for i := range pkts {
+			if err := fn(&pkts[i], prec); err != nil {
 				return err
 			}
 		}
+		return nil
 	}
 }
 
@@ -52,7 +33,7 @@ func TestCapture(t *testing.T) {
 		{ID: "udp", Filter: "udp", Min: 3},
 		{ID: "none", Filter: "tcp.port == 1", Min: 0},
 	}
-	res, err := grade.Capture(reqs, file("echo-lab.pcap"))
+	res, err := grade.Capture(reqs, file(t, "echo-lab.pcap"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,13 +59,15 @@ func TestCapture(t *testing.T) {
 }
 
 func TestCaptureErrors(t *testing.T) {
-	_, err := grade.Capture([]course.Requirement{{ID: "bad", Filter: "tcp.prot == 1", Min: 1}}, file("echo-lab.pcap"))
+	_, err := grade.Capture([]course.Requirement{{ID: "bad", Filter: "tcp.prot == 1", Min: 1}}, file(t, "echo-lab.pcap"))
 	var de *filter.DisplayError
 	if !errors.As(err, &de) || de.Arg != "tcp.prot" {
 		t.Errorf("a bad filter: %v", err)
 	}
-	_, err = grade.Capture([]course.Requirement{{ID: "syn", Filter: "tcp", Min: 1}}, file("no-such.pcap"))
-	if !errors.Is(err, fs.ErrNotExist) {
+	missing := func(func(*dissect.Packet, int) error) error {
+		return &fs.PathError{Op: "open", Path: "none.pcap", Err: fs.ErrNotExist}
+	}
+	if _, err = grade.Capture([]course.Requirement{{ID: "syn", Filter: "tcp", Min: 1}}, missing); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing file: %v", err)
 	}
 }

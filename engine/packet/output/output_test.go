@@ -2,53 +2,33 @@ package output_test
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/output"
 	"wiretutor/engine/testkit/testenv"
 )
 
-func testdata(name string) string { return filepath.Join("..", "..", "..", "testdata", name) }
+func testdata(name string) string { return testenv.Testdata(name) }
 
-// each calls fn with every packet of a capture file and its precision.
-func each(t testing.TB, path string, fn func(p *dissect.Packet, prec int) error) {
+// each calls fn with every packet of a committed capture and its
+// precision.
+func each(t testing.TB, file string, fn func(p *dissect.Packet, prec int) error) {
 	t.Helper()
-	f, err := capture.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	d, err := dissect.New(f.LinkType())
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p dissect.Packet
-	for {
-		data, ci, err := f.ReadPacketData()
-		if errors.Is(err, io.EOF) {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := d.Dissect(data, ci, &p); err != nil {
-			t.Fatal(err)
-		}
-		if err := fn(&p, f.Precision()); err != nil {
+	prec := testenv.Recording(t, file).Precision
+	for _, p := range testenv.Packets(t, file) {
+		if err := fn(&p, prec); err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
-// captures are the committed captures, by name without extension.
+// captures are the committed captures' file names, by name without
+// extension.
 func captures(t *testing.T) map[string]string {
 	t.Helper()
 	files, _ := filepath.Glob(testdata("*.pcap*"))
@@ -57,7 +37,8 @@ func captures(t *testing.T) map[string]string {
 	}
 	out := map[string]string{}
 	for _, f := range files {
-		out[strings.TrimSuffix(strings.TrimSuffix(filepath.Base(f), ".pcapng"), ".pcap")] = f
+		f = filepath.Base(f)
+		out[strings.TrimSuffix(strings.TrimSuffix(f, ".pcapng"), ".pcap")] = f
 	}
 	return out
 }
@@ -94,7 +75,7 @@ func TestTsharkFollow(t *testing.T) {
 func TestTsharkFollowNoStream(t *testing.T) {
 	var got bytes.Buffer
 	f := output.NewTsharkFollow(&got, 9, output.Raw)
-	each(t, testdata("echo-lab.pcap"), func(p *dissect.Packet, _ int) error { return f.Add(p) })
+	each(t, "echo-lab.pcap", func(p *dissect.Packet, _ int) error { return f.Add(p) })
 	f.Close()
 	want := "\n===================================================================\nFollow: tcp,raw\nFilter: tcp.stream eq 9\nNode 0: :0\nNode 1: :0\n===================================================================\n"
 	if got.String() != want {
@@ -171,7 +152,7 @@ func TestPrinterJSON(t *testing.T) {
 	all := captures(t)
 	for _, name := range []string{"echo-lab", "echo-utf8", "http-claim", "analysis-sandbox-drop"} {
 		path := all[name]
-		args := []string{"-r", path, "-T", "json"}
+		args := []string{"-r", testdata(path), "-T", "json"}
 		for _, f := range fields {
 			args = append(args, "-e", f)
 		}
