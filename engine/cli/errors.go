@@ -50,6 +50,8 @@ func (e errMissingFlag) Error() string   { return "missing " + e.flag }
 func (e errPortFlag) Error() string      { return e.err.Error() }
 func (e errPortFlag) Unwrap() error      { return e.err }
 
+// The sentences of the command line's own errors.
+
 func (e errUnknownLesson) Message() (string, map[string]any) {
 	return "error.unknown_lesson", map[string]any{"ID": e.id}
 }
