@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -11,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -87,24 +83,11 @@ func (a *app) serveChat(listen string, port, maxClients int) error {
 // (x/term's line editor redraws it); elsewhere it reads lines from
 // standard input and prints messages as they come.
 func (a *app) chatClient(nick, addr string) error {
-	ctx, cancel := context.WithTimeout(a.ctx, 5*time.Second)
-	conn, err := netenv.Kernel{}.Dial(ctx, "tcp", addr)
-	cancel()
+	c, err := chat.Dial(a.ctx, netenv.Kernel{}, addr)
 	if err != nil {
-		return errChatConnect{addr: addr, err: err}
+		return err
 	}
-	defer conn.Close()
-	r := bufio.NewReader(conn)
-	greet := make([]byte, 4)
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.ReadFull(r, greet); err != nil || string(greet) != "NICK" {
-		rest, _ := r.ReadString('\n')
-		if strings.TrimSpace(string(greet)+rest) == chat.ServerFull {
-			return errChatFull{addr: addr}
-		}
-		return errChatConnect{addr: addr, err: fmt.Errorf("no NICK greeting")}
-	}
-	conn.SetReadDeadline(time.Time{})
+	defer c.Close()
 
 	tty := term.IsTerminal(int(a.env.Stdin.Fd()))
 	var screen io.Writer = a.out()
@@ -138,37 +121,13 @@ func (a *app) chatClient(nick, addr string) error {
 		}
 		nick = strings.TrimSpace(line)
 	}
-	fmt.Fprintf(conn, "%s\n", nick)
-
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		show := func(text []byte, cut bool) {
-			// After a refused nickname the server asks again with "NICK"
-			// and no newline, so it arrives glued to the next line.
-			text = bytes.TrimPrefix(text, []byte("NICK"))
-			line := stripControls(text)
-			if cut {
-				line += chat.CutMarker
-			}
-			if line != "" {
-				say(line)
-				if strings.HasPrefix(line, "Nickname ") {
-					say(a.tx.T("chat.nick_again", nil))
-				}
-			}
+	c.Join(nick)
+	c.Start(func(l chat.Line) {
+		say(l.Text)
+		if l.NickRefused {
+			say(a.tx.T("chat.nick_again", nil))
 		}
-		sp := chat.Splitter{Max: maxServerLine}
-		buf := make([]byte, 4096)
-		for {
-			n, err := r.Read(buf)
-			sp.Feed(buf[:n], show)
-			if err != nil {
-				show(sp.Pending(), false)
-				return
-			}
-		}
-	}()
+	})
 	say(a.tx.T("chat.help", nil))
 	typed := make(chan string)
 	go func() {
@@ -180,7 +139,7 @@ func (a *app) chatClient(nick, addr string) error {
 			}
 			select {
 			case typed <- line:
-			case <-done:
+			case <-c.Done():
 				return
 			}
 		}
@@ -194,134 +153,19 @@ func (a *app) chatClient(nick, addr string) error {
 chat:
 	for {
 		select {
-		case <-done:
+		case <-c.Done():
 			say(a.tx.T("chat.closed", nil))
 			return nil
 		case <-a.ctx.Done():
 			break chat
 		case line, ok := <-typed:
-			if !ok || strings.TrimSpace(line) == "/quit" {
-				break chat
-			}
-			if _, err := fmt.Fprintf(conn, "%s\n", line); err != nil {
+			if !ok || strings.TrimSpace(line) == "/quit" || c.Say(line) != nil {
 				break chat
 			}
 		}
 	}
-	// The server delivers what it queued for us, then closes; one that
-	// does not is left after 10 seconds, or at Ctrl-C.
-	if hc, ok := conn.(interface{ CloseWrite() error }); ok {
-		hc.CloseWrite()
-	}
-	select {
-	case <-done:
-	case <-a.ctx.Done():
-	case <-time.After(10 * time.Second):
-	}
+	// The server delivers what it queued for us, then closes.
+	c.Leave(a.ctx)
 	say(a.tx.T("chat.you_left", nil))
 	return nil
 }
-
-// maxServerLine is the longest line the client shows whole: a message
-// with the longest nickname (32 characters of up to 4 bytes) and the cut
-// marker; a longer line from the server is cut by the same rule.
-const maxServerLine = chat.MaxMessage + 4*chat.MaxNick + 64
-
-// stripControls makes what a server sent safe to print: escape
-// sequences (CSI, OSC, DCS, SOS, PM, APC and the other ESC sequences,
-// in their 7-bit and C1 forms) are taken out, as are the C0 and C1
-// controls but tab; their text stays, and invalid UTF-8 becomes U+FFFD.
-func stripControls(b []byte) string {
-	var out strings.Builder
-	s := strings.ToValidUTF8(string(b), "\uFFFD")
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == '\t':
-			out.WriteRune(r)
-		case r == 0x1b:
-			i = skipEscape(s, i)
-		case r == 0x9b: // C1 CSI
-			i = skipCSI(s, i)
-		case r == 0x9d || r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f: // OSC, DCS, SOS, PM, APC
-			i = skipString(s, i)
-		case r < 0x20 || r >= 0x7f && r <= 0x9f:
-			// a control: dropped
-		default:
-			out.WriteRune(r)
-		}
-	}
-	return out.String()
-}
-
-// skipEscape skips what follows an ESC at s[:i] and returns where the
-// text goes on.
-func skipEscape(s string, i int) int {
-	if i >= len(s) {
-		return i
-	}
-	switch c := s[i]; {
-	case c == '[':
-		return skipCSI(s, i+1)
-	case c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_':
-		return skipString(s, i+1)
-	case c >= 0x20 && c <= 0x2f: // intermediates, then a final byte
-		for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
-			i++
-		}
-		if i < len(s) && s[i] >= 0x30 && s[i] <= 0x7e {
-			i++
-		}
-		return i
-	case c >= 0x30 && c <= 0x7e: // a two-byte sequence such as ESC 7 or ESC c
-		return i + 1
-	}
-	return i // a lone ESC
-}
-
-// skipCSI skips a control sequence's parameters, intermediates and final
-// byte.
-func skipCSI(s string, i int) int {
-	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x3f {
-		i++
-	}
-	if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
-		i++
-	}
-	return i
-}
-
-// skipString skips a control string (OSC, DCS…) up to its end: BEL, ESC \
-// or the C1 ST; one the line does not end runs to the end of the line.
-func skipString(s string, i int) int {
-	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == 0x07 || r == 0x9c:
-			return i + size
-		case r == 0x1b:
-			if i+1 < len(s) && s[i+1] == '\\' {
-				return i + 2
-			}
-			return i // another sequence begins
-		}
-		i += size
-	}
-	return i
-}
-
-// errChatFull: the chat server refused us, having as many clients as
-// it takes.
-type errChatFull struct{ addr string }
-
-func (e errChatFull) Error() string { return "chat " + e.addr + ": " + chat.ServerFull }
-
-// errChatConnect: the chat server is not there.
-type errChatConnect struct {
-	addr string
-	err  error
-}
-
-func (e errChatConnect) Error() string { return "chat " + e.addr + ": " + e.err.Error() }
-func (e errChatConnect) Unwrap() error { return e.err }

@@ -50,12 +50,9 @@ type app struct {
 	state      *progress.State
 	lessons    []*course.Lesson // the course of the content tree
 	plan       course.Plan
-	// manifestErr: the content tree's course.toml is broken; only
-	// `content check` runs, and reports it.
-	manifestErr error
-	ask         prompter    // how the learner is asked, chosen at the first prompt
-	closers     []io.Closer // files opened for prompts, closed at the end
-	menuNet     string      // --net of the menu's lessons
+	ask        prompter    // how the learner is asked, chosen at the first prompt
+	closers    []io.Closer // files opened for prompts, closed at the end
+	menuNet    string      // --net of the menu's lessons
 	// progressOff: the progress path is no regular file; progress is kept
 	// in memory only, and the learner was told so once.
 	progressOff bool

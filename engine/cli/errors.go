@@ -4,20 +4,27 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 
 	"wiretutor/engine/course"
-	"wiretutor/engine/course/doc"
 	"wiretutor/engine/course/syllabus"
-	"wiretutor/engine/net/netenv"
-	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
-	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/text/message"
 	"wiretutor/lessons"
 	"wiretutor/servers/listen"
 )
+
+// messenger is an error that says what to tell the learner: a message id
+// of ui.toml and its data, where a value may be a message.Msg rendered
+// in turn. An empty id passes the word to the error it wraps. What only
+// the command line knows it fills in wherever a message lacks it: Exe
+// (the binary, as setcap wants it), Have (the lessons) and Err (the
+// whole error in English).
+type messenger interface {
+	error
+	Message() (id string, data map[string]any)
+}
 
 // Errors the commands return with what a person needs to hear.
 type (
@@ -29,8 +36,6 @@ type (
 	errBadValue struct{ flag, value, want string }
 	// errMissingFlag: a flag the command cannot do without.
 	errMissingFlag struct{ flag string }
-	// errImpairKernel: impairments need the sandbox.
-	errImpairKernel struct{}
 	// errPortFlag: a port in use, and the flag that changes it.
 	errPortFlag struct {
 		proto, flag string
@@ -43,9 +48,84 @@ func (e errUnknownLesson) Error() string { return "unknown lesson " + e.id }
 func (e errUnknownField) Error() string  { return "unknown field " + e.name }
 func (e errBadValue) Error() string      { return "bad value for " + e.flag }
 func (e errMissingFlag) Error() string   { return "missing " + e.flag }
-func (errImpairKernel) Error() string    { return "impairments need the sandbox" }
 func (e errPortFlag) Error() string      { return e.err.Error() }
 func (e errPortFlag) Unwrap() error      { return e.err }
+
+// The sentences of the command line's own errors.
+
+func (e errUnknownLesson) Message() (string, map[string]any) {
+	return "error.unknown_lesson", map[string]any{"ID": e.id}
+}
+
+func (e errUnknownField) Message() (string, map[string]any) {
+	return "error.unknown_field", map[string]any{"Field": e.name}
+}
+
+func (e errBadValue) Message() (string, map[string]any) {
+	return "error.bad_value", map[string]any{"Flag": e.flag, "Value": e.value, "Want": e.want}
+}
+
+func (e errMissingFlag) Message() (string, map[string]any) {
+	return "error.missing_flag", map[string]any{"Flag": e.flag}
+}
+
+// Message names the flag for a port in use; for another cause the bind
+// error itself speaks.
+func (e errPortFlag) Message() (string, map[string]any) {
+	if !errors.Is(e.err, syscall.EADDRINUSE) {
+		return "", nil
+	}
+	return "error.port_in_use", map[string]any{"Port": e.port, "Proto": strings.ToUpper(e.proto), "Flag": e.flag}
+}
+
+func (e usageError) Message() (string, map[string]any) {
+	return "error.usage", map[string]any{"Err": e.err.Error()}
+}
+
+func (e errNoRequirements) Message() (string, map[string]any) {
+	return "error.no_requirements", map[string]any{"ID": e.id}
+}
+
+func (e errNotDir) Message() (string, map[string]any) {
+	return "error.not_dir", map[string]any{"Path": e.path}
+}
+
+// Message says where in the course file the syllabus error is; a file
+// that cannot be read is the OS's error to tell.
+func (e errCourseFile) Message() (string, map[string]any) {
+	var sy *syllabus.Error
+	if !errors.As(e.err, &sy) {
+		return "", nil
+	}
+	id, data := sy.Message()
+	return "error.course_file", map[string]any{"File": e.path, "Line": sy.Line, "Why": message.Msg{ID: id, Data: data}}
+}
+
+// errManifest: the content tree's course.toml is wrong, or unreadable.
+type errManifest struct {
+	path string // as the person named the content folder
+	err  error
+}
+
+func (e errManifest) Error() string { return e.path + ": " + e.err.Error() }
+func (e errManifest) Unwrap() error { return e.err }
+
+// Message says where in the manifest the syllabus error is, or that the
+// file could not be read.
+func (e errManifest) Message() (string, map[string]any) {
+	var sy *syllabus.Error
+	if !errors.As(e.err, &sy) {
+		return "error.manifest_read", map[string]any{"File": e.path, "Err": e.err.Error()}
+	}
+	id, data := sy.Message()
+	return "error.manifest", map[string]any{"File": e.path, "Line": sy.Line, "Why": message.Msg{ID: id, Data: data}}
+}
+
+// courseWhy is what a syllabus error says, in the learner's language.
+func (a *app) courseWhy(sy *syllabus.Error) string {
+	id, data := sy.Message()
+	return a.tx.Msg(a.fill(message.Msg{ID: id, Data: data}, sy))
+}
 
 // withPortFlag names the flag that moves a server off a port it could
 // not bind: tcpFlag for a TCP port, udpFlag for a UDP one.
@@ -62,113 +142,57 @@ func withPortFlag(err error, tcpFlag, udpFlag string) error {
 }
 
 // explain turns an error into one line in the learner's language that
-// says what happened and what to do.
+// says what happened and what to do: the sentence of the first error in
+// its chain that names one, else the operating system's few we know.
 func (a *app) explain(err error) string {
 	t := a.tx
-	var (
-		mf  errMissingFlag
-		ul  errUnknownLesson
-		uf  errUnknownField
-		bv  errBadValue
-		pf  errPortFlag
-		be  *listen.BindError
-		se  *filter.SyntaxError
-		tl  *filter.TooLongError
-		de  *doc.Error
-		pe  *fs.PathError
-		use usageError
-		fe  *capture.FileError
-		ie  *netenv.ImpairError
-		dfe *filter.DisplayError
-		cc  errChatConnect
-		cfl errChatFull
-		ps  errPingSocket
-		uh  errUnknownHost
-		sh  errSandboxHost
-		cf  errCourseFile
-		sy  *syllabus.Error
-		nr  errNoRequirements
-		nd  errNotDir
-		me  *lessons.ManifestError
-	)
-	file := ""
-	if errors.As(err, &fe) {
-		file = fe.Path
+	if m, ok := messageOf(err); ok {
+		return t.Msg(a.fill(m, err))
 	}
+	var pe *fs.PathError
 	switch {
-	case errors.As(err, &cf) && errors.As(err, &sy):
-		return t.T("error.course_file", map[string]any{"File": cf.path, "Line": sy.Line, "Why": a.courseWhy(sy)})
-	case errors.As(err, &me) && errors.As(err, &sy):
-		return t.T("error.manifest", map[string]any{"File": filepath.Join(dirOrContent(a.contentDir), me.File), "Line": sy.Line, "Why": a.courseWhy(sy)})
-	case errors.As(err, &me):
-		return t.T("error.manifest_read", map[string]any{"File": filepath.Join(dirOrContent(a.contentDir), me.File), "Err": me.Err.Error()})
-	case errors.As(err, &nr):
-		return t.T("error.no_requirements", map[string]any{"ID": nr.id})
-	case errors.As(err, &nd):
-		return t.T("error.not_dir", map[string]any{"Path": nd.path})
-	case errors.As(err, &ps) && isPingDenied(err):
-		return t.T("error.ping_denied", map[string]any{"Exe": exePath()})
-	case errors.As(err, &ps):
-		return t.T("error.ping_socket", map[string]any{"Err": ps.err.Error()})
-	case errors.As(err, &uh):
-		return t.T("error.unknown_host", map[string]any{"Host": uh.host})
-	case errors.As(err, &sh):
-		return t.T("error.sandbox_host", map[string]any{"Host": sh.host, "Exe": exePath()})
-	case errors.As(err, &ie):
-		return t.T("error.impair", map[string]any{"Spec": ie.Spec, "Why": t.T("impair."+ie.Code, nil)})
-	case errors.As(err, &errImpairKernel{}):
-		return t.T("error.impair_kernel", nil)
-	case errors.As(err, &mf):
-		return t.T("error.missing_flag", map[string]any{"Flag": mf.flag})
-	case errors.As(err, &ul):
-		return t.T("error.unknown_lesson", map[string]any{"ID": ul.id, "Have": a.lessonIDs()})
-	case errors.As(err, &uf):
-		return t.T("error.unknown_field", map[string]any{"Field": uf.name})
-	case errors.As(err, &bv):
-		return t.T("error.bad_value", map[string]any{"Flag": bv.flag, "Value": bv.value, "Want": bv.want})
-	case errors.As(err, &pf) && errors.Is(err, syscall.EADDRINUSE):
-		return t.T("error.port_in_use", map[string]any{"Port": pf.port, "Proto": strings.ToUpper(pf.proto), "Flag": pf.flag})
-	case errors.As(err, &be) && errors.Is(err, syscall.EADDRINUSE):
-		return t.T("error.port_in_use_lesson", map[string]any{"Port": be.Port, "Proto": strings.ToUpper(be.Proto)})
-	case errors.As(err, &be) && errors.Is(err, syscall.EACCES):
-		return t.T("error.port_denied", map[string]any{"Port": be.Port})
-	case errors.As(err, &cfl):
-		return t.T("error.chat_full", map[string]any{"Addr": cfl.addr})
-	case errors.As(err, &cc):
-		return t.T("error.chat_connect", map[string]any{"Addr": cc.addr})
-	case errors.Is(err, capture.ErrPermission):
-		return t.T("error.capture_permission", map[string]any{"Exe": exePath()})
-	case errors.Is(err, capture.ErrUnsupported):
-		return t.T("error.capture_unsupported", nil)
-	case errors.As(err, &dfe):
-		why := t.T("filter."+dfe.Code, map[string]any{"Arg": dfe.Arg, "Want": t.T("want."+dfe.Want, nil)})
-		return t.T("error.display_filter", map[string]any{"Why": why}) + "\n    " + dfe.Filter + "\n    " + dfe.Marker()
-	case errors.As(err, &tl):
-		return t.T("error.capture_filter_long", map[string]any{"Max": filter.MaxInstructions})
-	case errors.As(err, &se):
-		return t.T("error.capture_filter", map[string]any{
-			"Filter": se.Filter, "Pos": se.Pos + 1, "Why": t.T("filter."+se.Code, nil),
-		})
-	case errors.Is(err, capture.ErrNotCapture):
-		return t.T("error.not_capture", map[string]any{"File": file})
-	case errors.Is(err, capture.ErrTruncated):
-		return t.T("error.truncated", map[string]any{"File": file, "After": fe.After})
-	case errors.Is(err, capture.ErrCorrupt):
-		return t.T("error.corrupt", map[string]any{"File": file, "Err": strings.TrimPrefix(err.Error(), file+": ")})
 	case errors.Is(err, dissect.ErrLinkType):
 		return t.T("error.link_type", map[string]any{"Err": err.Error()})
-	case errors.As(err, &de):
-		return t.T("error.content", map[string]any{"Err": err.Error()})
 	case errors.Is(err, course.ErrNoSection):
 		return t.T("error.content", map[string]any{"Err": err.Error()})
 	case errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
 		return t.T("error.no_file", map[string]any{"File": pe.Path})
 	case errors.As(err, &pe) && errors.Is(err, fs.ErrPermission):
 		return t.T("error.file_permission", map[string]any{"File": pe.Path})
-	case errors.As(err, &use):
-		return t.T("error.usage", map[string]any{"Err": use.err.Error()})
 	}
 	return t.T("error.generic", map[string]any{"Err": err.Error()})
+}
+
+// messageOf is the message of the first messenger in err's chain whose
+// id is not empty.
+func messageOf(err error) (message.Msg, bool) {
+	var m messenger
+	for errors.As(err, &m) {
+		if id, data := m.Message(); id != "" {
+			return message.Msg{ID: id, Data: data}, true
+		}
+		err = errors.Unwrap(m)
+	}
+	return message.Msg{}, false
+}
+
+// fill adds Exe, Have, Exchanges, Makers, Steps and Err to every level
+// of m that lacks them.
+func (a *app) fill(m message.Msg, err error) message.Msg {
+	reg := lessons.Registry{}
+	data := map[string]any{
+		"Exe": exePath(), "Have": a.lessonIDs(), "Err": err.Error(),
+		"Exchanges": strings.Join(reg.Scripts(), ", "),
+		"Makers":    strings.Join(reg.Makers(), ", "),
+		"Steps":     strings.Join(course.StepKindNames(), ", "),
+	}
+	for k, v := range m.Data {
+		if sub, ok := v.(message.Msg); ok {
+			v = a.fill(sub, err)
+		}
+		data[k] = v
+	}
+	return message.Msg{ID: m.ID, Data: data}
 }
 
 // exePath is the running binary as a person would type it in setcap:
@@ -179,30 +203,6 @@ func exePath() string {
 		return "$(command -v wiretutor)"
 	}
 	return exe
-}
-
-// courseWhy says what is wrong at a line of a course file, with what
-// the name could have been.
-func (a *app) courseWhy(sy *syllabus.Error) string {
-	reg := lessons.Registry{}
-	data := map[string]any{
-		"Arg": sy.Arg, "Have": a.lessonIDs(),
-		"Exchanges": strings.Join(reg.Scripts(), ", "),
-		"Makers":    strings.Join(reg.Makers(), ", "),
-		"Steps":     strings.Join(course.StepKindNames(), ", "),
-		"Snapshots": strings.Join(sy.Have, ", "),
-	}
-	var de *filter.DisplayError
-	var se *filter.SyntaxError
-	switch {
-	case errors.As(sy.Why, &de):
-		data["Err"] = a.tx.T("filter."+de.Code, map[string]any{"Arg": de.Arg, "Want": a.tx.T("want."+de.Want, nil)})
-	case errors.As(sy.Why, &se):
-		data["Err"] = a.tx.T("filter."+se.Code, nil)
-	case sy.Why != nil:
-		data["Err"] = sy.Why.Error()
-	}
-	return a.tx.T("course_file."+sy.Code, data)
 }
 
 func (a *app) lessonIDs() string {

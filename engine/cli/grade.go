@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"wiretutor/engine/course/grade"
 	"wiretutor/engine/packet/dissect"
-	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/text/render"
 )
 
@@ -23,12 +23,6 @@ func (a *app) checkCmd() *cobra.Command {
 	}
 }
 
-// requirementResult is one requirement's outcome.
-type requirementResult struct {
-	matched int
-	first   []byte // the tshark line of the first matching frame
-}
-
 // grade checks a capture against what a lesson's capture must hold.
 func (a *app) grade(id, path string) error {
 	l := a.lesson(id)
@@ -38,55 +32,31 @@ func (a *app) grade(id, path string) error {
 	if len(l.Requires) == 0 {
 		return errNoRequirements{id: id}
 	}
-	filters := make([]*filter.Display, len(l.Requires))
-	for i, r := range l.Requires {
-		f, err := filter.CompileDisplay(r.Filter)
-		if err != nil {
-			return fmt.Errorf("lesson %s requirement %s: %w", id, r.ID, err)
-		}
-		filters[i] = f
-	}
-	results := make([]requirementResult, len(l.Requires))
-	n := 0
-	err := packets(path, func(p *dissect.Packet, prec int) error {
-		n++
-		for i, f := range filters {
-			if f.Match(p) {
-				if results[i].matched == 0 {
-					results[i].first = dissect.Summary(nil, p, prec)
-				}
-				results[i].matched++
-			}
-		}
-		return nil
-	})
+	res, err := grade.Capture(l.Requires, func(fn func(p *dissect.Packet, prec int) error) error { return packets(path, fn) })
 	if err != nil {
-		return err
+		return fmt.Errorf("lesson %s: %w", id, err)
 	}
 	t := a.tx
 	width := a.term().Width
-	fmt.Fprintln(a.out(), render.Wrap(t.N("grade.title", n, map[string]any{"File": path, "Lesson": a.lessonTitle(id), "ID": id}), width))
-	failed := 0
-	for i, r := range l.Requires {
-		what := t.T("require."+r.ID, nil)
-		res := results[i]
-		if res.matched >= r.Min {
+	fmt.Fprintln(a.out(), render.Wrap(t.N("grade.title", res.Packets, map[string]any{"File": path, "Lesson": a.lessonTitle(id), "ID": id}), width))
+	for _, c := range res.Checks {
+		what := t.T("require."+c.ID, nil)
+		if c.Met() {
 			fmt.Fprintln(a.out(), "  ✓ "+what)
-			fmt.Fprintln(a.out(), "      "+t.N("grade.proof", res.matched, nil))
-			fmt.Fprintln(a.out(), render.WrapIndent("    "+string(res.first), width, 12))
+			fmt.Fprintln(a.out(), "      "+t.N("grade.proof", c.Matched, nil))
+			fmt.Fprintln(a.out(), render.WrapIndent("    "+string(c.First), width, 12))
 			continue
 		}
-		failed++
 		fmt.Fprintln(a.out(), "  ✗ "+what)
 		// Not wrapped: the filter stays whole, to be copied into Wireshark.
-		fmt.Fprintln(a.out(), "      "+t.N("grade.missing", r.Min, map[string]any{"Found": res.matched, "Filter": r.Filter}))
+		fmt.Fprintln(a.out(), "      "+t.N("grade.missing", c.Min, map[string]any{"Found": c.Matched, "Filter": c.Filter}))
 	}
 	fmt.Fprintln(a.out())
-	if failed > 0 {
-		fmt.Fprintln(a.out(), render.Wrap(t.N("grade.failed", len(l.Requires), map[string]any{"Failed": failed}), width))
+	if failed := res.Failed(); failed > 0 {
+		fmt.Fprintln(a.out(), render.Wrap(t.N("grade.failed", len(res.Checks), map[string]any{"Failed": failed}), width))
 		return exitStatus(ExitError)
 	}
-	fmt.Fprintln(a.out(), render.Wrap(t.N("grade.passed", len(l.Requires), nil), width))
+	fmt.Fprintln(a.out(), render.Wrap(t.N("grade.passed", len(res.Checks), nil), width))
 	return nil
 }
 

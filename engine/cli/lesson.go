@@ -2,7 +2,6 @@ package cli
 
 import (
 	"os"
-	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,9 +9,6 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/progress"
 	"wiretutor/engine/course/quiz"
-	"wiretutor/engine/net/netenv"
-	"wiretutor/engine/packet/capture"
-	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/text/render"
 )
 
@@ -46,63 +42,6 @@ func (a *app) lessonCmd() *cobra.Command {
 	return cmd
 }
 
-// network is where a lesson runs: the Net, how to capture on it, and
-// what to release afterwards.
-type network struct {
-	net     netenv.Net
-	capture func(course.Ports) (course.LiveSource, error)
-	close   func()
-}
-
-// pickNet resolves --net and --impair. auto takes the kernel when this
-// process may capture and nothing is to be impaired, else the sandbox,
-// and says which.
-func (a *app) pickNet(choice string, impair []string) (*network, error) {
-	imp, err := netenv.ParseImpairments(impair)
-	if err != nil {
-		return nil, err
-	}
-	switch choice {
-	case "auto", "kernel", "sandbox":
-	default:
-		return nil, errBadValue{flag: "--net", value: choice, want: "auto, kernel, sandbox"}
-	}
-	if choice == "kernel" && imp.Active() {
-		return nil, errImpairKernel{}
-	}
-	capErr := capture.CanCapture()
-	if choice == "kernel" && capErr != nil {
-		return nil, capErr
-	}
-	if choice == "kernel" || choice == "auto" && capErr == nil && !imp.Active() {
-		if choice == "auto" {
-			a.say(a.tx.T("net.auto_kernel", nil))
-		}
-		return &network{net: netenv.Kernel{}, capture: course.LiveLoopback, close: func() {}}, nil
-	}
-	sb, err := netenv.NewSandbox(imp)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case choice == "sandbox":
-	case imp.Active():
-		a.say(a.tx.T("net.auto_sandbox_impair", nil))
-	case runtime.GOOS == "linux":
-		a.say(a.tx.T("net.auto_sandbox_linux", map[string]any{"Exe": exePath()}))
-	default:
-		a.say(a.tx.T("net.auto_sandbox", nil))
-	}
-	open := func(p course.Ports) (course.LiveSource, error) {
-		prog, err := filter.CompileCapture(course.CaptureFilter(p), capture.MaxFrame)
-		if err != nil {
-			return nil, err
-		}
-		return capture.NewTapSource(sb, prog)
-	}
-	return &network{net: sb, capture: open, close: func() { sb.Close() }}, nil
-}
-
 func (a *app) runLesson(id string, f lessonFlags) error {
 	l := a.lesson(id)
 	if l == nil {
@@ -112,7 +51,7 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	if err != nil {
 		return err
 	}
-	defer n.close()
+	defer n.Close()
 	if !f.noInput {
 		now := time.Now()
 		a.update(func(s *progress.State) { s.Start(id, now) })
@@ -126,7 +65,7 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 		tm = render.Detect(out, a.env.Getenv)
 	}
 	res, err := course.RunLesson(a.ctx, l, course.Options{
-		Lang: a.lang, Content: a.content, Net: n.net, Capture: n.capture, NoInput: f.noInput,
+		Lang: a.lang, Content: a.content, Net: n.Net, Capture: n.Capture, NoInput: f.noInput,
 		SaveCapture: f.saveCapture, QuizJSON: f.quizJSON,
 		Asker: asker, Out: a.out(), Term: tm,
 		Start: f.start, Carry: f.carry,

@@ -33,10 +33,9 @@ func (a *app) loadPlan(path string) error {
 	}
 	if err != nil {
 		if isContentCheck(a.env.Args) {
-			a.manifestErr = err
-			return nil
+			return nil // it checks the manifest itself, and says what is wrong
 		}
-		return err
+		return errManifest{path: filepath.Join(dirOrContent(a.contentDir), lessons.ManifestFile), err: err}
 	}
 	a.lessons = ls
 	a.plan = course.Plan{Lessons: ls}

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"math"
 	"net"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/net/ping"
 )
 
@@ -47,26 +44,6 @@ func (a *app) pingCmd() *cobra.Command {
 	return cmd
 }
 
-// maxPingData is the most data an IPv4 echo request can carry: 65535
-// less a 20-byte IP header and the 8-byte ICMP header.
-const maxPingData = 65535 - 20 - ping.HeaderLen
-
-// errPingSocket: no way to send ICMP echo was open.
-type errPingSocket struct{ err error }
-
-func (e errPingSocket) Error() string { return "no icmp socket: " + e.err.Error() }
-func (e errPingSocket) Unwrap() error { return e.err }
-
-// errUnknownHost: the name did not resolve to an IPv4 address.
-type errUnknownHost struct{ host string }
-
-func (e errUnknownHost) Error() string { return "unknown host " + e.host }
-
-// errSandboxHost: the sandbox only has the loopback.
-type errSandboxHost struct{ host string }
-
-func (e errSandboxHost) Error() string { return "sandbox cannot reach " + e.host }
-
 // exitStatus ends a command with a status and nothing more to say, as
 // ping exits 1 when no reply came.
 type exitStatus int
@@ -79,30 +56,30 @@ func (a *app) ping(host string, f pingFlags) error {
 		return errBadValue{flag: "-c", value: strconv.Itoa(f.count), want: "N ≥ 0"}
 	case f.interval < 0.01 || math.IsInf(f.interval, 0) || math.IsNaN(f.interval):
 		return errBadValue{flag: "-i", value: strconv.FormatFloat(f.interval, 'g', -1, 64), want: "≥ 0.01"}
-	case f.size < 0 || f.size > maxPingData:
-		return errBadValue{flag: "-s", value: strconv.Itoa(f.size), want: "0…" + strconv.Itoa(maxPingData)}
+	case f.size < 0 || f.size > ping.MaxData:
+		return errBadValue{flag: "-s", value: strconv.Itoa(f.size), want: "0…" + strconv.Itoa(ping.MaxData)}
 	case f.ttl < 0 || f.ttl > 255:
 		return errBadValue{flag: "-t", value: strconv.Itoa(f.ttl), want: "1…255"}
 	case f.wait <= 0 || math.IsInf(f.wait, 0) || math.IsNaN(f.wait):
 		return errBadValue{flag: "-W", value: strconv.FormatFloat(f.wait, 'g', -1, 64), want: "> 0"}
-	case f.net != "auto" && f.net != "kernel" && f.net != "sandbox":
+	case f.net != ping.Auto && f.net != ping.Kernel && f.net != ping.Sandbox:
 		return errBadValue{flag: "--net", value: f.net, want: "auto, kernel, sandbox"}
 	}
-	ip, err := resolve4(a.ctx, host)
+	ip, err := ping.Resolve4(a.ctx, host)
 	if err != nil {
 		return err
 	}
-	c, dst, path, cleanup, err := a.openPing(ip, f.net)
+	sock, err := ping.Open(a.ctx, ip, f.net)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer sock.Close()
 	if f.ttl > 0 {
-		if err := c.SetTTL(f.ttl); err != nil {
+		if err := sock.Conn.SetTTL(f.ttl); err != nil {
 			return fmt.Errorf("set ttl: %w", err)
 		}
 	}
-	a.say(a.tx.T("ping.path_"+path, nil))
+	a.say(a.tx.T("ping.path_"+sock.Path, nil))
 	t := a.tx
 	fmt.Fprintln(a.out(), t.T("ping.header", map[string]any{
 		"Host": host, "IP": ip.String(), "Size": f.size, "Total": f.size + ping.HeaderLen + 20,
@@ -114,7 +91,7 @@ func (a *app) ping(host string, f pingFlags) error {
 		Wait:     time.Duration(f.wait * float64(time.Second)),
 		Ident:    uint16(os.Getpid()),
 	}
-	st, err := ping.Run(a.ctx, c, dst, opt, func(r ping.Reply) {
+	st, err := ping.Run(a.ctx, sock.Conn, sock.Dst, opt, func(r ping.Reply) {
 		data := map[string]any{"From": hostOf(r.From), "Seq": r.Seq, "TTL": r.TTL, "Time": pingMillis(r.RTT)}
 		line := t.N("ping.reply", r.Bytes, data)
 		if r.TTL < 0 {
@@ -156,65 +133,6 @@ func (a *app) pingStats(host string, st ping.Stats) {
 	}
 }
 
-// openPing opens the first ICMP echo socket that works, in iputils'
-// order: raw, then Linux's ping socket, then (for auto) the sandbox.
-func (a *app) openPing(ip net.IP, mode string) (c netenv.EchoConn, dst net.Addr, path string, cleanup func(), err error) {
-	var kernelErr error
-	if mode != "sandbox" {
-		k := netenv.Kernel{}
-		pc, err := k.ListenICMPRaw(a.ctx)
-		if err == nil {
-			return pc.(netenv.EchoConn), &net.IPAddr{IP: ip}, "raw", func() { pc.Close() }, nil
-		}
-		kernelErr = err
-		pc, err = k.ListenICMP(a.ctx)
-		if err == nil {
-			return pc.(netenv.EchoConn), &net.UDPAddr{IP: ip}, "dgram", func() { pc.Close() }, nil
-		}
-		if mode == "kernel" {
-			return nil, nil, "", nil, errPingSocket{err}
-		}
-	}
-	if !ip.IsLoopback() {
-		if kernelErr != nil {
-			return nil, nil, "", nil, errPingSocket{kernelErr}
-		}
-		return nil, nil, "", nil, errSandboxHost{ip.String()}
-	}
-	sb, err := netenv.NewSandbox(netenv.Impairment{})
-	if err != nil {
-		return nil, nil, "", nil, fmt.Errorf("start sandbox: %w", err)
-	}
-	pc, err := sb.ListenICMP(a.ctx)
-	if err != nil {
-		sb.Close()
-		return nil, nil, "", nil, fmt.Errorf("sandbox icmp socket: %w", err)
-	}
-	path = "sandbox"
-	if mode == "auto" {
-		path = "sandbox_auto"
-	}
-	return pc.(netenv.EchoConn), &net.UDPAddr{IP: ip}, path, func() { pc.Close(); sb.Close() }, nil
-}
-
-// resolve4 finds host's first IPv4 address.
-func resolve4(ctx context.Context, host string) (net.IP, error) {
-	if ip := net.ParseIP(host); ip != nil {
-		if ip4 := ip.To4(); ip4 != nil {
-			return ip4, nil
-		}
-		return nil, errUnknownHost{host}
-	}
-	ips, err := net.DefaultResolver.LookupIP(ctx, "ip4", host)
-	if err != nil || len(ips) == 0 {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, errUnknownHost{host}
-	}
-	return ips[0].To4(), nil
-}
-
 func hostOf(a net.Addr) string {
 	switch a := a.(type) {
 	case *net.IPAddr:
@@ -246,7 +164,3 @@ func pingMillis(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d.%03d", us/1000, us%1000)
 }
-
-// isPingDenied reports whether opening the socket failed for want of a
-// right or a sysctl, rather than for some other reason.
-func isPingDenied(err error) bool { return errors.Is(err, os.ErrPermission) }

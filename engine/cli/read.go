@@ -11,6 +11,7 @@ import (
 	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/packet/output"
 	"wiretutor/engine/packet/stream"
 )
 
@@ -68,8 +69,8 @@ func (a *app) read(path, format, display string, fields []string) error {
 		return errMissingFlag{flag: "-r"}
 	}
 	switch format {
-	case "text", "json":
-	case "fields":
+	case output.Text, output.JSON:
+	case output.Fields:
 		if len(fields) == 0 {
 			return errBadValue{flag: "-e", value: "", want: "FIELD"}
 		}
@@ -85,49 +86,15 @@ func (a *app) read(path, format, display string, fields []string) error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriterSize(a.out(), 64<<10)
-	var line []byte
-	n := 0
-	if format == "json" {
-		w.WriteString("[")
-	}
+	pr := output.NewPrinter(a.out(), format, fields)
 	err = packets(path, func(p *dissect.Packet, prec int) error {
 		if !df.Match(p) {
 			return nil
 		}
-		line = line[:0]
-		switch format {
-		case "text":
-			line = dissect.Summary(line, p, prec)
-		case "fields":
-			for i, name := range fields {
-				if i > 0 {
-					line = append(line, '\t')
-				}
-				line, _ = dissect.AppendField(line, p, name)
-			}
-		case "json":
-			if n > 0 {
-				w.WriteString(",")
-			}
-			w.WriteString("\n")
-			line = appendJSON(line, p, fields)
-		}
-		n++
-		if format != "json" {
-			line = append(line, '\n')
-		}
-		_, err := w.Write(line)
-		return err
+		return pr.Print(p, prec)
 	})
-	if format == "json" {
-		if n > 0 {
-			w.WriteString("\n")
-		}
-		w.WriteString("]\n")
-	}
-	if ferr := w.Flush(); err == nil {
-		err = ferr
+	if cerr := pr.Close(); err == nil {
+		err = cerr
 	}
 	return err
 }

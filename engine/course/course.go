@@ -19,6 +19,7 @@ import (
 	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/output"
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/text/i18n"
 	"wiretutor/engine/text/render"
@@ -514,7 +515,7 @@ func (run *runner) follow() error {
 	}
 	c := run.cap.Conn
 	run.say(run.r.Paint(render.Heading, run.tx.T("follow.title", map[string]any{"N": c.Stream})))
-	f := stream.NewFollower(c.Stream, func(ch stream.Chunk) error {
+	f := output.NewFollow(c.Stream, func(ch output.Turn) error {
 		style, mark, who := render.Client, ">>>", c.Client.String()+" → "+c.Server.String()
 		if !ch.FromClient {
 			style, mark, who = render.Server, "<<<", c.Server.String()+" → "+c.Client.String()

@@ -15,7 +15,6 @@ import (
 	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
-	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/text/render"
 )
@@ -37,16 +36,6 @@ func CaptureFilter(p Ports) string {
 		terms = append(terms, "icmp")
 	}
 	return strings.Join(terms, " or ")
-}
-
-// LiveLoopback opens a live capture of the lesson's ports on the
-// loopback interface.
-func LiveLoopback(p Ports) (LiveSource, error) {
-	prog, err := filter.CompileCapture(CaptureFilter(p), capture.MaxFrame)
-	if err != nil {
-		return nil, err
-	}
-	return capture.OpenLive(capture.Loopback, prog)
 }
 
 // collector reads a live source into a recording in the background and

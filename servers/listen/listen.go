@@ -5,9 +5,12 @@ package listen
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
+	"syscall"
 )
 
 // DefaultHost is where servers listen unless told otherwise: only this
@@ -29,6 +32,19 @@ func (e *BindError) Error() string {
 
 // Unwrap returns the cause, such as syscall.EADDRINUSE.
 func (e *BindError) Unwrap() error { return e.Err }
+
+// Message names the sentence that tells a person about a port in use or
+// one only root may open; none (an empty id) for another cause.
+func (e *BindError) Message() (string, map[string]any) {
+	data := map[string]any{"Port": e.Port, "Proto": strings.ToUpper(e.Proto)}
+	switch {
+	case errors.Is(e.Err, syscall.EADDRINUSE):
+		return "error.port_in_use_lesson", data
+	case errors.Is(e.Err, syscall.EACCES):
+		return "error.port_denied", data
+	}
+	return "", nil
+}
 
 // Listener is the part of a network that listens for TCP.
 type Listener interface {

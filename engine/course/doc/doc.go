@@ -53,6 +53,10 @@ type Error struct {
 // Error says where the problem is and what it is.
 func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
 
+// Message names the sentence that tells a person the course text is
+// broken (the command line fills in Err, the whole error).
+func (e *Error) Message() (string, map[string]any) { return "error.content", nil }
+
 var headingRE = regexp.MustCompile(`^##\s+(.*?)\s*\{#([A-Za-z0-9_-]+)\}\s*$`)
 
 // Parse reads a document.

@@ -25,6 +25,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"wiretutor/engine/text/message"
 )
 
 // Syllabus is a course file.
@@ -118,8 +120,26 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Why }
 
+// reasoner is an error that can say what is wrong in a few words of
+// its own (a filter's fault): a course file error quotes it.
+type reasoner interface{ Reason() message.Msg }
+
+// Message names the sentence that says what is wrong at the line, one
+// of course_file.*: Arg, Snapshots (the names it could have been) and,
+// for a filter, Err (what is wrong with it). The command line fills in
+// Have (the lessons), Exchanges, Makers and Steps.
+func (e *Error) Message() (string, map[string]any) {
+	data := map[string]any{"Arg": e.Arg, "Snapshots": strings.Join(e.Have, ", ")}
+	var r reasoner
+	if errors.As(e.Why, &r) {
+		data["Err"] = r.Reason()
+	}
+	return "course_file." + e.Code, data
+}
+
 // Parse reads an instructor's course file: it must name its lessons,
 // each either known (an existing lesson) or defined in the file.
+
 func Parse(data []byte, known func(id string) bool) (*Syllabus, error) {
 	s, err := decode(data)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"wiretutor/engine/text/message"
 )
 
 // Impairment is what the sandbox link does to frames on their way: drop
@@ -80,6 +82,12 @@ var ErrImpairSyntax = errors.New("impairment syntax")
 
 // Unwrap returns ErrImpairSyntax.
 func (e *ImpairError) Unwrap() error { return ErrImpairSyntax }
+
+// Message names the sentence that tells a person: the value and what is
+// wrong with it.
+func (e *ImpairError) Message() (string, map[string]any) {
+	return "error.impair", map[string]any{"Spec": e.Spec, "Why": message.Msg{ID: "impair." + e.Code}}
+}
 
 // DefaultLossSeed seeds random loss when no seed is given.
 const DefaultLossSeed = 1

@@ -15,9 +15,9 @@ import (
 // person.
 var (
 	// ErrPermission: live capture needs CAP_NET_RAW (or root).
-	ErrPermission = errors.New("live capture needs CAP_NET_RAW")
+	ErrPermission error = &problem{"live capture needs CAP_NET_RAW", "error.capture_permission"}
 	// ErrUnsupported: live capture is not available on this system.
-	ErrUnsupported = errors.New("live capture is not supported on this system")
+	ErrUnsupported error = &problem{"live capture is not supported on this system", "error.capture_unsupported"}
 	// ErrNotCapture: the file is neither pcap nor pcapng.
 	ErrNotCapture = errors.New("not a pcap or pcapng file")
 	// ErrTruncated: the file ends in the middle of a packet or block.
@@ -25,6 +25,17 @@ var (
 	// ErrCorrupt: the file's structure is damaged past the header.
 	ErrCorrupt = errors.New("capture file is damaged")
 )
+
+// problem is an error with the message id of the sentence that tells a
+// person.
+type problem struct{ text, id string }
+
+// Error says what happened in English.
+func (p *problem) Error() string { return p.text }
+
+// Message names the sentence (the command line fills in Exe, the
+// program to give the capability).
+func (p *problem) Message() (string, map[string]any) { return p.id, nil }
 
 // Source yields frames in capture order. ReadPacketData returns io.EOF
 // after the last frame.

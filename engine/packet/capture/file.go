@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -60,6 +61,20 @@ func (e *FileError) Error() string {
 
 // Unwrap returns the problem, for errors.Is with ErrTruncated and the like.
 func (e *FileError) Unwrap() error { return e.Err }
+
+// Message names the sentence that tells a person what is wrong with the
+// file; none (an empty id) for a problem that is not the file's content.
+func (e *FileError) Message() (string, map[string]any) {
+	switch {
+	case errors.Is(e.Err, ErrNotCapture):
+		return "error.not_capture", map[string]any{"File": e.Path}
+	case errors.Is(e.Err, ErrTruncated):
+		return "error.truncated", map[string]any{"File": e.Path, "After": e.After}
+	case errors.Is(e.Err, ErrCorrupt):
+		return "error.corrupt", map[string]any{"File": e.Path, "Err": strings.TrimPrefix(e.Error(), e.Path+": ")}
+	}
+	return "", nil
+}
 
 // NewReader reads a pcap or pcapng stream from r.
 func NewReader(r io.Reader) (*File, error) {

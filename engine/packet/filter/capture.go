@@ -16,6 +16,8 @@ import (
 	"unicode"
 
 	"golang.org/x/net/bpf"
+
+	"wiretutor/engine/text/message"
 )
 
 // SyntaxError is a capture filter that does not parse.
@@ -48,6 +50,15 @@ var ErrSyntax = errors.New("capture filter syntax")
 
 // Unwrap returns ErrSyntax.
 func (e *SyntaxError) Unwrap() error { return ErrSyntax }
+
+// Message names the sentence that tells a person: the filter, the
+// character at fault (from 1) and why.
+func (e *SyntaxError) Message() (string, map[string]any) {
+	return "error.capture_filter", map[string]any{"Filter": e.Filter, "Pos": e.Pos + 1, "Why": e.Reason()}
+}
+
+// Reason is what is wrong, without the filter: "filter.<code>".
+func (e *SyntaxError) Reason() message.Msg { return message.Msg{ID: "filter." + e.Code} }
 
 // node is a parsed filter expression.
 type node interface{}

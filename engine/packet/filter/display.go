@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/text/message"
 )
 
 // Display is a compiled display filter (Wireshark's syntax): Match says
@@ -72,6 +73,22 @@ func (e *DisplayError) Error() string {
 
 // Unwrap returns ErrSyntax.
 func (e *DisplayError) Unwrap() error { return ErrSyntax }
+
+// Message names the sentence that tells a person, with the filter and
+// Wireshark's pointer under its mistake on the lines below it.
+func (e *DisplayError) Message() (string, map[string]any) {
+	why := e.Reason()
+	return "error.display_filter_at", map[string]any{
+		"Sentence": message.Msg{ID: "error.display_filter", Data: map[string]any{"Why": why}},
+		"Filter":   e.Filter,
+		"Marker":   e.Marker(),
+	}
+}
+
+// Reason is what is wrong, without the filter: "filter.<code>".
+func (e *DisplayError) Reason() message.Msg {
+	return message.Msg{ID: "filter." + e.Code, Data: map[string]any{"Arg": e.Arg, "Want": message.Msg{ID: "want." + e.Want}}}
+}
 
 // Marker draws Wireshark's pointer under the filter: spaces then ^~~~.
 func (e *DisplayError) Marker() string {

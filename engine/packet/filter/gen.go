@@ -677,6 +677,11 @@ func (e *TooLongError) Error() string {
 	return fmt.Sprintf("capture filter compiles to more than %d BPF instructions", MaxInstructions)
 }
 
+// Message names the sentence that tells a person.
+func (e *TooLongError) Message() (string, map[string]any) {
+	return "error.capture_filter_long", map[string]any{"Max": MaxInstructions}
+}
+
 // protoNumber is the IP protocol number of tcp, udp or icmp.
 func protoNumber(name string) uint32 {
 	switch name {

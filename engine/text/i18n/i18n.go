@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/language"
 
 	"wiretutor/engine/course/doc"
+	"wiretutor/engine/text/message"
 )
 
 // Available returns the languages a content tree is written in: every
@@ -279,6 +280,22 @@ func (c *Catalog) N(id string, count int, data map[string]any) string {
 		data["Count"] = count
 	}
 	return c.localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: count, TemplateData: data}, count)
+}
+
+// Msg renders m: each data value that is a message.Msg is rendered
+// first, in turn, and an int Count chooses the plural form, as N does.
+func (c *Catalog) Msg(m message.Msg) string {
+	data := make(map[string]any, len(m.Data))
+	for k, v := range m.Data {
+		if sub, ok := v.(message.Msg); ok {
+			v = c.Msg(sub)
+		}
+		data[k] = v
+	}
+	if n, ok := data["Count"].(int); ok {
+		return c.N(m.ID, n, data)
+	}
+	return c.T(m.ID, data)
 }
 
 func (c *Catalog) localize(cfg *goi18n.LocalizeConfig, count int) string {

@@ -8,6 +8,7 @@ import (
 
 	"wiretutor/content"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/engine/text/message"
 )
 
 func TestDetect(t *testing.T) {
@@ -189,6 +190,40 @@ func TestShippedMessages(t *testing.T) {
 				t.Errorf("%s/ui.toml: broken %v", l, b)
 			}
 		}
+	}
+}
+
+// TestMsg: a message's data may hold messages, rendered first in the
+// same language, and a Count chooses the plural form.
+func TestMsg(t *testing.T) {
+	fsys := fstest.MapFS{
+		"en/ui.toml": {Data: []byte("outer = \"Filter: {{.Why}}.\"\nwhy = \"{{.Arg}} is not a {{.Want}}\"\nwant = \"number\"\n[pkts]\none = \"{{.Count}} packet\"\nother = \"{{.Count}} packets\"\n")},
+		"ru/ui.toml": {Data: []byte("outer = \"Фильтр: {{.Why}}.\"\nwhy = \"{{.Arg}} — не {{.Want}}\"\nwant = \"число\"\n[pkts]\none = \"{{.Count}} пакет\"\nfew = \"{{.Count}} пакета\"\nmany = \"{{.Count}} пакетов\"\nother = \"{{.Count}} пакета\"\n")},
+	}
+	nested := message.Msg{ID: "outer", Data: map[string]any{"Why": message.Msg{ID: "why", Data: map[string]any{"Arg": "x", "Want": message.Msg{ID: "want"}}}}}
+	tests := []struct {
+		lang string
+		m    message.Msg
+		want string
+	}{
+		{"en", nested, "Filter: x is not a number."},
+		{"ru", nested, "Фильтр: x — не число."},
+		{"en", message.Msg{ID: "pkts", Data: map[string]any{"Count": 1}}, "1 packet"},
+		{"ru", message.Msg{ID: "pkts", Data: map[string]any{"Count": 5}}, "5 пакетов"},
+		{"ru", message.Msg{ID: "pkts", Data: map[string]any{"Count": 22}}, "22 пакета"},
+		{"en", message.Msg{ID: "nope"}, "nope"},
+	}
+	for _, tt := range tests {
+		c, err := i18n.Load(fsys, tt.lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Msg(tt.m); got != tt.want {
+			t.Errorf("%s %v: got %q, want %q", tt.lang, tt.m, got, tt.want)
+		}
+	}
+	if got, ok := nested.Data["Why"].(message.Msg).Data["Want"].(message.Msg); !ok || got.ID != "want" {
+		t.Errorf("rendering changed the message's own data: %v", got)
 	}
 }
 

@@ -1,4 +1,4 @@
-package cli
+package output
 
 import (
 	"strconv"
@@ -7,11 +7,11 @@ import (
 	"wiretutor/engine/packet/dissect"
 )
 
-// appendJSON writes one packet of `read -T json` the way tshark does:
-// with -e fields, exactly tshark's "layers" of arrays of strings; without,
-// every field wiretutor knows, grouped by protocol (a subset of tshark's
-// full tree).
-func appendJSON(buf []byte, p *dissect.Packet, fields []string) []byte {
+// AppendJSON appends one packet of `tshark -T json` to buf, as tshark
+// writes it within its array: with -e fields, exactly tshark's "layers"
+// of arrays of strings; without, every field wiretutor knows, grouped by
+// protocol (a subset of tshark's full tree).
+func AppendJSON(buf []byte, p *dissect.Packet, fields []string) []byte {
 	buf = append(buf, "  {\n    \"_index\": \"packets-"...)
 	buf = p.Time.Local().AppendFormat(buf, "2006-01-02")
 	buf = append(buf, "\",\n    \"_type\": \"doc\",\n    \"_score\": null,\n    \"_source\": {\n      \"layers\": {"...)
@@ -29,7 +29,11 @@ func appendJSON(buf []byte, p *dissect.Packet, fields []string) []byte {
 			buf = append(buf, "\n        "...)
 			buf = strconv.AppendQuote(buf, name)
 			buf = append(buf, ": ["...)
-			for i, part := range strings.Split(v, ",") {
+			parts := []string{v} // a column is one value, commas and all
+			if !strings.HasPrefix(name, "_ws.col.") {
+				parts = strings.Split(v, ",")
+			}
+			for i, part := range parts {
 				if i > 0 {
 					buf = append(buf, ',')
 				}
