@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"wiretutor/engine/net/netenv"
 	"wiretutor/servers/listen"
 )
 
@@ -150,9 +151,6 @@ func (s *Server) closing() bool {
 	}
 }
 
-// halfCloser is a connection whose sending side can be shut alone.
-type halfCloser interface{ CloseWrite() error }
-
 // serveConn echoes one TCP client; the loop closes c after it.
 func (s *Server) serveConn(c net.Conn) {
 	remote := c.RemoteAddr()
@@ -181,7 +179,7 @@ func (s *Server) serveConn(c net.Conn) {
 					c.SetWriteDeadline(time.Now().Add(wt))
 					c.Write(rest)
 				}
-				if hc, ok := c.(halfCloser); ok {
+				if hc, ok := c.(netenv.HalfCloser); ok {
 					hc.CloseWrite()
 				}
 				s.emit(Event{Kind: Closed, Proto: "tcp", Remote: remote})
