@@ -30,11 +30,6 @@ import (
 // read could not be judged at all. Only where the table has no IDs (the
 // kernel's /proc/net fallback) are sockets keyed by addresses and state.
 
-// SocketLister is a network that can show its socket table.
-type SocketLister interface {
-	Sockets() ([]netenv.Socket, error)
-}
-
 // socketKey identifies a socket within a table and across tables.
 type socketKey struct {
 	proto         string
@@ -55,7 +50,7 @@ func keyOf(s netenv.Socket) socketKey {
 func (h *hooks) baseline() {
 	h.run.snap = nil
 	h.before = map[socketKey]netenv.Socket{}
-	sl, ok := h.run.o.Net.(SocketLister)
+	sl, ok := h.run.o.Net.(netenv.SocketLister)
 	if !ok {
 		return
 	}
@@ -70,7 +65,7 @@ func (h *hooks) baseline() {
 
 // Snapshot records this run's sockets on the lesson's ports.
 func (h *hooks) Snapshot(label string) {
-	sl, ok := h.run.o.Net.(SocketLister)
+	sl, ok := h.run.o.Net.(netenv.SocketLister)
 	if !ok {
 		return
 	}

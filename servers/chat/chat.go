@@ -119,12 +119,10 @@ type Server struct {
 	waiting func(string) // called with a reader's nick when a sender waits for its queue (tests)
 
 	ln      net.Listener
+	loop    listen.Loop // its goroutines are all the server's
 	mu      sync.Mutex
 	clients map[*client]struct{}
-	conns   map[net.Conn]struct{}
 	relay   sync.Mutex // one message at a time, so everyone sees one order
-	wg      sync.WaitGroup
-	done    chan struct{}
 	once    sync.Once
 }
 
@@ -145,10 +143,12 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.ln = ln
 	s.clients = map[*client]struct{}{}
-	s.conns = map[net.Conn]struct{}{}
-	s.done = make(chan struct{})
-	s.wg.Add(1)
-	go s.accept()
+	s.loop.Handle, s.loop.Refuse = s.serve, s.refuse
+	s.loop.Max = s.MaxClients
+	if s.loop.Max <= 0 {
+		s.loop.Max = DefaultMaxClients
+	}
+	s.loop.Serve(ln)
 	return nil
 }
 
@@ -158,18 +158,14 @@ func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 // Close disconnects everyone and waits for every goroutine to end.
 func (s *Server) Close() error {
 	s.once.Do(func() {
-		close(s.done)
-		s.ln.Close()
+		s.loop.Stop()
 		s.mu.Lock()
-		for c := range s.conns {
-			c.Close()
-		}
 		for c := range s.clients {
 			c.q.close("")
 		}
 		s.mu.Unlock()
 	})
-	s.wg.Wait()
+	s.loop.Wait()
 	return nil
 }
 
@@ -179,50 +175,12 @@ func (s *Server) emit(e Event) {
 	}
 }
 
-func (s *Server) accept() {
-	defer s.wg.Done()
-	max := s.MaxClients
-	if max <= 0 {
-		max = DefaultMaxClients
-	}
-	for {
-		conn, err := s.ln.Accept()
-		if err != nil {
-			select {
-			case <-s.done:
-				return
-			default:
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			time.Sleep(10 * time.Millisecond)
-			continue
-		}
-		s.mu.Lock()
-		full := len(s.conns) >= max
-		if !full {
-			s.conns[conn] = struct{}{}
-		}
-		s.mu.Unlock()
-		if full {
-			s.emit(Event{Kind: Full, Remote: conn.RemoteAddr(), Text: ServerFull})
-			s.wg.Add(1)
-			go s.refuse(conn)
-			continue
-		}
-		s.wg.Add(1)
-		go s.serve(conn)
-	}
-}
-
-// refuse tells one client too many that the room is full and closes it.
+// refuse tells one client too many that the room is full; the loop
+// closes it after.
 func (s *Server) refuse(conn net.Conn) {
-	defer s.wg.Done()
+	s.emit(Event{Kind: Full, Remote: conn.RemoteAddr(), Text: ServerFull})
 	conn.SetWriteDeadline(time.Now().Add(time.Second))
 	conn.Write([]byte(ServerFull + "\n"))
-	conn.Close()
 }
 
 // ValidNick reports whether a nickname is 1 to 32 letters, digits, '_'
@@ -270,14 +228,8 @@ func lineMessage(nick string, text []byte, cut bool) string {
 	return m
 }
 
+// serve is one client's life in the room; the loop closes conn after.
 func (s *Server) serve(conn net.Conn) {
-	defer s.wg.Done()
-	defer func() {
-		s.mu.Lock()
-		delete(s.conns, conn)
-		s.mu.Unlock()
-		conn.Close()
-	}()
 	wt := s.WriteTimeout
 	if wt == 0 {
 		wt = 10 * time.Second
@@ -329,8 +281,7 @@ func (s *Server) serve(conn net.Conn) {
 		time.Sleep(50 * time.Millisecond) // keep "NICK" in a read of its own
 	}
 	conn.SetReadDeadline(time.Time{})
-	s.wg.Add(1)
-	go s.write(c, wt)
+	s.loop.Go(func() { s.write(c, wt) })
 	s.emit(Event{Kind: Joined, Nick: c.nick, Remote: conn.RemoteAddr()})
 	s.broadcast(c.nick + " joined!")
 	s.send(c, "Connected to server!")
@@ -352,15 +303,13 @@ func (s *Server) serve(conn net.Conn) {
 	if cut := c.q.cutReason(); cut != "" {
 		how = cut
 	}
-	s.mu.Lock()
-	delete(s.conns, conn) // its place is free once its going is told
-	s.mu.Unlock()
+	s.loop.Release(conn) // its place is free once its going is told
 	// A client that closed only its sending side (EOF) still gets what
 	// was queued for it, within WriteTimeout.
 	s.leave(c, how, errors.Is(err, io.EOF))
 	select {
 	case <-c.wrote:
-	case <-s.done: // Close no longer sees this conn: close it here
+	case <-s.loop.Done(): // Close no longer sees this conn: close it here
 		conn.Close()
 		<-c.wrote
 	}
@@ -446,7 +395,6 @@ func (s *Server) send(c *client, text string) {
 // with the homework's own server: TCP is a stream. A write that times
 // out cuts the client off.
 func (s *Server) write(c *client, wt time.Duration) {
-	defer s.wg.Done()
 	defer close(c.wrote)
 	for {
 		msgs, held, ok := c.q.take()

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"wiretutor/engine/net/netenv"
 	"wiretutor/servers/listen"
 )
 
@@ -61,18 +62,16 @@ type Server struct {
 	// its goroutine; 0 means 30 seconds.
 	WriteTimeout time.Duration
 
-	ln    net.Listener
-	pc    net.PacketConn
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
-	done  chan struct{}
-	once  sync.Once
+	ln   net.Listener
+	tcp  listen.Loop
+	pc   net.PacketConn
+	wg   sync.WaitGroup // the UDP loop
+	done chan struct{}
+	once sync.Once
 }
 
 // Start binds the ports and serves in the background until Close.
 func (s *Server) Start(ctx context.Context) error {
-	s.conns = make(map[net.Conn]struct{})
 	s.done = make(chan struct{})
 	if s.TCPPort >= 0 {
 		ln, err := listen.TCP(ctx, s.Net, s.Host, s.TCPPort)
@@ -92,8 +91,8 @@ func (s *Server) Start(ctx context.Context) error {
 		s.pc = pc
 	}
 	if s.ln != nil {
-		s.wg.Add(1)
-		go s.acceptLoop()
+		s.tcp.Handle = s.serveConn
+		s.tcp.Serve(s.ln)
 	}
 	if s.pc != nil {
 		s.wg.Add(1)
@@ -124,17 +123,15 @@ func (s *Server) Close() error {
 	s.once.Do(func() {
 		close(s.done)
 		if s.ln != nil {
-			s.ln.Close()
+			s.tcp.Stop()
 		}
 		if s.pc != nil {
 			s.pc.Close()
 		}
-		s.mu.Lock()
-		for c := range s.conns {
-			c.Close()
-		}
-		s.mu.Unlock()
 	})
+	if s.ln != nil {
+		s.tcp.Wait()
+	}
 	s.wg.Wait()
 	return nil
 }
@@ -154,45 +151,8 @@ func (s *Server) closing() bool {
 	}
 }
 
-func (s *Server) acceptLoop() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			if s.closing() {
-				return
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
-			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors
-			continue
-		}
-		s.mu.Lock()
-		if s.closing() {
-			s.mu.Unlock()
-			c.Close()
-			return
-		}
-		s.conns[c] = struct{}{}
-		s.mu.Unlock()
-		s.wg.Add(1)
-		go s.serveConn(c)
-	}
-}
-
-// halfCloser is a connection whose sending side can be shut alone.
-type halfCloser interface{ CloseWrite() error }
-
+// serveConn echoes one TCP client; the loop closes c after it.
 func (s *Server) serveConn(c net.Conn) {
-	defer s.wg.Done()
-	defer func() {
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-		c.Close()
-	}()
 	remote := c.RemoteAddr()
 	s.emit(Event{Kind: Connected, Proto: "tcp", Remote: remote})
 	wt := s.WriteTimeout
@@ -219,7 +179,7 @@ func (s *Server) serveConn(c net.Conn) {
 					c.SetWriteDeadline(time.Now().Add(wt))
 					c.Write(rest)
 				}
-				if hc, ok := c.(halfCloser); ok {
+				if hc, ok := c.(netenv.HalfCloser); ok {
 					hc.CloseWrite()
 				}
 				s.emit(Event{Kind: Closed, Proto: "tcp", Remote: remote})

@@ -1,6 +1,6 @@
 // Package listen is what the course's servers share when they open a
-// port: loopback by default, and one error that names the port it could
-// not bind.
+// port: loopback by default, one error that names the port it could not
+// bind, and the loop that accepts and serves connections.
 package listen
 
 import (

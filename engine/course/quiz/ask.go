@@ -26,30 +26,12 @@ type Survey struct {
 	In  terminal.FileReader
 	Out terminal.FileWriter
 	Err io.Writer
-	// SelectHint replaces survey's English "[Use arrows to move, type to
-	// filter]" under a list, in the learner's language.
+	// SelectHint is shown beside a list's question, in the learner's
+	// language, instead of survey's English "[Use arrows to move, type
+	// to filter]"; empty shows none. Each Choose draws with its own, so
+	// a change of language shows in the next list.
 	SelectHint string
 }
-
-// selectTemplate is survey's SelectQuestionTemplate (v2.3.7) with its
-// English hint replaced by %s.
-const selectTemplate = `
-{{- define "option"}}
-    {{- if eq .SelectedIndex .CurrentIndex }}{{color .Config.Icons.SelectFocus.Format }}{{ .Config.Icons.SelectFocus.Text }} {{else}}{{color "default"}}  {{end}}
-    {{- .CurrentOpt.Value}}{{ if ne ($.GetDescription .CurrentOpt) "" }} - {{color "cyan"}}{{ $.GetDescription .CurrentOpt }}{{end}}
-    {{- color "reset"}}
-{{end}}
-{{- if .ShowHelp }}{{- color .Config.Icons.Help.Format }}{{ .Config.Icons.Help.Text }} {{ .Help }}{{color "reset"}}{{"\n"}}{{end}}
-{{- color .Config.Icons.Question.Format }}{{ .Config.Icons.Question.Text }} {{color "reset"}}
-{{- color "default+hb"}}{{ .Message }}{{ .FilterMessage }}{{color "reset"}}
-{{- if .ShowAnswer}}{{color "cyan"}} {{.Answer}}{{color "reset"}}{{"\n"}}
-{{- else}}
-  {{- "  "}}{{- color "cyan"}}{{ %q }}{{color "reset"}}
-  {{- "\n"}}
-  {{- range $ix, $option := .PageEntries}}
-    {{- template "option" $.IterateOption $ix $option}}
-  {{- end}}
-{{- end}}`
 
 // eotWatch passes a terminal's keys through and notes Ctrl-D (EOT),
 // which survey takes for Enter: the learner means the end of input.
@@ -145,17 +127,12 @@ type Chooser interface {
 // Choose shows the options as a list to move through with the arrow
 // keys and pick with Enter.
 func (s Survey) Choose(prompt string, options []string, def int) (int, error) {
-	if s.SelectHint != "" {
-		// survey offers no per-question template: its package variable is
-		// the only way in. Only the one UI goroutine ever asks.
-		survey.SelectQuestionTemplate = fmt.Sprintf(selectTemplate, s.SelectHint)
-	}
 	var idx int
-	q := &survey.Select{Message: prompt, Options: options, Default: options[def], PageSize: min(len(options), 15)}
+	q := &listPrompt{message: prompt, options: options, hint: s.SelectHint, pageSize: min(len(options), 15), sel: def}
 	in := &eotWatch{FileReader: s.In}
 	err := survey.AskOne(q, &idx, survey.WithStdio(in, s.Out, s.Err))
 	if err == nil && in.saw {
-		return 0, ErrNoInput // survey's Select ends on Ctrl-D as on Enter
+		return 0, ErrNoInput // the list ends on Ctrl-D as on Enter, as survey's Select does
 	}
 	switch {
 	case errors.Is(err, ErrInterrupted):

@@ -22,19 +22,26 @@ type Capture struct {
 
 func (c *Capture) pkt(i int) *dissect.Packet { return &c.Packets[i] }
 
-// field returns the tshark value of a field in packet i.
-func (c *Capture) field(i int, name string) string {
-	v, _ := dissect.Field(c.pkt(i), name)
-	return v
-}
-
 // FieldQuestion asks for one field of frame p: the answer expected is
 // what tshark's -T fields prints for it, and ui.toml's quiz.ID.prompt
 // and quiz.ID.why word the question and its explanation with data d.
+// Every question is made here, so each names its frame and field. The
+// answer shown to the learner is that value too, flags written by name
+// ("SYN, ACK" for 0x0012).
 func FieldQuestion(kind string, p *dissect.Packet, field, answer string, tx Texts, id string, d map[string]any) *Question {
 	v, _ := dissect.Field(p, field)
-	return &Question{Kind: kind, Frame: p.Number, Field: field, Expect: v, Answer: answer, Shown: v,
+	return &Question{Kind: kind, Frame: p.Number, Field: field, Expect: v, Answer: answer, Shown: shown(answer, v),
 		Prompt: tx.T("quiz."+id+".prompt", d), Explain: tx.T("quiz."+id+".why", d)}
+}
+
+// shown is a field's value as a learner would write the answer.
+func shown(answer, v string) string {
+	if answer == KindFlags {
+		if bits, ok := ParseFlags(v); ok {
+			return FlagsText(bits)
+		}
+	}
+	return v
 }
 
 // Maker makes one question from a capture, or reports that the capture
@@ -82,13 +89,7 @@ func SynAckFlags(c *Capture, tx Texts) (*Question, bool) {
 		return nil, false
 	}
 	p := c.pkt(c.Conn.SYNACK)
-	d := frameData(p)
-	return &Question{
-		Kind: "synack-flags", Frame: p.Number, Field: "tcp.flags", Expect: c.field(c.Conn.SYNACK, "tcp.flags"),
-		Answer: KindFlags, Shown: FlagsText(p.TCP.Flags),
-		Prompt:  tx.T("quiz.synack_flags.prompt", d),
-		Explain: tx.T("quiz.synack_flags.why", d),
-	}, true
+	return FieldQuestion("synack-flags", p, "tcp.flags", KindFlags, tx, "synack_flags", frameData(p)), true
 }
 
 // firstData returns the index of the first packet of the connection
@@ -115,12 +116,7 @@ func FirstDataSeq(c *Capture, tx Texts) (*Question, bool) {
 	p := c.pkt(i)
 	syn := c.pkt(c.Conn.SYN)
 	d := with(frameData(p), "SynFrame", syn.Number, "ISN", syn.TCP.SeqRaw)
-	return &Question{
-		Kind: "first-data-seq", Frame: p.Number, Field: "tcp.seq", Expect: c.field(i, "tcp.seq"),
-		Answer: KindNumber, Shown: c.field(i, "tcp.seq"),
-		Prompt:  tx.T("quiz.first_data_seq.prompt", d),
-		Explain: tx.T("quiz.first_data_seq.why", d),
-	}, true
+	return FieldQuestion("first-data-seq", p, "tcp.seq", KindNumber, tx, "first_data_seq", d), true
 }
 
 // NextAck asks which Ack the server sends once the client's first data
@@ -139,12 +135,7 @@ func NextAck(c *Capture, tx Texts) (*Question, bool) {
 		p := c.pkt(j)
 		if j > i && !c.Conn.FromClient(p) && p.TCP.Has(dissect.FlagACK) && p.TCP.Ack == want {
 			d := with(frameData(p), "DataFrame", data.Number, "DataSeq", data.TCP.Seq, "DataLen", data.TCP.Len)
-			return &Question{
-				Kind: "next-ack", Frame: p.Number, Field: "tcp.ack", Expect: c.field(j, "tcp.ack"),
-				Answer: KindNumber, Shown: c.field(j, "tcp.ack"),
-				Prompt:  tx.T("quiz.next_ack.prompt", d),
-				Explain: tx.T("quiz.next_ack.why", d),
-			}, true
+			return FieldQuestion("next-ack", p, "tcp.ack", KindNumber, tx, "next_ack", d), true
 		}
 	}
 	return nil, false
@@ -164,12 +155,7 @@ func RawToRelative(c *Capture, tx Texts) (*Question, bool) {
 	}
 	p := c.pkt(i)
 	d := with(frameData(p), "ISN", isn.TCP.SeqRaw, "SynAckFrame", isn.Number)
-	return &Question{
-		Kind: "raw-to-relative", Frame: p.Number, Field: "tcp.seq", Expect: c.field(i, "tcp.seq"),
-		Answer: KindNumber, Shown: c.field(i, "tcp.seq"),
-		Prompt:  tx.T("quiz.raw_to_relative.prompt", d),
-		Explain: tx.T("quiz.raw_to_relative.why", d),
-	}, true
+	return FieldQuestion("raw-to-relative", p, "tcp.seq", KindNumber, tx, "raw_to_relative", d), true
 }
 
 // CloseFrame asks which frame starts the close: the first FIN.
@@ -179,12 +165,7 @@ func CloseFrame(c *Capture, tx Texts) (*Question, bool) {
 	}
 	p := c.pkt(c.Conn.FirstFIN)
 	d := with(frameData(p), "Who", who(c, p, tx))
-	return &Question{
-		Kind: "close-frame", Frame: p.Number, Field: "frame.number", Expect: c.field(c.Conn.FirstFIN, "frame.number"),
-		Answer: KindNumber, Shown: strconv.Itoa(p.Number),
-		Prompt:  tx.T("quiz.close_frame.prompt", d),
-		Explain: tx.T("quiz.close_frame.why", d),
-	}, true
+	return FieldQuestion("close-frame", p, "frame.number", KindNumber, tx, "close_frame", d), true
 }
 
 // CloseFlags asks for the flags of the packet that starts the close.
@@ -194,12 +175,7 @@ func CloseFlags(c *Capture, tx Texts) (*Question, bool) {
 	}
 	p := c.pkt(c.Conn.FirstFIN)
 	d := with(frameData(p), "Who", who(c, p, tx))
-	return &Question{
-		Kind: "close-flags", Frame: p.Number, Field: "tcp.flags", Expect: c.field(c.Conn.FirstFIN, "tcp.flags"),
-		Answer: KindFlags, Shown: FlagsText(p.TCP.Flags),
-		Prompt:  tx.T("quiz.close_flags.prompt", d),
-		Explain: tx.T("quiz.close_flags.why", d),
-	}, true
+	return FieldQuestion("close-flags", p, "tcp.flags", KindFlags, tx, "close_flags", d), true
 }
 
 // EphemeralPort asks for the port the operating system gave the client.
@@ -208,13 +184,7 @@ func EphemeralPort(c *Capture, tx Texts) (*Question, bool) {
 		return nil, false
 	}
 	p := c.pkt(c.Conn.SYN)
-	d := frameData(p)
-	return &Question{
-		Kind: "ephemeral-port", Frame: p.Number, Field: "tcp.srcport", Expect: c.field(c.Conn.SYN, "tcp.srcport"),
-		Answer: KindNumber, Shown: c.field(c.Conn.SYN, "tcp.srcport"),
-		Prompt:  tx.T("quiz.ephemeral_port.prompt", d),
-		Explain: tx.T("quiz.ephemeral_port.why", d),
-	}, true
+	return FieldQuestion("ephemeral-port", p, "tcp.srcport", KindNumber, tx, "ephemeral_port", frameData(p)), true
 }
 
 func who(c *Capture, p *dissect.Packet, tx Texts) string {
@@ -265,9 +235,7 @@ func ResetFrame(c *Capture, tx Texts) (*Question, bool) {
 	}
 	p := c.pkt(i)
 	d := with(frameData(p), "Stream", p.TCP.Stream)
-	return &Question{Kind: "reset-frame", Frame: p.Number, Field: "frame.number", Expect: c.field(i, "frame.number"),
-		Answer: KindNumber, Shown: strconv.Itoa(p.Number),
-		Prompt: tx.T("quiz.reset_frame.prompt", d), Explain: tx.T("quiz.reset_frame.why", d)}, true
+	return FieldQuestion("reset-frame", p, "frame.number", KindNumber, tx, "reset_frame", d), true
 }
 
 // RefusedFlags asks for the flags of the answer to a SYN sent to a port
@@ -278,10 +246,7 @@ func RefusedFlags(c *Capture, tx Texts) (*Question, bool) {
 		return nil, false
 	}
 	p := c.pkt(i)
-	d := frameData(p)
-	return &Question{Kind: "refused-flags", Frame: p.Number, Field: "tcp.flags", Expect: c.field(i, "tcp.flags"),
-		Answer: KindFlags, Shown: FlagsText(p.TCP.Flags),
-		Prompt: tx.T("quiz.refused_flags.prompt", d), Explain: tx.T("quiz.refused_flags.why", d)}, true
+	return FieldQuestion("refused-flags", p, "tcp.flags", KindFlags, tx, "refused_flags", frameData(p)), true
 }
 
 // SecondFinAck asks for the Ack of the FIN that answers the first one,
@@ -296,9 +261,7 @@ func SecondFinAck(c *Capture, tx Texts) (*Question, bool) {
 		if i > c.Conn.FirstFIN && p.TCP.Has(dissect.FlagFIN) && c.Conn.FromClient(p) != c.Conn.FromClient(first) &&
 			p.TCP.Ack == first.TCP.NextSeq {
 			d := with(frameData(p), "FinFrame", first.Number, "FinSeq", first.TCP.Seq)
-			return &Question{Kind: "fin-ack", Frame: p.Number, Field: "tcp.ack", Expect: c.field(i, "tcp.ack"),
-				Answer: KindNumber, Shown: c.field(i, "tcp.ack"),
-				Prompt: tx.T("quiz.fin_ack.prompt", d), Explain: tx.T("quiz.fin_ack.why", d)}, true
+			return FieldQuestion("fin-ack", p, "tcp.ack", KindNumber, tx, "fin_ack", d), true
 		}
 	}
 	return nil, false

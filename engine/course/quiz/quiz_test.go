@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -88,14 +89,14 @@ var makers = []quiz.Maker{quiz.EphemeralPort, quiz.SynAckFlags, quiz.FirstDataSe
 func TestQuestionsFromCapture(t *testing.T) {
 	c := labCapture(t)
 	qs := quiz.Make(c, texts{}, makers...)
-	want := []struct{ kind, field, expect string }{
-		{"ephemeral-port", "tcp.srcport", "41950"},
-		{"synack-flags", "tcp.flags", "0x0012"},
-		{"first-data-seq", "tcp.seq", "1"},
-		{"next-ack", "tcp.ack", "13"},
-		{"raw-to-relative", "tcp.seq", "1"},
-		{"close-frame", "frame.number", "8"},
-		{"close-flags", "tcp.flags", "0x0011"},
+	want := []struct{ kind, field, expect, shown string }{
+		{"ephemeral-port", "tcp.srcport", "41950", "41950"},
+		{"synack-flags", "tcp.flags", "0x0012", "SYN, ACK"},
+		{"first-data-seq", "tcp.seq", "1", "1"},
+		{"next-ack", "tcp.ack", "13", "13"},
+		{"raw-to-relative", "tcp.seq", "1", "1"},
+		{"close-frame", "frame.number", "8", "8"},
+		{"close-flags", "tcp.flags", "0x0011", "FIN, ACK"},
 	}
 	if len(qs) != len(want) {
 		t.Fatalf("%d questions, want %d", len(qs), len(want))
@@ -105,7 +106,7 @@ func TestQuestionsFromCapture(t *testing.T) {
 		if !ok || v != q.Expect {
 			t.Errorf("%s: expect %q but frame %d %s is %q", q.Kind, q.Expect, q.Frame, q.Field, v)
 		}
-		if q.Kind != want[i].kind || q.Field != want[i].field || q.Expect != want[i].expect {
+		if q.Kind != want[i].kind || q.Field != want[i].field || q.Expect != want[i].expect || q.Shown != want[i].shown {
 			t.Errorf("question %d = %s %s %s, want %+v", i, q.Kind, q.Field, q.Expect, want[i])
 		}
 		if !q.Check(q.Shown) {
@@ -244,5 +245,77 @@ func TestLinesChoose(t *testing.T) {
 				t.Errorf("the options and prompt are not shown:\n%s", out.String())
 			}
 		})
+	}
+}
+
+// allMakers is every maker of this package.
+var allMakers = []quiz.Maker{
+	quiz.EphemeralPort, quiz.BoundPort, quiz.SynAckFlags, quiz.FirstDataSeq, quiz.NextAck, quiz.RawToRelative,
+	quiz.CloseFrame, quiz.CloseFlags, quiz.SecondFinAck, quiz.TimeWaitPort, quiz.ResetFrame, quiz.RefusedFlags,
+	quiz.UDPClientPort, quiz.UDPLength, quiz.UDPReplyPort, quiz.UDPReplyFrame, quiz.UDPEmptyLength, quiz.UDPBoundary,
+}
+
+// tsharkFields reads a committed NAME.fields.tsv: tshark's value of
+// each field of fields.list, by frame number.
+func tsharkFields(t *testing.T, capture string) map[string]map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(testenv.Testdata(strings.TrimSuffix(capture, filepath.Ext(capture)) + ".fields.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	names := strings.Split(lines[0], "\t")
+	frames := map[string]map[string]string{}
+	for _, line := range lines[1:] {
+		row := map[string]string{}
+		for i, v := range strings.Split(line, "\t") {
+			if i < len(names) {
+				row[names[i]] = v
+			}
+		}
+		frames[row["frame.number"]] = row
+	}
+	return frames
+}
+
+// TestQuestionsAreTsharkFields: every question any maker makes from a
+// committed capture (about each of its connections, or none) names a
+// frame and a field, and expects what `tshark -T fields -e FIELD`
+// printed for that frame; the answer shown to a learner passes.
+func TestQuestionsAreTsharkFields(t *testing.T) {
+	var files []string
+	for _, pat := range []string{"*.pcap", "*.pcapng"} {
+		f, err := filepath.Glob(testenv.Testdata(pat))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f...)
+	}
+	kinds := map[string]bool{}
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			tshark := tsharkFields(t, name)
+			pkts := testenv.Packets(t, name)
+			for _, conn := range append([]*stream.Conn{nil}, stream.TCPConns(pkts)...) {
+				for _, q := range quiz.Make(&quiz.Capture{Packets: pkts, Conn: conn}, texts{}, allMakers...) {
+					kinds[q.Kind] = true
+					row, ok := tshark[strconv.Itoa(q.Frame)]
+					if !ok {
+						t.Errorf("%s: frame %d is not in the capture", q.Kind, q.Frame)
+						continue
+					}
+					if want, ok := row[q.Field]; !ok || q.Expect != want {
+						t.Errorf("%s: frame %d %s expects %q; tshark printed %q (a field of fields.list: %v)", q.Kind, q.Frame, q.Field, q.Expect, want, ok)
+					}
+					if !q.Check(q.Shown) {
+						t.Errorf("%s: the answer shown (%q) does not pass", q.Kind, q.Shown)
+					}
+				}
+			}
+		})
+	}
+	if len(kinds) < 10 {
+		t.Errorf("the committed captures make only %d kinds of question: %v", len(kinds), kinds)
 	}
 }

@@ -27,6 +27,19 @@ type Net interface {
 	ListenICMP(ctx context.Context) (net.PacketConn, error)
 }
 
+// HalfCloser is a connection whose sending side can be shut alone (a
+// FIN sent while reading goes on): the kernel's and the sandbox's TCP
+// connections are.
+type HalfCloser interface {
+	CloseWrite() error
+}
+
+// SocketLister is a network that can show its socket table, as ss and
+// netstat do: Kernel and the Sandbox are.
+type SocketLister interface {
+	Sockets() ([]Socket, error)
+}
+
 // Kernel is the operating system's network stack; lessons use its
 // loopback.
 type Kernel struct{}

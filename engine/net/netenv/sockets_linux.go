@@ -3,10 +3,13 @@
 package netenv
 
 import (
+	"bufio"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
-	"net"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -16,45 +19,32 @@ import (
 
 // Sockets lists the host's TCP and UDP sockets, from sock_diag (with
 // each socket's cookie as its ID) or, where netlink is closed, from
-// /proc/net (with no ID).
+// /proc/net (with no ID). procfs deprecates its readers of
+// /proc/net/tcp for netlink, which is what sock_diag speaks; the
+// fallback reads the files itself.
 func (Kernel) Sockets() ([]Socket, error) {
 	fs, err := procfs.NewDefaultFS()
 	if err != nil {
 		return nil, fmt.Errorf("socket table: %w", err)
-	}
-	udp := func(read func() (procfs.NetUDP, error)) func() (procfs.NetTCP, error) {
-		return func() (procfs.NetTCP, error) { u, err := read(); return procfs.NetTCP(u), err }
 	}
 	var out []Socket
 	for _, src := range []struct {
 		proto   string
 		family  uint8
 		ipproto uint8
-		read    func() (procfs.NetTCP, error)
 	}{
-		{"tcp", unix.AF_INET, unix.IPPROTO_TCP, fs.NetTCP},
-		{"tcp6", unix.AF_INET6, unix.IPPROTO_TCP, fs.NetTCP6},
-		{"udp", unix.AF_INET, unix.IPPROTO_UDP, udp(fs.NetUDP)},
-		{"udp6", unix.AF_INET6, unix.IPPROTO_UDP, udp(fs.NetUDP6)},
+		{"tcp", unix.AF_INET, unix.IPPROTO_TCP},
+		{"tcp6", unix.AF_INET6, unix.IPPROTO_TCP},
+		{"udp", unix.AF_INET, unix.IPPROTO_UDP},
+		{"udp6", unix.AF_INET6, unix.IPPROTO_UDP},
 	} {
-		if rows, err := diagSockets(src.proto, src.family, src.ipproto); err == nil {
-			out = append(out, rows...)
-			continue
-		}
-		rows, err := src.read()
+		rows, err := diagSockets(src.proto, src.family, src.ipproto)
 		if err != nil {
-			continue // no IPv6 on this host, say
-		}
-		for _, r := range rows {
-			s := Socket{Proto: src.proto, Local: addrPort(r.LocalAddr, r.LocalPort), Inode: r.Inode}
-			if r.RemPort != 0 {
-				s.Remote = addrPort(r.RemAddr, r.RemPort)
+			if rows, err = procNetSockets(filepath.Join(procfs.DefaultMountPoint, "net", src.proto), src.proto); err != nil {
+				continue // no IPv6 on this host, say
 			}
-			if src.proto[:3] == "tcp" {
-				s.State = linuxState(r.St)
-			}
-			out = append(out, s)
 		}
+		out = append(out, rows...)
 	}
 	owners := socketOwners(fs)
 	for i := range out {
@@ -62,6 +52,91 @@ func (Kernel) Sockets() ([]Socket, error) {
 	}
 	sortSockets(out)
 	return out, nil
+}
+
+// procNetSockets reads a socket table of /proc/net (tcp, tcp6, udp,
+// udp6: one format) as rows of proto. A socket there has no cookie, so
+// no ID.
+func procNetSockets(path, proto string) ([]Socket, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []Socket
+	sc := bufio.NewScanner(f)
+	sc.Scan() // the header
+	for sc.Scan() {
+		s, err := procNetLine(sc.Text(), proto)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, s)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
+}
+
+// procNetLine reads one line of a /proc/net socket table: "sl: local
+// remote st tx:rx tr:when retrnsmt uid timeout inode ...", addresses as
+// hex words of the kernel's byte order and ports in hex.
+func procNetLine(line, proto string) (Socket, error) {
+	f := strings.Fields(line)
+	if len(f) < 10 {
+		return Socket{}, fmt.Errorf("%d columns, want at least 10: %q", len(f), line)
+	}
+	local, err := procNetAddr(f[1])
+	if err != nil {
+		return Socket{}, err
+	}
+	remote, err := procNetAddr(f[2])
+	if err != nil {
+		return Socket{}, err
+	}
+	st, err := strconv.ParseUint(f[3], 16, 8)
+	if err != nil {
+		return Socket{}, fmt.Errorf("state %q: %w", f[3], err)
+	}
+	inode, err := strconv.ParseUint(f[9], 10, 64)
+	if err != nil {
+		return Socket{}, fmt.Errorf("inode %q: %w", f[9], err)
+	}
+	s := Socket{Proto: proto, Local: local, Inode: inode}
+	if remote.Port() != 0 {
+		s.Remote = remote
+	}
+	if strings.HasPrefix(proto, "tcp") {
+		s.State = linuxState(st)
+	}
+	return s, nil
+}
+
+// procNetAddr reads "0100007F:1F90": an IPv4 address as one 32-bit
+// word, or IPv6 as four, each printed as the kernel holds it in memory,
+// then the port.
+func procNetAddr(s string) (netip.AddrPort, error) {
+	hexAddr, hexPort, ok := strings.Cut(s, ":")
+	if !ok {
+		return netip.AddrPort{}, fmt.Errorf("address %q: no port", s)
+	}
+	port, err := strconv.ParseUint(hexPort, 16, 16)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("address %q: %w", s, err)
+	}
+	raw, err := hex.DecodeString(hexAddr)
+	if err != nil || len(raw) != 4 && len(raw) != 16 {
+		return netip.AddrPort{}, fmt.Errorf("address %q: not 4 or 16 bytes of hex", s)
+	}
+	// raw holds each word as printed, most significant digit first: the
+	// value of the word as this machine's memory holds the address.
+	ip := make([]byte, len(raw))
+	for i := 0; i < len(raw); i += 4 {
+		binary.NativeEndian.PutUint32(ip[i:], binary.BigEndian.Uint32(raw[i:]))
+	}
+	a, _ := netip.AddrFromSlice(ip)
+	return netip.AddrPortFrom(a.Unmap(), uint16(port)), nil
 }
 
 // socketOwners maps socket inodes to "name/pid", from the file
@@ -96,11 +171,6 @@ func socketOwners(fs procfs.FS) map[uint64]string {
 		}
 	}
 	return owners
-}
-
-func addrPort(ip net.IP, port uint64) netip.AddrPort {
-	a, _ := netip.AddrFromSlice(ip)
-	return netip.AddrPortFrom(a.Unmap(), uint16(port))
 }
 
 func ephemeralRange() (lo, hi uint16, err error) {

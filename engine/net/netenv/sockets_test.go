@@ -2,6 +2,7 @@ package netenv_test
 
 import (
 	"context"
+	"io"
 	"net"
 	"runtime"
 	"slices"
@@ -13,7 +14,7 @@ import (
 
 type lister interface {
 	netenv.Net
-	Sockets() ([]netenv.Socket, error)
+	netenv.SocketLister
 }
 
 // states returns the states of the TCP sockets on port, sorted.
@@ -109,4 +110,76 @@ func TestSocketTables(t *testing.T) {
 			t.Errorf("after the close: %v, want a TIME_WAIT", states(t, n, port))
 		})
 	}
+}
+
+// TestCapabilities: both networks list their sockets, and a TCP
+// connection of either, dialled or accepted, shuts its sending side
+// alone: the peer reads the end and can still send.
+func TestCapabilities(t *testing.T) {
+	sb, err := netenv.NewSandbox(netenv.Impairment{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	nets := []netenv.Net{sb}
+	if runtime.GOOS == "linux" {
+		nets = append(nets, netenv.Kernel{})
+	}
+	for _, n := range nets {
+		if _, ok := n.(netenv.SocketLister); !ok {
+			t.Errorf("%T is no SocketLister", n)
+		}
+		for _, side := range []string{"dialled", "accepted"} {
+			t.Run(n.Name()+"/"+side, func(t *testing.T) {
+				dialled, accepted := connPair(t, n)
+				shut, peer := dialled, accepted
+				if side == "accepted" {
+					shut, peer = accepted, dialled
+				}
+				hc, ok := shut.(netenv.HalfCloser)
+				if !ok {
+					t.Fatalf("%T is no HalfCloser", shut)
+				}
+				if err := hc.CloseWrite(); err != nil {
+					t.Fatalf("CloseWrite: %v", err)
+				}
+				if n, err := peer.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+					t.Errorf("the peer reads %d, %v; want the end", n, err)
+				}
+				if _, err := peer.Write([]byte("x")); err != nil {
+					t.Errorf("the peer can no longer send: %v", err)
+				}
+				if n, err := shut.Read(make([]byte, 1)); n != 1 || err != nil {
+					t.Errorf("after CloseWrite it reads %d, %v; want the peer's byte", n, err)
+				}
+			})
+		}
+	}
+}
+
+// connPair connects to a listener of n over loopback TCP; both ends
+// close when the test ends.
+func connPair(t *testing.T, n netenv.Net) (dialled, accepted net.Conn) {
+	t.Helper()
+	ctx := context.Background()
+	ln, err := n.Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	done := make(chan net.Conn, 1)
+	go func() {
+		c, _ := ln.Accept()
+		done <- c
+	}()
+	dialled, err = n.Dial(ctx, "tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dialled.Close() })
+	if accepted = <-done; accepted == nil {
+		t.Fatal("no connection accepted")
+	}
+	t.Cleanup(func() { accepted.Close() })
+	return dialled, accepted
 }

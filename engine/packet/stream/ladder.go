@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"iter"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -30,27 +31,17 @@ type Row struct {
 // Label is what a ladder arrow says about a packet: the flags, Seq, Ack
 // and Len for TCP, the length for UDP, the type for ICMP.
 func Label(p *dissect.Packet) string {
-	var b []byte
-	switch p.Transport {
-	case dissect.TransportTCP:
-		t := &p.TCP
-		b = dissect.AppendFlags(b, t.Flags)
-		b = append(b, " Seq="...)
-		b = strconv.AppendUint(b, uint64(t.Seq), 10)
-		if t.Has(dissect.FlagACK) {
-			b = append(b, " Ack="...)
-			b = strconv.AppendUint(b, uint64(t.Ack), 10)
-		}
-		b = append(b, " Len="...)
-		b = strconv.AppendInt(b, int64(t.Len), 10)
-	case dissect.TransportUDP:
-		b = append(b, "UDP Len="...)
-		b = strconv.AppendInt(b, max(int64(p.UDP.Length)-8, 0), 10)
-	default:
-		b = dissect.AppendInfo(b, p)
-		if len(b) == 0 {
-			b = append(b, dissect.Protocol(p)...)
-		}
+	var others []string
+	r := newArrow(p, &others)
+	return string(r.appendLabel(nil, others))
+}
+
+// otherLabel is the label of an arrow that is neither TCP nor UDP: the
+// Info column, else the protocol.
+func otherLabel(p *dissect.Packet) string {
+	b := dissect.AppendInfo(nil, p)
+	if len(b) == 0 {
+		b = append(b, dissect.Protocol(p)...)
 	}
 	return string(b)
 }
@@ -66,9 +57,10 @@ func node(p *dissect.Packet, src bool) string {
 	return a.String()
 }
 
-// NewLadder builds the diagram of pkts, each given with the time text to
-// show. Nodes appear in the order they first send or receive; the first
-// sender of a SYN is put first so a connection reads client → server.
+// NewLadder builds the diagram of pkts, their times shown with prec
+// decimals. Nodes appear in the order they first send or receive; the
+// first sender of a SYN is put first so a connection reads client →
+// server.
 func NewLadder(pkts []*dissect.Packet, prec int) *Ladder {
 	l := &Ladder{}
 	index := map[string]int{}
@@ -80,14 +72,15 @@ func NewLadder(pkts []*dissect.Packet, prec int) *Ladder {
 		l.Nodes = append(l.Nodes, n)
 		return len(l.Nodes) - 1
 	}
+	var others []string
 	for _, p := range pkts {
 		src, dst, ok := ends(p)
 		if !ok {
 			continue
 		}
 		from, to := add(src), add(dst)
-		rel := string(appendRel(nil, p, prec))
-		l.Rows = append(l.Rows, Row{Frame: p.Number, Rel: rel, From: from, To: to, Label: Label(p), Client: from == 0})
+		a := newArrow(p, &others)
+		l.Rows = append(l.Rows, a.row(from, to, prec, others))
 	}
 	return l
 }
@@ -122,11 +115,6 @@ func answer(p *dissect.Packet) bool {
 	return p.Transport == dissect.TransportICMP && (p.ICMP.Type == 0 || p.ICMP.Type == 3 || p.ICMP.Type == 11)
 }
 
-// appendRel writes the packet list's time column, without its padding.
-func appendRel(b []byte, p *dissect.Packet, prec int) []byte {
-	return dissect.AppendSeconds(b, p.Rel, prec)
-}
-
 // Conversation names the conversation a packet belongs to, for grouping
 // a capture into one ladder each: TCP and UDP by stream index, other IP
 // traffic by its address pair.
@@ -156,19 +144,44 @@ type Painter func(client bool, s string) string
 
 // Render draws the ladder in at most width columns.
 func (l *Ladder) Render(width int, paint Painter) []string {
-	var w widths
-	for _, r := range l.Rows {
-		w.add(&r)
+	var out []string
+	rows := func(yield func(*Row) bool) {
+		for i := range l.Rows {
+			if !yield(&l.Rows[i]) {
+				return
+			}
+		}
 	}
-	lay := newLayout(l.Nodes, l.Roles, w, width, paint)
+	draw(l.Nodes, l.Roles, rows, width, paint, func(line string) error {
+		out = append(out, line)
+		return nil
+	})
+	return out
+}
+
+// draw lays out a ladder of the given columns and draws it, giving emit
+// one line at a time; it goes through rows twice, to measure, then to
+// draw. It stops at emit's first error and returns it.
+func draw(nodes, roles []string, rows iter.Seq[*Row], width int, paint Painter, emit func(string) error) error {
+	var w widths
+	for r := range rows {
+		w.add(r)
+	}
+	lay := newLayout(nodes, roles, w, width, paint)
 	if lay == nil {
 		return nil
 	}
-	out := lay.titles()
-	for _, r := range l.Rows {
-		out = append(out, lay.row(&r))
+	for _, line := range lay.titles() {
+		if err := emit(line); err != nil {
+			return err
+		}
 	}
-	return out
+	for r := range rows {
+		if err := emit(lay.row(r)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // widths are the widest time, frame number and label (per column the

@@ -1,6 +1,10 @@
 package stream_test
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,5 +55,97 @@ func TestLadder(t *testing.T) {
 		if !strings.Contains(lines[0], "127.0.0.1:41950") || strings.Index(lines[0], "41950") > strings.Index(lines[0], "10000") {
 			t.Errorf("client must be the left column: %q", lines[0])
 		}
+	}
+}
+
+// captures lists the committed captures that have tshark's lines.
+func captures(t *testing.T) []string {
+	t.Helper()
+	var names []string
+	for _, pat := range []string{"*.pcap", "*.pcapng"} {
+		files, err := filepath.Glob(testenv.Testdata(pat))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			base := filepath.Base(f)
+			if _, err := os.Stat(testenv.Testdata(strings.TrimSuffix(base, filepath.Ext(base)) + ".txt")); err == nil {
+				names = append(names, base)
+			}
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("no committed captures")
+	}
+	return names
+}
+
+// TestLadderTimes: an arrow's time is frame.time_relative as tshark's
+// packet list prints it, with the file's precision.
+func TestLadderTimes(t *testing.T) {
+	for _, name := range captures(t) {
+		t.Run(name, func(t *testing.T) {
+			txt, err := os.ReadFile(testenv.Testdata(strings.TrimSuffix(name, filepath.Ext(name)) + ".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tshark := map[int]string{} // frame number: its time column
+			for _, line := range strings.Split(strings.TrimRight(string(txt), "\n"), "\n") {
+				f := strings.Fields(line)
+				if n, err := strconv.Atoi(f[0]); err == nil && len(f) > 1 {
+					tshark[n] = f[1]
+				}
+			}
+			pkts, prec := load(t, name)
+			var ptrs []*dissect.Packet
+			for i := range pkts {
+				ptrs = append(ptrs, &pkts[i])
+			}
+			rows := stream.NewLadder(ptrs, prec).Rows
+			if len(rows) == 0 {
+				t.Fatal("no arrows")
+			}
+			for _, r := range rows {
+				if want, ok := tshark[r.Frame]; !ok || r.Rel != want {
+					t.Errorf("frame %d at %q; tshark prints %q", r.Frame, r.Rel, want)
+				}
+			}
+		})
+	}
+}
+
+// TestFlowIsLadder: the flow of a capture draws each conversation as
+// the ladder of that conversation's packets does, line for line.
+func TestFlowIsLadder(t *testing.T) {
+	for _, name := range captures(t) {
+		t.Run(name, func(t *testing.T) {
+			pkts, prec := load(t, name)
+			flow := stream.NewFlow(prec)
+			byConv := map[stream.Conversation][]*dissect.Packet{}
+			for i := range pkts {
+				flow.Add(&pkts[i])
+				k := stream.ConversationOf(&pkts[i])
+				byConv[k] = append(byConv[k], &pkts[i])
+			}
+			convs := flow.Conversations()
+			if len(convs) == 0 {
+				t.Fatal("no conversations")
+			}
+			for i, k := range convs {
+				for _, width := range []int{60, 120} {
+					var got []string
+					if err := flow.Render(i, width, nil, func(line string) error {
+						got = append(got, line)
+						return nil
+					}); err != nil {
+						t.Fatal(err)
+					}
+					want := stream.NewLadder(byConv[k], prec).Render(width, nil)
+					if !slices.Equal(got, want) {
+						t.Errorf("%+v at width %d: the flow draws\n%s\nthe ladder\n%s", k, width, strings.Join(got, "\n"), strings.Join(want, "\n"))
+					}
+				}
+			}
+		})
 	}
 }
