@@ -244,7 +244,9 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 		molly.say("I read you, " + nick + ".")
 		show(300 * time.Millisecond)
 	}
-	me.(interface{ CloseWrite() error }).CloseWrite()
+	if hc, ok := me.(netenv.HalfCloser); ok {
+		hc.CloseWrite() // the server sees EOF and leaves us; a Net without half-close just closes below
+	}
 	show(200 * time.Millisecond)
 	me.Close()
 	molly.conn.Close()

@@ -83,7 +83,7 @@ func teardownExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 		return err
 	}
 	io.WriteString(c, "last words")
-	if hc, ok := c.(interface{ CloseWrite() error }); ok {
+	if hc, ok := c.(netenv.HalfCloser); ok {
 		hc.CloseWrite()
 	}
 	io.ReadAll(c) // the server still sends "LAST WORDS", then its FIN

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,7 +100,7 @@ func (a *app) chatClient(nick, addr string) error {
 		t := term.NewTerminal(struct {
 			io.Reader
 			io.Writer
-		}{a.env.Stdin, os.Stdout}, "> ")
+		}{a.env.Stdin, a.env.Stdout}, "> ")
 		screen, readLine = t, t.ReadLine
 	} else {
 		in := bufio.NewScanner(a.env.Stdin)
@@ -146,7 +145,7 @@ func (a *app) chatClient(nick, addr string) error {
 	}()
 	if tty {
 		// The line editor leaves its prompt on the last line: take it away.
-		defer fmt.Fprint(os.Stdout, "\r\x1b[2K")
+		defer fmt.Fprint(a.env.Stdout, "\r\x1b[2K")
 	}
 	// The client ends on /quit, at the end of its input, at a signal, or
 	// when the server closes the connection.
