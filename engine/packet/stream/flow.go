@@ -42,7 +42,7 @@ type flowRow struct {
 	rel      time.Duration
 	seq, ack uint32
 	n        uint32
-	flags    uint16
+	flags    dissect.TCPFlags
 	from, to uint8 // 0 or 1: a conversation has two columns
 }
 
