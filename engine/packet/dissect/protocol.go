@@ -119,7 +119,9 @@ type fieldEntry struct {
 	get func(p *Packet, out []Value) []Value
 }
 
-// table returns the registry, built once from protocols.
+// table returns the registry, built from protocols on first use and
+// never changed after: the functions that take no Dissector (Field,
+// Summary) need it.
 var table = sync.OnceValue(newRegistry)
 
 func newRegistry() *registry {
