@@ -12,6 +12,7 @@ import (
 	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/net/ping"
 	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/icmp"
 )
 
 // unreachPort is where the lesson sends a UDP datagram nobody listens
@@ -83,7 +84,7 @@ func pingExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 var errPortOpen = errors.New("something listens there, so no ICMP error comes back")
 
 // echoes returns the indexes of the echo messages of type t.
-func echoes(pkts []dissect.Packet, t uint8) []int {
+func echoes(pkts []dissect.Packet, t icmp.Type) []int {
 	var out []int
 	for i := range pkts {
 		if p := &pkts[i]; p.Transport == dissect.TransportICMP && p.ICMP.Type == t {
@@ -134,7 +135,7 @@ func pingFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 	return f
 }
 
-func nthEcho(c *quiz.Capture, t uint8, n int) *dissect.Packet {
+func nthEcho(c *quiz.Capture, t icmp.Type, n int) *dissect.Packet {
 	if e := echoes(c.Packets, t); len(e) > n {
 		return &c.Packets[e[n]]
 	}

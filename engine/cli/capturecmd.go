@@ -128,41 +128,47 @@ func (a *app) captureFrom(live liveSource, iface string, df *filter.Display, wri
 		live.Close()
 	}()
 
-	d, err := dissect.New(live.LinkType())
-	if err != nil {
-		return err
-	}
 	out := bufio.NewWriter(a.out())
 	errTTY := false
 	if f, ok := a.env.Stderr.(*os.File); ok {
 		errTTY = term.IsTerminal(int(f.Fd()))
 	}
 	n := 0
-	var p dissect.Packet
-	var line []byte
-	for count == 0 || n < count {
-		data, ci, rerr := live.ReadPacketData()
-		if rerr != nil {
-			if errors.Is(rerr, os.ErrClosed) {
+	if w != nil {
+		for count == 0 || n < count {
+			data, ci, rerr := live.ReadPacketData()
+			if rerr != nil {
+				if !errors.Is(rerr, os.ErrClosed) {
+					err = rerr
+				}
 				break
 			}
-			err = rerr
-			break
-		}
-		n++
-		if w != nil {
+			n++
 			if err = w.WritePacket(ci, data); err != nil {
 				break
 			}
 			if errTTY {
 				fmt.Fprintf(a.env.Stderr, "\r%d ", n)
 			}
-			continue
 		}
-		if d.Dissect(data, ci, &p) == nil && df.Match(&p) {
-			line = append(dissect.Summary(line[:0], &p, 9), '\n')
-			out.Write(line)
-			out.Flush()
+	} else {
+		var line []byte
+		for p, rerr := range dissect.Scan(live) {
+			if rerr != nil {
+				if !errors.Is(rerr, os.ErrClosed) {
+					err = rerr
+				}
+				break
+			}
+			n++
+			if df.Match(p) {
+				line = append(dissect.Summary(line[:0], p, 9), '\n')
+				out.Write(line)
+				out.Flush()
+			}
+			if n == count {
+				break
+			}
 		}
 	}
 	out.Flush()

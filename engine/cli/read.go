@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"errors"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -42,26 +40,15 @@ func packets(path string, fn func(p *dissect.Packet, prec int) error) error {
 		return err
 	}
 	defer f.Close()
-	d, err := dissect.New(f.LinkType())
-	if err != nil {
-		return err
-	}
-	var p dissect.Packet
-	for {
-		data, ci, err := f.ReadPacketData()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
+	for p, err := range dissect.Scan(f) {
 		if err != nil {
 			return err
 		}
-		if err := d.Dissect(data, ci, &p); err != nil {
-			return err
-		}
-		if err := fn(&p, f.Precision()); err != nil {
+		if err := fn(p, f.Precision()); err != nil {
 			return err
 		}
 	}
+	return nil
 }
 
 func (a *app) read(path, format, display string, fields []string) error {

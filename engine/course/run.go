@@ -97,8 +97,7 @@ func (c *collector) read() {
 		f := c.rec.Frames[len(c.rec.Frames)-1]
 		var p dissect.Packet
 		if c.d.Dissect(f.Data, f.Info, &p) == nil {
-			p.TCP.Options = append([]dissect.Option(nil), p.TCP.Options...)
-			c.pkts = append(c.pkts, p)
+			c.pkts = append(c.pkts, *p.Clone())
 		}
 		c.done = c.complete == nil || c.complete(c.pkts)
 		c.mu.Unlock()
@@ -272,18 +271,5 @@ func (h *hooks) Say(line string) { h.run.say(h.run.r.Paint(render.Dim, line)) }
 
 // DissectAll dissects a whole recording, owning every packet's memory.
 func DissectAll(rec *capture.Recording) ([]dissect.Packet, error) {
-	d, err := dissect.New(rec.Link)
-	if err != nil {
-		return nil, err
-	}
-	pkts := make([]dissect.Packet, 0, len(rec.Frames))
-	for _, f := range rec.Frames {
-		var p dissect.Packet
-		if err := d.Dissect(f.Data, f.Info, &p); err != nil {
-			return nil, err
-		}
-		p.TCP.Options = append([]dissect.Option(nil), p.TCP.Options...)
-		pkts = append(pkts, p)
-	}
-	return pkts, nil
+	return dissect.Collect(rec.Source())
 }

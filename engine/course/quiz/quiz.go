@@ -70,7 +70,7 @@ func parseHex(s string) (uint64, bool) {
 	return v, err == nil
 }
 
-var flagBits = map[string]uint16{
+var flagBits = map[string]dissect.TCPFlags{
 	"FIN": dissect.FlagFIN, "SYN": dissect.FlagSYN, "RST": dissect.FlagRST, "RESET": dissect.FlagRST,
 	"PSH": dissect.FlagPSH, "PUSH": dissect.FlagPSH, "ACK": dissect.FlagACK, "URG": dissect.FlagURG,
 	"ECE": dissect.FlagECE, "CWR": dissect.FlagCWR, "NS": dissect.FlagNS, "AE": dissect.FlagNS,
@@ -98,13 +98,13 @@ func ParseFlags(s string) (uint16, bool) {
 		if !ok {
 			return 0, false
 		}
-		bits |= b
+		bits |= uint16(b)
 	}
 	return bits, true
 }
 
 // FlagsText writes flags the way tshark's Info column does ("SYN, ACK").
-func FlagsText(flags uint16) string { return string(dissect.AppendFlags(nil, flags)) }
+func FlagsText(flags dissect.TCPFlags) string { return flags.String() }
 
 // Export is the --quiz-json document.
 type Export struct {

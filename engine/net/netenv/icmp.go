@@ -12,6 +12,8 @@ import (
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/adapters/gonet"
 	"gvisor.dev/gvisor/pkg/waiter"
+
+	icmptype "wiretutor/engine/packet/icmp"
 )
 
 // EchoConn is the socket ListenICMP returns: a PacketConn that can also
@@ -68,7 +70,7 @@ func (r rawEcho) ReadFrom(b []byte) (int, net.Addr, error) {
 func (r rawEcho) ReadTTL(b []byte) (int, net.Addr, int, error) {
 	for {
 		n, from, ttl, err := r.kernelICMP.ReadTTL(b)
-		if err != nil || (n > 0 && b[0] == 0) { // type 0: echo reply
+		if err != nil || (n > 0 && icmptype.Type(b[0]) == icmptype.EchoReply) {
 			if ip, ok := from.(*net.IPAddr); ok {
 				from = &net.UDPAddr{IP: ip.IP, Zone: ip.Zone}
 			}

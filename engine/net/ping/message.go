@@ -7,14 +7,17 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"wiretutor/engine/packet/icmp"
 )
 
-// ICMP message types the course talks about (RFC 792).
+// ICMP message types the course talks about, in ping's words; package
+// icmp defines them and their names.
 const (
-	TypeEchoReply       = 0
-	TypeDestUnreachable = 3
-	TypeEchoRequest     = 8
-	TypeTimeExceeded    = 11
+	TypeEchoReply       = icmp.EchoReply
+	TypeDestUnreachable = icmp.DestUnreachable
+	TypeEchoRequest     = icmp.EchoRequest
+	TypeTimeExceeded    = icmp.TimeExceeded
 )
 
 // HeaderLen is the size of an echo message's header: type, code,
@@ -43,7 +46,8 @@ func Checksum(b []byte) uint16 {
 
 // Message is an ICMP echo request or reply.
 type Message struct {
-	Type, Code uint8
+	Type icmp.Type
+	Code uint8
 	// Checksum is the value on the wire; Marshal computes it.
 	Checksum uint16
 	Ident    uint16
@@ -55,7 +59,7 @@ type Message struct {
 // message, and stores that checksum in m.
 func (m *Message) Marshal(buf []byte) []byte {
 	start := len(buf)
-	buf = append(buf, m.Type, m.Code, 0, 0)
+	buf = append(buf, byte(m.Type), m.Code, 0, 0)
 	buf = binary.BigEndian.AppendUint16(buf, m.Ident)
 	buf = binary.BigEndian.AppendUint16(buf, m.Seq)
 	buf = append(buf, m.Data...)
@@ -70,7 +74,7 @@ func Parse(b []byte) (Message, error) {
 		return Message{}, fmt.Errorf("parse icmp: %w (%d bytes)", ErrShort, len(b))
 	}
 	return Message{
-		Type:     b[0],
+		Type:     icmp.Type(b[0]),
 		Code:     b[1],
 		Checksum: binary.BigEndian.Uint16(b[2:]),
 		Ident:    binary.BigEndian.Uint16(b[4:]),

@@ -73,7 +73,7 @@ func TestLiveEcho(t *testing.T) {
 			if err := d.Dissect(f, gopacketInfo(len(f)), &p); err != nil {
 				t.Fatal(err)
 			}
-			flags = append(flags, p.TCP.Flags)
+			flags = append(flags, uint16(p.TCP.Flags))
 		case <-timeout:
 			t.Fatalf("captured %d packets in 5 s, want 10: %x", len(flags), flags)
 		}

@@ -13,7 +13,8 @@ import (
 )
 
 // FuzzDissect dissects arbitrary frames of every link type, two at a
-// time so conversation state is exercised: no input may panic.
+// time so conversation state is exercised: no input may panic, and a
+// packet's clone shows what the packet shows.
 func FuzzDissect(f *testing.F) {
 	for _, name := range []string{"echo-lab.pcap", "echo-ipv6.pcap", "icmp-unreach.pcap"} {
 		c, err := capture.Open(filepath.Join("..", "..", "..", "testdata", name))
@@ -38,9 +39,16 @@ func FuzzDissect(f *testing.F) {
 			if d.Dissect(fr, ci, &p) != nil {
 				continue
 			}
-			dissect.Summary(nil, &p, 6)
+			line := string(dissect.Summary(nil, &p, 6))
+			c := p.Clone()
 			for _, name := range dissect.FieldNames() {
-				dissect.Field(&p, name)
+				v, ok := dissect.Field(&p, name)
+				if cv, cok := dissect.Field(c, name); cv != v || cok != ok {
+					t.Fatalf("%s: %q, %v; its clone's %q, %v", name, v, ok, cv, cok)
+				}
+			}
+			if cl := string(dissect.Summary(nil, c, 6)); cl != line {
+				t.Fatalf("summary %q; its clone's %q", line, cl)
 			}
 		}
 	})

@@ -2,12 +2,27 @@ package dissect
 
 import (
 	"bytes"
+	"net/netip"
 	"strconv"
 	"strings"
 )
 
-// httpPorts are the TCP ports Wireshark dissects as HTTP by default.
-var httpPorts = map[uint16]bool{80: true, 3128: true, 3132: true, 5985: true, 8080: true, 8088: true, 11371: true, 1900: true, 2869: true, 2710: true}
+// httpProtocol is HTTP/1.x (http) on the TCP ports Wireshark dissects as
+// HTTP by default, each message reassembled from its segments.
+func httpProtocol() protocol {
+	var on []selector
+	for _, port := range []uint16{80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710} {
+		on = append(on, selector{space: tcpPort, num: port})
+	}
+	return protocol{
+		name: "http", has: isHTTP,
+		on:         on,
+		newDecoder: func(*Dissector) decoder { return &httpDecoder{dirs: make(map[httpDir]*httpState)} },
+		column:     httpColumn,
+		info:       httpInfo,
+		fields:     httpFields(),
+	}
+}
 
 // HTTP is an HTTP/1.x message, on the frame that completed it.
 type HTTP struct {
@@ -62,13 +77,13 @@ const maxHead = 1 << 20
 // larger claim (a response then runs until the connection closes).
 const maxContentLength = 1<<31 - 1
 
-var httpMethods = []string{"GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "}
-
+// looksHTTP reports whether b starts like an HTTP/1.x message: a
+// response's version or a request's method.
 func looksHTTP(b []byte) bool {
 	if bytes.HasPrefix(b, []byte("HTTP/1.")) {
 		return true
 	}
-	for _, m := range httpMethods {
+	for _, m := range [...]string{"GET ", "POST ", "PUT ", "DELETE ", "HEAD ", "OPTIONS ", "PATCH ", "CONNECT ", "TRACE "} {
 		if bytes.HasPrefix(b, []byte(m)) {
 			return true
 		}
@@ -76,7 +91,8 @@ func looksHTTP(b []byte) bool {
 	return false
 }
 
-var headEnd = []byte("\r\n\r\n")
+// headEnd ends a message's head.
+const headEnd = "\r\n\r\n"
 
 // feed takes a segment's payload in its direction and returns the
 // message it completes, a partial marker, or nil when the segment is
@@ -92,7 +108,7 @@ func (st *httpState) feed(payload []byte) *HTTP {
 	// before them), so a long head is not searched again and again.
 	from := max(len(st.buf)-len(headEnd)+1, 0)
 	st.buf = append(st.buf, payload...)
-	i := bytes.Index(st.buf[from:], headEnd)
+	i := bytes.Index(st.buf[from:], []byte(headEnd))
 	if i < 0 {
 		if len(st.buf) > maxHead { // not HTTP after all, or hostile
 			st.buf = nil
@@ -246,4 +262,112 @@ func appendHTTPInfo(buf []byte, h *HTTP) []byte {
 	buf = append(buf, " ("...)
 	buf = append(buf, h.MediaType()...)
 	return append(buf, ')')
+}
+
+// httpDir is one direction of a TCP stream: the stream and its sender.
+type httpDir struct {
+	stream int
+	from   netip.AddrPort
+}
+
+// httpDecoder reassembles the messages of each direction of each stream
+// on an HTTP port.
+type httpDecoder struct{ dirs map[httpDir]*httpState }
+
+// decode takes a segment's payload, or a FIN, in its direction.
+func (d *httpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
+	k := httpDir{stream: p.TCP.Stream, from: netip.AddrPortFrom(p.Src, p.SrcPort)}
+	st := d.dirs[k]
+	if st == nil {
+		st = new(httpState)
+		d.dirs[k] = st
+	}
+	if len(b) > 0 {
+		p.HTTP = st.feed(b)
+	}
+	if p.TCP.Has(FlagFIN) {
+		if m := st.fin(); m != nil {
+			p.HTTP = m
+		}
+	}
+	return selector{}, nil, p.HTTP != nil
+}
+
+// httpColumn is the Protocol column: "HTTP", "HTTP/JSON" when tshark's
+// JSON dissector reads the body, and "TCP" for a segment of a message
+// still to be completed.
+func httpColumn(p *Packet) string {
+	switch {
+	case p.HTTP.Partial:
+		return TransportTCP.String()
+	case p.HTTP.JSON():
+		return "HTTP/JSON"
+	}
+	return "HTTP"
+}
+
+// httpInfo is the Info column of a whole message, or of a segment of one
+// still to be completed: the first line once the head is in, else TCP's
+// text, and TCP's mark.
+func httpInfo(buf []byte, p *Packet) []byte {
+	h := p.HTTP
+	if !h.Partial {
+		return appendHTTPInfo(buf, h)
+	}
+	if h.FirstLine != "" {
+		buf = append(buf, h.FirstLine...)
+		return append(buf, "  [TCP segment of a reassembled PDU]"...)
+	}
+	buf = tcpInfo(buf, p)
+	return append(buf, " [TCP segment of a reassembled PDU]"...)
+}
+
+func isHTTP(p *Packet) bool { return p.HTTP != nil && !p.HTTP.Partial }
+
+func isHTTPRequest(p *Packet) bool  { return isHTTP(p) && p.HTTP.Request }
+func isHTTPResponse(p *Packet) bool { return isHTTP(p) && !p.HTTP.Request }
+
+// header is an HTTP header as a field: present when the message has it.
+func header(name string) fieldDef {
+	return fieldDef{kind: KindString, fmt: fmtText, get: func(p *Packet, out []Value) []Value {
+		if !isHTTP(p) {
+			return out
+		}
+		if v, ok := p.HTTP.Get(name); ok {
+			out = append(out, Value{S: v})
+		}
+		return out
+	}}
+}
+
+func httpFields() []field {
+	return []field{
+		{"http.request", present(isHTTPRequest)},
+		{"http.response", present(isHTTPResponse)},
+		{"http.request.method", text(isHTTPRequest, func(p *Packet) string { return p.HTTP.Method })},
+		{"http.request.uri", text(isHTTPRequest, func(p *Packet) string { return p.HTTP.URI })},
+		{"http.request.version", text(isHTTPRequest, func(p *Packet) string { return p.HTTP.Version })},
+		{"http.response.version", text(isHTTPResponse, func(p *Packet) string { return p.HTTP.Version })},
+		{"http.response.code", dec(isHTTPResponse, func(p *Packet) uint64 { return uint64(p.HTTP.Code) })},
+		{"http.response.phrase", text(isHTTPResponse, func(p *Packet) string { return p.HTTP.Phrase })},
+		{"http.host", header("Host")},
+		{"http.user_agent", header("User-Agent")},
+		{"http.content_type", header("Content-Type")},
+		{"http.content_length", fieldDef{kind: KindUint, fmt: fmtDec, get: func(p *Packet, out []Value) []Value {
+			if isHTTP(p) && p.HTTP.ContentLength >= 0 {
+				out = append(out, Value{U: uint64(p.HTTP.ContentLength)})
+			}
+			return out
+		}}},
+		{"http.location", header("Location")},
+		{"http.server", header("Server")},
+		{"http.connection", header("Connection")},
+		{"http.authorization", header("Authorization")},
+		{"http.file_data", fieldDef{kind: KindBytes, fmt: fmtEscaped, get: func(p *Packet, out []Value) []Value {
+			if isHTTP(p) && len(p.HTTP.Body) > 0 {
+				out = append(out, Value{B: p.HTTP.Body})
+			}
+			return out
+		}}},
+	}
 }

@@ -5,10 +5,18 @@
 // A Dissector keeps the state that needs the packets before a frame
 // (the first timestamp, each TCP conversation's base sequence numbers and
 // window scale), so frames must be given to it in capture order.
+//
+// Each protocol lives in its own file (ethernet.go, ipv4.go, tcp.go, …):
+// where it sits above the layer below, its decoder and the state it
+// keeps, its Wireshark fields and its columns, all in one protocol value
+// that protocols (protocol.go) lists. The Dissector, Field and Summary
+// read that table and nothing else.
 package dissect
 
 import (
+	"bytes"
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -24,18 +32,20 @@ const (
 	TransportICMPv6
 )
 
-// TCP flag bits as they sit in the header (tcp.flags).
-const (
-	FlagFIN uint16 = 0x001
-	FlagSYN uint16 = 0x002
-	FlagRST uint16 = 0x004
-	FlagPSH uint16 = 0x008
-	FlagACK uint16 = 0x010
-	FlagURG uint16 = 0x020
-	FlagECE uint16 = 0x040
-	FlagCWR uint16 = 0x080
-	FlagNS  uint16 = 0x100
-)
+// String returns Wireshark's name of the transport ("TCP"), or "none".
+func (t Transport) String() string {
+	switch t {
+	case TransportTCP:
+		return "TCP"
+	case TransportUDP:
+		return "UDP"
+	case TransportICMP:
+		return "ICMP"
+	case TransportICMPv6:
+		return "ICMPv6"
+	}
+	return "none"
+}
 
 // Packet is one dissected frame. Its fields follow Wireshark's: the
 // comment on each names the display-filter field it holds.
@@ -76,7 +86,7 @@ type Packet struct {
 	Inner *Packet
 
 	// Payload is the transport payload. It aliases the frame given to
-	// Dissect: copy it to keep it past the frame's lifetime.
+	// Dissect: Clone the packet to keep it past the frame's lifetime.
 	Payload []byte
 
 	// Malformed names the protocol whose header the frame cuts short
@@ -89,88 +99,45 @@ type Packet struct {
 	Malformed string
 	// cut is how many bytes of the Malformed header were captured.
 	cut int
+	// top is the index in the protocol table of the highest layer
+	// decoded, whose Protocol and Info columns Summary shows.
+	top uint8
 }
 
-// TCP holds the tcp.* fields of a Packet.
-type TCP struct {
-	Stream    int    // tcp.stream
-	SeqRaw    uint32 // tcp.seq_raw
-	AckRaw    uint32 // tcp.ack_raw
-	Seq       uint32 // tcp.seq, relative to the sender's ISN
-	Ack       uint32 // tcp.ack, relative to the receiver's ISN; 0 without ACK
-	NextSeq   uint32 // tcp.nxtseq
-	Len       int    // tcp.len
-	HdrLen    int    // tcp.hdr_len
-	Flags     uint16 // tcp.flags
-	WindowRaw uint16 // tcp.window_size_value
-	Window    int    // tcp.window_size, scaled when the handshake allows it
-	Checksum  uint16 // tcp.checksum
-	Urgent    uint16 // tcp.urgent_pointer
-
-	// ScaleShift is tcp.window_size_scalefactor as a shift: -1 when the
-	// handshake was not seen, -2 when scaling is off.
-	ScaleShift int
-
-	Options []Option // in the order the header carries them
-
-	// Analysis holds what Wireshark's sequence analysis concluded
-	// (tcp.analysis.*); see the Analysis* bits.
-	Analysis uint32
-	// DupAckNum and DupAckFrame number a duplicate ACK: the Nth repeat
-	// of the ACK first sent in frame DupAckFrame.
-	DupAckNum, DupAckFrame int
+// Clone returns a copy of p that shares no memory with it: not the
+// frame's bytes that Payload aliases, nor the options buffer that the
+// Dissector reuses for the next frame, nor the quoted packet or the HTTP
+// message.
+func (p *Packet) Clone() *Packet {
+	c := new(Packet)
+	p.cloneTo(c)
+	return c
 }
 
-// What tcp.analysis concluded about a segment.
-const (
-	// AnalysisRetransmission: data (or a SYN or FIN) below the sender's
-	// highest sequence number so far, not yet acknowledged.
-	AnalysisRetransmission uint32 = 1 << iota
-	// AnalysisSpuriousRetransmission: the same, but the data had already
-	// been acknowledged.
-	AnalysisSpuriousRetransmission
-)
-
-// Has reports whether every bit of flag is set.
-func (t *TCP) Has(flag uint16) bool { return t.Flags&flag == flag }
-
-// OptionKind is a TCP option's kind byte.
-type OptionKind uint8
-
-// The TCP options the dissector names.
-const (
-	OptEOL       OptionKind = 0
-	OptNOP       OptionKind = 1
-	OptMSS       OptionKind = 2
-	OptWS        OptionKind = 3
-	OptSACKPerm  OptionKind = 4
-	OptSACK      OptionKind = 5
-	OptTimestamp OptionKind = 8
-)
-
-// Option is one TCP option with its decoded values.
-type Option struct {
-	Kind OptionKind
-	// MSS: A is the size. WS: A is the shift count. Timestamps: A is
-	// TSval and B is TSecr. SACK: Blocks holds the edges, raw.
-	A, B   uint32
-	Blocks []uint32
+// cloneTo sets *c to a deep copy of p.
+func (p *Packet) cloneTo(c *Packet) {
+	*c = *p
+	c.Payload = bytes.Clone(p.Payload)
+	c.TCP.Options = cloneOptions(p.TCP.Options)
+	if p.Inner != nil {
+		c.Inner = p.Inner.Clone()
+	}
+	if p.HTTP != nil {
+		h := *p.HTTP
+		h.Headers = slices.Clone(h.Headers)
+		h.Body = bytes.Clone(h.Body)
+		c.HTTP = &h
+	}
 }
 
-// UDP holds the udp.* fields of a Packet.
-type UDP struct {
-	Stream   int    // udp.stream
-	Length   uint16 // udp.length
-	Checksum uint16 // udp.checksum
-}
-
-// ICMP holds the icmp.* fields of a Packet (icmpv6.* for ICMPv6).
-type ICMP struct {
-	Type     uint8  // icmp.type
-	Code     uint8  // icmp.code
-	Checksum uint16 // icmp.checksum
-	Ident    uint16 // icmp.ident (echo only)
-	Seq      uint16 // icmp.seq (echo only)
-	IsEcho   bool   // an echo request or reply, so Ident and Seq mean something
-	RespTo   int    // icmp.resp_to: for a reply, the request's frame, or 0
+// cloneOptions copies TCP options and their SACK blocks; none stays nil.
+func cloneOptions(opts []Option) []Option {
+	if len(opts) == 0 {
+		return nil
+	}
+	out := slices.Clone(opts)
+	for i := range out {
+		out[i].Blocks = slices.Clone(out[i].Blocks)
+	}
+	return out
 }

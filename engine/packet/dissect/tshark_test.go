@@ -3,8 +3,6 @@ package dissect_test
 import (
 	"bufio"
 	"bytes"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,27 +37,11 @@ func dissectFile(t testing.TB, path string) ([]dissect.Packet, int) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	d, err := dissect.New(f.LinkType())
+	pkts, err := dissect.Collect(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []dissect.Packet
-	for {
-		data, ci, err := f.ReadPacketData()
-		if errors.Is(err, io.EOF) {
-			return out, f.Precision()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		data = append([]byte(nil), data...)
-		var p dissect.Packet
-		if err := d.Dissect(data, ci, &p); err != nil {
-			t.Fatal(err)
-		}
-		p.TCP.Options = append([]dissect.Option(nil), p.TCP.Options...)
-		out = append(out, p)
-	}
+	return pkts, f.Precision()
 }
 
 func stem(path string) string { return strings.TrimSuffix(path, filepath.Ext(path)) }

@@ -19,7 +19,7 @@ type arrow struct {
 	rel      time.Duration
 	seq, ack uint32
 	n        uint32
-	flags    uint16
+	flags    dissect.TCPFlags
 	from, to uint8 // a Flow's columns, 0 or 1: a conversation has two
 }
 

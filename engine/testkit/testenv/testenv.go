@@ -82,17 +82,9 @@ func Recording(t testing.TB, name string) *capture.Recording {
 // Packets dissects a committed capture; every packet owns its memory.
 func Packets(t testing.TB, name string) []dissect.Packet {
 	t.Helper()
-	rec := Recording(t, name)
-	d, err := dissect.New(rec.Link)
+	pkts, err := dissect.Collect(Recording(t, name).Source())
 	if err != nil {
 		t.Fatal(err)
-	}
-	pkts := make([]dissect.Packet, len(rec.Frames))
-	for i, f := range rec.Frames {
-		if err := d.Dissect(f.Data, f.Info, &pkts[i]); err != nil {
-			t.Fatal(err)
-		}
-		pkts[i].TCP.Options = append([]dissect.Option(nil), pkts[i].TCP.Options...)
 	}
 	return pkts
 }

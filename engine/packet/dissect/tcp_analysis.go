@@ -1,11 +1,19 @@
 package dissect
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
-// The rest of what tcp.analysis concludes (AnalysisRetransmission and
-// AnalysisSpuriousRetransmission are in packet.go).
+// What tcp.analysis concluded about a segment (TCP.Analysis).
 const (
-	AnalysisFastRetransmission uint32 = 1 << (iota + 2)
+	// AnalysisRetransmission: data (or a SYN or FIN) below the sender's
+	// highest sequence number so far, not yet acknowledged.
+	AnalysisRetransmission uint32 = 1 << iota
+	// AnalysisSpuriousRetransmission: the same, but the data had already
+	// been acknowledged.
+	AnalysisSpuriousRetransmission
+	AnalysisFastRetransmission
 	AnalysisOutOfOrder
 	AnalysisLostSegment // "Previous segment not captured"
 	AnalysisAckedUnseen // "ACKed unseen segment"
@@ -187,9 +195,9 @@ func analysisPrefix(buf []byte, t *TCP) []byte {
 	mark(AnalysisZeroWindowProbe, "[TCP ZeroWindowProbe] ")
 	if f&AnalysisDupAck != 0 {
 		buf = append(buf, "[TCP Dup ACK "...)
-		buf = appendUint(buf, uint64(t.DupAckFrame))
+		buf = strconv.AppendInt(buf, int64(t.DupAckFrame), 10)
 		buf = append(buf, '#')
-		buf = appendUint(buf, uint64(t.DupAckNum))
+		buf = strconv.AppendInt(buf, int64(t.DupAckNum), 10)
 		buf = append(buf, "] "...)
 	}
 	mark(AnalysisKeepAliveAck, "[TCP Keep-Alive ACK] ")

@@ -1,0 +1,33 @@
+package dissect
+
+// dataProtocol is what tshark shows as "data": a payload that no
+// protocol above the transport claims.
+func dataProtocol() protocol {
+	return protocol{
+		name: "data", has: hasPayload,
+		fields: []field{
+			{"data.data", payload(hasPayload)},
+			{"data.len", dec(hasPayload, func(p *Packet) uint64 { return uint64(len(p.Payload)) })},
+		},
+	}
+}
+
+// hasPayload reports whether tshark would show the payload as "data":
+// TCP and UDP payloads and ICMP echo data, but not a retransmitted
+// segment, which Wireshark keeps from the protocols above TCP.
+func hasPayload(p *Packet) bool {
+	if len(p.Payload) == 0 || p.HTTP != nil {
+		return false
+	}
+	switch p.Transport {
+	case TransportTCP:
+		// Wireshark keeps retransmitted and out-of-order segments from
+		// the dissectors above TCP; fast retransmissions it passes on.
+		return p.TCP.Analysis&(AnalysisRetransmission|AnalysisSpuriousRetransmission|AnalysisOutOfOrder) == 0
+	case TransportUDP:
+		return true
+	case TransportICMP:
+		return p.ICMP.IsEcho
+	}
+	return false
+}

@@ -1,0 +1,37 @@
+package dissect
+
+import "github.com/gopacket/gopacket/layers"
+
+// rawIPProtocol is raw IP (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6):
+// no link header, the IP version says which IP follows.
+func rawIPProtocol() protocol {
+	return protocol{
+		on: []selector{
+			{space: linkType, num: uint16(layers.LinkTypeRaw)},
+			{space: linkType, num: uint16(layers.LinkTypeIPv4)},
+			{space: linkType, num: uint16(layers.LinkTypeIPv6)},
+		},
+		newDecoder: func(*Dissector) decoder { return rawDecoder{} },
+	}
+}
+
+type rawDecoder struct{}
+
+func (rawDecoder) decode(data []byte, _ *Packet) (selector, []byte, bool) {
+	return byVersion(data), data, false
+}
+
+// byVersion selects IPv4 or IPv6 by the version in the first byte, as
+// the EtherType of a link layer that carries IP alone.
+func byVersion(b []byte) selector {
+	if len(b) == 0 {
+		return selector{}
+	}
+	switch b[0] >> 4 {
+	case 4:
+		return selector{space: etherType, num: uint16(layers.EthernetTypeIPv4)}
+	case 6:
+		return selector{space: etherType, num: uint16(layers.EthernetTypeIPv6)}
+	}
+	return selector{}
+}
