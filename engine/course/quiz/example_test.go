@@ -36,28 +36,12 @@ func ExampleMake() {
 	// q3  frame 5  tcp.ack      expect 13      shown "13"        prompt quiz.next_ack.prompt
 }
 
-// readPackets dissects a capture file whole; every packet owns its
-// memory (Dissect lets a packet's TCP options alias its own buffer).
+// readPackets dissects a capture file whole, every packet its own.
 func readPackets(path string) ([]dissect.Packet, error) {
 	f, err := capture.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	rec, err := capture.ReadAll(f, f.Precision())
-	if err != nil {
-		return nil, err
-	}
-	d, err := dissect.New(rec.Link)
-	if err != nil {
-		return nil, err
-	}
-	pkts := make([]dissect.Packet, len(rec.Frames))
-	for i, fr := range rec.Frames {
-		if err := d.Dissect(fr.Data, fr.Info, &pkts[i]); err != nil {
-			return nil, err
-		}
-		pkts[i].TCP.Options = append([]dissect.Option(nil), pkts[i].TCP.Options...)
-	}
-	return pkts, nil
+	return dissect.Collect(f)
 }

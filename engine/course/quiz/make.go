@@ -38,7 +38,7 @@ func FieldQuestion(kind string, p *dissect.Packet, field, answer string, tx Text
 func shown(answer, v string) string {
 	if answer == KindFlags {
 		if bits, ok := ParseFlags(v); ok {
-			return FlagsText(dissect.TCPFlags(bits))
+			return FlagsText(bits)
 		}
 	}
 	return v

@@ -78,15 +78,15 @@ var flagBits = map[string]dissect.TCPFlags{
 
 // ParseFlags reads a set of TCP flags written as names ("SYN, ACK",
 // "syn+ack", "[FIN ACK]") or as a number ("0x012", "18").
-func ParseFlags(s string) (uint16, bool) {
+func ParseFlags(s string) (dissect.TCPFlags, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
 	}
 	if v, err := strconv.ParseUint(s, 0, 16); err == nil {
-		return uint16(v), true
+		return dissect.TCPFlags(v), true
 	}
-	var bits uint16
+	var bits dissect.TCPFlags
 	words := strings.FieldsFunc(strings.ToUpper(s), func(r rune) bool {
 		return strings.ContainsRune(" ,+/|-[]&", r) || r == '，' || r == '、'
 	})
@@ -98,7 +98,7 @@ func ParseFlags(s string) (uint16, bool) {
 		if !ok {
 			return 0, false
 		}
-		bits |= uint16(b)
+		bits |= b
 	}
 	return bits, true
 }

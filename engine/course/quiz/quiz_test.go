@@ -18,7 +18,7 @@ import (
 func TestParseFlags(t *testing.T) {
 	tests := []struct {
 		in   string
-		want uint16
+		want dissect.TCPFlags
 		ok   bool
 	}{
 		{"SYN, ACK", 0x12, true},

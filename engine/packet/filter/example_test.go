@@ -3,7 +3,6 @@ package filter_test
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
@@ -75,22 +74,11 @@ func eachPacket(name string, f func(*dissect.Packet)) error {
 		return err
 	}
 	defer c.Close()
-	d, err := dissect.New(c.LinkType())
-	if err != nil {
-		return err
-	}
-	var p dissect.Packet
-	for {
-		data, ci, err := c.ReadPacketData()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
+	for p, err := range dissect.Scan(c) {
 		if err != nil {
 			return err
 		}
-		if err := d.Dissect(data, ci, &p); err != nil {
-			return err
-		}
-		f(&p)
+		f(p)
 	}
+	return nil
 }

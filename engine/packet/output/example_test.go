@@ -1,9 +1,7 @@
 package output_test
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"wiretutor/engine/packet/capture"
@@ -21,25 +19,13 @@ func ExampleTsharkFollow() {
 		return
 	}
 	defer f.Close()
-	d, err := dissect.New(f.LinkType())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
 	follow := output.NewTsharkFollow(os.Stdout, 0, output.ASCII)
-	var p dissect.Packet
-	for {
-		data, ci, err := f.ReadPacketData()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for p, err := range dissect.Scan(f) {
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		if d.Dissect(data, ci, &p) == nil {
-			follow.Add(&p)
-		}
+		follow.Add(p)
 	}
 	follow.Close()
 	// Output:

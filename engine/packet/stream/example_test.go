@@ -1,9 +1,7 @@
 package stream_test
 
 import (
-	"errors"
 	"fmt"
-	"io"
 
 	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
@@ -31,26 +29,12 @@ func ExampleNewFollower() {
 		return
 	}
 	defer c.Close()
-	d, err := dissect.New(c.LinkType())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	var p dissect.Packet
-	for {
-		data, ci, err := c.ReadPacketData()
-		if errors.Is(err, io.EOF) {
-			break
-		}
+	for p, err := range dissect.Scan(c) {
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		if err := d.Dissect(data, ci, &p); err != nil {
-			fmt.Println(err)
-			return
-		}
-		if err := f.Add(&p); err != nil {
+		if err := f.Add(p); err != nil {
 			fmt.Println(err)
 			return
 		}
