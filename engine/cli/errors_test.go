@@ -19,7 +19,6 @@ import (
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/text/i18n"
-	"wiretutor/lessons"
 	"wiretutor/servers/chat"
 	"wiretutor/servers/listen"
 )
@@ -37,7 +36,7 @@ func explainCases() []struct {
 		err  error
 		want string
 	}{
-		{"course_file", errCourseFile{path: "/x/lab.toml", err: &syllabus.Error{Line: 4, Code: syllabus.CodeUnknown, Arg: "tcp-handshak"}}, "The course file /x/lab.toml, line 4: there is no lesson tcp-handshak. The lessons are: tcp-handshake, sockets, tcp-teardown, chat, udp-echo, http-raw, http-api-token, ping, filters."},
+		{"course_file", errCourseFile{path: "/x/lab.toml", err: &syllabus.Error{Line: 4, Code: syllabus.CodeUnknown, Arg: "tcp-handshak"}}, "The course file /x/lab.toml, line 4: there is no lesson tcp-handshak. The lessons are: tcp-handshake, sockets."},
 		{"course_file_syn", errCourseFile{path: "/x/lab.toml", err: &syllabus.Error{Line: 1, Code: syllabus.CodeSyntax, Arg: "bad"}}, "The course file /x/lab.toml, line 1: this is not valid TOML (bad). The file looks like: title = \"Lab 1\" and lessons = [\"tcp-handshake\", \"sockets\"]."},
 		{"course_file_path", errCourseFile{path: "/x/lab.toml", err: &fs.PathError{Op: "open", Path: "/x/lab.toml", Err: fs.ErrNotExist}}, "There is no file /x/lab.toml."},
 		{"no_req", errNoRequirements{id: "sockets"}, "The lesson sockets declares nothing a capture must hold, so there is nothing to grade."},
@@ -49,7 +48,7 @@ func explainCases() []struct {
 		{"impair", &netenv.ImpairError{Spec: "drop=x", Code: "frames"}, "--impair \"drop=x\": give frame numbers from 1, separated by commas"},
 		{"impair_kernel", course.ErrImpairKernel, "Impairments work only on the sandbox network: use --net sandbox (or leave --net out)."},
 		{"missing_flag", errMissingFlag{flag: "-r"}, "This command needs -r. See --help."},
-		{"unknown_lesson", errUnknownLesson{id: "nope"}, "There is no lesson \"nope\". Lessons: tcp-handshake, sockets, tcp-teardown, chat, udp-echo, http-raw, http-api-token, ping, filters."},
+		{"unknown_lesson", errUnknownLesson{id: "nope"}, "There is no lesson \"nope\". Lessons: tcp-handshake, sockets."},
 		{"unknown_field", errUnknownField{name: "tcp.prot"}, "Unknown field \"tcp.prot\". Use Wireshark's field names, such as tcp.seq or ip.src."},
 		{"bad_value", errBadValue{flag: "-T", value: "xml", want: "text, fields, json"}, "-T does not take \"xml\". It takes: text, fields, json."},
 		{"port_in_use", withPortFlag(&listen.BindError{Proto: "tcp", Port: 10000, Err: syscall.EADDRINUSE}, "--tcp-port", "--udp-port"), "TCP port 10000 is already in use. Stop the program that holds it, or choose another port with --tcp-port."},
@@ -86,11 +85,9 @@ func explainer(t *testing.T, lang string) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ls, err := lessons.All()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &app{tx: tx, lessons: ls}
+	// Two lessons of the test's own: the sentences list them, whatever
+	// the course holds.
+	return &app{tx: tx, lessons: []*course.Lesson{{ID: "tcp-handshake"}, {ID: "sockets"}}}
 }
 
 // TestExplain: each error becomes its sentence, the sentences within it
@@ -116,8 +113,8 @@ func TestExplainTranslated(t *testing.T) {
 	tests := []struct{ name, lang, want string }{
 		{"display_value", "ru", "Фильтр отображения: «Алиса» — это не IP-адрес.\n    ip.src == Алиса\n              ^~~~~"},
 		{"display_value", "zh", "显示过滤器：“Алиса”不是有效的IP 地址。\n    ip.src == Алиса\n              ^~~~~"},
-		{"course_file", "ru", "Файл курса /x/lab.toml, строка 4: урока tcp-handshak нет. Есть такие уроки: tcp-handshake, sockets, tcp-teardown, chat, udp-echo, http-raw, http-api-token, ping, filters."},
-		{"course_file", "zh", "课程文件 /x/lab.toml 第 4 行：没有名为 tcp-handshak 的课程。现有课程：tcp-handshake, sockets, tcp-teardown, chat, udp-echo, http-raw, http-api-token, ping, filters。"},
+		{"course_file", "ru", "Файл курса /x/lab.toml, строка 4: урока tcp-handshak нет. Есть такие уроки: tcp-handshake, sockets."},
+		{"course_file", "zh", "课程文件 /x/lab.toml 第 4 行：没有名为 tcp-handshak 的课程。现有课程：tcp-handshake, sockets。"},
 		{"impair", "ru", "--impair «drop=x»: укажите номера кадров начиная с 1 через запятую"},
 		{"impair", "zh", "--impair“drop=x”：请给出从 1 开始的帧号，用逗号分隔"},
 		{"port_in_use", "ru", "TCP-порт 10000 уже занят. Остановите программу, которая его держит, или выберите другой порт флагом --tcp-port."},
@@ -126,8 +123,8 @@ func TestExplainTranslated(t *testing.T) {
 		{"truncated", "zh", "/t/cut.pcap 在一个数据包中间突然结束：文件在第 3 帧之后被截断了。"},
 		{"ping_denied", "ru", "Отсюда вам нельзя отправлять ICMP. Дайте программе право один раз: sudo setcap cap_net_raw+ep $(command -v wiretutor) — или разрешите ping-сокеты всем группам: sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\". Чтобы пинговать 127.0.0.1 без этого, добавьте --net sandbox."},
 		{"ping_denied", "zh", "你在这里无权发送 ICMP。可以给程序授权一次：sudo setcap cap_net_raw+ep $(command -v wiretutor)；或允许所有组使用 ping 套接字：sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\"。如果两者都不做，也可以加上 --net sandbox 来 ping 127.0.0.1。"},
-		{"unknown_lesson", "ru", "Урока «nope» нет. Есть уроки: tcp-handshake, sockets, tcp-teardown, chat, udp-echo, http-raw, http-api-token, ping, filters."},
-		{"unknown_lesson", "zh", "没有“nope”这节课。现有课程：tcp-handshake, sockets, tcp-teardown, chat, udp-echo, http-raw, http-api-token, ping, filters。"},
+		{"unknown_lesson", "ru", "Урока «nope» нет. Есть уроки: tcp-handshake, sockets."},
+		{"unknown_lesson", "zh", "没有“nope”这节课。现有课程：tcp-handshake, sockets。"},
 		{"syntax", "ru", "Фильтр захвата «tcp port», символ 9: здесь нужен номер порта от 0 до 65535"},
 		{"syntax", "zh", "抓包过滤器“tcp port”第 9 个字符处：这里应该是 0 到 65535 之间的端口号"},
 	}
@@ -137,7 +134,7 @@ func TestExplainTranslated(t *testing.T) {
 		}
 	}
 	en := explainer(t, "en")
-	for _, lang := range []string{"ru", "zh"} {
+	for _, lang := range i18n.Available(content.FS)[1:] {
 		a := explainer(t, lang)
 		for _, tt := range explainCases() {
 			got := a.explain(tt.err)
