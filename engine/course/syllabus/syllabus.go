@@ -38,8 +38,10 @@ type Syllabus struct {
 	Lessons []string `toml:"lessons"`
 	// Entries are the lessons the file defines.
 	Entries []Entry `toml:"lesson"`
-	// data is the file, for finding the line of a name.
-	data []byte
+	// lines are the file's lines and headers the lines of its
+	// [[lesson]] headers, for finding the line of a name.
+	lines   [][]byte
+	headers []int
 }
 
 // Entry is one lesson as a course file defines it.
@@ -184,16 +186,8 @@ func ParseManifest(data []byte) (*Syllabus, error) {
 // decode reads the TOML and checks what every course file shares: no
 // unknown key, and lesson entries with an id each, once.
 func decode(data []byte) (*Syllabus, error) {
-	s := &Syllabus{data: data}
-	// "lesson" that is not an array of tables is a misspelt "lessons".
-	var raw map[string]any
-	if _, err := toml.Decode(string(data), &raw); err == nil {
-		if v, ok := raw["lesson"]; ok {
-			if _, tables := v.([]map[string]any); !tables {
-				return nil, &Error{Line: max(lineOf(data, "lesson"), 1), Code: CodeUnknownKey, Arg: "lesson"}
-			}
-		}
-	}
+	s := &Syllabus{lines: bytes.Split(data, []byte("\n"))}
+	s.headers = entryLines(s.lines)
 	md, err := toml.Decode(string(data), s)
 	if err != nil {
 		var pe toml.ParseError
@@ -204,6 +198,15 @@ func decode(data []byte) (*Syllabus, error) {
 			}
 			return nil, &Error{Line: line, Code: CodeSyntax, Arg: pe.Message}
 		}
+		// "lesson" that is not an array of tables is a misspelt "lessons".
+		var raw map[string]any
+		if _, rerr := toml.Decode(string(data), &raw); rerr == nil {
+			if v, ok := raw["lesson"]; ok {
+				if _, tables := v.([]map[string]any); !tables {
+					return nil, &Error{Line: max(lineOf(data, "lesson"), 1), Code: CodeUnknownKey, Arg: "lesson"}
+				}
+			}
+		}
 		return nil, &Error{Line: max(lineOf(data, "lessons"), 1), Code: CodeSyntax, Arg: err.Error()}
 	}
 	if und := md.Undecoded(); len(und) > 0 {
@@ -212,7 +215,7 @@ func decode(data []byte) (*Syllabus, error) {
 	}
 	s.Title = strings.TrimSpace(s.Title)
 	// Each entry's line: the n-th [[lesson]] header.
-	headers := entryLines(data)
+	headers := s.headers
 	defined := map[string]bool{}
 	for i := range s.Entries {
 		e := &s.Entries[i]
@@ -234,9 +237,9 @@ func decode(data []byte) (*Syllabus, error) {
 }
 
 // entryLines are the lines of the [[lesson]] headers, in order.
-func entryLines(data []byte) []int {
+func entryLines(all [][]byte) []int {
 	var lines []int
-	for i, l := range bytes.Split(data, []byte("\n")) {
+	for i, l := range all {
 		if t := bytes.TrimSpace(l); bytes.HasPrefix(t, []byte("[[")) &&
 			strings.TrimSpace(strings.Trim(string(t), "[] ")) == "lesson" {
 			lines = append(lines, i+1)
@@ -257,11 +260,7 @@ func (s *Syllabus) LineOf(e *Entry, str string) int {
 
 // lineIn is LineOf without the fallback: 0 when str is not found.
 func (s *Syllabus) lineIn(e *Entry, str string) int {
-	if s.data == nil {
-		return 0
-	}
-	starts := entryLines(s.data)
-	lines := bytes.Split(s.data, []byte("\n"))
+	starts, lines := s.headers, s.lines
 	from, to := 1, len(lines)
 	for k, h := range starts {
 		if h <= e.Line {
