@@ -110,7 +110,10 @@ type ManifestError struct {
 	Err  error  // a *syllabus.Error, or why the file could not be read
 }
 
+// Error is the problem for logs and tests, in English.
 func (e *ManifestError) Error() string { return e.File + ": " + e.Err.Error() }
+
+// Unwrap is the syllabus error, or why the file could not be read.
 func (e *ManifestError) Unwrap() error { return e.Err }
 
 // Load builds the course of a content tree: the lessons its course.toml
@@ -149,35 +152,27 @@ func Find(ls []*course.Lesson, id string) *course.Lesson {
 // Plan reads an instructor's course file against the course ls: its
 // title, and its lessons in the order it names them, each either one of
 // ls or an entry of the file's own (which takes the place of a lesson
-// of ls with its id). The error is a *syllabus.Error.
-func Plan(data []byte, ls []*course.Lesson) (title string, plan []*course.Lesson, err error) {
+// of ls with its id); own lists the ids of those it defines. The error
+// is a *syllabus.Error.
+func Plan(data []byte, ls []*course.Lesson) (p course.Plan, own []string, err error) {
 	s, err := syllabus.Parse(data, func(id string) bool { return Find(ls, id) != nil })
 	if err != nil {
-		return "", nil, err
+		return course.Plan{}, nil, err
 	}
-	own, err := course.Build(s, Registry{})
+	mine, err := course.Build(s, Registry{})
 	if err != nil {
-		return "", nil, err
+		return course.Plan{}, nil, err
 	}
+	for _, l := range mine {
+		own = append(own, l.ID)
+	}
+	p.Title = s.Title
 	for _, id := range s.Lessons {
-		l := Find(own, id)
+		l := Find(mine, id)
 		if l == nil {
 			l = Find(ls, id)
 		}
-		plan = append(plan, l)
+		p.Lessons = append(p.Lessons, l)
 	}
-	return s.Title, plan, nil
-}
-
-// Own lists the ids of the lessons a course file defines itself.
-func Own(data []byte) []string {
-	s, err := syllabus.Parse(data, func(string) bool { return true })
-	if err != nil {
-		return nil
-	}
-	var ids []string
-	for _, e := range s.Entries {
-		ids = append(ids, e.ID)
-	}
-	return ids
+	return p, own, nil
 }

@@ -133,6 +133,10 @@ func TestContentCheckManifest(t *testing.T) {
 					t.Errorf("%s: exit %d, want %q and %q:\n%s", lang, code, loc, want, out)
 				}
 			}
+			// The check runs with the broken folder as the content too.
+			if code, out, _ := run(t, nil, "--content", dir, "content", "check", "--dir", dir, "--lang", "en"); code != cli.ExitError || !strings.Contains(out, loc) {
+				t.Errorf("content check under --content: exit %d, want %q:\n%s", code, loc, out)
+			}
 			code, _, errs := run(t, nil, "lessons", "--content", dir, "--lang", "en")
 			if code != cli.ExitError || !strings.Contains(errs, manifest+", line "+strconv.Itoa(line)) || strings.Count(strings.TrimSpace(errs), "\n") > 0 {
 				t.Errorf("lessons with a broken manifest: exit %d %q", code, errs)

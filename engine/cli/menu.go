@@ -25,7 +25,7 @@ import (
 // command but `content check`, which reports it with the rest.
 func (a *app) loadPlan(path string) error {
 	ls, err := lessons.Load(a.content)
-	if errors.Is(err, fs.ErrNotExist) && a.content != a.env.Content {
+	if errors.Is(err, fs.ErrNotExist) && a.contentDir != "" {
 		// A content folder from before the manifest: its texts, the
 		// built-in course.
 		fmt.Fprintln(a.env.Stderr, a.tx.T("notice.no_manifest", map[string]any{"File": lessons.ManifestFile}))
@@ -46,24 +46,28 @@ func (a *app) loadPlan(path string) error {
 	if err != nil {
 		return err
 	}
-	title, pl, err := lessons.Plan(data, ls)
+	pl, own, err := lessons.Plan(data, ls)
 	if err != nil {
 		return errCourseFile{path: path, err: err}
 	}
-	a.plan = course.Plan{Title: title, Lessons: pl}
+	a.plan = pl
 	// The file's own lessons may bring their texts in the folder beside
 	// it: <lang>/<id>.md.
-	if own := lessons.Own(data); len(own) > 0 {
+	if len(own) > 0 {
 		a.content = course.Overlay(os.DirFS(filepath.Dir(path)), a.content, own)
 	}
 	return nil
 }
 
-// isContentCheck reports whether the arguments run `content check`.
+// isContentCheck reports whether the arguments run `content check`
+// (the values of the flags before the command are not words).
 func isContentCheck(args []string) bool {
 	var words []string
-	for _, arg := range args {
-		if !strings.HasPrefix(arg, "-") {
+	for i := 0; i < len(args); i++ {
+		switch arg := args[i]; {
+		case arg == "--lang" || arg == "--content" || arg == "--course" || arg == "--net":
+			i++
+		case !strings.HasPrefix(arg, "-"):
 			words = append(words, arg)
 		}
 	}

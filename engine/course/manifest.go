@@ -124,59 +124,79 @@ func Build(s *syllabus.Syllabus, reg Registry) ([]*Lesson, error) {
 
 // build makes one lesson of an entry.
 func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, error) {
-	fail := func(code, arg, at string, why error) error {
-		return &syllabus.Error{Line: s.LineOf(e, at), Code: code, Arg: arg, Why: why}
+	// fail points at name as written under key.
+	fail := func(code, arg, key, name string, why error) error {
+		return &syllabus.Error{Line: s.LineAfter(e, key, name), Code: code, Arg: arg, Why: why}
 	}
+	q := func(name string) string { return `"` + name + `"` }
 	if e.Exchange == "" {
-		return nil, fail(syllabus.CodeNoExchange, e.ID, "", nil)
+		return nil, fail(syllabus.CodeNoExchange, e.ID, "", "", nil)
 	}
 	sc, ok := reg.Script(e.Exchange)
 	if !ok {
-		return nil, fail(syllabus.CodeUnknownExchange, e.Exchange, `"`+e.Exchange+`"`, nil)
+		return nil, fail(syllabus.CodeUnknownExchange, e.Exchange, "exchange", q(e.Exchange), nil)
 	}
 	if len(e.Steps) == 0 {
-		return nil, fail(syllabus.CodeNoSteps, e.ID, "steps", nil)
+		return nil, fail(syllabus.CodeNoSteps, e.ID, "steps", "steps", nil)
 	}
 	l := &Lesson{
 		ID: e.ID, Script: e.Exchange,
 		Exchange: sc.Run, Focus: sc.Focus, Facts: sc.Facts, Secret: sc.Secret,
 	}
+	ran := false // a run step came before
 	for _, str := range e.Steps {
 		st, err := ParseStep(str)
 		if err != nil {
 			se := err.(*syllabus.Error)
-			return nil, fail(se.Code, str, `"`+str+`"`, nil)
+			return nil, fail(se.Code, str, "steps", q(str), nil)
 		}
-		st.Line = s.LineOf(e, `"`+str+`"`)
-		if st.Kind == Sockets && st.Section != AfterSnapshot && !slices.Contains(sc.Snapshots, st.Section) {
+		st.Line = s.LineAfter(e, "steps", q(str))
+		switch {
+		case st.Kind == Run && ran:
+			return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeRunTwice, Arg: str}
+		case st.Kind.needsCapture() && !ran:
+			return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeBeforeRun, Arg: str}
+		case st.Kind == Quiz && len(e.Quiz) == 0, st.Kind == Tasks && len(e.Tasks) == 0:
+			return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeNothingToAsk, Arg: str}
+		case st.Kind == Sockets && st.Section != AfterSnapshot && !slices.Contains(sc.Snapshots, st.Section):
 			return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeUnknownSnapshot, Arg: st.Section,
 				Have: append(slices.Clone(sc.Snapshots), AfterSnapshot)}
 		}
+		ran = ran || st.Kind == Run
 		l.Steps = append(l.Steps, st)
 	}
 	for _, name := range e.Quiz {
 		m, ok := reg.Maker(name)
 		if !ok {
-			return nil, fail(syllabus.CodeUnknownMaker, name, `"`+name+`"`, nil)
+			return nil, fail(syllabus.CodeUnknownMaker, name, "quiz", q(name), nil)
 		}
 		l.Quiz = append(l.Quiz, m)
 	}
 	var reqs []*filter.Display
+	seen := map[string]bool{}
 	for _, r := range e.Requires {
-		if r.ID == "" || r.Min < 1 {
-			return nil, fail(syllabus.CodeBadRequire, r.ID, r.Filter, nil)
+		switch {
+		case r.ID == "" || r.Filter == "" || r.Min < 1:
+			return nil, fail(syllabus.CodeBadRequire, r.ID, "requires", q(r.ID), nil)
+		case seen["require."+r.ID]:
+			return nil, fail(syllabus.CodeIDTwice, r.ID, "requires", q(r.ID), nil)
 		}
+		seen["require."+r.ID] = true
 		d, err := filter.CompileDisplay(r.Filter)
 		if err != nil {
-			return nil, fail(syllabus.CodeBadFilter, r.Filter, r.Filter, err)
+			return nil, fail(syllabus.CodeBadFilter, r.Filter, "requires", q(r.ID), err)
 		}
 		reqs = append(reqs, d)
 		l.Requires = append(l.Requires, Requirement{ID: r.ID, Filter: r.Filter, Min: r.Min})
 	}
 	for _, t := range e.Tasks {
-		if t.ID == "" || t.Model == "" {
-			return nil, fail(syllabus.CodeBadTask, t.ID, `"`+t.ID+`"`, nil)
+		switch {
+		case t.ID == "" || t.Model == "":
+			return nil, fail(syllabus.CodeBadTask, t.ID, "tasks", q(t.ID), nil)
+		case seen["task."+t.ID]:
+			return nil, fail(syllabus.CodeIDTwice, t.ID, "tasks", q(t.ID), nil)
 		}
+		seen["task."+t.ID] = true
 		var err error
 		if t.Capture {
 			_, err = filter.CompileCapture(t.Model, capture.MaxFrame)
@@ -184,12 +204,22 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 			_, err = filter.CompileDisplay(t.Model)
 		}
 		if err != nil {
-			return nil, fail(syllabus.CodeBadFilter, t.Model, t.Model, err)
+			return nil, fail(syllabus.CodeBadFilter, t.Model, "tasks", q(t.ID), err)
 		}
 		l.Tasks = append(l.Tasks, Task{ID: t.ID, Model: t.Model, Capture: t.Capture})
 	}
 	l.Complete = complete(reqs, l.Requires, sc.Done)
 	return l, nil
+}
+
+// needsCapture reports whether a step shows or asks about the capture,
+// so must come after the run step.
+func (k StepKind) needsCapture() bool {
+	switch k {
+	case Packets, Ladder, Quiz, Sockets, Tasks, Follow:
+		return true
+	}
+	return false
 }
 
 // complete reports a capture complete when it holds what the lesson

@@ -140,3 +140,45 @@ func TestParseStep(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildErrorLines: each fault is told at the line where it is
+// written, whatever else on other lines looks like it.
+func TestBuildErrorLines(t *testing.T) {
+	two := "[[lesson]] # the first\nid = \"a\"\nexchange = \"echo\"\nsteps = [\"run\", \"quiz\"]\nquiz = [\"port\"]\n" +
+		"requires = [\n  { id = \"x\", filter = \"tcp\", min = 1 },\n  { id = \"y\", filter = \"tcp\", min = 1 },\n]\n\n" +
+		"[[lesson]]\nid = \"b\"\nexchange = \"echo\"\nsteps = [\"run\"]\n"
+	tests := []struct {
+		name, from, to string
+		code           string
+		line           int
+	}{
+		{"a bad step under a commented header", `["run", "quiz"]`, `["run", "qiuz"]`, syllabus.CodeUnknownStep, 4},
+		{"a misspelt key in the second lesson", "steps = [\"run\"]\n", "step = [\"run\"]\n", syllabus.CodeUnknownKey, 14},
+		{"the second of two like requirements", `{ id = "y", filter = "tcp", min = 1 }`, `{ id = "y", filter = "tcp", min = 0 }`, syllabus.CodeBadRequire, 8},
+		{"a requirement without a filter", `{ id = "y", filter = "tcp", min = 1 }`, `{ id = "y", min = 1 }`, syllabus.CodeBadRequire, 8},
+		{"a requirement id twice", `{ id = "y",`, `{ id = "x",`, syllabus.CodeIDTwice, 7},
+		{"a capture step before run", `["run", "quiz"]`, `["quiz", "run"]`, syllabus.CodeBeforeRun, 4},
+		{"two runs", `["run", "quiz"]`, `["run", "run", "quiz"]`, syllabus.CodeRunTwice, 4},
+		{"a quiz step with no questions", `quiz = ["port"]`, `quiz = []`, syllabus.CodeNothingToAsk, 4},
+		{"a course file's key in the manifest", "[[lesson]] # the first", "lessons = [\"a\"]\n[[lesson]]", syllabus.CodeManifestKey, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(two, tt.from, tt.to, 1)
+			if src == two {
+				t.Fatal("the edit changed nothing")
+			}
+			s, err := syllabus.ParseManifest([]byte(src))
+			if err == nil {
+				_, err = course.Build(s, registry{})
+			}
+			var e *syllabus.Error
+			if !errors.As(err, &e) || e.Code != tt.code || e.Line != tt.line {
+				t.Errorf("error %v, want %s on line %d\n%s", err, tt.code, tt.line, src)
+			}
+		})
+	}
+	if _, err := syllabus.ParseManifest([]byte("# nothing here\n")); err == nil || err.(*syllabus.Error).Code != syllabus.CodeNoEntries {
+		t.Errorf("an empty manifest: %v", err)
+	}
+}

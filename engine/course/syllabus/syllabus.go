@@ -22,6 +22,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -57,8 +58,12 @@ type Entry struct {
 	Quiz []string `toml:"quiz"`
 	// Tasks are the filtering exercises of its tasks step.
 	Tasks []Task `toml:"tasks"`
-	// Line is the line of the entry's id.
+	// Line is the line of the entry's id (of its header when it has
+	// none), from 1.
 	Line int `toml:"-"`
+	// from and to are the entry's lines in the file, its header to the
+	// line before the next entry.
+	from, to int
 }
 
 // Require is one thing a capture of the lesson must hold: at least Min
@@ -105,13 +110,21 @@ const (
 	CodeNoSteps         = "no_steps"
 	CodeUnknownStep     = "unknown_step"
 	CodeUnknownSnapshot = "unknown_snapshot"
-	CodeStepArg         = "step_arg"
-	CodeUnknownMaker    = "unknown_maker"
-	CodeBadFilter       = "bad_filter"
-	CodeBadRequire      = "bad_require"
-	CodeBadTask         = "bad_task"
+	CodeRunTwice        = "run_twice"
+	CodeBeforeRun       = "before_run"
+	CodeNothingToAsk    = "nothing_to_ask"
+	CodeIDTwice         = "id_twice"
+	// Codes of the manifest alone.
+	CodeManifestKey  = "manifest_key"
+	CodeNoEntries    = "no_entries"
+	CodeStepArg      = "step_arg"
+	CodeUnknownMaker = "unknown_maker"
+	CodeBadFilter    = "bad_filter"
+	CodeBadRequire   = "bad_require"
+	CodeBadTask      = "bad_task"
 )
 
+// Error is the problem for logs and tests, in English.
 func (e *Error) Error() string {
 	s := fmt.Sprintf("course file line %d: %s %s", e.Line, e.Code, e.Arg)
 	if e.Why != nil {
@@ -120,6 +133,7 @@ func (e *Error) Error() string {
 	return s
 }
 
+// Unwrap is the underlying error, if any.
 func (e *Error) Unwrap() error { return e.Why }
 
 // reasoner is an error that can say what is wrong in a few words of
@@ -141,7 +155,6 @@ func (e *Error) Message() (string, map[string]any) {
 
 // Parse reads an instructor's course file: it must name its lessons,
 // each either known (an existing lesson) or defined in the file.
-
 func Parse(data []byte, known func(id string) bool) (*Syllabus, error) {
 	s, err := decode(data)
 	if err != nil {
@@ -174,8 +187,13 @@ func ParseManifest(data []byte) (*Syllabus, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(s.Entries) == 0 {
-		return nil, &Error{Line: 1, Code: CodeNoLessons}
+	switch {
+	case s.Title != "":
+		return nil, &Error{Line: max(s.keyLine("title", 1, len(s.lines)), 1), Code: CodeManifestKey, Arg: "title"}
+	case len(s.Lessons) > 0:
+		return nil, &Error{Line: max(s.keyLine("lessons", 1, len(s.lines)), 1), Code: CodeManifestKey, Arg: "lessons"}
+	case len(s.Entries) == 0:
+		return nil, &Error{Line: 1, Code: CodeNoEntries}
 	}
 	for _, e := range s.Entries {
 		s.Lessons = append(s.Lessons, e.ID)
@@ -211,20 +229,13 @@ func decode(data []byte) (*Syllabus, error) {
 	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
-		return nil, &Error{Line: max(lineOf(data, k[len(k)-1]), 1), Code: CodeUnknownKey, Arg: k.String()}
+		return nil, &Error{Line: max(s.keyLine(k[len(k)-1], 1, len(s.lines)), 1), Code: CodeUnknownKey, Arg: k.String()}
 	}
 	s.Title = strings.TrimSpace(s.Title)
-	// Each entry's line: the n-th [[lesson]] header.
-	headers := s.headers
+	s.ranges()
 	defined := map[string]bool{}
 	for i := range s.Entries {
 		e := &s.Entries[i]
-		if i < len(headers) {
-			e.Line = headers[i]
-		}
-		if l := s.lineIn(e, `"`+e.ID+`"`); l > 0 && e.ID != "" {
-			e.Line = l
-		}
 		switch {
 		case e.ID == "":
 			return nil, &Error{Line: e.Line, Code: CodeNoID}
@@ -236,44 +247,101 @@ func decode(data []byte) (*Syllabus, error) {
 	return s, nil
 }
 
+// header is a [[lesson]] line, comment and quotes allowed.
+var header = regexp.MustCompile(`^\s*\[\[\s*"?lesson"?\s*\]\]\s*(#.*)?$`)
+
 // entryLines are the lines of the [[lesson]] headers, in order.
 func entryLines(all [][]byte) []int {
 	var lines []int
 	for i, l := range all {
-		if t := bytes.TrimSpace(l); bytes.HasPrefix(t, []byte("[[")) &&
-			strings.TrimSpace(strings.Trim(string(t), "[] ")) == "lesson" {
+		if header.Match(l) {
 			lines = append(lines, i+1)
 		}
 	}
 	return lines
 }
 
-// LineOf is the line, in the file, of the first occurrence of s in the
-// entry's part of it (from its header to the next), or the entry's own
-// line when s is not found: where to point a person at a name.
+// ranges finds each entry's lines: from its [[lesson]] header to the
+// next one; where the entries are written otherwise (lesson = [{…}]),
+// from its id to the next entry's id. Line is its id's line.
+func (s *Syllabus) ranges() {
+	n := len(s.lines)
+	if len(s.headers) == len(s.Entries) {
+		for i := range s.Entries {
+			e := &s.Entries[i]
+			e.from, e.to = s.headers[i], n
+			if i+1 < len(s.headers) {
+				e.to = s.headers[i+1] - 1
+			}
+		}
+	} else {
+		at := 1
+		for i := range s.Entries {
+			e := &s.Entries[i]
+			if l := s.find(`"`+e.ID+`"`, at, n); e.ID != "" && l > 0 {
+				at = l
+			}
+			e.from, e.to = at, n
+			if i > 0 {
+				s.Entries[i-1].to = max(at-1, s.Entries[i-1].from)
+			}
+		}
+	}
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		e.Line = e.from
+		if e.ID != "" {
+			id := regexp.MustCompile(`^\s*"?id"?\s*=\s*"` + regexp.QuoteMeta(e.ID) + `"`)
+			for n := e.from; n <= e.to && n <= len(s.lines); n++ {
+				if id.Match(s.lines[n-1]) {
+					e.Line = n
+					break
+				}
+			}
+		}
+		e.Line = max(e.Line, 1)
+	}
+}
+
+// LineOf is the line, in the file, of the first occurrence of str in
+// the entry's part of it, or the entry's own line when str is not
+// found: where to point a person at a name.
 func (s *Syllabus) LineOf(e *Entry, str string) int {
-	if l := s.lineIn(e, str); str != "" && l > 0 {
+	return s.LineAfter(e, "", str)
+}
+
+// LineAfter is LineOf searching from the line of the entry's key
+// (steps, quiz, requires, tasks) on: a name is pointed at where it is
+// written under that key, not where it happens to appear first.
+func (s *Syllabus) LineAfter(e *Entry, key, str string) int {
+	from := e.from
+	if key != "" {
+		if l := s.keyLine(key, e.from, e.to); l > 0 {
+			from = l
+		}
+	}
+	if l := s.find(str, from, e.to); str != "" && l > 0 {
 		return l
 	}
 	return e.Line
 }
 
-// lineIn is LineOf without the fallback: 0 when str is not found.
-func (s *Syllabus) lineIn(e *Entry, str string) int {
-	starts, lines := s.headers, s.lines
-	from, to := 1, len(lines)
-	for k, h := range starts {
-		if h <= e.Line {
-			from = h
-			if k+1 < len(starts) {
-				to = starts[k+1] - 1
-			} else {
-				to = len(lines)
-			}
+// find is the first line from..to holding str, or 0.
+func (s *Syllabus) find(str string, from, to int) int {
+	for n := max(from, 1); n <= to && n <= len(s.lines); n++ {
+		if bytes.Contains(s.lines[n-1], []byte(str)) {
+			return n
 		}
 	}
-	for n := from; n <= to && n <= len(lines); n++ {
-		if bytes.Contains(lines[n-1], []byte(str)) {
+	return 0
+}
+
+// keyLine is the first line from..to that sets key (key = …, also
+// inside an inline table), or 0.
+func (s *Syllabus) keyLine(key string, from, to int) int {
+	re := regexp.MustCompile(`(^|[\s{,])"?` + regexp.QuoteMeta(key) + `"?\s*=`)
+	for n := max(from, 1); n <= to && n <= len(s.lines); n++ {
+		if re.Match(s.lines[n-1]) {
 			return n
 		}
 	}

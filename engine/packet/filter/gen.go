@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"golang.org/x/net/bpf"
+
+	"wiretutor/engine/text/message"
 )
 
 // How a capture filter becomes classic BPF:
@@ -680,6 +682,12 @@ func (e *TooLongError) Error() string {
 // Message names the sentence that tells a person.
 func (e *TooLongError) Message() (string, map[string]any) {
 	return "error.capture_filter_long", map[string]any{"Max": MaxInstructions}
+}
+
+// Reason is what is wrong, without the filter.
+func (e *TooLongError) Reason() message.Msg {
+	id, data := e.Message()
+	return message.Msg{ID: id, Data: data}
 }
 
 // protoNumber is the IP protocol number of tcp, udp or icmp.
