@@ -9,7 +9,6 @@ import (
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/syllabus"
-	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/text/message"
 	"wiretutor/lessons"
 	"wiretutor/servers/listen"
@@ -151,10 +150,6 @@ func (a *app) explain(err error) string {
 	}
 	var pe *fs.PathError
 	switch {
-	case errors.Is(err, dissect.ErrLinkType):
-		return t.T("error.link_type", map[string]any{"Err": err.Error()})
-	case errors.Is(err, course.ErrNoSection):
-		return t.T("error.content", map[string]any{"Err": err.Error()})
 	case errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
 		return t.T("error.no_file", map[string]any{"File": pe.Path})
 	case errors.As(err, &pe) && errors.Is(err, fs.ErrPermission):

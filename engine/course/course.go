@@ -355,11 +355,26 @@ func (run *runner) section(id string) (*doc.Section, error) {
 			return s, nil
 		}
 	}
-	return nil, fmt.Errorf("lesson %s: %w: {#%s}", run.l.ID, ErrNoSection, id)
+	return nil, &SectionError{Lesson: run.l.ID, Section: id}
 }
 
-// ErrNoSection: a step names a section the document lacks.
+// ErrNoSection: a step names a section the document lacks (as a
+// *SectionError, which errors.Is matches to it).
 var ErrNoSection = errors.New("the lesson text has no section")
+
+// SectionError is a step that names a section the lesson's text lacks.
+type SectionError struct{ Lesson, Section string }
+
+// Error names the lesson and the section, in English.
+func (e *SectionError) Error() string {
+	return fmt.Sprintf("lesson %s: %v: {#%s}", e.Lesson, ErrNoSection, e.Section)
+}
+
+// Is makes the error ErrNoSection.
+func (e *SectionError) Is(target error) bool { return target == ErrNoSection }
+
+// Message is error.content; the command line fills in Err.
+func (e *SectionError) Message() (string, map[string]any) { return "error.content", nil }
 
 func (run *runner) step(ctx context.Context, st Step) error {
 	out := run.o.Out

@@ -9,8 +9,21 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
-// ErrLinkType is returned by New for a link type the dissector cannot read.
+// ErrLinkType is returned by New for a link type the dissector cannot
+// read (as a *LinkTypeError, which errors.Is matches to it).
 var ErrLinkType = errors.New("unsupported link type")
+
+// LinkTypeError is a capture whose link type the dissector cannot read.
+type LinkTypeError struct{ Link layers.LinkType }
+
+// Error names the link type, in English.
+func (e *LinkTypeError) Error() string { return fmt.Sprintf("%v: %d", ErrLinkType, e.Link) }
+
+// Is makes the error ErrLinkType.
+func (e *LinkTypeError) Is(target error) bool { return target == ErrLinkType }
+
+// Message is error.link_type; the command line fills in Err.
+func (e *LinkTypeError) Message() (string, map[string]any) { return "error.link_type", nil }
 
 // Dissector decodes frames of one capture, in order, keeping the state
 // that Wireshark's fields need across frames. It is not safe for
@@ -68,7 +81,7 @@ func New(link layers.LinkType) (*Dissector, error) {
 		d.stages[i].dec = table().protos[d.stages[i].proto].newDecoder(d)
 	}
 	if len(d.bound[linkType]) == 0 {
-		return nil, fmt.Errorf("%w: %d", ErrLinkType, link)
+		return nil, &LinkTypeError{Link: link}
 	}
 	d.link = &d.stages[d.bound[linkType][0].stage]
 	return d, nil
