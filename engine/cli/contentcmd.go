@@ -155,8 +155,11 @@ func (a *app) markCurrent(dir, lang string, ids []string) error {
 	case lang == "en" || !slices.Contains(i18n.Available(os.DirFS(dir)), lang):
 		return errBadValue{flag: "--mark-current", value: lang, want: strings.Join(i18n.Available(os.DirFS(dir))[1:], ", ")}
 	}
+	// The lessons are the folder's own (its course.toml), not those of
+	// the content the command runs with.
+	ls, _ := a.checkManifest(os.DirFS(dir))
 	for _, id := range ids {
-		if a.lesson(id) == nil {
+		if !slices.ContainsFunc(ls, func(l contentcheck.Lesson) bool { return l.ID == id }) {
 			return errUnknownLesson{id: id}
 		}
 	}

@@ -100,6 +100,21 @@ func TestContentDirNewLesson(t *testing.T) {
 			t.Errorf("content check: exit %d, no finding for %s:\n%s", code, want, out)
 		}
 	}
+	// The translations, marked current as the translator would: clean.
+	for _, lang := range i18n.Available(content.FS)[1:] {
+		md, err := os.ReadFile(testdata(filepath.Join("instructor", lang, "udp-count.md")))
+		if err != nil {
+			t.Fatalf("the instructor's example lacks its %s text: %v", lang, err)
+		}
+		os.WriteFile(filepath.Join(dir, lang, "udp-count.md"), md, 0o644)
+		if code, out, _ := run(t, nil, "content", "check", "--dir", dir, "--mark-current", lang, "udp-count"); code != 0 {
+			t.Errorf("--mark-current %s of the new lesson: exit %d\n%s", lang, code, out)
+		}
+	}
+	edit(t, manifest, `{ id = "udp_four", filter = "udp.dstport == 10001", min = 4 },`, "")
+	if code, out, _ := run(t, nil, "content", "check", "--dir", dir, "--lang", "en"); code != 0 || !strings.Contains(out, "nothing to fix") {
+		t.Errorf("content check after the translations: exit %d\n%s", code, out)
+	}
 }
 
 // TestContentCheckManifest: a broken course.toml is a finding with its
