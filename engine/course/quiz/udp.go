@@ -58,23 +58,17 @@ func UDPLength(c *Capture, tx Texts) (*Question, bool) {
 
 // UDPReplyPort asks which port the server's answer goes to.
 func UDPReplyPort(c *Capture, tx Texts) (*Question, bool) {
-	i := firstUDP(c)
-	if i < 0 {
-		return nil, false
-	}
-	j := replyTo(c, i)
-	if j < 0 {
-		return nil, false
-	}
-	p := &c.Packets[j]
-	d := udpData(p)
-	d["RequestFrame"] = c.Packets[i].Number
-	return FieldQuestion("udp-reply-port", p, "udp.dstport", KindNumber, tx, "udp_reply_port", d), true
+	return aboutReply(c, tx, "udp-reply-port", "udp.dstport", "udp_reply_port")
 }
 
 // UDPReplyFrame asks which frame carries the answer to the first
 // datagram: an exchange takes two packets, nothing more.
 func UDPReplyFrame(c *Capture, tx Texts) (*Question, bool) {
+	return aboutReply(c, tx, "udp-reply-frame", "frame.number", "udp_reply_frame")
+}
+
+// aboutReply asks for a field of the answer to the first datagram.
+func aboutReply(c *Capture, tx Texts, kind, field, id string) (*Question, bool) {
 	i := firstUDP(c)
 	if i < 0 {
 		return nil, false
@@ -86,7 +80,7 @@ func UDPReplyFrame(c *Capture, tx Texts) (*Question, bool) {
 	p := &c.Packets[j]
 	d := udpData(p)
 	d["RequestFrame"] = c.Packets[i].Number
-	return FieldQuestion("udp-reply-frame", p, "frame.number", KindNumber, tx, "udp_reply_frame", d), true
+	return FieldQuestion(kind, p, field, KindNumber, tx, id, d), true
 }
 
 // UDPEmptyLength asks for the udp.length of an empty datagram: 8.
