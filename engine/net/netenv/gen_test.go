@@ -5,12 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
-	"time"
-
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
 
 	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/capture"
@@ -60,13 +55,7 @@ func transfer(t *testing.T, imp netenv.Impairment) *capture.Recording {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	var mu sync.Mutex
-	rec := &capture.Recording{Link: layers.LinkTypeEthernet, Precision: 9}
-	untap := sb.Tap(func(ts time.Time, f []byte) {
-		mu.Lock()
-		rec.Add(gopacket.CaptureInfo{Timestamp: ts, Length: len(f), CaptureLength: len(f)}, f)
-		mu.Unlock()
-	})
+	r := record(sb)
 	ctx := context.Background()
 	ln, err := sb.Listen(ctx, "tcp", "127.0.0.1:10000")
 	if err != nil {
@@ -95,10 +84,5 @@ func transfer(t *testing.T, imp netenv.Impairment) *capture.Recording {
 		t.Fatalf("the server got %d bytes", n)
 	}
 	ln.Close()
-	time.Sleep(100 * time.Millisecond)
-	untap()
-	mu.Lock()
-	defer mu.Unlock()
-	out := *rec
-	return &out
+	return r.stop(t)
 }

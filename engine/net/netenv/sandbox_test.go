@@ -14,7 +14,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"wiretutor/engine/net/netenv"
-	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/servers/echo"
 )
@@ -28,13 +27,7 @@ func exchange(t *testing.T, imp netenv.Impairment) []dissect.Packet {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	var mu sync.Mutex
-	rec := &capture.Recording{Link: layers.LinkTypeEthernet, Precision: 9}
-	untap := sb.Tap(func(ts time.Time, f []byte) {
-		mu.Lock()
-		rec.Add(gopacket.CaptureInfo{Timestamp: ts, Length: len(f), CaptureLength: len(f)}, f)
-		mu.Unlock()
-	})
+	r := record(sb)
 	srv := &echo.Server{Net: sb, TCPPort: 10000, UDPPort: 10001}
 	if err := srv.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -51,16 +44,13 @@ func exchange(t *testing.T, imp netenv.Impairment) []dissect.Packet {
 	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "HELLO SERVER" {
 		t.Fatalf("got %q, %v", buf, err)
 	}
-	c.(interface{ CloseWrite() error }).CloseWrite()
+	c.(netenv.HalfCloser).CloseWrite()
 	if rest, err := io.ReadAll(c); err != nil || len(rest) != 0 {
 		t.Fatalf("after the close: %q %v", rest, err)
 	}
 	c.Close()
 	srv.Close()
-	time.Sleep(50 * time.Millisecond)
-	untap()
-	mu.Lock()
-	defer mu.Unlock()
+	rec := r.stop(t)
 	d, _ := dissect.New(rec.Link)
 	var pkts []dissect.Packet
 	for _, f := range rec.Frames {
