@@ -37,9 +37,9 @@ func TestMenuRussianFinishQuitResume(t *testing.T) {
 	plan := filepath.Join(t.TempDir(), "course.toml")
 	os.WriteFile(plan, []byte("lessons = [\"tcp-handshake\", \"sockets\"]\n"), 0o644)
 	// Language 2 (Russian), then "continue" (tcp-handshake): Enter through
-	// ten pauses, seven answers (all "0"), Enter after the quiz; then
+	// ten pauses, seven answers (all "0", each wrong twice), Enter after the quiz; then
 	// continue (sockets), Enter twice and quit; then the input ends.
-	input := "2\n1\n" + strings.Repeat("\n", 10) + strings.Repeat("0\n", 7) + "\n" + "1\n\n\nq\n"
+	input := "2\n1\n" + strings.Repeat("\n", 10) + strings.Repeat("0\n", 14) + "\n" + "1\n\n\nq\n"
 	code, out, errs := runIn(t, env, input, "--net", "sandbox", "--course", plan)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
@@ -69,11 +69,11 @@ func TestMenuRussianFinishQuitResume(t *testing.T) {
 	var rep struct {
 		Done    int `json:"done"`
 		Lessons []struct {
-			ID, Status string
-			Total      int
+			ID, Status    string
+			Total, Second int
 		} `json:"lessons"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Done != 1 || rep.Lessons[0].Status != "done" || rep.Lessons[0].Total != 7 || rep.Lessons[1].Status != "in_progress" {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Done != 1 || rep.Lessons[0].Status != "done" || rep.Lessons[0].Total != 7 || rep.Lessons[0].Second != 0 || !strings.Contains(out, `"second": 0`) || rep.Lessons[1].Status != "in_progress" {
 		t.Errorf("report json: %v\n%s", err, out)
 	}
 	_, out, _ = run(t, env, "report", "--lang", "en", "--course", plan)

@@ -121,8 +121,9 @@ type reportLesson struct {
 	ID       string `json:"id"`
 	Title    string `json:"title"`
 	Status   string `json:"status"` // done, in_progress, not_started
-	Score    int    `json:"score"`
+	Score    int    `json:"score"`  // right on the first try
 	Total    int    `json:"total"`
+	Second   int    `json:"second"` // right on the second try, after a hint
 	Started  string `json:"started,omitempty"`
 	Finished string `json:"finished,omitempty"`
 }
@@ -157,7 +158,7 @@ func (a *app) makeReport() report {
 		if p := a.state.Lesson(l.ID); p != nil {
 			rl.Status, rl.Started = "in_progress", stamp(p.Started)
 			if p.Done {
-				rl.Status, rl.Score, rl.Total, rl.Finished = "done", p.Score, p.Total, stamp(p.Finished)
+				rl.Status, rl.Score, rl.Total, rl.Second, rl.Finished = "done", p.Score, p.Total, p.Second, stamp(p.Finished)
 				r.Done++
 				r.Score += p.Score
 				r.Total += p.Total

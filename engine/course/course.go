@@ -146,8 +146,11 @@ type LiveSource interface {
 // before it.
 type Result struct {
 	Score, Total int
-	Completed    bool
-	Step         int
+	// Second counts the answers right on the second try, after a hint:
+	// they do not score.
+	Second    int
+	Completed bool
+	Step      int
 }
 
 // ErrQuit is returned when the learner quits a lesson part way.
@@ -254,7 +257,7 @@ func (run *runner) walk(ctx context.Context) error {
 		run.res.Step = i
 		if err := run.step(ctx, st); err != nil {
 			if errors.Is(err, ErrQuit) {
-				run.res.Score, run.res.Total = before.Score, before.Total
+				run.res.Score, run.res.Total, run.res.Second = before.Score, before.Total, before.Second
 			}
 			return err
 		}
@@ -466,6 +469,9 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		run.say(run.r.Paint(render.Heading, run.tx.T("summary.title", nil)))
 		if !run.o.NoInput && run.res.Total > 0 {
 			run.say(run.tx.N("summary.score", run.res.Total, map[string]any{"Score": run.res.Score, "Total": run.res.Total}))
+			if run.res.Second > 0 {
+				run.say(run.tx.N("summary.second", run.res.Second, nil))
+			}
 		}
 	}
 	return nil
@@ -494,8 +500,10 @@ func (run *runner) quiz() error {
 		}
 		return run.r.Paint(render.Bad, s)
 	}
-	res, err := quiz.Run(qs, run.o.Asker, run.o.Out, run.tx, quiz.Style{Paint: paint, Wrap: run.r.Text})
+	again := func() { run.step(context.Background(), Step{Kind: Packets}) } // the list only: no exchange runs
+	res, err := quiz.Run(qs, run.o.Asker, run.o.Out, run.tx, quiz.Style{Paint: paint, Wrap: run.r.Text, Capture: again})
 	run.res.Score += res.Correct
+	run.res.Second += res.Second
 	if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
 		return ErrQuit
 	}

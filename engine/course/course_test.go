@@ -84,9 +84,10 @@ func options(t *testing.T, lang string, fsys fs.FS, asker quiz.Asker, out io.Wri
 }
 
 func TestRunLessonAnswersRightAndWrong(t *testing.T) {
-	// Enter through every pause; answer the seven questions, two wrong.
+	// Enter through every pause; answer the seven questions: the third
+	// wrong twice, the sixth wrong and then, after the hint, right.
 	answers := []string{"", "", "", "", "", "", "", "", "", "",
-		"41950", "SYN, ACK", "0", "13", "1", "9", "fin ack", ""}
+		"41950", "SYN, ACK", "0", "0", "13", "1", "9", "8", "fin ack", ""}
 	var out bytes.Buffer
 	script := &quiz.Script{Answers: answers}
 	o, tx := options(t, "en", content.FS, script, &out)
@@ -94,18 +95,22 @@ func TestRunLessonAnswersRightAndWrong(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if !res.Completed || res.Score != 5 || res.Total != 7 {
-		t.Errorf("result %+v, want 5 of 7", res)
+	if !res.Completed || res.Score != 5 || res.Total != 7 || res.Second != 1 {
+		t.Errorf("result %+v, want 5 of 7 and 1 on the second try", res)
 	}
 	text := strings.Join(strings.Fields(out.String()), " ")
 	for _, want := range []string{
-		"Captured 12 packets.",            // the lab's capture: TCP and UDP
-		"Ack = Seq + Len = 1 + 12 = 13",   // the lesson's arithmetic, live
-		"client got port 41950",           // the live ephemeral port
-		"the answer is 1.",                // a wrong answer is told the right one
-		"Seq = 0 + 1 = 1",                 // and why
-		"Right on the first try: 5 of 7.", // the score
-		"SYN Seq=0 Len=0 ────────▶│ 1",    // the ladder
+		"Captured 12 packets.",                                   // the lab's capture: TCP and UDP
+		"Ack = Seq + Len = 1 + 12 = 13",                          // the lesson's arithmetic, live
+		"client got port 41950",                                  // the live ephemeral port
+		"the answer is 1.",                                       // a wrong answer is told the right one
+		"Seq = 0 + 1 = 1",                                        // and why
+		"Right on the first try: 5 of 7.",                        // the score
+		"Not yet: \"0\" is not it. The answer is larger than 0.", // a hint after the first wrong answer
+		"Not yet: \"9\" is not it. The answer is smaller than 9.",
+		"Right on the second try: 8.",
+		"1 more right on the second try, after a hint.",
+		"SYN Seq=0 Len=0 ────────▶│ 1",                                     // the ladder
 		"4 0.000056 127.0.0.1 → 127.0.0.1 TCP 78 41950 → 10000 [PSH, ACK]", // tshark's line
 	} {
 		if !strings.Contains(text, want) {
@@ -195,7 +200,7 @@ func TestQuitAndResume(t *testing.T) {
 		// Steps: 0 intro, 1 sockets, 2 run, 3 packets, 4 ports, ... 12 quiz.
 		{"quit at a pause", []string{"", "", "", "q"}, 5, [2]int{0, 0}, append(pauses(6), append(quizAnswers, "")...), 7},
 		{"quit in the quiz", append(pauses(10), "41950", "SYN, ACK", "quit"), 12, [2]int{0, 0}, append(slices.Clone(quizAnswers), ""), 7},
-		{"quit after the quiz", append(pauses(10), "41950", "0", "1", "13", "1", "8", "FIN, ACK", "q"), 13, [2]int{6, 7}, nil, 6},
+		{"quit after the quiz", append(pauses(10), "41950", "0", "0", "1", "13", "1", "8", "FIN, ACK", "q"), 13, [2]int{6, 7}, nil, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

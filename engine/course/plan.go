@@ -58,7 +58,7 @@ func (p Plan) Done(s *progress.State) int {
 func Outcome(id string, res Result, err error, interrupted bool, now time.Time) func(*progress.State) {
 	switch {
 	case err == nil && res.Completed:
-		return func(s *progress.State) { s.Finish(id, res.Score, res.Total, now) }
+		return func(s *progress.State) { s.FinishSecond(id, res.Score, res.Total, res.Second, now) }
 	case errors.Is(err, ErrQuit) || interrupted:
 		return func(s *progress.State) { s.Stop(id, res.Step, res.Score, res.Total, now) }
 	}

@@ -45,6 +45,9 @@ type Lesson struct {
 	// out of its questions.
 	Score int `json:"score"`
 	Total int `json:"total"`
+	// Second counts that run's answers right on the second try, after a
+	// hint.
+	Second int `json:"second,omitempty"`
 	// Step is where an unfinished run stopped (0 when none is open), and
 	// StepScore of StepTotal what that run had scored before it.
 	Step      int `json:"step,omitempty"`
@@ -79,10 +82,16 @@ func (s *State) Stop(id string, step, score, total int, now time.Time) {
 // Finish records a finished run of lesson id with its score. The best
 // score is kept; the date of the first finish is kept.
 func (s *State) Finish(id string, score, total int, now time.Time) {
+	s.FinishSecond(id, score, total, 0, now)
+}
+
+// FinishSecond is Finish for a run that also had second answers right
+// on their second try; they are kept with the run whose score is kept.
+func (s *State) FinishSecond(id string, score, total, second int, now time.Time) {
 	s.Start(id, now)
 	l := s.Lessons[id]
 	if !l.Done || score > l.Score || total != l.Total {
-		l.Score, l.Total = score, total
+		l.Score, l.Total, l.Second = score, total, second
 	}
 	if !l.Done {
 		l.Finished = now

@@ -122,14 +122,22 @@ func TestQuestionsFromCapture(t *testing.T) {
 func TestRunScoresFirstTry(t *testing.T) {
 	c := labCapture(t)
 	qs := quiz.Make(c, texts{}, makers...)
-	answers := []string{"41950", "SYN", "1", "13", "1", "8", "FIN, ACK"} // one wrong
+	answers := []string{"41950", "SYN", "SYN", "1", "13", "1", "8", "FIN, ACK"} // one wrong twice
 	var out bytes.Buffer
 	res, err := quiz.Run(qs, &quiz.Script{Answers: append([]string{"", "  "}, answers...)}, &out, texts{}, quiz.Style{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Asked != 7 || res.Correct != 6 {
+	if res.Asked != 7 || res.Correct != 6 || res.Second != 0 {
 		t.Errorf("result %+v, want 6 of 7", res)
+	}
+	if !strings.Contains(out.String(), "quiz.try_again") || !strings.Contains(out.String(), "quiz.retry.flags") {
+		t.Errorf("a first wrong answer must get a hint from the capture and a second try:\n%s", out.String())
+	}
+	// Wrong, then right after the hint: it does not score, it is counted.
+	second := []string{"41950", "SYN", "SYN, ACK", "1", "13", "1", "8", "FIN, ACK"}
+	if res, err := quiz.Run(qs, &quiz.Script{Answers: second}, &out, texts{}, quiz.Style{}); err != nil || res.Correct != 6 || res.Second != 1 {
+		t.Errorf("right on the second try: %+v, %v", res, err)
 	}
 	if !strings.Contains(out.String(), "quiz.wrong") || !strings.Contains(out.String(), "quiz.synack_flags.why") {
 		t.Errorf("a wrong answer must be told the answer and why:\n%s", out.String())
@@ -185,8 +193,23 @@ func (w wordTexts) T(id string, data any) string {
 		return "?, Hint, подсказка"
 	case "nav.words.quit":
 		return "q, quit"
+	case "nav.words.capture":
+		return "c, capture"
 	}
 	return w.texts.T(id, data)
+}
+
+// TestRunCaptureAtAQuestion: c at a question shows the capture again
+// and is not an answer.
+func TestRunCaptureAtAQuestion(t *testing.T) {
+	qs := quiz.Make(labCapture(t), texts{}, makers[0])
+	shown := 0
+	st := quiz.Style{Capture: func() { shown++ }}
+	var out bytes.Buffer
+	res, err := quiz.Run(qs, &quiz.Script{Answers: []string{"c", " C ", "41950"}}, &out, wordTexts{}, st)
+	if err != nil || shown != 2 || res.Asked != 1 || res.Correct != 1 {
+		t.Errorf("capture shown %d times, %+v, %v; want 2 and 1 of 1", shown, res, err)
+	}
 }
 
 func TestRunHintAndQuit(t *testing.T) {
@@ -203,7 +226,7 @@ func TestRunHintAndQuit(t *testing.T) {
 		{"hint then right", []string{"?", "41950"}, quiz.ErrNoInput, 1, 1, 1},
 		{"hint word in another case and language", []string{" HINT ", "ПОДСКАЗКА", "41950"}, quiz.ErrNoInput, 1, 1, 2},
 		{"quit at the first", []string{"q"}, quiz.ErrInterrupted, 0, 0, 0},
-		{"quit after one", []string{"1", "Quit"}, quiz.ErrInterrupted, 1, 0, 0},
+		{"quit after one wrong answer (and its hint)", []string{"1", "Quit"}, quiz.ErrInterrupted, 1, 0, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -215,7 +238,8 @@ func TestRunHintAndQuit(t *testing.T) {
 			if n := strings.Count(out.String(), "quiz.hint "); n != tt.wantHints {
 				t.Errorf("%d hints shown, want %d", n, tt.wantHints)
 			}
-			if tt.wantHints > 0 && !strings.Contains(out.String(), `"Field":"tcp.srcport","Frame":1`) {
+			// (A hint inside a retry's message is quoted there once more.)
+			if tt.wantHints > 0 && !strings.Contains(strings.ReplaceAll(out.String(), `\"`, `"`), `"Field":"tcp.srcport","Frame":1`) {
 				t.Errorf("the hint names no frame and field:\n%s", out.String())
 			}
 		})

@@ -3,6 +3,7 @@ package quiz
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -12,21 +13,31 @@ type Style struct {
 	Paint func(good bool, s string) string
 	// Wrap fits a paragraph to the terminal.
 	Wrap func(s string) string
+	// Capture, when set, shows the capture again: the learner typed one
+	// of nav.words.capture (c) at a question.
+	Capture func()
 }
 
 // Result counts a quiz's outcome.
 type Result struct {
 	Asked   int
 	Correct int // right on the first try: the lesson's score
+	Second  int // right on the second try, after a hint
 }
 
-// Run asks each question once; an empty answer is asked again, not
-// counted, and so is a request for a hint (one of the words of
-// quiz.words.hint, such as "?"), which is answered with where to look.
-// A right answer is confirmed; a wrong one is told the right answer and
-// why. A quit word (nav.words.quit) ends the quiz with ErrInterrupted;
-// so does the Asker's own error (ErrInterrupted, ErrNoInput). It
-// returns what was scored so far.
+// tries is how many answers a question takes: the first, and one more
+// after a hint.
+const tries = 2
+
+// Run asks each question; an empty answer is asked again, not counted,
+// and so is a request for a hint (one of the words of quiz.words.hint,
+// such as "?"), which is answered with where to look, or for the
+// capture (nav.words.capture) when Style.Capture can show it. A right
+// answer is confirmed. A wrong first answer gets a hint computed from
+// the capture and one more try; a wrong second one is told the right
+// answer and why. Only first tries score. A quit word (nav.words.quit)
+// ends the quiz with ErrInterrupted; so does the Asker's own error
+// (ErrInterrupted, ErrNoInput). It returns what was scored so far.
 func Run(qs []*Question, a Asker, out io.Writer, tx Texts, st Style) (Result, error) {
 	if st.Paint == nil {
 		st.Paint = func(_ bool, s string) string { return s }
@@ -37,33 +48,80 @@ func Run(qs []*Question, a Asker, out io.Writer, tx Texts, st Style) (Result, er
 	var res Result
 	for i, q := range qs {
 		fmt.Fprintf(out, "\n%s\n%s\n", st.Wrap(tx.T("quiz.header", map[string]any{"N": i + 1, "Total": len(qs)})), st.Wrap(q.Prompt))
-		var ans string
-		for {
-			var err error
-			if ans, err = a.Ask(tx.T("quiz.answer_prompt", nil)); err != nil {
+		for try := 1; try <= tries; try++ {
+			ans, err := answer(q, a, out, tx, st)
+			if err != nil {
 				return res, err
 			}
+			if try == 1 {
+				res.Asked++
+			}
+			given := strings.TrimSpace(ans)
 			switch {
-			case strings.TrimSpace(ans) == "":
+			case q.Check(ans) && try == 1:
+				res.Correct++
+				fmt.Fprintln(out, st.Wrap(st.Paint(true, tx.T("quiz.right", map[string]any{"Answer": q.Shown}))))
+			case q.Check(ans):
+				res.Second++
+				fmt.Fprintln(out, st.Wrap(st.Paint(true, tx.T("quiz.right_second", map[string]any{"Answer": q.Shown}))))
+			case try < tries:
+				fmt.Fprintln(out, st.Wrap(st.Paint(false, tx.T("quiz.try_again", map[string]any{"Given": given, "Hint": q.Retry(tx, given)}))))
 				continue
-			case IsWord(tx, "quiz.words.hint", ans):
-				fmt.Fprintln(out, st.Wrap(q.Hint(tx)))
-				continue
-			case IsWord(tx, "nav.words.quit", ans):
-				return res, ErrInterrupted
+			default:
+				fmt.Fprintln(out, st.Wrap(st.Paint(false, tx.T("quiz.wrong", map[string]any{"Answer": q.Shown, "Given": given}))))
+				fmt.Fprintln(out, st.Wrap(q.Explain))
 			}
 			break
 		}
-		res.Asked++
-		if q.Check(ans) {
-			res.Correct++
-			fmt.Fprintln(out, st.Wrap(st.Paint(true, tx.T("quiz.right", map[string]any{"Answer": q.Shown}))))
-			continue
-		}
-		fmt.Fprintln(out, st.Wrap(st.Paint(false, tx.T("quiz.wrong", map[string]any{"Answer": q.Shown, "Given": strings.TrimSpace(ans)}))))
-		fmt.Fprintln(out, st.Wrap(q.Explain))
 	}
 	return res, nil
+}
+
+// answer reads one answer to q: blanks are asked again, a hint or the
+// capture is shown and asked again, a quit word ends the quiz.
+func answer(q *Question, a Asker, out io.Writer, tx Texts, st Style) (string, error) {
+	for {
+		ans, err := a.Ask(tx.T("quiz.answer_prompt", nil))
+		if err != nil {
+			return "", err
+		}
+		switch {
+		case strings.TrimSpace(ans) == "":
+		case IsWord(tx, "quiz.words.hint", ans):
+			fmt.Fprintln(out, st.Wrap(q.Hint(tx)))
+		case st.Capture != nil && IsWord(tx, "nav.words.capture", ans):
+			st.Capture()
+		case IsWord(tx, "nav.words.quit", ans):
+			return "", ErrInterrupted
+		default:
+			return ans, nil
+		}
+	}
+}
+
+// Retry is the hint after a wrong answer, computed from the capture
+// without giving the value away: for a number, whether the answer is
+// larger or smaller than the one given; for flags, how many the packet
+// carries; and always where to look.
+func (q *Question) Retry(tx Texts, given string) string {
+	where := q.Hint(tx)
+	switch q.Answer {
+	case KindNumber:
+		want, err1 := strconv.ParseInt(q.Expect, 0, 64)
+		got, err2 := strconv.ParseInt(given, 0, 64)
+		if err1 == nil && err2 == nil && want != got {
+			id := "quiz.retry.larger"
+			if want < got {
+				id = "quiz.retry.smaller"
+			}
+			return tx.T(id, map[string]any{"Given": got}) + " " + where
+		}
+	case KindFlags:
+		if bits, ok := ParseFlags(q.Expect); ok {
+			return count(tx, "quiz.retry.flags", bits.Count()) + " " + where
+		}
+	}
+	return where
 }
 
 // Hint says where the answer is: the frame and the Wireshark field, and
@@ -86,4 +144,19 @@ func IsWord(tx Texts, id, answer string) bool {
 		}
 	}
 	return false
+}
+
+// Plurals is the Texts that words a count in the language's plural
+// forms (i18n.Catalog does).
+type Plurals interface {
+	N(id string, count int, data map[string]any) string
+}
+
+// count words a count with plurals where tx knows them, else through T
+// with the count as Count.
+func count(tx Texts, id string, n int) string {
+	if p, ok := tx.(Plurals); ok {
+		return p.N(id, n, nil)
+	}
+	return tx.T(id, map[string]any{"Count": n})
 }

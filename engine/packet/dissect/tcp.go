@@ -2,6 +2,7 @@ package dissect
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"net/netip"
 	"strconv"
 	"time"
@@ -74,6 +75,9 @@ const (
 
 // Has reports whether every bit of flag is set.
 func (f TCPFlags) Has(flag TCPFlags) bool { return f&flag == flag }
+
+// Count is how many flags are set.
+func (f TCPFlags) Count() int { return bits.OnesCount16(uint16(f)) }
 
 // String lists the flags as tshark's Info column does between its
 // brackets ("SYN, ACK"), or "<None>".
