@@ -489,7 +489,8 @@ func (run *runner) quiz() error {
 	if run.o.NoInput {
 		run.say(run.tx.N("quiz.exported", len(qs), nil))
 		for i, q := range qs {
-			run.say(fmt.Sprintf("%d. %s", i+1, q.Prompt))
+			header := run.tx.T("quiz.header", map[string]any{"N": i + 1, "Total": len(qs)})
+			run.say(run.tx.T("quiz.numbered", map[string]any{"Header": header, "Prompt": q.Prompt}))
 		}
 		fmt.Fprintln(run.o.Out)
 		return nil
