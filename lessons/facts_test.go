@@ -2,6 +2,7 @@ package lessons_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"wiretutor/content"
@@ -9,6 +10,7 @@ import (
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/lessons"
 	"wiretutor/lessons/lessontest"
 )
 
@@ -56,5 +58,32 @@ func TestFactsComeFromTheCapture(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPromptsDoNotAnswerThemselves: a question's wording, in every
+// language, never holds its own answer as its format example: a flags
+// question whose example is the flags it asks for answers itself.
+func TestPromptsDoNotAnswerThemselves(t *testing.T) {
+	reg := lessons.Registry{}
+	for _, lang := range i18n.Available(content.FS) {
+		tx, err := i18n.Load(content.FS, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"echo-lab.pcap", "echo-ipv6.pcap", "analysis-kernel.pcap", "http-api.pcap", "icmp-unreach.pcap"} {
+			pkts := testenv.Packets(t, name)
+			c := &quiz.Capture{Packets: pkts}
+			if conns := stream.TCPConns(pkts); len(conns) > 0 {
+				c.Conn = conns[0]
+			}
+			for _, m := range reg.Makers() {
+				mk, _ := reg.Maker(m)
+				q, ok := mk(c, tx)
+				if ok && q.Answer == quiz.KindFlags && strings.Contains(q.Prompt, q.Shown) {
+					t.Errorf("%s on %s in %s: the prompt %q holds its answer %q", m, name, lang, q.Prompt, q.Shown)
+				}
+			}
+		}
 	}
 }
