@@ -242,7 +242,13 @@ func (run *runner) walk(ctx context.Context) error {
 				asked[j] = true
 			}
 		}
-		run.res.Score, run.res.Total = o.Carry.Score, o.Carry.Total
+		run.res.Score, run.res.Total, run.res.Second = o.Carry.Score, o.Carry.Total, o.Carry.Second
+		// The new capture first: what comes next refers to its numbers.
+		if run.cap != nil && (start == len(steps) || steps[start].Kind != Packets) {
+			if err := run.step(ctx, Step{Kind: Packets}); err != nil {
+				return err
+			}
+		}
 	}
 	for i := start; i < len(steps); {
 		if err := ctx.Err(); err != nil {

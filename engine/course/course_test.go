@@ -218,6 +218,9 @@ func TestQuitAndResume(t *testing.T) {
 				t.Fatalf("resumed: %+v, %v; want %d of 7\n%s", res, err, tt.wantScore, out.String())
 			}
 			text := strings.Join(strings.Fields(out.String()), " ")
+			if i := strings.Index(text, "as tshark prints them"); i < 0 || i > strings.Index(text, "Question") && strings.Contains(text, "Question") {
+				t.Errorf("the resumed run must show its new capture before anything refers to it:\n%.800s", text)
+			}
 			if !strings.Contains(text, "Resuming where you stopped") || strings.Contains(text, "What you will do") {
 				t.Errorf("the resumed run must say so and not show the steps before:\n%.800s", text)
 			}
