@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 
 	"wiretutor/engine/course/doc"
@@ -39,6 +40,7 @@ const (
 	Sockets                 // a socket table: Section names the snapshot
 	Tasks                   // filtering exercises on the capture
 	Follow                  // Follow TCP Stream on the lesson's connection
+	Ask                     // one question, where it teaches: Section names its maker
 )
 
 // AfterSnapshot is the snapshot the runner takes itself, once the
@@ -62,8 +64,10 @@ type Hooks interface {
 // Step is one step of a lesson.
 type Step struct {
 	Kind    StepKind
-	Section string // for Text: the section id; for Sockets: the snapshot
+	Section string // for Text: the section id; for Sockets: the snapshot; for Ask: the maker's name
 	Line    int    // its line in the course file, 0 when unknown
+	// Maker makes an Ask step's question.
+	Maker quiz.Maker
 }
 
 // Lesson describes one lesson to the runner. Build makes it from an
@@ -197,6 +201,9 @@ type runner struct {
 	exported []*quiz.Question
 	fact     map[string]any
 	res      Result
+	// revealed: something of the current capture has been shown; a
+	// question asked before is a prediction.
+	revealed bool
 }
 
 // RunLesson runs a lesson from its first step to its last.
@@ -238,7 +245,7 @@ func (run *runner) walk(ctx context.Context) error {
 					run.res.Step = 0
 					return err
 				}
-			case Quiz, Tasks:
+			case Quiz, Tasks, Ask:
 				asked[j] = true
 			}
 		}
@@ -267,7 +274,7 @@ func (run *runner) walk(ctx context.Context) error {
 			}
 			return err
 		}
-		if st.Kind == Quiz || st.Kind == Tasks {
+		if st.Kind.asks() {
 			asked[i] = true
 			if o.QuizJSON != "" {
 				if err := quiz.WriteJSON(o.QuizJSON, run.l.ID, run.exported); err != nil {
@@ -275,7 +282,7 @@ func (run *runner) walk(ctx context.Context) error {
 				}
 			}
 		}
-		if i == len(steps)-1 || o.NoInput || st.Kind == Run || steps[i+1].Kind == Quiz || steps[i+1].Kind == Tasks {
+		if i == len(steps)-1 || o.NoInput || st.Kind == Run || steps[i+1].Kind.asks() {
 			i++
 			continue
 		}
@@ -339,6 +346,26 @@ func (run *runner) navigate(ctx context.Context, i int) (int, error) {
 	}
 }
 
+// asks reports whether a step asks the learner (and so is asked once
+// per run, with no pause before it).
+func (k StepKind) asks() bool { return k == Quiz || k == Tasks || k == Ask }
+
+// Questions is how many questions the lesson's steps ask at most: its
+// ask steps and its quiz's makers (a maker whose packets a capture
+// lacks asks nothing).
+func (l *Lesson) Questions() int {
+	n := 0
+	for _, st := range l.Steps {
+		switch st.Kind {
+		case Ask:
+			n++
+		case Quiz:
+			n += len(l.Quiz)
+		}
+	}
+	return n
+}
+
 // shown reports whether a step only shows something, so that "back"
 // can return to it.
 func (k StepKind) shown() bool {
@@ -387,6 +414,12 @@ func (e *SectionError) Message() (string, map[string]any) { return "error.conten
 
 func (run *runner) step(ctx context.Context, st Step) error {
 	out := run.o.Out
+	switch st.Kind {
+	case Packets, Ladder, Sockets, Follow:
+		run.revealed = run.cap != nil
+	case Run:
+		run.revealed = false
+	}
 	switch st.Kind {
 	case Text:
 		s, err := run.section(st.Section)
@@ -464,7 +497,9 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		}
 		fmt.Fprintln(out)
 	case Quiz:
-		return run.quiz()
+		return run.quiz(run.l.Quiz)
+	case Ask:
+		return run.quiz([]quiz.Maker{st.Maker})
 	case Sockets:
 		run.sockets(st.Section)
 	case Tasks:
@@ -485,17 +520,28 @@ func (run *runner) step(ctx context.Context, st Step) error {
 
 var errNoCapture = errors.New("a step needs the capture before the capture step ran")
 
-func (run *runner) quiz() error {
+// quiz asks the questions makers make of the capture, numbered among
+// all the lesson's questions. A question asked before anything of this
+// capture was shown is a prediction.
+func (run *runner) quiz(makers []quiz.Maker) error {
 	if run.cap == nil {
 		return errNoCapture
 	}
-	qs := quiz.Make(run.cap, run.tx, run.l.Quiz...)
+	qs := quiz.Make(run.cap, run.tx, makers...)
+	first := len(run.exported)
+	for i, q := range qs {
+		q.ID = "q" + strconv.Itoa(first+i+1)
+		q.Predict = !run.revealed
+	}
 	run.res.Total += len(qs)
 	run.exported = append(run.exported, qs...)
+	total := max(run.l.Questions(), len(run.exported))
 	if run.o.NoInput {
-		run.say(run.tx.N("quiz.exported", len(qs), nil))
+		if len(makers) > 1 {
+			run.say(run.tx.N("quiz.exported", len(qs), nil))
+		}
 		for i, q := range qs {
-			header := run.tx.T("quiz.header", map[string]any{"N": i + 1, "Total": len(qs)})
+			header := run.tx.T("quiz.header", map[string]any{"N": first + i + 1, "Total": total})
 			run.say(run.tx.T("quiz.numbered", map[string]any{"Header": header, "Prompt": q.Prompt}))
 		}
 		fmt.Fprintln(run.o.Out)
@@ -508,7 +554,8 @@ func (run *runner) quiz() error {
 		return run.r.Paint(render.Bad, s)
 	}
 	again := func() { run.step(context.Background(), Step{Kind: Packets}) } // the list only: no exchange runs
-	res, err := quiz.Run(qs, run.o.Asker, run.o.Out, run.tx, quiz.Style{Paint: paint, Wrap: run.r.Text, Capture: again})
+	st := quiz.Style{Paint: paint, Wrap: run.r.Text, Capture: again, First: first, Total: total}
+	res, err := quiz.Run(qs, run.o.Asker, run.o.Out, run.tx, st)
 	run.res.Score += res.Correct
 	run.res.Second += res.Second
 	if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {

@@ -64,6 +64,7 @@ func stepKinds() []stepKind {
 		{"sockets", Sockets, true},
 		{"tasks", Tasks, false},
 		{"follow", Follow, false},
+		{"ask", Ask, true},
 	}
 }
 
@@ -151,6 +152,11 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 			return nil, fail(se.Code, str, "steps", q(str), nil)
 		}
 		st.Line = s.LineAfter(e, "steps", q(str))
+		if st.Kind == Ask {
+			if st.Maker, ok = reg.Maker(st.Section); !ok {
+				return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeUnknownMaker, Arg: st.Section}
+			}
+		}
 		switch {
 		case st.Kind == Run && ran:
 			return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeRunTwice, Arg: str}
@@ -216,7 +222,7 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 // so must come after the run step.
 func (k StepKind) needsCapture() bool {
 	switch k {
-	case Packets, Ladder, Quiz, Sockets, Tasks, Follow:
+	case Packets, Ladder, Quiz, Sockets, Tasks, Follow, Ask:
 		return true
 	}
 	return false

@@ -1,18 +1,25 @@
 package course_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"wiretutor/content"
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/quiz"
 	"wiretutor/engine/course/syllabus"
 	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/testkit/testenv"
+	"wiretutor/lessons"
 )
 
 // registry knows one script, "echo", whose traffic is done once the
@@ -180,5 +187,62 @@ func TestBuildErrorLines(t *testing.T) {
 	}
 	if _, err := syllabus.ParseManifest([]byte("# nothing here\n")); err == nil || err.(*syllabus.Error).Code != syllabus.CodeNoEntries {
 		t.Errorf("an empty manifest: %v", err)
+	}
+}
+
+// TestAskSteps: questions placed among the steps are asked where they
+// stand, numbered among all the lesson's, and those asked before the
+// capture is shown are predictions.
+func TestAskSteps(t *testing.T) {
+	src := `[[lesson]]
+id = "tcp-handshake"
+exchange = "echo-tcp"
+steps = ["text:intro", "run", "ask:next-ack", "packets", "ask:syn-ack-flags", "quiz", "summary"]
+quiz = ["close-flags"]
+`
+	s, err := syllabus.ParseManifest([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := course.Build(s, lessons.Registry{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	o, tx := options(t, "en", content.FS, nil, &out)
+	o.QuizJSON = filepath.Join(t.TempDir(), "q.json")
+	if _, err := course.RunLesson(context.Background(), ls[0], o, tx); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{"Question 1 of 3: ", "Question 2 of 3: ", "Question 3 of 3: "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the lesson lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Index(text, "Question 1 of 3") > strings.Index(text, "as tshark prints them") {
+		t.Errorf("the prediction comes after the capture:\n%s", text)
+	}
+	data, err := os.ReadFile(o.QuizJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp quiz.Export
+	if err := json.Unmarshal(data, &exp); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, q := range exp.Questions {
+		got = append(got, fmt.Sprintf("%s %s %v", q.ID, q.Field, q.Predict))
+	}
+	if want := []string{"q1 tcp.ack true", "q2 tcp.flags false", "q3 tcp.flags false"}; !slices.Equal(got, want) {
+		t.Errorf("exported %v, want %v", got, want)
+	}
+	// A step that asks a question nobody makes is refused where it is.
+	bad := strings.Replace(src, "ask:next-ack", "ask:next-akc", 1)
+	s, _ = syllabus.ParseManifest([]byte(bad))
+	var e *syllabus.Error
+	if _, err := course.Build(s, lessons.Registry{}); !errors.As(err, &e) || e.Code != syllabus.CodeUnknownMaker || e.Line != 4 {
+		t.Errorf("an unknown maker in an ask step: %v", err)
 	}
 }

@@ -31,6 +31,9 @@ type Question struct {
 	Field  string `json:"field"`
 	Expect string `json:"expect"`
 	Prompt string `json:"prompt"`
+	// Predict: asked before anything of the capture that answers it was
+	// shown.
+	Predict bool `json:"predict"`
 
 	Answer  string `json:"-"` // KindNumber or KindFlags
 	Explain string `json:"-"` // why Expect is right, with the numbers

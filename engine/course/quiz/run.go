@@ -16,6 +16,9 @@ type Style struct {
 	// Capture, when set, shows the capture again: the learner typed one
 	// of nav.words.capture (c) at a question.
 	Capture func()
+	// First is how many of the lesson's questions came before these, and
+	// Total how many it has (0: these alone): "Question First+1 of Total".
+	First, Total int
 }
 
 // Result counts a quiz's outcome.
@@ -45,9 +48,13 @@ func Run(qs []*Question, a Asker, out io.Writer, tx Texts, st Style) (Result, er
 	if st.Wrap == nil {
 		st.Wrap = func(s string) string { return s }
 	}
+	total := st.Total
+	if total == 0 {
+		total = st.First + len(qs)
+	}
 	var res Result
 	for i, q := range qs {
-		fmt.Fprintf(out, "\n%s\n%s\n", st.Wrap(tx.T("quiz.header", map[string]any{"N": i + 1, "Total": len(qs)})), st.Wrap(q.Prompt))
+		fmt.Fprintf(out, "\n%s\n%s\n", st.Wrap(tx.T("quiz.header", map[string]any{"N": st.First + i + 1, "Total": total})), st.Wrap(q.Prompt))
 		for try := 1; try <= tries; try++ {
 			ans, err := answer(q, a, out, tx, st)
 			if err != nil {
