@@ -532,6 +532,9 @@ func (run *runner) quiz(makers []quiz.Maker) error {
 	for i, q := range qs {
 		q.ID = "q" + strconv.Itoa(first+i+1)
 		q.Predict = !run.revealed
+		if q.Predict && q.Predicted != "" {
+			q.Prompt = q.Predicted // nothing of the capture is on the screen yet
+		}
 	}
 	run.res.Total += len(qs)
 	run.exported = append(run.exported, qs...)

@@ -214,8 +214,12 @@ quiz = ["close-flags"]
 	if _, err := course.RunLesson(context.Background(), ls[0], o, tx); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	text := out.String()
-	for _, want := range []string{"Question 1 of 3: ", "Question 2 of 3: ", "Question 3 of 3: "} {
+	text := strings.Join(strings.Fields(out.String()), " ")
+	for _, want := range []string{
+		"Question 1 of 3: The client is about to send 12 bytes starting at Seq=1. What Ack will the server send back?", // a prediction's wording
+		"Question 2 of 3: Which flags are set in frame 2", // a reading question's, once the capture is shown
+		"Question 3 of 3: ",
+	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the lesson lacks %q:\n%s", want, text)
 		}

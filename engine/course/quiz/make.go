@@ -30,8 +30,19 @@ func (c *Capture) pkt(i int) *dissect.Packet { return &c.Packets[i] }
 // ("SYN, ACK" for 0x0012).
 func FieldQuestion(kind string, p *dissect.Packet, field, answer string, tx Texts, id string, d map[string]any) *Question {
 	v, _ := dissect.Field(p, field)
-	return &Question{Kind: kind, Frame: p.Number, Field: field, Expect: v, Answer: answer, Shown: shown(answer, v),
+	q := &Question{Kind: kind, Frame: p.Number, Field: field, Expect: v, Answer: answer, Shown: shown(answer, v),
 		Prompt: tx.T("quiz."+id+".prompt", d), Explain: tx.T("quiz."+id+".why", d)}
+	if l, ok := tx.(Lookup); ok && l.Has("quiz."+id+".predict") {
+		q.Predicted = tx.T("quiz."+id+".predict", d)
+	}
+	return q
+}
+
+// Lookup is the Texts that can tell whether a message exists
+// (i18n.Catalog can): a question has a prediction's wording only where
+// ui.toml gives one.
+type Lookup interface {
+	Has(id string) bool
 }
 
 // shown is a field's value as a learner would write the answer.

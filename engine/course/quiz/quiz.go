@@ -35,6 +35,11 @@ type Question struct {
 	// shown.
 	Predict bool `json:"predict"`
 
+	// Predicted is the question worded as a prediction, for a learner
+	// who has not seen the capture yet (quiz.ID.predict); "" when the
+	// question has no such wording.
+	Predicted string `json:"-"`
+
 	Answer  string `json:"-"` // KindNumber or KindFlags
 	Explain string `json:"-"` // why Expect is right, with the numbers
 	Shown   string `json:"-"` // Expect as a learner would write it
