@@ -217,7 +217,7 @@ quiz = ["close-flags"]
 	text := strings.Join(strings.Fields(out.String()), " ")
 	for _, want := range []string{
 		"Question 1 of 3: The client is about to send 12 bytes starting at Seq=1. What Ack will the server send back?", // a prediction's wording
-		"Question 2 of 3: Which flags are set in frame 2", // a reading question's, once the capture is shown
+		"Question 2 of 3: Which flags are set in frame 2",                                                              // a reading question's, once the capture is shown
 		"Question 3 of 3: ",
 	} {
 		if !strings.Contains(text, want) {
