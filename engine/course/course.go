@@ -204,6 +204,18 @@ type runner struct {
 	// revealed: something of the current capture has been shown; a
 	// question asked before is a prediction.
 	revealed bool
+	// cur is the step being run; pending holds the quiz steps the
+	// learner left with b part way, by step.
+	cur     int
+	pending map[int]*pendingQuiz
+}
+
+// pendingQuiz is a quiz step left part way for the text: its questions,
+// where they stand among the lesson's, how many are done and their score.
+type pendingQuiz struct {
+	qs          []*quiz.Question
+	first, done int
+	res         quiz.Result
 }
 
 // RunLesson runs a lesson from its first step to its last.
@@ -268,7 +280,13 @@ func (run *runner) walk(ctx context.Context) error {
 		}
 		before := run.res
 		run.res.Step = i
-		if err := run.step(ctx, st); err != nil {
+		run.cur = i
+		err := run.step(ctx, st)
+		if errors.Is(err, errBack) {
+			i = run.backFrom(i)
+			continue
+		}
+		if err != nil {
 			if errors.Is(err, ErrQuit) {
 				run.res.Score, run.res.Total, run.res.Second = before.Score, before.Total, before.Second
 			}
@@ -527,24 +545,28 @@ func (run *runner) quiz(makers []quiz.Maker) error {
 	if run.cap == nil {
 		return errNoCapture
 	}
-	qs := quiz.Make(run.cap, run.tx, makers...)
-	first := len(run.exported)
-	for i, q := range qs {
-		q.ID = "q" + strconv.Itoa(first+i+1)
-		q.Predict = !run.revealed
-		if q.Predict && q.Predicted != "" {
-			q.Prompt = q.Predicted // nothing of the capture is on the screen yet
+	p := run.pending[run.cur]
+	if p == nil {
+		qs := quiz.Make(run.cap, run.tx, makers...)
+		first := len(run.exported)
+		for i, q := range qs {
+			q.ID = "q" + strconv.Itoa(first+i+1)
+			q.Predict = !run.revealed
+			if q.Predict && q.Predicted != "" {
+				q.Prompt = q.Predicted // nothing of the capture is on the screen yet
+			}
 		}
+		run.exported = append(run.exported, qs...)
+		p = &pendingQuiz{qs: qs, first: first}
 	}
-	run.res.Total += len(qs)
-	run.exported = append(run.exported, qs...)
 	total := max(run.l.Questions(), len(run.exported))
 	if run.o.NoInput {
+		run.res.Total += len(p.qs)
 		if len(makers) > 1 {
-			run.say(run.tx.N("quiz.exported", len(qs), nil))
+			run.say(run.tx.N("quiz.exported", len(p.qs), nil))
 		}
-		for i, q := range qs {
-			header := run.tx.T("quiz.header", map[string]any{"N": first + i + 1, "Total": total})
+		for i, q := range p.qs {
+			header := run.tx.T("quiz.header", map[string]any{"N": p.first + i + 1, "Total": total})
 			run.say(run.tx.T("quiz.numbered", map[string]any{"Header": header, "Prompt": q.Prompt}))
 		}
 		fmt.Fprintln(run.o.Out)
@@ -557,14 +579,44 @@ func (run *runner) quiz(makers []quiz.Maker) error {
 		return run.r.Paint(render.Bad, s)
 	}
 	again := func() { run.step(context.Background(), Step{Kind: Packets}) } // the list only: no exchange runs
-	st := quiz.Style{Paint: paint, Wrap: run.r.Text, Capture: again, First: first, Total: total}
-	res, err := quiz.Run(qs, run.o.Asker, run.o.Out, run.tx, st)
-	run.res.Score += res.Correct
-	run.res.Second += res.Second
-	if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
+	st := quiz.Style{Paint: paint, Wrap: run.r.Text, Capture: again, Back: true, First: p.first + p.done, Total: total}
+	res, err := quiz.Run(p.qs[p.done:], run.o.Asker, run.o.Out, run.tx, st)
+	p.done += res.Asked
+	p.res.Correct += res.Correct
+	p.res.Second += res.Second
+	delete(run.pending, run.cur)
+	switch {
+	case errors.Is(err, quiz.ErrBack):
+		if run.pending == nil {
+			run.pending = map[int]*pendingQuiz{}
+		}
+		run.pending[run.cur] = p // the text, then the rest of these questions
+		return errBack
+	case errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted):
 		return ErrQuit
+	case err != nil:
+		return err
 	}
-	return err
+	run.res.Total += len(p.qs)
+	run.res.Score += p.res.Correct
+	run.res.Second += p.res.Second
+	return nil
+}
+
+// errBack: the learner went back to the text from a question.
+var errBack = errors.New("back to the text")
+
+// backFrom is the step to show when the learner goes back from step i:
+// the last one before it that only shows something, or i itself (after
+// saying so) when there is none.
+func (run *runner) backFrom(i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if run.l.Steps[j].Kind.shown() {
+			return j
+		}
+	}
+	run.say(run.tx.T("nav.first", nil))
+	return i
 }
 
 // sockets shows a snapshot of the socket table, like netstat.

@@ -146,6 +146,26 @@ func pauses(n int) []string { return make([]string, n) }
 // quizAnswers answer the tcp-handshake quiz of echo-lab.pcap, all right.
 var quizAnswers = []string{"41950", "SYN, ACK", "1", "13", "1", "8", "FIN, ACK"}
 
+// TestBackFromAQuestion: b at a question shows the text before the quiz
+// again; the quiz then goes on at the question where the learner left,
+// the first answer's score kept.
+func TestBackFromAQuestion(t *testing.T) {
+	answers := append(pauses(10), "41950", "b", "") // right, back, Enter on the text
+	answers = append(answers, quizAnswers[1:]...)
+	answers = append(answers, "")
+	var out bytes.Buffer
+	o, tx := options(t, "en", content.FS, &quiz.Script{Answers: answers}, &out)
+	res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
+	if err != nil || !res.Completed || res.Score != 7 || res.Total != 7 {
+		t.Fatalf("%+v, %v; want 7 of 7\n%s", res, err, out.String())
+	}
+	text := out.String()
+	// Question 2 was on the screen when b was typed, and is again after.
+	if strings.Count(text, "Question 1 of 7") != 1 || strings.Count(text, "Question 2 of 7") != 2 {
+		t.Errorf("the quiz must go on at question 2, not start again:\n%s", text)
+	}
+}
+
 func TestNavigation(t *testing.T) {
 	tests := []struct {
 		name    string

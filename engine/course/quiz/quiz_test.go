@@ -3,6 +3,7 @@ package quiz_test
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -199,6 +200,30 @@ func (w wordTexts) T(id string, data any) string {
 	return w.texts.T(id, data)
 }
 
+// TestRunBackAtAQuestion: b at a question ends the quiz with ErrBack
+// where the lesson allows it, counting the questions done; elsewhere it
+// is an answer like any other.
+func TestRunBackAtAQuestion(t *testing.T) {
+	qs := quiz.Make(labCapture(t), texts{}, makers[:2]...)
+	res, err := quiz.Run(qs, &quiz.Script{Answers: []string{"41950", "b"}}, io.Discard, backTexts{}, quiz.Style{Back: true})
+	if err != quiz.ErrBack || res.Asked != 1 || res.Correct != 1 {
+		t.Errorf("%+v, %v; want ErrBack after 1 of 1", res, err)
+	}
+	res, err = quiz.Run(qs, &quiz.Script{Answers: []string{"41950", "b", "b"}}, io.Discard, backTexts{}, quiz.Style{})
+	if err != nil || res.Asked != 2 || res.Correct != 1 {
+		t.Errorf("without Back: %+v, %v; want b graded as a wrong answer", res, err)
+	}
+}
+
+type backTexts struct{ texts }
+
+func (b backTexts) T(id string, data any) string {
+	if id == "nav.words.back" {
+		return "b, back"
+	}
+	return b.texts.T(id, data)
+}
+
 // TestRunCaptureAtAQuestion: c at a question shows the capture again
 // and is not an answer.
 func TestRunCaptureAtAQuestion(t *testing.T) {
@@ -226,7 +251,8 @@ func TestRunHintAndQuit(t *testing.T) {
 		{"hint then right", []string{"?", "41950"}, quiz.ErrNoInput, 1, 1, 1},
 		{"hint word in another case and language", []string{" HINT ", "ПОДСКАЗКА", "41950"}, quiz.ErrNoInput, 1, 1, 2},
 		{"quit at the first", []string{"q"}, quiz.ErrInterrupted, 0, 0, 0},
-		{"quit after one wrong answer (and its hint)", []string{"1", "Quit"}, quiz.ErrInterrupted, 1, 0, 1},
+		{"quit after one wrong answer, twice (and its hint)", []string{"1", "1", "Quit"}, quiz.ErrInterrupted, 1, 0, 1},
+		{"quit at the second try", []string{"1", "Quit"}, quiz.ErrInterrupted, 0, 0, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

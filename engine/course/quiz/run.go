@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,14 +17,21 @@ type Style struct {
 	// Capture, when set, shows the capture again: the learner typed one
 	// of nav.words.capture (c) at a question.
 	Capture func()
+	// Back lets the learner go back to the lesson's text from a question
+	// (nav.words.back, b): Run then ends with ErrBack.
+	Back bool
 	// First is how many of the lesson's questions came before these, and
 	// Total how many it has (0: these alone): "Question First+1 of Total".
 	First, Total int
 }
 
+// ErrBack: the learner asked, at a question, to go back to the text.
+// Result.Asked questions were done before it; the rest remain.
+var ErrBack = errors.New("back to the text")
+
 // Result counts a quiz's outcome.
 type Result struct {
-	Asked   int
+	Asked   int // questions done: answered right, or wrong on each try
 	Correct int // right on the first try: the lesson's score
 	Second  int // right on the second try, after a hint
 }
@@ -60,9 +68,6 @@ func Run(qs []*Question, a Asker, out io.Writer, tx Texts, st Style) (Result, er
 			if err != nil {
 				return res, err
 			}
-			if try == 1 {
-				res.Asked++
-			}
 			given := strings.TrimSpace(ans)
 			switch {
 			case q.Check(ans) && try == 1:
@@ -80,6 +85,7 @@ func Run(qs []*Question, a Asker, out io.Writer, tx Texts, st Style) (Result, er
 			}
 			break
 		}
+		res.Asked++
 	}
 	return res, nil
 }
@@ -100,6 +106,8 @@ func answer(q *Question, a Asker, out io.Writer, tx Texts, st Style) (string, er
 			st.Capture()
 		case IsWord(tx, "nav.words.quit", ans):
 			return "", ErrInterrupted
+		case st.Back && IsWord(tx, "nav.words.back", ans):
+			return "", ErrBack
 		default:
 			return ans, nil
 		}
