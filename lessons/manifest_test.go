@@ -34,6 +34,11 @@ func TestEveryNameIsUsed(t *testing.T) {
 		for _, m := range e.Quiz {
 			usedMakers[m] = true
 		}
+		for _, st := range e.Steps {
+			if m, ok := strings.CutPrefix(st, "ask:"); ok {
+				usedMakers[m] = true
+			}
+		}
 	}
 	reg := lessons.Registry{}
 	for _, n := range reg.Scripts() {

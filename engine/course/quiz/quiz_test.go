@@ -369,3 +369,16 @@ func TestQuestionsAreTsharkFields(t *testing.T) {
 		t.Errorf("the committed captures make only %d kinds of question: %v", len(kinds), kinds)
 	}
 }
+
+// TestRetryOfAPrediction: the hint after a wrong prediction points at
+// the rule, not at the capture the learner has not seen.
+func TestRetryOfAPrediction(t *testing.T) {
+	q := quiz.Make(labCapture(t), texts{}, makers[0])[0]
+	if got := q.Retry(texts{}, "1"); !strings.Contains(got, "quiz.hint") || strings.Contains(got, "quiz.retry.rule") {
+		t.Errorf("a reading question's retry: %s", got)
+	}
+	q.Predict = true
+	if got := q.Retry(texts{}, "1"); strings.Contains(got, "quiz.hint") || !strings.Contains(got, "quiz.retry.rule") || !strings.Contains(got, "quiz.retry.larger") {
+		t.Errorf("a prediction's retry: %s", got)
+	}
+}

@@ -117,9 +117,13 @@ func answer(q *Question, a Asker, out io.Writer, tx Texts, st Style) (string, er
 // Retry is the hint after a wrong answer, computed from the capture
 // without giving the value away: for a number, whether the answer is
 // larger or smaller than the one given; for flags, how many the packet
-// carries; and always where to look.
+// carries; and where to look, unless the question is a prediction (the
+// capture is not to be looked at yet: the rule the text gave is).
 func (q *Question) Retry(tx Texts, given string) string {
 	where := q.Hint(tx)
+	if q.Predict {
+		where = tx.T("quiz.retry.rule", nil)
+	}
 	switch q.Answer {
 	case KindNumber:
 		want, err1 := strconv.ParseInt(q.Expect, 0, 64)
