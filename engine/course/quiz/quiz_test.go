@@ -378,6 +378,10 @@ func TestRetryOfAPrediction(t *testing.T) {
 		t.Errorf("a reading question's retry: %s", got)
 	}
 	q.Predict = true
+	var out bytes.Buffer
+	if _, err := quiz.Run([]*quiz.Question{q}, &quiz.Script{Answers: []string{"?", "41950"}}, &out, wordTexts{}, quiz.Style{}); err != nil || strings.Contains(out.String(), "quiz.hint") || !strings.Contains(out.String(), "quiz.retry.rule") {
+		t.Errorf("? at a prediction must point at the rule: %v\n%s", err, out.String())
+	}
 	if got := q.Retry(texts{}, "1"); strings.Contains(got, "quiz.hint") || !strings.Contains(got, "quiz.retry.rule") || !strings.Contains(got, "quiz.retry.larger") {
 		t.Errorf("a prediction's retry: %s", got)
 	}

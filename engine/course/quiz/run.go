@@ -48,7 +48,9 @@ const tries = 2
 // the capture and one more try; a wrong second one is told the right
 // answer and why. Only first tries score. A quit word (nav.words.quit)
 // ends the quiz with ErrInterrupted; so does the Asker's own error
-// (ErrInterrupted, ErrNoInput). It returns what was scored so far.
+// (ErrInterrupted, ErrNoInput); a back word (nav.words.back) ends it
+// with ErrBack where Style.Back allows. It returns what was scored so
+// far, Asked counting the questions done.
 func Run(qs []*Question, a Asker, out io.Writer, tx Texts, st Style) (Result, error) {
 	if st.Paint == nil {
 		st.Paint = func(_ bool, s string) string { return s }
@@ -100,6 +102,8 @@ func answer(q *Question, a Asker, out io.Writer, tx Texts, st Style) (string, er
 		}
 		switch {
 		case strings.TrimSpace(ans) == "":
+		case IsWord(tx, "quiz.words.hint", ans) && q.Predict:
+			fmt.Fprintln(out, st.Wrap(tx.T("quiz.retry.rule", nil))) // the capture is not to be looked at yet
 		case IsWord(tx, "quiz.words.hint", ans):
 			fmt.Fprintln(out, st.Wrap(q.Hint(tx)))
 		case st.Capture != nil && IsWord(tx, "nav.words.capture", ans):
