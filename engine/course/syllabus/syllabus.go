@@ -291,9 +291,9 @@ func (s *Syllabus) ranges() {
 		e := &s.Entries[i]
 		e.Line = e.from
 		if e.ID != "" {
-			id := regexp.MustCompile(`^\s*"?id"?\s*=\s*"` + regexp.QuoteMeta(e.ID) + `"`)
+			want := []byte(`"` + e.ID + `"`)
 			for n := e.from; n <= e.to && n <= len(s.lines); n++ {
-				if id.Match(s.lines[n-1]) {
+				if at, rest, ok := setsKey(s.lines[n-1], "id"); ok && at == 0 && bytes.HasPrefix(bytes.TrimSpace(rest), want) {
 					e.Line = n
 					break
 				}
@@ -339,13 +339,44 @@ func (s *Syllabus) find(str string, from, to int) int {
 // keyLine is the first line from..to that sets key (key = …, also
 // inside an inline table), or 0.
 func (s *Syllabus) keyLine(key string, from, to int) int {
-	re := regexp.MustCompile(`(^|[\s{,])"?` + regexp.QuoteMeta(key) + `"?\s*=`)
 	for n := max(from, 1); n <= to && n <= len(s.lines); n++ {
-		if re.Match(s.lines[n-1]) {
+		if _, _, ok := setsKey(s.lines[n-1], key); ok {
 			return n
 		}
 	}
 	return 0
+}
+
+// setsKey finds where line sets key: key = …, the key bare or quoted,
+// at the line's start or after a blank, { or , (inside an inline
+// table). at is the key's offset past the line's indentation; rest is
+// what follows the =.
+func setsKey(line []byte, key string) (at int, rest []byte, ok bool) {
+	t := bytes.TrimLeft(line, " \t")
+	for i := 0; i < len(t); {
+		j := bytes.Index(t[i:], []byte(key))
+		if j < 0 {
+			return 0, nil, false
+		}
+		k, end := i+j, i+j+len(key)
+		i = k + 1
+		start := k
+		if start > 0 && t[start-1] == '"' {
+			start--
+		}
+		if start > 0 && !bytes.ContainsRune([]byte(" \t{,"), rune(t[start-1])) {
+			continue
+		}
+		if end < len(t) && t[end] == '"' {
+			end++
+		}
+		after := bytes.TrimLeft(t[end:], " \t")
+		if len(after) == 0 || after[0] != '=' {
+			continue
+		}
+		return start, after[1:], true
+	}
+	return 0, nil, false
 }
 
 // lineOf is the line of the first occurrence of s, or 0.

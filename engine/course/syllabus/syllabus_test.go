@@ -70,3 +70,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSetsKey(t *testing.T) {
+	tests := []struct {
+		line, key string
+		ok        bool
+		at        int
+		rest      string
+	}{
+		{`id = "a"`, "id", true, 0, ` "a"`},
+		{`  "id"="a"`, "id", true, 0, `"a"`},
+		{`  { id = "syn", filter = "tcp", min = 1 },`, "id", true, 2, ` "syn", filter = "tcp", min = 1 },`},
+		{`{ id = "x", filter = "tcp" }`, "filter", true, 12, ` "tcp" }`},
+		{`steps = ["run"]`, "step", false, 0, ""},
+		{`udp-quiz = 1`, "quiz", false, 0, ""},
+		{`quiz = ["port"] # quiz = no`, "quiz", true, 0, ` ["port"] # quiz = no`},
+		{`idle = 1`, "id", false, 0, ""},
+	}
+	for _, tt := range tests {
+		at, rest, ok := setsKey([]byte(tt.line), tt.key)
+		if ok != tt.ok || ok && (at != tt.at || string(rest) != tt.rest) {
+			t.Errorf("setsKey(%q, %q) = %d %q %v, want %d %q %v", tt.line, tt.key, at, rest, ok, tt.at, tt.rest, tt.ok)
+		}
+	}
+}
