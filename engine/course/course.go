@@ -333,10 +333,8 @@ func (run *runner) navigate(ctx context.Context, i int) (int, error) {
 		case quiz.IsWord(tx, "nav.words.quit", ans):
 			return 0, ErrQuit
 		case quiz.IsWord(tx, "nav.words.back", ans):
-			for j := i - 1; j >= 0; j-- {
-				if run.l.Steps[j].Kind.shown() {
-					return j, nil
-				}
+			if j := run.shownBefore(i); j >= 0 {
+				return j, nil
 			}
 			run.say(tx.T("nav.first", nil))
 		case quiz.IsWord(tx, "nav.words.repeat", ans):
@@ -610,13 +608,22 @@ var errBack = errors.New("back to the text")
 // the last one before it that only shows something, or i itself (after
 // saying so) when there is none.
 func (run *runner) backFrom(i int) int {
+	if j := run.shownBefore(i); j >= 0 {
+		return j
+	}
+	run.say(run.tx.T("nav.first", nil))
+	return i
+}
+
+// shownBefore is the last step before i that only shows something, or
+// -1: where "back" goes.
+func (run *runner) shownBefore(i int) int {
 	for j := i - 1; j >= 0; j-- {
 		if run.l.Steps[j].Kind.shown() {
 			return j
 		}
 	}
-	run.say(run.tx.T("nav.first", nil))
-	return i
+	return -1
 }
 
 // sockets shows a snapshot of the socket table, like netstat.
