@@ -149,7 +149,12 @@ func (q *Question) Retry(tx Texts, given string) string {
 
 // Hint says where the answer is: the frame and the Wireshark field, and
 // how to find it in Wireshark, without giving the value away.
+// A question that asks for a frame's number gets no frame named: that
+// would be its answer.
 func (q *Question) Hint(tx Texts) string {
+	if q.Field == "frame.number" {
+		return tx.T("quiz.hint_frame", nil)
+	}
 	return tx.T("quiz.hint", map[string]any{"Frame": q.Frame, "Field": q.Field})
 }
 
