@@ -137,11 +137,11 @@ func (q *Question) Retry(tx Texts, given string) string {
 			if want < got {
 				id = "quiz.retry.smaller"
 			}
-			return tx.T(id, map[string]any{"Given": got}) + " " + where
+			return tx.T("quiz.retry.with", map[string]any{"What": tx.T(id, map[string]any{"Given": got}), "Where": where})
 		}
 	case KindFlags:
 		if bits, ok := ParseFlags(q.Expect); ok {
-			return count(tx, "quiz.retry.flags", bits.Count()) + " " + where
+			return tx.T("quiz.retry.with", map[string]any{"What": count(tx, "quiz.retry.flags", bits.Count()), "Where": where})
 		}
 	}
 	return where
