@@ -18,6 +18,7 @@ import (
 	"wiretutor/content"
 	"wiretutor/engine/cli"
 	"wiretutor/engine/course"
+	"wiretutor/engine/course/quiz"
 	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
@@ -333,20 +334,14 @@ func checkLessonCapture(t *testing.T, pcap, qj string, checksums bool) []dissect
 	if len(pkts) < 6 {
 		t.Errorf("%d packets: not a whole exchange", len(pkts))
 	}
-	var export struct {
-		Lesson    string
-		Questions []struct {
-			ID, Kind, Field, Expect, Prompt string
-			Frame                           int
-		}
-	}
+	var export quiz.Export
 	data, _ := os.ReadFile(qj)
 	if err := json.Unmarshal(data, &export); err != nil || len(export.Questions) < 5 {
 		t.Fatalf("quiz json: %v\n%s", err, data)
 	}
 	for _, q := range export.Questions {
 		got, _ := dissect.Field(&pkts[q.Frame-1], q.Field)
-		if got != q.Expect {
+		if got = q.FromField(got); got != q.Expect {
 			t.Errorf("%s: expect %q, frame %d %s = %q", q.Kind, q.Expect, q.Frame, q.Field, got)
 		}
 	}
@@ -356,7 +351,7 @@ func checkLessonCapture(t *testing.T, pcap, qj string, checksums bool) []dissect
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := strings.TrimSpace(string(out)); got != q.Expect {
+		if got := q.FromField(strings.TrimSpace(string(out))); got != q.Expect {
 			t.Errorf("%s: tshark says %s = %q, the quiz expects %q", q.Kind, q.Field, got, q.Expect)
 		}
 	}

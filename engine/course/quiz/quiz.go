@@ -40,9 +40,36 @@ type Question struct {
 	// question has no such wording.
 	Predicted string `json:"-"`
 
+	// Add makes a what-if question ("had frame 4 carried 100 bytes, what
+	// would frame 5's Ack be?"): the answer is Field's value in Frame
+	// plus Add, not the value itself. Zero for a question of what is.
+	Add int64 `json:"add,omitempty"`
+
 	Answer  string `json:"-"` // KindNumber or KindFlags
 	Explain string `json:"-"` // why Expect is right, with the numbers
 	Shown   string `json:"-"` // Expect as a learner would write it
+}
+
+// WhatIf turns q into a what-if question whose answer is its field's
+// value plus add (a number question), and returns it.
+func (q *Question) WhatIf(add int64) *Question {
+	q.Add = add
+	q.Expect = q.FromField(q.Expect)
+	q.Shown = q.Expect
+	return q
+}
+
+// FromField is the answer q expects when its field's value (as tshark
+// prints it) is v: v itself, or v plus Add for a what-if question.
+func (q *Question) FromField(v string) string {
+	if q.Add == 0 {
+		return v
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return v
+	}
+	return strconv.FormatInt(n+q.Add, 10)
 }
 
 // Check reports whether a typed answer means Expect.

@@ -237,6 +237,44 @@ func TestRunCaptureAtAQuestion(t *testing.T) {
 	}
 }
 
+// TestRunNoCaptureAtAPrediction: c at a prediction does not show the
+// capture (it would answer it) and is not an answer either.
+func TestRunNoCaptureAtAPrediction(t *testing.T) {
+	qs := quiz.Make(labCapture(t), texts{}, makers[0])
+	qs[0].Predict = true
+	shown := 0
+	st := quiz.Style{Capture: func() { shown++ }}
+	var out bytes.Buffer
+	res, err := quiz.Run(qs, &quiz.Script{Answers: []string{"c", "41950"}}, &out, wordTexts{}, st)
+	if err != nil || shown != 0 || res.Correct != 1 || !strings.Contains(out.String(), "quiz.predict_first") {
+		t.Errorf("capture shown %d times, %+v, %v:\n%s\nwant it never shown and the question answered", shown, res, err, out.String())
+	}
+}
+
+// TestWhatIf: a what-if question expects its field's value plus Add,
+// and says so in its JSON, so a grader can check it with tshark.
+func TestWhatIf(t *testing.T) {
+	tests := []struct {
+		field string
+		add   int64
+		want  string
+	}{
+		{"13", 88, "101"},
+		{"13", -12, "1"},
+		{"13", 0, "13"},
+	}
+	for _, tt := range tests {
+		q := (&quiz.Question{Expect: tt.field, Answer: quiz.KindNumber}).WhatIf(tt.add)
+		if q.Expect != tt.want || q.Shown != tt.want || !q.Check(tt.want) || q.FromField(tt.field) != tt.want {
+			t.Errorf("%s + %d: expect %q shown %q, want %q", tt.field, tt.add, q.Expect, q.Shown, tt.want)
+		}
+		data, _ := json.Marshal(q)
+		if has := strings.Contains(string(data), `"add":`); has != (tt.add != 0) {
+			t.Errorf("%s + %d: JSON %s", tt.field, tt.add, data)
+		}
+	}
+}
+
 func TestRunHintAndQuit(t *testing.T) {
 	c := labCapture(t)
 	qs := quiz.Make(c, texts{}, makers...)
@@ -355,7 +393,7 @@ func TestQuestionsAreTsharkFields(t *testing.T) {
 						t.Errorf("%s: frame %d is not in the capture", q.Kind, q.Frame)
 						continue
 					}
-					if want, ok := row[q.Field]; !ok || q.Expect != want {
+					if want, ok := row[q.Field]; !ok || q.Expect != q.FromField(want) {
 						t.Errorf("%s: frame %d %s expects %q; tshark printed %q (a field of fields.list: %v)", q.Kind, q.Frame, q.Field, q.Expect, want, ok)
 					}
 					if !q.Check(q.Shown) {

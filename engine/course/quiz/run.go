@@ -106,6 +106,8 @@ func answer(q *Question, a Asker, out io.Writer, tx Texts, st Style) (string, er
 			fmt.Fprintln(out, st.Wrap(tx.T("quiz.retry.rule", nil))) // the capture is not to be looked at yet
 		case IsWord(tx, "quiz.words.hint", ans):
 			fmt.Fprintln(out, st.Wrap(q.Hint(tx)))
+		case st.Capture != nil && IsWord(tx, "nav.words.capture", ans) && q.Predict:
+			fmt.Fprintln(out, st.Wrap(tx.T("quiz.predict_first", nil))) // showing it would answer the prediction
 		case st.Capture != nil && IsWord(tx, "nav.words.capture", ans):
 			st.Capture()
 		case IsWord(tx, "nav.words.quit", ans):
