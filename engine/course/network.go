@@ -28,6 +28,7 @@ const (
 	NetAutoKernel                     // auto: this process may capture on the loopback
 	NetAutoImpair                     // auto: the sandbox, whose link impairs
 	NetAutoNoCapture                  // auto: the sandbox, as this process may not capture
+	NetAutoSeed                       // auto: the sandbox, the one network a seed makes repeatable
 )
 
 // Network is where a lesson runs: the Net, how to capture the lesson's
@@ -36,16 +37,21 @@ type Network struct {
 	Net     netenv.Net
 	Capture func(Ports) (LiveSource, error)
 	Reason  NetReason
-	close   func()
+	// Seed is the seed the sandbox's numbers come from (--seed), or nil:
+	// fresh numbers on every run.
+	Seed  *uint64
+	close func()
 }
 
 // Close releases the network: the sandbox's stack, if it is one.
 func (n *Network) Close() { n.close() }
 
 // OpenNetwork opens the network choice names (NetAuto, NetKernel or
-// NetSandbox) with the impairments imp, which only the sandbox has:
-// asked of the kernel, they are ErrImpairKernel.
-func OpenNetwork(choice string, imp netenv.Impairment) (*Network, error) {
+// NetSandbox) with the impairments imp, and, when seed is not nil, with
+// the numbers of a seeded sandbox (the same capture on every run).
+// Only the sandbox impairs and takes a seed: asked of the kernel, they
+// are ErrImpairKernel and ErrSeedKernel.
+func OpenNetwork(choice string, imp netenv.Impairment, seed *uint64) (*Network, error) {
 	switch choice {
 	case NetAuto, NetKernel, NetSandbox:
 	default:
@@ -54,18 +60,27 @@ func OpenNetwork(choice string, imp netenv.Impairment) (*Network, error) {
 	if choice == NetKernel && imp.Active() {
 		return nil, ErrImpairKernel
 	}
+	if choice == NetKernel && seed != nil {
+		return nil, ErrSeedKernel
+	}
 	capErr := capture.CanCapture()
 	if choice == NetKernel && capErr != nil {
 		return nil, capErr
 	}
-	if choice == NetKernel || choice == NetAuto && capErr == nil && !imp.Active() {
+	if choice == NetKernel || choice == NetAuto && capErr == nil && !imp.Active() && seed == nil {
 		why := NetAsked
 		if choice == NetAuto {
 			why = NetAutoKernel
 		}
 		return &Network{Net: netenv.Kernel{}, Capture: LiveLoopback, Reason: why, close: func() {}}, nil
 	}
-	sb, err := netenv.NewSandbox(imp)
+	var sb *netenv.Sandbox
+	var err error
+	if seed != nil {
+		sb, err = netenv.NewSeededSandbox(imp, *seed)
+	} else {
+		sb, err = netenv.NewSandbox(imp)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -74,10 +89,12 @@ func OpenNetwork(choice string, imp netenv.Impairment) (*Network, error) {
 	case choice == NetSandbox:
 	case imp.Active():
 		why = NetAutoImpair
+	case seed != nil:
+		why = NetAutoSeed
 	default:
 		why = NetAutoNoCapture
 	}
-	return &Network{Net: sb, Capture: LiveTap(sb), Reason: why, close: func() { sb.Close() }}, nil
+	return &Network{Net: sb, Capture: LiveTap(sb), Reason: why, Seed: seed, close: func() { sb.Close() }}, nil
 }
 
 // ErrImpairKernel: impairments were asked of the kernel's network,
@@ -90,6 +107,17 @@ func (impairKernelError) Error() string { return "impairments need the sandbox" 
 
 // Message names the sentence that tells the learner.
 func (impairKernelError) Message() (string, map[string]any) { return "error.impair_kernel", nil }
+
+// ErrSeedKernel: a seed was asked of the kernel's network, whose
+// numbers no program can fix.
+var ErrSeedKernel error = seedKernelError{}
+
+type seedKernelError struct{}
+
+func (seedKernelError) Error() string { return "a seed needs the sandbox" }
+
+// Message names the sentence that tells the learner.
+func (seedKernelError) Message() (string, map[string]any) { return "error.seed_kernel", nil }
 
 // LiveLoopback opens a live capture of the lesson's ports on the
 // loopback interface.

@@ -31,11 +31,11 @@ type link struct {
 	nextTap    int
 	pending    sync.WaitGroup // delayed deliveries
 	closed     bool
-	now        func() time.Time
+	stamp      func(n int) time.Time // when frame n crossed the link
 }
 
 func newLink(imp Impairment) *link {
-	return &link{imp: imp, rng: rand.New(rand.NewSource(imp.Seed)), taps: map[int]func(time.Time, []byte){}, now: time.Now}
+	return &link{imp: imp, rng: rand.New(rand.NewSource(imp.Seed)), taps: map[int]func(time.Time, []byte){}, stamp: func(int) time.Time { return time.Now() }}
 }
 
 // tap registers fn to receive every frame from now on, as a capture
@@ -114,7 +114,7 @@ func (l *link) write(pkt *stack.PacketBuffer) {
 	}
 	l.frames++
 	n := l.frames
-	now, frame := l.now(), ethernet(pkt.NetworkProtocolNumber, raw)
+	now, frame := l.stamp(n), ethernet(pkt.NetworkProtocolNumber, raw)
 	for _, tap := range l.taps {
 		tap(now, frame)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"strings"
@@ -31,15 +32,37 @@ const sandboxNIC tcpip.NICID = 1
 type Sandbox struct {
 	s    *stack.Stack
 	link *link
+	// clock and rand are a seeded sandbox's clock and its programs'
+	// random stream; nil when its numbers are fresh.
+	clock *eventClock
+	rand  io.Reader
 }
 
-// NewSandbox builds a sandbox network. Close it when done.
-func NewSandbox(imp Impairment) (*Sandbox, error) {
-	s := stack.New(stack.Options{
+// NewSandbox builds a sandbox network whose numbers are fresh on every
+// run, as a real stack's are. Close it when done.
+func NewSandbox(imp Impairment) (*Sandbox, error) { return newSandbox(imp, nil) }
+
+// NewSeededSandbox builds a sandbox network that makes the same capture
+// on every run for the same seed and the same programs: the same ports,
+// initial sequence numbers, TCP timestamps and frame times (see
+// seed.go for how). Close it when done.
+func NewSeededSandbox(imp Impairment, seed uint64) (*Sandbox, error) { return newSandbox(imp, &seed) }
+
+func newSandbox(imp Impairment, seed *uint64) (*Sandbox, error) {
+	opts := stack.Options{
 		NetworkProtocols:   []stack.NetworkProtocolFactory{ipv4.NewProtocol, ipv6.NewProtocol},
 		TransportProtocols: []stack.TransportProtocolFactory{tcp.NewProtocol, udp.NewProtocol, icmp.NewProtocol4, icmp.NewProtocol6},
-	})
+	}
 	l := newLink(imp)
+	sb := &Sandbox{link: l}
+	if seed != nil {
+		rng := newSeededRNG(*seed, "stack")
+		sb.clock, sb.rand = newEventClock(), newSeededRNG(*seed, "programs")
+		opts.SecureRNG, opts.RandSource, opts.Clock = rng, rng, sb.clock
+		l.stamp = sb.clock.frameTime
+	}
+	s := stack.New(opts)
+	sb.s = s
 	if err := s.CreateNIC(sandboxNIC, l); err != nil {
 		s.Destroy()
 		return nil, fmt.Errorf("sandbox interface: %s", err)
@@ -63,7 +86,7 @@ func NewSandbox(imp Impairment) (*Sandbox, error) {
 	// Offer selective acknowledgements, as Linux does.
 	sack := tcpip.TCPSACKEnabled(true)
 	s.SetTransportProtocolOption(tcp.ProtocolNumber, &sack)
-	return &Sandbox{s: s, link: l}, nil
+	return sb, nil
 }
 
 // Name returns "sandbox".

@@ -26,6 +26,12 @@ func exchange(t *testing.T, imp netenv.Impairment) []dissect.Packet {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return exchangeOn(t, sb)
+}
+
+// exchangeOn is exchange on the sandbox sb, which it closes.
+func exchangeOn(t *testing.T, sb *netenv.Sandbox) []dissect.Packet {
+	t.Helper()
 	defer sb.Close()
 	r := record(sb)
 	srv := &echo.Server{Net: sb, TCPPort: 10000, UDPPort: 10001}
