@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -39,12 +40,23 @@ type Network interface {
 }
 
 // NewToken makes a fresh random token: 40 hex digits, like Gitea's.
-func NewToken() (string, error) {
+func NewToken() (string, error) { return NewTokenFrom(rand.Reader) }
+
+// NewTokenFrom makes a token of 40 hex digits from the random bytes of
+// r: a seeded network's (see Clocked), so that a seeded lesson's
+// capture, token included, is the same on every run.
+func NewTokenFrom(r io.Reader) (string, error) {
 	b := make([]byte, 20)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", fmt.Errorf("make a token: %w", err)
 	}
 	return hex.EncodeToString(b), nil
+}
+
+// Clocked is a Network with a clock of its own (a seeded sandbox's):
+// the server's Date headers then come from it, not from the system.
+type Clocked interface {
+	Now() time.Time
 }
 
 // Repo is a repository of the API.
@@ -171,7 +183,11 @@ func (s *Server) routes() http.Handler {
 		w.WriteHeader(http.StatusNotFound)
 		fmt.Fprint(w, notFoundPage)
 	})
+	clock, _ := s.Net.(Clocked)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if clock != nil {
+			w.Header().Set("Date", clock.Now().UTC().Format(http.TimeFormat))
+		}
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		mux.ServeHTTP(sw, r)
 		if s.Log != nil {
