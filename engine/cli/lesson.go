@@ -15,6 +15,7 @@ import (
 type lessonFlags struct {
 	net         string
 	impair      []string
+	seed        *uint64 // --seed, or the stopped run's seed on resuming
 	noInput     bool
 	saveCapture string
 	quizJSON    string
@@ -24,16 +25,29 @@ type lessonFlags struct {
 
 func (a *app) lessonCmd() *cobra.Command {
 	var f lessonFlags
+	var seed uint64
+	var restart bool
 	cmd := &cobra.Command{
 		Use:     "lesson ID",
 		Short:   a.tx.T("cmd.lesson.short", nil),
-		Example: "  wiretutor lesson tcp-handshake\n  wiretutor lesson tcp-handshake --no-input --save-capture hs.pcapng --quiz-json hs.json",
+		Example: "  wiretutor lesson tcp-handshake\n  wiretutor lesson tcp-handshake --no-input --save-capture hs.pcapng --quiz-json hs.json\n  wiretutor lesson tcp-handshake --seed 42 --no-input",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !f.noInput && !restart {
+				// An unfinished run continues where the learner quit, with
+				// its seed unless another is asked for.
+				f.start, f.carry = course.Resume(a.state, args[0])
+				f.seed = f.carry.Seed
+			}
+			if cmd.Flags().Changed("seed") {
+				f.seed = &seed
+			}
 			return a.runLesson(args[0], f)
 		},
 	}
 	fl := cmd.Flags()
+	fl.Uint64Var(&seed, "seed", 0, a.tx.T("flag.seed", nil))
+	fl.BoolVar(&restart, "restart", false, a.tx.T("flag.restart", nil))
 	fl.StringVar(&f.net, "net", "auto", a.tx.T("flag.net", nil))
 	fl.StringArrayVar(&f.impair, "impair", nil, a.tx.T("flag.impair", nil))
 	fl.BoolVar(&f.noInput, "no-input", false, a.tx.T("flag.no_input", nil))
@@ -47,7 +61,7 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	if l == nil {
 		return errUnknownLesson{id: id}
 	}
-	n, err := a.pickNet(f.net, f.impair)
+	n, err := a.pickNet(f.net, f.impair, f.seed)
 	if err != nil {
 		return err
 	}
@@ -68,7 +82,7 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 		Lang: a.lang, Content: a.content, Net: n.Net, Capture: n.Capture, NoInput: f.noInput,
 		SaveCapture: f.saveCapture, QuizJSON: f.quizJSON,
 		Asker: asker, Out: a.out(), Term: tm,
-		Start: f.start, Carry: f.carry,
+		Start: f.start, Carry: f.carry, Seed: n.Seed,
 	}, a.tx)
 	a.record(id, f, res, err)
 	return err

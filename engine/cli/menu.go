@@ -273,6 +273,7 @@ func (a *app) takeLesson(id string, resume bool) error {
 	f := lessonFlags{net: a.menuNet}
 	if resume {
 		f.start, f.carry = course.Resume(a.state, id)
+		f.seed = f.carry.Seed // the same capture again, if it had a seed
 	}
 	return a.runLesson(id, f)
 }

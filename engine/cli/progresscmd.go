@@ -118,14 +118,17 @@ func (a *app) confirm(yes bool, question string) (bool, error) {
 
 // reportLesson is one lesson of the report.
 type reportLesson struct {
-	ID       string `json:"id"`
-	Title    string `json:"title"`
-	Status   string `json:"status"` // done, in_progress, not_started
-	Score    int    `json:"score"`  // right on the first try
-	Total    int    `json:"total"`
-	Second   int    `json:"second"` // right on the second try, after a hint
-	Started  string `json:"started,omitempty"`
-	Finished string `json:"finished,omitempty"`
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Status string `json:"status"` // done, in_progress, not_started
+	Score  int    `json:"score"`  // right on the first try
+	Total  int    `json:"total"`
+	Second int    `json:"second"` // right on the second try, after a hint
+	// Seed is the --seed of the run the score comes from: with it the
+	// lesson makes the same capture again.
+	Seed     *uint64 `json:"seed,omitempty"`
+	Started  string  `json:"started,omitempty"`
+	Finished string  `json:"finished,omitempty"`
 }
 
 // report is what `wiretutor report` hands in.
@@ -159,6 +162,7 @@ func (a *app) makeReport() report {
 			rl.Status, rl.Started = "in_progress", stamp(p.Started)
 			if p.Done {
 				rl.Status, rl.Score, rl.Total, rl.Second, rl.Finished = "done", p.Score, p.Total, p.Second, stamp(p.Finished)
+				rl.Seed = p.Seed
 				r.Done++
 				r.Score += p.Score
 				r.Total += p.Total
@@ -228,6 +232,9 @@ func (a *app) markdownReport(b *strings.Builder, r report) {
 		score := ""
 		if l.Status == "done" {
 			score = fmt.Sprintf("%d/%d", l.Score, l.Total)
+			if l.Seed != nil {
+				score += " · " + t.T("report.seed", map[string]any{"Seed": *l.Seed})
+			}
 		}
 		p := a.state.Lesson(l.ID)
 		started, finished := "", ""

@@ -136,6 +136,9 @@ type Options struct {
 	// Carry is that earlier run's score up to there.
 	Start int
 	Carry Result
+	// Seed is the seed the network's numbers come from (--seed), or nil;
+	// it is written to the quiz JSON and kept with the run's result.
+	Seed *uint64
 }
 
 // LiveSource is a capture that runs until closed.
@@ -155,6 +158,9 @@ type Result struct {
 	Second    int
 	Completed bool
 	Step      int
+	// Seed is the run's seed (Options.Seed); in a Carry, the seed the
+	// stopped run had, which its resumption uses again.
+	Seed *uint64
 }
 
 // ErrQuit is returned when the learner quits a lesson part way.
@@ -208,6 +214,9 @@ type runner struct {
 	// learner left with b part way, by step.
 	cur     int
 	pending map[int]*pendingQuiz
+	// skipped counts the questions of the steps a resumed run skipped:
+	// the first question it asks has the number after them.
+	skipped int
 }
 
 // pendingQuiz is a quiz step left part way for the text: its questions,
@@ -231,7 +240,7 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 	if fallback {
 		fmt.Fprintln(o.Out, r.Text(r.Paint(render.Dim, tx.T("notice.fallback_english", map[string]any{"Lesson": l.ID}))))
 	}
-	run := &runner{l: l, o: o, tx: tx, d: d, r: r}
+	run := &runner{l: l, o: o, tx: tx, d: d, r: r, res: Result{Seed: o.Seed}}
 	if o.Lang != "en" {
 		if en, _, err := LoadDoc(o.Content, "en", l.ID); err == nil {
 			run.en = en
@@ -242,6 +251,18 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 	return run.res, err
 }
 
+// shownBy reports whether the steps before start show something of the
+// capture the last run step before start made.
+func shownBy(steps []Step, start int) bool {
+	for j := start - 1; j >= 0 && steps[j].Kind != Run; j-- {
+		switch steps[j].Kind {
+		case Packets, Ladder, Sockets, Follow:
+			return true
+		}
+	}
+	return false
+}
+
 // walk runs the steps from o.Start, moving as the learner says between
 // them: next, back, repeat the exchange, show the capture, quit.
 func (run *runner) walk(ctx context.Context) error {
@@ -249,7 +270,11 @@ func (run *runner) walk(ctx context.Context) error {
 	asked := map[int]bool{} // quiz and task steps are asked once per run
 	start := min(max(o.Start, 0), len(steps))
 	if start > 0 {
-		run.say(run.r.Paint(render.Dim, run.tx.T("nav.resumed", nil)))
+		resumed, data := "nav.resumed", map[string]any{}
+		if o.Seed != nil && o.Carry.Seed != nil && *o.Seed == *o.Carry.Seed {
+			resumed, data["Seed"] = "nav.resumed_seed", *o.Seed // the same capture as before the stop
+		}
+		run.say(run.r.Paint(render.Dim, run.tx.T(resumed, data)))
 		for j := range start {
 			switch steps[j].Kind {
 			case Run:
@@ -260,10 +285,18 @@ func (run *runner) walk(ctx context.Context) error {
 			case Quiz, Tasks, Ask:
 				asked[j] = true
 			}
+			switch steps[j].Kind {
+			case Ask:
+				run.skipped++
+			case Quiz:
+				run.skipped += len(run.l.Quiz)
+			}
 		}
 		run.res.Score, run.res.Total, run.res.Second = o.Carry.Score, o.Carry.Total, o.Carry.Second
-		// The new capture first: what comes next refers to its numbers.
-		if run.cap != nil && (start == len(steps) || steps[start].Kind != Packets) {
+		// The new capture first, if the learner had seen the old one: what
+		// comes next refers to its numbers. A prediction still to come
+		// stays one.
+		if run.cap != nil && shownBy(steps, start) && (start == len(steps) || steps[start].Kind != Packets) {
 			if err := run.step(ctx, Step{Kind: Packets}); err != nil {
 				return err
 			}
@@ -295,7 +328,7 @@ func (run *runner) walk(ctx context.Context) error {
 		if st.Kind.asks() {
 			asked[i] = true
 			if o.QuizJSON != "" {
-				if err := quiz.WriteJSON(o.QuizJSON, run.l.ID, run.exported); err != nil {
+				if err := quiz.WriteJSON(o.QuizJSON, quiz.Export{Lesson: run.l.ID, Seed: o.Seed, Questions: run.exported}); err != nil {
 					return err
 				}
 			}
@@ -546,7 +579,7 @@ func (run *runner) quiz(makers []quiz.Maker) error {
 	p := run.pending[run.cur]
 	if p == nil {
 		qs := quiz.Make(run.cap, run.tx, makers...)
-		first := len(run.exported)
+		first := run.skipped + len(run.exported)
 		for i, q := range qs {
 			q.ID = "q" + strconv.Itoa(first+i+1)
 			q.Predict = !run.revealed
@@ -557,7 +590,7 @@ func (run *runner) quiz(makers []quiz.Maker) error {
 		run.exported = append(run.exported, qs...)
 		p = &pendingQuiz{qs: qs, first: first}
 	}
-	total := max(run.l.Questions(), len(run.exported))
+	total := max(run.l.Questions(), run.skipped+len(run.exported))
 	if run.o.NoInput {
 		run.res.Total += len(p.qs)
 		if len(makers) > 1 {

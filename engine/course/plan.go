@@ -58,19 +58,23 @@ func (p Plan) Done(s *progress.State) int {
 func Outcome(id string, res Result, err error, interrupted bool, now time.Time) func(*progress.State) {
 	switch {
 	case err == nil && res.Completed:
-		return func(s *progress.State) { s.FinishSecond(id, res.Score, res.Total, res.Second, now) }
+		return func(s *progress.State) { s.FinishRun(id, res.tally(), res.Seed, now) }
 	case errors.Is(err, ErrQuit) || interrupted:
-		return func(s *progress.State) { s.Stop(id, res.Step, res.Score, res.Total, now) }
+		return func(s *progress.State) { s.StopRun(id, res.Step, res.tally(), res.Seed, now) }
 	}
 	return nil
 }
 
+func (r Result) tally() progress.Tally {
+	return progress.Tally{Score: r.Score, Total: r.Total, Second: r.Second}
+}
+
 // Resume is where a run of the lesson starts for a learner with the
 // progress s: the step an unfinished run stopped at and the score up to
-// there, or the start.
+// there (with its second tries and its seed), or the start.
 func Resume(s *progress.State, id string) (start int, carry Result) {
 	if r := s.Lesson(id); r != nil && r.Step > 0 {
-		return r.Step, Result{Score: r.StepScore, Total: r.StepTotal}
+		return r.Step, Result{Score: r.StepScore, Total: r.StepTotal, Second: r.StepSecond, Seed: r.StepSeed}
 	}
 	return 0, Result{}
 }

@@ -53,6 +53,19 @@ type Lesson struct {
 	Step      int `json:"step,omitempty"`
 	StepScore int `json:"step_score,omitempty"`
 	StepTotal int `json:"step_total,omitempty"`
+	// StepSecond counts that run's answers right on the second try.
+	StepSecond int `json:"step_second,omitempty"`
+	// StepSeed is the --seed of the unfinished run (nil: none, its
+	// numbers were fresh); resuming it uses the same seed.
+	StepSeed *uint64 `json:"step_seed,omitempty"`
+	// Seed is the --seed of the finished run whose score is kept, or nil.
+	Seed *uint64 `json:"seed,omitempty"`
+}
+
+// Tally is one run's count of answers: right on the first try (the
+// score), questions asked, right on the second try.
+type Tally struct {
+	Score, Total, Second int
 }
 
 // New returns an empty state.
@@ -74,30 +87,44 @@ func (s *State) Start(id string, now time.Time) {
 // Stop records that the learner left lesson id at step, unfinished,
 // having scored score of total before it.
 func (s *State) Stop(id string, step, score, total int, now time.Time) {
+	s.StopRun(id, step, Tally{Score: score, Total: total}, nil, now)
+}
+
+// StopRun records that a run of lesson id, made with seed (nil: none),
+// stopped before step with the tally t; resuming continues there, with
+// the same seed.
+func (s *State) StopRun(id string, step int, t Tally, seed *uint64, now time.Time) {
 	s.Start(id, now)
 	l := s.Lessons[id]
-	l.Step, l.StepScore, l.StepTotal = step, score, total
+	l.Step, l.StepScore, l.StepTotal, l.StepSecond, l.StepSeed = step, t.Score, t.Total, t.Second, seed
 }
 
 // Finish records a finished run of lesson id with its score. The best
 // score is kept; the date of the first finish is kept.
 func (s *State) Finish(id string, score, total int, now time.Time) {
-	s.FinishSecond(id, score, total, 0, now)
+	s.FinishRun(id, Tally{Score: score, Total: total}, nil, now)
 }
 
 // FinishSecond is Finish for a run that also had second answers right
 // on their second try; they are kept with the run whose score is kept.
 func (s *State) FinishSecond(id string, score, total, second int, now time.Time) {
+	s.FinishRun(id, Tally{Score: score, Total: total, Second: second}, nil, now)
+}
+
+// FinishRun records a finished run of lesson id, made with seed (nil:
+// none), with the tally t. The best score is kept, with its second-try
+// count and its seed; the date of the first finish is kept.
+func (s *State) FinishRun(id string, t Tally, seed *uint64, now time.Time) {
 	s.Start(id, now)
 	l := s.Lessons[id]
-	if !l.Done || score > l.Score || total != l.Total {
-		l.Score, l.Total, l.Second = score, total, second
+	if !l.Done || t.Score > l.Score || t.Total != l.Total {
+		l.Score, l.Total, l.Second, l.Seed = t.Score, t.Total, t.Second, seed
 	}
 	if !l.Done {
 		l.Finished = now
 	}
 	l.Done = true
-	l.Step, l.StepScore, l.StepTotal = 0, 0, 0
+	l.Step, l.StepScore, l.StepTotal, l.StepSecond, l.StepSeed = 0, 0, 0, 0, nil
 }
 
 // Reset forgets lesson id.

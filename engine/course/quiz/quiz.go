@@ -143,16 +143,19 @@ func FlagsText(flags dissect.TCPFlags) string { return flags.String() }
 
 // Export is the --quiz-json document.
 type Export struct {
-	Lesson    string      `json:"lesson"`
+	Lesson string `json:"lesson"`
+	// Seed is the run's --seed: with it, the lesson makes this capture,
+	// and so these questions, again. Absent when the numbers were fresh.
+	Seed      *uint64     `json:"seed,omitempty"`
 	Questions []*Question `json:"questions"`
 }
 
-// WriteJSON writes the questions to path atomically.
-func WriteJSON(path, lesson string, qs []*Question) error {
-	if qs == nil {
-		qs = []*Question{}
+// WriteJSON writes the document to path atomically.
+func WriteJSON(path string, e Export) error {
+	if e.Questions == nil {
+		e.Questions = []*Question{}
 	}
-	data, err := json.MarshalIndent(Export{Lesson: lesson, Questions: qs}, "", "  ")
+	data, err := json.MarshalIndent(e, "", "  ")
 	if err != nil {
 		return err
 	}

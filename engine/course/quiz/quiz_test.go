@@ -166,7 +166,7 @@ func TestLinesAsker(t *testing.T) {
 func TestWriteJSON(t *testing.T) {
 	qs := quiz.Make(labCapture(t), texts{}, makers...)
 	path := filepath.Join(t.TempDir(), "q.json")
-	if err := quiz.WriteJSON(path, "tcp-handshake", qs); err != nil {
+	if err := quiz.WriteJSON(path, quiz.Export{Lesson: "tcp-handshake", Questions: qs}); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(path)

@@ -1,0 +1,160 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"wiretutor/engine/course/quiz"
+)
+
+// seededRun runs a lesson with --seed and no input, and returns its
+// capture file's bytes and its quiz document.
+func seededRun(t *testing.T, lesson, seed string) ([]byte, quiz.Export) {
+	t.Helper()
+	dir := t.TempDir()
+	pcap, qj := filepath.Join(dir, "l.pcapng"), filepath.Join(dir, "l.json")
+	code, _, errs := run(t, nil, "lesson", lesson, "--no-input", "--seed", seed, "--save-capture", pcap, "--quiz-json", qj)
+	if code != 0 {
+		t.Fatalf("lesson %s --seed %s: exit %d: %s", lesson, seed, code, errs)
+	}
+	data, err := os.ReadFile(pcap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e quiz.Export
+	raw, _ := os.ReadFile(qj)
+	if err := json.Unmarshal(raw, &e); err != nil {
+		t.Fatalf("quiz json: %v\n%s", err, raw)
+	}
+	return data, e
+}
+
+// TestLessonSeedRepeats: with --seed a lesson makes the same capture
+// file, byte for byte, and so the same questions, on every run; the
+// quiz JSON records the seed; another seed gives another capture.
+func TestLessonSeedRepeats(t *testing.T) {
+	for _, lesson := range []string{"udp-echo", "tcp-handshake"} {
+		t.Run(lesson, func(t *testing.T) {
+			a, qa := seededRun(t, lesson, "5")
+			b, qb := seededRun(t, lesson, "5")
+			c, _ := seededRun(t, lesson, "6")
+			if !bytes.Equal(a, b) {
+				t.Errorf("two runs with --seed 5 wrote different captures (%d and %d bytes)", len(a), len(b))
+			}
+			if bytes.Equal(a, c) {
+				t.Error("--seed 5 and --seed 6 wrote the same capture")
+			}
+			if qa.Seed == nil || *qa.Seed != 5 {
+				t.Errorf("the quiz JSON's seed is %v, want 5", qa.Seed)
+			}
+			ja, _ := json.Marshal(qa)
+			jb, _ := json.Marshal(qb)
+			if !bytes.Equal(ja, jb) {
+				t.Errorf("two runs with --seed 5 asked different questions:\n%s\n%s", ja, jb)
+			}
+		})
+	}
+}
+
+// TestLessonSeedScripted: a lesson run with a seed can be answered by a
+// script that knows the answers from an earlier run with the same seed:
+// piped answers, every one right on the first try; the report then
+// records the seed with the score.
+func TestLessonSeedScripted(t *testing.T) {
+	_, e := seededRun(t, "udp-echo", "11")
+	// A blank line moves on at a pause and is asked again at a question,
+	// so blanks before each answer carry it past any pauses.
+	var in strings.Builder
+	for _, q := range e.Questions {
+		in.WriteString(strings.Repeat("\n", 8) + q.Expect + "\n")
+	}
+	in.WriteString(strings.Repeat("\n", 8))
+	env := map[string]string{"XDG_STATE_HOME": t.TempDir()}
+	code, out, errs := runIn(t, env, in.String(), "lesson", "udp-echo", "--seed", "11", "--lang", "en")
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errs, out)
+	}
+	n := len(e.Questions)
+	if want := "Right on the first try: " + strconv.Itoa(n) + " of " + strconv.Itoa(n) + "."; !strings.Contains(out, want) {
+		t.Errorf("the scripted answers were not all right on the first try (want %q):\n%s", want, out)
+	}
+	code, rep, errs := runIn(t, env, "", "report", "--format", "json")
+	if code != 0 {
+		t.Fatalf("report: exit %d: %s", code, errs)
+	}
+	var r struct {
+		Lessons []struct {
+			ID           string
+			Score, Total int
+			Seed         *uint64
+		}
+	}
+	if err := json.Unmarshal([]byte(rep), &r); err != nil {
+		t.Fatalf("report json: %v\n%s", err, rep)
+	}
+	for _, l := range r.Lessons {
+		if l.ID == "udp-echo" && (l.Seed == nil || *l.Seed != 11 || l.Score != n || l.Total != n) {
+			t.Errorf("report: udp-echo %d/%d seed %v, want %d/%d seed 11", l.Score, l.Total, l.Seed, n, n)
+		}
+	}
+}
+
+// TestSeedNeedsTheSandbox: a seed on the kernel's network is refused in
+// the learner's language, and nothing runs.
+func TestSeedNeedsTheSandbox(t *testing.T) {
+	code, out, errs := run(t, nil, "lesson", "udp-echo", "--no-input", "--seed", "1", "--net", "kernel", "--lang", "ru")
+	if code == 0 || !strings.Contains(errs, "Зерно работает только в сети-песочнице") || out != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want the seed refused in Russian", code, out, errs)
+	}
+}
+
+// TestResumeSeededAtTheQuestion: a seeded run quit at its second
+// question continues, through `wiretutor lesson ID`, at that question
+// with the same seed (so the same capture, which it says); a prediction
+// stays one, so no packet is shown before it; the first answer's score
+// and a second-try answer are carried into the finished run.
+func TestResumeSeededAtTheQuestion(t *testing.T) {
+	_, e := seededRun(t, "udp-echo", "3")
+	if len(e.Questions) < 3 || !e.Questions[1].Predict {
+		t.Fatalf("udp-echo's second question should be a prediction: %+v", e.Questions)
+	}
+	env := map[string]string{"XDG_STATE_HOME": t.TempDir()}
+	blanks := strings.Repeat("\n", 8)
+	// Question 1 wrong, then right on the second try; quit at question 2.
+	first := blanks + "999999\n" + e.Questions[0].Expect + "\n" + blanks + "q\n"
+	code, out, errs := runIn(t, env, first, "lesson", "udp-echo", "--seed", "3", "--lang", "en")
+	if code != 0 || !strings.Contains(out, "Question 2 of") {
+		t.Fatalf("exit %d: %s\n%s", code, errs, out)
+	}
+	var in strings.Builder
+	for _, q := range e.Questions[1:] {
+		in.WriteString(blanks + q.Expect + "\n")
+	}
+	in.WriteString(blanks)
+	code, out, errs = runIn(t, env, in.String(), "lesson", "udp-echo", "--lang", "en")
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s\n%s", code, errs, out)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "with the same seed (3)") {
+		t.Errorf("the resumed run does not say it has the same seed:\n%s", out)
+	}
+	q2 := strings.Index(out, "Question 2 of")
+	if q2 < 0 || strings.Contains(out, "Question 1 of") {
+		t.Fatalf("the resumed run does not start at question 2:\n%s", out)
+	}
+	if strings.Contains(out[:q2], "127.0.0.1 → 127.0.0.1") {
+		t.Errorf("the capture was shown before the prediction it answers:\n%s", out[:q2])
+	}
+	n := len(e.Questions)
+	if want := "Right on the first try: " + strconv.Itoa(n-1) + " of " + strconv.Itoa(n) + "."; !strings.Contains(out, want) {
+		t.Errorf("want %q in:\n%s", want, out)
+	}
+	if !strings.Contains(out, "1 more right on the second try") {
+		t.Errorf("the second-try answer before the quit was not carried:\n%s", out)
+	}
+}
