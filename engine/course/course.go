@@ -582,9 +582,13 @@ func (run *runner) quiz(makers []quiz.Maker) error {
 		first := run.skipped + len(run.exported)
 		for i, q := range qs {
 			q.ID = "q" + strconv.Itoa(first+i+1)
-			q.Predict = !run.revealed
-			if q.Predict && q.Predicted != "" {
-				q.Prompt = q.Predicted // nothing of the capture is on the screen yet
+			// Nothing of the capture is on the screen yet: the question is a
+			// prediction, in its prediction's wording. One without such a
+			// wording (it names frames) is asked as it is, and is no
+			// prediction.
+			q.Predict = !run.revealed && q.Predicted != ""
+			if q.Predict {
+				q.Prompt = q.Predicted
 			}
 		}
 		run.exported = append(run.exported, qs...)
