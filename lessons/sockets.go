@@ -72,3 +72,49 @@ func socketsFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 	}
 	return f
 }
+
+// acceptedPort asks from which port the receiver's acknowledgement of
+// the sender's data comes: the socket accept() returned is new, its port
+// is the listening one's.
+func acceptedPort(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i, j := clientData(c)
+	if j < 0 {
+		return nil, false
+	}
+	p := &c.Packets[j]
+	d := map[string]any{"Frame": p.Number, "SrcPort": p.SrcPort, "DstPort": p.DstPort, "DataFrame": c.Packets[i].Number}
+	return quiz.FieldQuestion("accepted-port", p, "tcp.srcport", quiz.KindNumber, tx, "sockets_accepted_port", d), true
+}
+
+// clientSocketPort asks for the local port of the sender's socket, which
+// the learner finds in the socket table: the source port of its SYN.
+func clientSocketPort(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	if c.Conn == nil || c.Conn.SYN < 0 {
+		return nil, false
+	}
+	p := &c.Packets[c.Conn.SYN]
+	d := map[string]any{"Frame": p.Number, "SrcPort": p.SrcPort, "DstPort": p.DstPort}
+	return quiz.FieldQuestion("client-socket-port", p, "tcp.srcport", quiz.KindNumber, tx, "sockets_client_port", d), true
+}
+
+// finSeqWhatIf asks which Seq the sender's FIN would carry had it sent
+// whatIfLen bytes instead of its message: the FIN's tcp.seq plus the
+// difference.
+func finSeqWhatIf(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	conn := c.Conn
+	i, _ := clientData(c)
+	if i < 0 || conn.FirstFIN < 0 || c.Packets[i].TCP.Len == whatIfLen {
+		return nil, false
+	}
+	data, fin := &c.Packets[i], &c.Packets[conn.FirstFIN]
+	// The FIN must come right after that data, in a segment of its own.
+	if !conn.FromClient(fin) || fin.TCP.Len > 0 || fin.TCP.Seq != data.TCP.Seq+uint32(data.TCP.Len) {
+		return nil, false
+	}
+	d := map[string]any{
+		"Frame": fin.Number, "Seq": fin.TCP.Seq, "DataFrame": data.Number, "DataSeq": data.TCP.Seq, "DataLen": data.TCP.Len,
+		"Len": whatIfLen, "WhatIf": data.TCP.Seq + whatIfLen,
+	}
+	q := quiz.FieldQuestion("fin-seq-what-if", fin, "tcp.seq", quiz.KindNumber, tx, "sockets_fin_what_if", d)
+	return q.WhatIf(int64(whatIfLen) - int64(data.TCP.Len)), true
+}

@@ -104,6 +104,72 @@ func firstHandshake(conns []*stream.Conn) *stream.Conn {
 	return nil
 }
 
+// whatIfLen is the length a what-if question puts in place of the
+// message's: "had the client sent 100 bytes instead of 12".
+const whatIfLen = 100
+
+// clientData returns the index of the client's first segment with data
+// in the lesson's connection, and of the first packet of the other side
+// that acknowledges all of it; -1 for what the capture lacks.
+func clientData(c *quiz.Capture) (data, ack int) {
+	data, ack = -1, -1
+	conn := c.Conn
+	if conn == nil {
+		return data, ack
+	}
+	for _, i := range conn.Frames {
+		p := &c.Packets[i]
+		switch {
+		case data < 0 && p.TCP.Len > 0 && conn.FromClient(p):
+			data = i
+		case data >= 0 && !conn.FromClient(p) && p.TCP.Has(dissect.FlagACK) && p.TCP.Ack == c.Packets[data].TCP.Seq+uint32(c.Packets[data].TCP.Len):
+			return data, i
+		}
+	}
+	return data, -1
+}
+
+// ackWhatIf asks which Ack the server's acknowledgement of the client's
+// first data would carry had the client sent whatIfLen bytes instead:
+// that frame's tcp.ack plus the difference.
+func ackWhatIf(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i, j := clientData(c)
+	if j < 0 || c.Packets[i].TCP.Len == whatIfLen {
+		return nil, false
+	}
+	data, p := &c.Packets[i], &c.Packets[j]
+	d := map[string]any{
+		"Frame": p.Number, "Ack": p.TCP.Ack, "DataFrame": data.Number, "DataSeq": data.TCP.Seq, "DataLen": data.TCP.Len,
+		"Len": whatIfLen, "WhatIf": data.TCP.Seq + whatIfLen,
+	}
+	q := quiz.FieldQuestion("ack-what-if", p, "tcp.ack", quiz.KindNumber, tx, "hs_ack_what_if", d)
+	return q.WhatIf(int64(whatIfLen) - int64(data.TCP.Len)), true
+}
+
+// finAck asks for the Ack that acknowledges the first FIN of the close:
+// the FIN's Seq plus one, for a FIN uses up a number as a SYN does. Its
+// answer takes two frames: the FIN's Seq, and the packet that
+// acknowledges it.
+func finAck(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	conn := c.Conn
+	if conn == nil || conn.FirstFIN < 0 {
+		return nil, false
+	}
+	fin := &c.Packets[conn.FirstFIN]
+	whoOf, peer := tx.T("word.client_of", nil), tx.T("word.server", nil)
+	if !conn.FromClient(fin) {
+		whoOf, peer = tx.T("word.server_of", nil), tx.T("word.client", nil)
+	}
+	for _, i := range conn.Frames {
+		p := &c.Packets[i]
+		if i > conn.FirstFIN && conn.FromClient(p) != conn.FromClient(fin) && p.TCP.Has(dissect.FlagACK) && p.TCP.Ack == fin.TCP.NextSeq {
+			d := map[string]any{"Frame": p.Number, "Ack": p.TCP.Ack, "FinFrame": fin.Number, "FinSeq": fin.TCP.Seq, "WhoOf": whoOf, "Peer": peer}
+			return quiz.FieldQuestion("fin-acked", p, "tcp.ack", quiz.KindNumber, tx, "hs_fin_ack", d), true
+		}
+	}
+	return nil, false
+}
+
 // handshakeFacts are the live values the lesson's text shows.
 func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 	f := map[string]any{}
@@ -112,9 +178,7 @@ func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 		return f
 	}
 	syn, synack := &c.Packets[conn.SYN], &c.Packets[conn.SYNACK]
-	f["ClientAddr"] = netip.AddrPort(conn.Client).String()
 	f["ServerAddr"] = netip.AddrPort(conn.Server).String()
-	f["ClientIP"] = conn.Client.Addr().String()
 	f["ClientPort"] = conn.Client.Port()
 	f["ServerPort"] = conn.Server.Port()
 	f["SynFrame"] = syn.Number
@@ -146,11 +210,9 @@ func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 				f["DataFrame"], f["DataSeq"], f["DataLen"] = p.Number, p.TCP.Seq, p.TCP.Len
 				f["Message"] = string(p.Payload)
 				f["DataNext"] = p.TCP.NextSeq
-				f["DataSeqRaw"] = p.TCP.SeqRaw
 			}
 		} else if _, ok := f["ReplyFrame"]; !ok {
-			f["ReplyFrame"], f["ReplyLen"], f["Reply"] = p.Number, p.TCP.Len, string(p.Payload)
-			f["ReplySeqRaw"], f["ReplySeq"] = p.TCP.SeqRaw, p.TCP.Seq
+			f["ReplyFrame"], f["Reply"] = p.Number, string(p.Payload)
 		}
 	}
 	if dn, ok := f["DataNext"].(uint32); ok {

@@ -261,7 +261,41 @@ func TestLessonNoInput(t *testing.T) {
 				}
 				pkts := checkLessonCapture(t, pcap, qj, netName == "sandbox")
 				checkRequirements(t, l, pkts)
+				checkTasks(t, l, pcap, qj)
 			})
+		}
+	}
+}
+
+// checkTasks: the frames each filter task of a lesson expects, in its
+// quiz JSON, are the ones tshark selects with the task's model filter.
+func checkTasks(t *testing.T, l *course.Lesson, pcap, qj string) {
+	t.Helper()
+	var export quiz.Export
+	data, _ := os.ReadFile(qj)
+	if err := json.Unmarshal(data, &export); err != nil {
+		t.Fatal(err)
+	}
+	var tasks []*quiz.Question
+	for _, q := range export.Questions {
+		if q.Kind == "display-filter" || q.Kind == "capture-filter" {
+			tasks = append(tasks, q)
+		}
+	}
+	if len(tasks) != len(l.Tasks) {
+		t.Fatalf("%d tasks in the quiz JSON, the lesson has %d", len(tasks), len(l.Tasks))
+	}
+	ts := testenv.Tshark(t)
+	for i, task := range l.Tasks {
+		if task.Capture {
+			continue // a capture filter is not a display filter tshark -Y takes
+		}
+		out, err := exec.Command(ts, "-r", pcap, "-Y", task.Model, "-T", "fields", "-e", "frame.number").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(strings.Fields(string(out)), ","); got == "" || got != tasks[i].Expect {
+			t.Errorf("task %s: tshark -Y %q selects %q, the JSON expects %q", task.ID, task.Model, got, tasks[i].Expect)
 		}
 	}
 }
@@ -339,14 +373,20 @@ func checkLessonCapture(t *testing.T, pcap, qj string, checksums bool) []dissect
 	if err := json.Unmarshal(data, &export); err != nil || len(export.Questions) < 5 {
 		t.Fatalf("quiz json: %v\n%s", err, data)
 	}
+	var qs []*quiz.Question // the questions; the filter tasks are checkTasks's
 	for _, q := range export.Questions {
+		if q.Frame > 0 {
+			qs = append(qs, q)
+		}
+	}
+	for _, q := range qs {
 		got, _ := dissect.Field(&pkts[q.Frame-1], q.Field)
 		if got = q.FromField(got); got != q.Expect {
 			t.Errorf("%s: expect %q, frame %d %s = %q", q.Kind, q.Expect, q.Frame, q.Field, got)
 		}
 	}
 	ts := testenv.Tshark(t)
-	for _, q := range export.Questions {
+	for _, q := range qs {
 		out, err := exec.Command(ts, "-r", pcap, "-Y", "frame.number=="+strconv.Itoa(q.Frame), "-T", "fields", "-e", q.Field).Output()
 		if err != nil {
 			t.Fatal(err)

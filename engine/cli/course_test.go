@@ -36,10 +36,23 @@ func TestMenuRussianFinishQuitResume(t *testing.T) {
 	// The two lessons in this order, whatever the course's own order.
 	plan := filepath.Join(t.TempDir(), "course.toml")
 	os.WriteFile(plan, []byte("lessons = [\"tcp-handshake\", \"sockets\"]\n"), 0o644)
-	// Language 2 (Russian), then "continue" (tcp-handshake): Enter through
-	// ten pauses, seven answers (all "0", each wrong twice), Enter after the quiz; then
-	// continue (sockets), Enter twice and quit; then the input ends.
-	input := "2\n1\n" + strings.Repeat("\n", 10) + strings.Repeat("0\n", 14) + "\n" + "1\n\n\nq\n"
+	// Language 2 (Russian), then "continue" (tcp-handshake): its eight
+	// questions all answered "0", each wrong twice, its task's filter
+	// "udp", wrong three times, and Enter at each pause; then continue
+	// (sockets), Enter once and quit at its first prediction; then the
+	// input ends.
+	wrong := "0\n0\n"
+	walk := "\n\n" + // the intro and the sockets, then the run
+		wrong + "\n" + // the SYN-ACK's flags (a prediction)
+		wrong + wrong + "\n" + // the first Seq and the next Ack (predictions)
+		wrong + "\n" + // the close's flags (a prediction)
+		"\n" + // the packets
+		wrong + "\n" + "\n\n" + // the client's port, its text and the sockets
+		wrong + "\n" + // raw to relative
+		wrong + "\n" + // what if 100 bytes
+		wrong + "\n" + "\n\n\n" + // the FIN's Ack, the close, the sockets after, the ladder
+		"udp\nudp\nudp\n" + "\n" + "\n" // the task, the last text
+	input := "2\n1\n" + walk + "1\n\nq\n"
 	code, out, errs := runIn(t, env, input, "--net", "sandbox", "--course", plan)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
@@ -51,7 +64,7 @@ func TestMenuRussianFinishQuitResume(t *testing.T) {
 	}
 	st := progressOf(t, env["XDG_STATE_HOME"])
 	hs, so := st.Lesson("tcp-handshake"), st.Lesson("sockets")
-	if st.Lang != "ru" || hs == nil || !hs.Done || hs.Total != 7 || so == nil || so.Done || so.Step == 0 || st.Current != "sockets" {
+	if st.Lang != "ru" || hs == nil || !hs.Done || hs.Total != 9 || so == nil || so.Done || so.Step == 0 || st.Current != "sockets" {
 		t.Fatalf("progress %+v: handshake %+v sockets %+v", st, hs, so)
 	}
 	// Back again: no language question; continue resumes sockets where it
@@ -73,11 +86,11 @@ func TestMenuRussianFinishQuitResume(t *testing.T) {
 			Total, Second int
 		} `json:"lessons"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Done != 1 || rep.Lessons[0].Status != "done" || rep.Lessons[0].Total != 7 || rep.Lessons[0].Second != 0 || !strings.Contains(out, `"second": 0`) || rep.Lessons[1].Status != "in_progress" {
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Done != 1 || rep.Lessons[0].Status != "done" || rep.Lessons[0].Total != 9 || rep.Lessons[0].Second != 0 || !strings.Contains(out, `"second": 0`) || rep.Lessons[1].Status != "in_progress" {
 		t.Errorf("report json: %v\n%s", err, out)
 	}
 	_, out, _ = run(t, env, "report", "--lang", "en", "--course", plan)
-	for _, want := range []string{"Progress report: ", "| 1 | TCP echo and the three-way handshake (`tcp-handshake`)", "| done | ", "/7 |", "| in progress |"} {
+	for _, want := range []string{"Progress report: ", "| 1 | TCP echo and the three-way handshake (`tcp-handshake`)", "| done | ", "/9 |", "| in progress |"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report md lacks %q:\n%s", want, out)
 		}

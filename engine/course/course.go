@@ -217,6 +217,9 @@ type runner struct {
 	// skipped counts the questions of the steps a resumed run skipped:
 	// the first question it asks has the number after them.
 	skipped int
+	// made counts the questions this run has made (filter tasks, also
+	// exported, are not numbered among them).
+	made int
 }
 
 // pendingQuiz is a quiz step left part way for the text: its questions,
@@ -579,7 +582,7 @@ func (run *runner) quiz(makers []quiz.Maker) error {
 	p := run.pending[run.cur]
 	if p == nil {
 		qs := quiz.Make(run.cap, run.tx, makers...)
-		first := run.skipped + len(run.exported)
+		first := run.skipped + run.made
 		for i, q := range qs {
 			q.ID = "q" + strconv.Itoa(first+i+1)
 			// Nothing of the capture is on the screen yet: the question is a
@@ -592,9 +595,10 @@ func (run *runner) quiz(makers []quiz.Maker) error {
 			}
 		}
 		run.exported = append(run.exported, qs...)
+		run.made += len(qs)
 		p = &pendingQuiz{qs: qs, first: first}
 	}
-	total := max(run.l.Questions(), run.skipped+len(run.exported))
+	total := max(run.l.Questions(), run.skipped+run.made)
 	if run.o.NoInput {
 		run.res.Total += len(p.qs)
 		if len(makers) > 1 {

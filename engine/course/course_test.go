@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -83,11 +82,77 @@ func options(t *testing.T, lang string, fsys fs.FS, asker quiz.Asker, out io.Wri
 	}, tx
 }
 
+// rightAnswers answer tcp-handshake on echo-lab.pcap, all right, by the
+// step that asks (as course.toml writes it): four predictions, four
+// reading questions and the filter task.
+var rightAnswers = map[string][]string{
+	"ask:syn-ack-flags": {"SYN, ACK"}, "ask:first-data-seq": {"1"}, "ask:next-ack": {"13"}, "ask:close-flags": {"FIN, ACK"},
+	"ask:ephemeral-port": {"41950"}, "ask:raw-to-relative": {"1"}, "ask:hs-ack-what-if": {"101"}, "ask:hs-fin-ack": {"14"},
+	"tasks": {"tcp.len > 0"},
+}
+
+// handshakeTotal is how many answers tcp-handshake scores: its eight
+// questions and its task.
+const handshakeTotal = 9
+
+// walk is what a learner types through tcp-handshake's steps from, up
+// to but not including to (-1: its end): at a step that asks, the
+// answers at gives for it, else the right ones; an Enter at each pause
+// (after any step but the run, unless the next one asks too).
+func walk(t *testing.T, from, to int, at map[string][]string) []string {
+	t.Helper()
+	steps := lessontest.Lesson(t, "tcp-handshake").Steps
+	if to < 0 {
+		to = len(steps)
+	}
+	asks := func(k course.StepKind) bool { return k == course.Ask || k == course.Quiz || k == course.Tasks }
+	var in []string
+	for i := from; i < to; i++ {
+		st := steps[i]
+		name := st.Kind.String()
+		if st.Section != "" {
+			name += ":" + st.Section
+		}
+		if asks(st.Kind) {
+			a, ok := at[name]
+			if !ok {
+				a, ok = rightAnswers[name]
+			}
+			if !ok {
+				t.Fatalf("no answer for the step %s", name)
+			}
+			in = append(in, a...)
+		}
+		if i < len(steps)-1 && st.Kind != course.Run && !asks(steps[i+1].Kind) {
+			in = append(in, "")
+		}
+	}
+	return in
+}
+
+// step is the index of tcp-handshake's step as course.toml writes it.
+func step(t *testing.T, name string) int {
+	t.Helper()
+	for i, st := range lessontest.Lesson(t, "tcp-handshake").Steps {
+		if n := st.Kind.String() + ":" + st.Section; n == name || n == name+":" {
+			return i
+		}
+	}
+	t.Fatalf("tcp-handshake has no step %s", name)
+	return -1
+}
+
 func TestRunLessonAnswersRightAndWrong(t *testing.T) {
-	// Enter through every pause; answer the seven questions: the third
-	// wrong twice, the sixth wrong and then, after the hint, right.
-	answers := []string{"", "", "", "", "", "", "", "", "", "",
-		"41950", "SYN, ACK", "0", "0", "13", "1", "9", "8", "fin ack", ""}
+	// Two predictions wrong twice, the what-if and the last question
+	// wrong and then, after the hint, right; the task wrong once, then
+	// right.
+	answers := walk(t, 0, -1, map[string][]string{
+		"ask:first-data-seq": {"0", "0"},
+		"ask:next-ack":       {"12", "12"},
+		"ask:hs-ack-what-if": {"113", "101"},
+		"ask:hs-fin-ack":     {"15", "14"},
+		"tasks":              {"tcp", "tcp.len > 0"},
+	})
 	var out bytes.Buffer
 	script := &quiz.Script{Answers: answers}
 	o, tx := options(t, "en", content.FS, script, &out)
@@ -95,27 +160,43 @@ func TestRunLessonAnswersRightAndWrong(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if !res.Completed || res.Score != 5 || res.Total != 7 || res.Second != 1 {
-		t.Errorf("result %+v, want 5 of 7 and 1 on the second try", res)
+	if !res.Completed || res.Score != 4 || res.Total != handshakeTotal || res.Second != 2 || len(script.Answers) != 0 {
+		t.Errorf("result %+v, %d answers left; want 4 of 9 and 2 on the second try", res, len(script.Answers))
 	}
 	text := strings.Join(strings.Fields(out.String()), " ")
 	for _, want := range []string{
-		"Captured 12 packets.",                                   // the lab's capture: TCP and UDP
-		"Ack = Seq + Len = 1 + 12 = 13",                          // the lesson's arithmetic, live
-		"client got port 41950",                                  // the live ephemeral port
-		"the answer is 1.",                                       // a wrong answer is told the right one
-		"Seq = 0 + 1 = 1",                                        // and why
-		"Right on the first try: 5 of 7.",                        // the score
-		"Not yet: \"0\" is not it. The answer is larger than 0.", // a hint after the first wrong answer
-		"Not yet: \"9\" is not it. The answer is smaller than 9.",
-		"Right on the second try: 8.",
-		"1 more right on the second try, after a hint.",
+		"Captured 12 packets.",          // the lab's capture: TCP and UDP
+		"Ack = Seq + Len = 1 + 12 = 13", // the arithmetic, live, after a wrong answer
+		"The client got port 41950",     // the live ephemeral port
+		"the answer is 1.",              // a wrong answer is told the right one
+		"Seq = 0 + 1 = 1",               // and why
+		"Right on the first try: 4 of 9.",
+		// A wrong prediction's hint points at the rule, a reading
+		// question's at the frame.
+		"Not yet: \"0\" is not it. The answer is larger than 0. Go over the rule the lesson just gave.",
+		"Not yet: \"15\" is not it. The answer is smaller than 15. Hint: the answer is the field tcp.ack of frame 9.",
+		"Right on the second try: 14.",
+		// A what-if's answer is not the field's value: the hint starts
+		// from it.
+		"Not yet: \"113\" is not it. The answer is smaller than 113. Hint: start from the field tcp.ack of frame 5 as it is",
+		"Right on the second try: 101.",
+		"2 more right on the second try, after a hint.",
+		"It picks 8 packets it should leave out:",                          // the task's first filter
 		"SYN Seq=0 Len=0 ────────▶│ 1",                                     // the ladder
 		"4 0.000056 127.0.0.1 → 127.0.0.1 TCP 78 41950 → 10000 [PSH, ACK]", // tshark's line
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q", want)
 		}
+	}
+	// The predictions come before the capture, and no text before a
+	// question states its answer: the Ack's arithmetic is the why of a
+	// wrong answer, after the question.
+	if q, c := strings.Index(text, "Question 4 of 8"), strings.Index(text, "The capture: 12 packets"); q < 0 || q > c {
+		t.Errorf("the last prediction comes after the capture is shown")
+	}
+	if q, a := strings.Index(text, "Question 3 of 8"), strings.Index(text, "1 + 12 = 13"); a < q {
+		t.Errorf("the text states the Ack before the question asks it")
 	}
 }
 
@@ -125,6 +206,7 @@ func TestRunLessonQuit(t *testing.T) {
 		answers []string
 	}{
 		{"q at a pause", []string{"", "q"}},
+		{"q at a prediction", []string{"", "", "q"}},
 		{"input ends", []string{""}},
 	}
 	for _, tt := range tests {
@@ -139,52 +221,49 @@ func TestRunLessonQuit(t *testing.T) {
 	}
 }
 
-// pauses are the answers that walk tcp-handshake from its first step to
-// its quiz: one Enter per pause.
-func pauses(n int) []string { return make([]string, n) }
-
-// quizAnswers answer the tcp-handshake quiz of echo-lab.pcap, all right.
-var quizAnswers = []string{"41950", "SYN, ACK", "1", "13", "1", "8", "FIN, ACK"}
-
-// TestBackFromAQuestion: b at a question shows the text before the quiz
-// again; the quiz then goes on at the question where the learner left,
-// the first answer's score kept.
+// TestBackFromAQuestion: b at a question shows the text before it
+// again; the lesson then goes on at the question where the learner
+// left, the answer before it kept.
 func TestBackFromAQuestion(t *testing.T) {
-	answers := append(pauses(10), "41950", "b", "") // right, back, Enter on the text
-	answers = append(answers, quizAnswers[1:]...)
-	answers = append(answers, "")
+	// b at the third question, the second of the two after "Counting
+	// bytes": that text again, then the third question again.
+	answers := walk(t, 0, -1, map[string][]string{"ask:next-ack": {"b", "13"}})
 	var out bytes.Buffer
 	o, tx := options(t, "en", content.FS, &quiz.Script{Answers: answers}, &out)
 	res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
-	if err != nil || !res.Completed || res.Score != 7 || res.Total != 7 {
-		t.Fatalf("%+v, %v; want 7 of 7\n%s", res, err, out.String())
+	if err != nil || !res.Completed || res.Score != handshakeTotal || res.Total != handshakeTotal {
+		t.Fatalf("%+v, %v; want 9 of 9\n%s", res, err, out.String())
 	}
 	text := out.String()
-	// Question 2 was on the screen when b was typed, and is again after.
-	if strings.Count(text, "Question 1 of 7") != 1 || strings.Count(text, "Question 2 of 7") != 2 {
-		t.Errorf("the quiz must go on at question 2, not start again:\n%s", text)
+	if strings.Count(text, "Question 2 of 8") != 1 || strings.Count(text, "Question 3 of 8") != 2 || strings.Count(text, "Counting bytes") != 2 {
+		t.Errorf("the lesson must show the text again and go on at question 3, not ask question 2 again:\n%s", text)
 	}
 }
 
 func TestNavigation(t *testing.T) {
+	packets := step(t, "packets")
 	tests := []struct {
 		name    string
 		answers []string
 		// counts of strings in the output
 		want map[string]int
 	}{
-		{"straight through", append(append(pauses(10), quizAnswers...), ""),
-			map[string]int{"What you will do": 1, "Captured 12 packets": 1, "Right on the first try: 7 of 7": 1}},
-		{"back to the first step, and past it", append(append([]string{"", "b", "b", "", ""}, pauses(8)...), append(quizAnswers, "")...),
-			map[string]int{"there is nothing before it": 1, "What you will do": 2, "Captured 12 packets": 1, "Right on the first try: 7 of 7": 1}},
-		{"the capture again", append(append([]string{"", "", "c", "capture", ""}, pauses(8)...), append(quizAnswers, "")...),
+		{"straight through", walk(t, 0, -1, nil),
+			map[string]int{"What you will do": 1, "Captured 12 packets": 1, "Right on the first try: 9 of 9": 1}},
+		{"back to the first step, and past it", append([]string{"", "b", "b", "", ""}, walk(t, 2, -1, nil)...),
+			map[string]int{"there is nothing before it": 1, "What you will do": 2, "Captured 12 packets": 1, "Right on the first try: 9 of 9": 1}},
+		{"the capture again", append(append(walk(t, 0, packets, nil), "c", "capture"), walk(t, packets, -1, nil)...),
 			map[string]int{"The capture: 12 packets": 3, "Captured 12 packets": 1}},
-		{"repeat the exchange", append(append([]string{"", "", "", "r"}, pauses(9)...), append(quizAnswers, "")...),
-			map[string]int{"Captured 12 packets": 2, "The exchange ran again": 1, "The capture: 12 packets": 2}},
-		{"a word that is no choice", append(append([]string{"", "xyz"}, pauses(10)...), append(quizAnswers, "")...),
-			map[string]int{`"xyz" is not one of the choices`: 1, "Right on the first try: 7 of 7": 1}},
-		{"a hint costs nothing", append(append(pauses(10), append([]string{"?"}, quizAnswers...)...), ""),
-			map[string]int{"the answer is the field tcp.srcport of frame 1": 1, "Right on the first try: 7 of 7": 1}},
+		// The exchange again goes on after the run: the texts before the
+		// capture again, their questions not (they were answered).
+		{"repeat the exchange", append(append(walk(t, 0, packets, nil), "r"), walk(t, packets, -1, nil)...),
+			map[string]int{"Captured 12 packets": 2, "The exchange ran again": 1, "The capture: 12 packets": 2, "Question 1 of 8": 1, "Counting bytes": 2}},
+		{"a word that is no choice", append([]string{"", "xyz"}, walk(t, 1, -1, nil)...),
+			map[string]int{`"xyz" is not one of the choices`: 1, "Right on the first try: 9 of 9": 1}},
+		// ? at a prediction points at the rule, at a reading question at
+		// the frame and field.
+		{"a hint costs nothing", walk(t, 0, -1, map[string][]string{"ask:syn-ack-flags": {"?", "SYN, ACK"}, "ask:ephemeral-port": {"?", "41950"}}),
+			map[string]int{"Go over the rule the lesson just gave.": 1, "the answer is the field tcp.srcport of frame 1": 1, "Right on the first try: 9 of 9": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,8 +271,8 @@ func TestNavigation(t *testing.T) {
 			script := &quiz.Script{Answers: tt.answers}
 			o, tx := options(t, "en", content.FS, script, &out)
 			res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
-			if err != nil || !res.Completed || res.Score != 7 || res.Total != 7 {
-				t.Fatalf("got %+v, %v; want 7 of 7 completed\n%s", res, err, out.String())
+			if err != nil || !res.Completed || res.Score != handshakeTotal || res.Total != handshakeTotal {
+				t.Fatalf("got %+v, %v; want 9 of 9 completed\n%s", res, err, out.String())
 			}
 			if len(script.Answers) != 0 {
 				t.Errorf("%d answers left over: the walk asked fewer questions than expected", len(script.Answers))
@@ -208,7 +287,12 @@ func TestNavigation(t *testing.T) {
 	}
 }
 
+func dropLast(in []string) []string { return in[:len(in)-1] }
+
 func TestQuitAndResume(t *testing.T) {
+	// Steps: 0 intro, 1 sockets, 2 run, 3 predict, 4 ask:syn-ack-flags,
+	// 5 numbers, 6 and 7 two more predictions, ... the tasks, quiz, summary.
+	numbers, nextAck, last := step(t, "text:numbers"), step(t, "ask:next-ack"), step(t, "text:quiz")
 	tests := []struct {
 		name      string
 		first     []string
@@ -217,10 +301,11 @@ func TestQuitAndResume(t *testing.T) {
 		second    []string
 		wantScore int
 	}{
-		// Steps: 0 intro, 1 sockets, 2 run, 3 packets, 4 ports, ... 12 quiz.
-		{"quit at a pause", []string{"", "", "", "q"}, 5, [2]int{0, 0}, append(pauses(6), append(quizAnswers, "")...), 7},
-		{"quit in the quiz", append(pauses(10), "41950", "SYN, ACK", "quit"), 12, [2]int{0, 0}, append(slices.Clone(quizAnswers), ""), 7},
-		{"quit after the quiz", append(pauses(10), "41950", "0", "0", "1", "13", "1", "8", "FIN, ACK", "q"), 13, [2]int{6, 7}, nil, 6},
+		// q instead of the Enter at the pause after the first question.
+		{"quit at a pause", append(dropLast(walk(t, 0, numbers, nil)), "q"), numbers, [2]int{1, 1}, walk(t, numbers, -1, nil), handshakeTotal},
+		{"quit at a question", append(walk(t, 0, nextAck, nil), "quit"), nextAck, [2]int{2, 2}, walk(t, nextAck, -1, nil), handshakeTotal},
+		{"quit after the questions", append(walk(t, 0, last, map[string][]string{"ask:next-ack": {"0", "0"}}), "q"), last + 1,
+			[2]int{handshakeTotal - 1, handshakeTotal}, walk(t, last+1, -1, nil), handshakeTotal - 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,8 +319,8 @@ func TestQuitAndResume(t *testing.T) {
 			o, tx = options(t, "en", content.FS, &quiz.Script{Answers: tt.second}, &out)
 			o.Start, o.Carry = res.Step, res
 			res, err = course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
-			if err != nil || !res.Completed || res.Score != tt.wantScore || res.Total != 7 {
-				t.Fatalf("resumed: %+v, %v; want %d of 7\n%s", res, err, tt.wantScore, out.String())
+			if err != nil || !res.Completed || res.Score != tt.wantScore || res.Total != handshakeTotal {
+				t.Fatalf("resumed: %+v, %v; want %d of 9\n%s", res, err, tt.wantScore, out.String())
 			}
 			text := strings.Join(strings.Fields(out.String()), " ")
 			if i := strings.Index(text, "as tshark prints them"); i < 0 || i > strings.Index(text, "Question") && strings.Contains(text, "Question") {

@@ -25,17 +25,17 @@ func TestBrokenSection(t *testing.T) {
 	}{
 		{"misspelt placeholder", "ru",
 			map[string][2]string{"ru/tcp-handshake.md": {"порт **{{.ClientPort}}**", "порт **{{.ClientPrt}}**"}},
-			[]string{"Перевод раздела «Как читать список пакетов» ({#ports}) повреждён", "Reading the packet list", "the client got port 41950", "Тройное рукопожатие"},
+			[]string{"Перевод раздела «Порт клиента» ({#table}) повреждён", "The client's port", "The client got port 41950", "Тройное рукопожатие"},
 			[]string{"<no value>", "ClientPrt"}},
 		{"nested range", "ru",
 			map[string][2]string{"ru/tcp-handshake.md": {"порт **{{.ClientPort}}**", "{{range 100000}}{{range 100000}}x{{end}}{{end}}"}},
-			[]string{"Перевод раздела «Как читать список пакетов» ({#ports}) повреждён", "Reading the packet list"}, nil},
+			[]string{"Перевод раздела «Порт клиента» ({#table}) повреждён", "The client's port"}, nil},
 		{"recursive define", "ru",
 			map[string][2]string{"ru/tcp-handshake.md": {"порт **{{.ClientPort}}**", `{{define "x"}}{{template "x"}}{{end}}{{template "x"}}`}},
-			[]string{"Перевод раздела «Как читать список пакетов» ({#ports}) повреждён", "Reading the packet list"}, nil},
+			[]string{"Перевод раздела «Порт клиента» ({#table}) повреждён", "The client's port"}, nil},
 		{"English broken too", "en",
 			map[string][2]string{"en/tcp-handshake.md": {"port **{{.ClientPort}}**", "port **{{.ClientPrt}}**"}},
-			[]string{"The section “Reading the packet list” ({#ports}) could not be filled in", "port {{.ClientPrt}}", "The three-way handshake"},
+			[]string{"The section “The client's port” ({#table}) could not be filled in", "port {{.ClientPrt}}", "The three-way handshake"},
 			[]string{"<no value>"}},
 	}
 	for _, tt := range tests {

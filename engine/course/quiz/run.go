@@ -152,10 +152,14 @@ func (q *Question) Retry(tx Texts, given string) string {
 // Hint says where the answer is: the frame and the Wireshark field, and
 // how to find it in Wireshark, without giving the value away.
 // A question that asks for a frame's number gets no frame named: that
-// would be its answer.
+// would be its answer; a what-if question's answer is not the field's
+// value, only worked out from it.
 func (q *Question) Hint(tx Texts) string {
 	if q.Field == "frame.number" {
 		return tx.T("quiz.hint_frame", nil)
+	}
+	if q.Add != 0 {
+		return tx.T("quiz.hint_what_if", map[string]any{"Frame": q.Frame, "Field": q.Field})
 	}
 	return tx.T("quiz.hint", map[string]any{"Frame": q.Frame, "Field": q.Field})
 }
