@@ -237,7 +237,7 @@ func TestFlow(t *testing.T) {
 // and quiz against the dissector and, where installed, tshark.
 func TestLessonNoInput(t *testing.T) {
 	for _, l := range lessontest.Course(t) {
-		if len(l.Quiz) == 0 {
+		if l.Questions() == 0 {
 			continue // the filters lesson has its own test
 		}
 		for _, netName := range []string{"kernel", "sandbox"} {
@@ -339,6 +339,13 @@ func checkLessonCapture(t *testing.T, pcap, qj string, checksums bool) []dissect
 	if err := json.Unmarshal(data, &export); err != nil || len(export.Questions) < 5 {
 		t.Fatalf("quiz json: %v\n%s", err, data)
 	}
+	qs := export.Questions[:0]
+	for _, q := range export.Questions {
+		if q.Frame > 0 { // a filter task names frames, not one frame's field
+			qs = append(qs, q)
+		}
+	}
+	export.Questions = qs
 	for _, q := range export.Questions {
 		got, _ := dissect.Field(&pkts[q.Frame-1], q.Field)
 		if got = q.FromField(got); got != q.Expect {
