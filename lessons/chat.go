@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/quiz"
@@ -20,6 +21,12 @@ import (
 
 // scriptedLines is what the learner says in --no-input mode.
 var scriptedLines = []string{"hello everyone", "bye for now"}
+
+// The bots' nicknames: the lesson asks which connection is jack's.
+const (
+	jackNick  = "jack"
+	mollyNick = "molly"
+)
 
 // chatScript is the chat lab: the server, two classic clients, jack
 // and molly, and the learner joining to chat live.
@@ -143,13 +150,13 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	addr := srv.Addr().String()
-	jack, err := startBot(ctx, n, addr, "jack")
+	jack, err := startBot(ctx, n, addr, jackNick)
 	if err != nil {
 		return err
 	}
 	defer jack.conn.Close()
 	jack.wait("Connected to server!", 2*time.Second)
-	molly, err := startBot(ctx, n, addr, "molly")
+	molly, err := startBot(ctx, n, addr, mollyNick)
 	if err != nil {
 		return err
 	}
@@ -161,7 +168,7 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 		return err
 	}
 	nick = strings.TrimSpace(nick)
-	if !ok || !chat.ValidNick(nick) || strings.EqualFold(nick, "jack") || strings.EqualFold(nick, "molly") {
+	if !ok || !chat.ValidNick(nick) || strings.EqualFold(nick, jackNick) || strings.EqualFold(nick, mollyNick) {
 		nick = "student"
 	}
 	st.nick = nick
@@ -263,23 +270,32 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 	return nil
 }
 
+// clientSegments lists the indexes of a connection's segments that carry
+// data from its client, in order.
+func clientSegments(c *quiz.Capture, conn *stream.Conn) []int {
+	var out []int
+	for _, i := range conn.Frames {
+		if p := &c.Packets[i]; conn.FromClient(p) && p.TCP.Len > 0 {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // learnerMessage returns the index of the learner's first message: its
 // second segment with data (the first is the nickname), or -1.
 func learnerMessage(c *quiz.Capture) int {
 	if c.Conn == nil {
 		return -1
 	}
-	seen := 0
-	for _, i := range c.Conn.Frames {
-		p := &c.Packets[i]
-		if c.Conn.FromClient(p) && p.TCP.Len > 0 {
-			if seen++; seen == 2 {
-				return i
-			}
-		}
+	if d := clientSegments(c, c.Conn); len(d) >= 2 {
+		return d[1]
 	}
 	return -1
 }
+
+// line is a segment's text without the newline that ends it.
+func line(p *dissect.Packet) string { return strings.TrimSuffix(string(p.Payload), "\n") }
 
 // ackOf returns the index of the first packet from the server that
 // acknowledges everything up to packet i's end, or -1.
@@ -294,9 +310,65 @@ func ackOf(c *quiz.Capture, i int) int {
 	return -1
 }
 
+// echoOf returns the index of the segment in which the server relays the
+// learner's first message (index i) back to the learner, "nick: text\n",
+// or -1 when the next data the server sends is anything else.
+func echoOf(c *quiz.Capture, i int) int {
+	d := clientSegments(c, c.Conn)
+	if len(d) < 2 {
+		return -1
+	}
+	want := line(&c.Packets[d[0]]) + ": " + line(&c.Packets[i]) + "\n"
+	for _, j := range c.Conn.Frames {
+		if p := &c.Packets[j]; j > i && !c.Conn.FromClient(p) && p.TCP.Len > 0 {
+			if string(p.Payload) == want {
+				return j
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
+// chatConns returns the connections to the chat server's port that open
+// in the capture, and reports whether they are all of its connections,
+// numbered from 0 in order (so the last one's tcp.stream + 1 counts them).
+func chatConns(c *quiz.Capture) ([]*stream.Conn, bool) {
+	if c.Conn == nil {
+		return nil, false
+	}
+	all := stream.TCPConns(c.Packets)
+	var out []*stream.Conn
+	for _, conn := range all {
+		if conn.SYN >= 0 && conn.Server.Port() == c.Conn.Server.Port() {
+			out = append(out, conn)
+		}
+	}
+	whole := len(out) == len(all)
+	for k, conn := range out {
+		whole = whole && conn.Stream == k
+	}
+	return out, whole
+}
+
+// nickFrame returns the index of the segment in which a client sent the
+// nickname nick, its first data, or -1.
+func nickFrame(c *quiz.Capture, nick string) int {
+	for _, conn := range stream.TCPConns(c.Packets) {
+		if d := clientSegments(c, conn); len(d) > 0 && line(&c.Packets[d[0]]) == nick {
+			return d[0]
+		}
+	}
+	return -1
+}
+
 func chatFacts(c *quiz.Capture, st *chatRun) map[string]any {
 	f := map[string]any{"Nick": st.nick, "Glued": st.glued != "", "GluedText": st.glued,
 		"GluedAtServer": st.gluedAtServer}
+	if i := nickFrame(c, jackNick); i >= 0 {
+		p := &c.Packets[i]
+		f["JackFrame"], f["JackPort"], f["JackStream"] = p.Number, p.SrcPort, p.TCP.Stream
+	}
 	// The clients are the connections to the server's port, each
 	// holding one socket of the server's besides the listening one.
 	conns := stream.TCPConns(c.Packets)
@@ -319,12 +391,29 @@ func chatFacts(c *quiz.Capture, st *chatRun) map[string]any {
 	f["ClientPort"], f["Stream"] = c.Conn.Client.Port(), c.Conn.Stream
 	if i := learnerMessage(c); i >= 0 {
 		p := &c.Packets[i]
-		f["MsgFrame"], f["MsgLen"], f["MsgText"] = p.Number, p.TCP.Len, strings.TrimRight(string(p.Payload), "\n")
+		f["MsgFrame"], f["MsgLen"], f["MsgText"] = p.Number, p.TCP.Len, line(p)
 		if j := ackOf(c, i); j >= 0 {
 			f["MsgAckFrame"], f["MsgAck"] = c.Packets[j].Number, c.Packets[j].TCP.Ack
 		}
+		if j := echoOf(c, i); j >= 0 {
+			f["EchoFrame"], f["EchoLen"] = c.Packets[j].Number, c.Packets[j].TCP.Len
+		}
 	}
 	return f
+}
+
+// chatConnections asks, before the capture is shown, how many TCP
+// connections the chat makes: one per client, none for the room. The
+// answer is the last connection's tcp.stream plus one.
+func chatConnections(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	conns, whole := chatConns(c)
+	if !whole || len(conns) == 0 {
+		return nil, false
+	}
+	last := conns[len(conns)-1]
+	p := &c.Packets[last.SYN]
+	d := map[string]any{"Frame": p.Number, "Count": len(conns), "Stream": last.Stream, "Port": last.Server.Port()}
+	return quiz.FieldQuestion("chat-connections", p, "tcp.stream", quiz.KindNumber, tx, "chat_connections", d).WhatIf(1), true
 }
 
 // messageFrame asks which frame carried the learner's first message.
@@ -334,32 +423,95 @@ func messageFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		return nil, false
 	}
 	p := &c.Packets[i]
-	d := map[string]any{"Frame": p.Number, "Text": strings.TrimRight(string(p.Payload), "\n"), "Port": p.SrcPort}
+	d := map[string]any{"Frame": p.Number, "Text": line(p), "Port": p.SrcPort, "Len": p.TCP.Len}
 	return quiz.FieldQuestion("chat-message-frame", p, "frame.number", quiz.KindNumber, tx, "chat_frame", d), true
 }
 
-// messageLen asks how many bytes the learner's first message took.
+// messageLen asks how many bytes the learner's first message took: what
+// they typed, in UTF-8, and a newline.
 func messageLen(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	i := learnerMessage(c)
 	if i < 0 {
 		return nil, false
 	}
 	p := &c.Packets[i]
-	d := map[string]any{"Frame": p.Number, "Len": p.TCP.Len, "Chars": p.TCP.Len - 1}
+	text := line(p)
+	d := map[string]any{"Frame": p.Number, "Len": p.TCP.Len, "Text": text, "Chars": len(text), "Runes": utf8.RuneCountInString(text)}
 	return quiz.FieldQuestion("chat-message-len", p, "tcp.len", quiz.KindNumber, tx, "chat_len", d), true
+}
+
+// ackData is what the questions about the Ack of the learner's first
+// message say: the message's Seq and Len, the Ack's frame and value.
+func ackData(c *quiz.Capture) (q *dissect.Packet, d map[string]any, ok bool) {
+	i := learnerMessage(c)
+	if i < 0 {
+		return nil, nil, false
+	}
+	j := ackOf(c, i)
+	if j < 0 {
+		return nil, nil, false
+	}
+	p, q := &c.Packets[i], &c.Packets[j]
+	return q, map[string]any{"MsgFrame": p.Number, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "Frame": q.Number, "Ack": q.TCP.Ack}, true
 }
 
 // messageAck asks for the Ack that answered the learner's first message.
 func messageAck(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
-	i := learnerMessage(c)
+	q, d, ok := ackData(c)
+	if !ok {
+		return nil, false
+	}
+	return quiz.FieldQuestion("chat-message-ack", q, "tcp.ack", quiz.KindNumber, tx, "chat_ack", d), true
+}
+
+// longer is how many bytes longer the what-if message is.
+const longer = 10
+
+// chatAckWhatIf asks what that Ack would have been had the message been
+// longer bytes longer: the same Seq, a larger Len.
+func chatAckWhatIf(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	q, d, ok := ackData(c)
+	if !ok {
+		return nil, false
+	}
+	d["More"], d["NewLen"], d["NewAck"] = longer, d["Len"].(int)+longer, q.TCP.Ack+longer
+	return quiz.FieldQuestion("chat-ack-whatif", q, "tcp.ack", quiz.KindNumber, tx, "chat_ack_whatif", d).WhatIf(longer), true
+}
+
+// relayLen asks how many bytes the server's relay of the learner's
+// first message to jack carries: "nick: text", and no newline, jack's
+// being a classic client.
+func relayLen(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i, k := learnerMessage(c), nickFrame(c, jackNick)
+	if i < 0 || k < 0 {
+		return nil, false
+	}
+	nick, text := line(&c.Packets[clientSegments(c, c.Conn)[0]]), line(&c.Packets[i])
+	want := nick + ": " + text
+	jack := c.Packets[k].TCP.Stream
+	for j := i + 1; j < len(c.Packets); j++ {
+		p := &c.Packets[j]
+		if p.Transport != dissect.TransportTCP || p.TCP.Stream != jack || p.SrcPort != c.Packets[k].DstPort || p.TCP.Len == 0 {
+			continue
+		}
+		if string(p.Payload) != want {
+			return nil, false // glued to another message, or not this one
+		}
+		d := map[string]any{"Frame": p.Number, "MsgFrame": c.Packets[i].Number, "Len": p.TCP.Len,
+			"Nick": nick, "NickBytes": len(nick), "Text": text, "TextBytes": len(text), "Jack": jackNick}
+		return quiz.FieldQuestion("chat-relay-len", p, "tcp.len", quiz.KindNumber, tx, "chat_relay_len", d), true
+	}
+	return nil, false
+}
+
+// jackStream asks on which connection jack is: the tcp.stream of the
+// segment in which his client sent its nickname.
+func jackStream(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i := nickFrame(c, jackNick)
 	if i < 0 {
 		return nil, false
 	}
-	j := ackOf(c, i)
-	if j < 0 {
-		return nil, false
-	}
-	p, q := &c.Packets[i], &c.Packets[j]
-	d := map[string]any{"MsgFrame": p.Number, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "Frame": q.Number, "Ack": q.TCP.Ack}
-	return quiz.FieldQuestion("chat-message-ack", q, "tcp.ack", quiz.KindNumber, tx, "chat_ack", d), true
+	p := &c.Packets[i]
+	d := map[string]any{"Frame": p.Number, "Nick": jackNick, "Len": p.TCP.Len, "Port": p.SrcPort, "Stream": p.TCP.Stream}
+	return quiz.FieldQuestion("chat-jack-stream", p, "tcp.stream", quiz.KindNumber, tx, "chat_jack_stream", d), true
 }

@@ -159,15 +159,21 @@ func ackAfter(c *quiz.Capture, i int) int {
 	return -1
 }
 
+// spelled is a message's bytes as the lesson's indented code block
+// shows them: each line on its own, its CR LF (or LF) spelled out.
+func spelled(b []byte) string {
+	s := strings.ReplaceAll(string(b), "\r\n", `\r\n`+"\x00")
+	s = strings.ReplaceAll(s, "\n", `\n`+"\x00")
+	return strings.TrimRight(strings.ReplaceAll(s, "\x00", "\n    "), " \n")
+}
+
 func httpRawFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
-	f := map[string]any{"Raw": ""}
+	f := map[string]any{"Raw": "", "RedirectBody": ""}
 	reqs, resps := httpMessages(c, true), httpMessages(c, false)
 	if len(reqs) > 0 {
 		p := &c.Packets[reqs[0]]
-		// What the client wrote, from the capture: each line in the
-		// lesson's indented code block, CRLFs spelled out.
-		f["Port"] = p.DstPort
-		f["Raw"] = strings.TrimRight(strings.ReplaceAll(string(p.Payload), "\r\n", `\r\n`+"\n    "), " \n")
+		// What the client wrote, from the capture.
+		f["Port"], f["Raw"] = p.DstPort, spelled(p.Payload)
 	}
 	conns := map[int]bool{}
 	for i := range c.Packets {
@@ -187,11 +193,11 @@ func httpRawFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 		p := &c.Packets[resps[0]]
 		f["RespFrame"], f["RespLine"], f["RespLength"] = p.Number, p.HTTP.FirstLine, p.HTTP.ContentLength
 	}
-	for _, i := range resps {
-		if p := &c.Packets[i]; p.HTTP.Code == 301 {
-			loc, _ := p.HTTP.Get("Location")
-			f["RedirectFrame"], f["Location"], f["RedirectStream"] = p.Number, loc, p.TCP.Stream
-		}
+	if i := redirect(c); i >= 0 {
+		p := &c.Packets[i]
+		loc, _ := p.HTTP.Get("Location")
+		f["RedirectFrame"], f["Location"], f["RedirectStream"] = p.Number, loc, p.TCP.Stream
+		f["RedirectBody"], f["RedirectLength"] = spelled(p.HTTP.Body), p.HTTP.ContentLength
 	}
 	for _, i := range reqs {
 		if p := &c.Packets[i]; p.HTTP.Version == "HTTP/1.0" {
@@ -201,15 +207,26 @@ func httpRawFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 	return f
 }
 
-// requestFrame asks which frame carried the first request.
-func requestFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+// redirect returns the index of the first 301 answer, or -1.
+func redirect(c *quiz.Capture) int {
+	for _, i := range httpMessages(c, false) {
+		if c.Packets[i].HTTP.Code == 301 {
+			return i
+		}
+	}
+	return -1
+}
+
+// requestLen asks how many bytes the first request takes on the wire:
+// its characters, and two for each line's CR LF.
+func requestLen(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	reqs := httpMessages(c, true)
 	if len(reqs) == 0 {
 		return nil, false
 	}
 	p := &c.Packets[reqs[0]]
-	return quiz.FieldQuestion("http-request-frame", p, "frame.number", quiz.KindNumber, tx, "http_request_frame",
-		map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine, "Len": p.TCP.Len}), true
+	return quiz.FieldQuestion("http-request-len", p, "tcp.len", quiz.KindNumber, tx, "http_request_len",
+		map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine, "Len": p.TCP.Len, "Lines": strings.Count(string(p.Payload), "\r\n")}), true
 }
 
 // requestAck asks for the Ack that acknowledged the first request.
@@ -227,40 +244,90 @@ func requestAck(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		map[string]any{"ReqFrame": p.Number, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "Frame": q.Number, "Ack": q.TCP.Ack}), true
 }
 
-// redirectCode asks for the status of the answer to GET /old.
-func redirectCode(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
-	for _, i := range httpMessages(c, false) {
-		if p := &c.Packets[i]; p.HTTP.Code == 301 {
-			loc, _ := p.HTTP.Get("Location")
-			return quiz.FieldQuestion("http-status", p, "http.response.code", quiz.KindNumber, tx, "http_redirect",
-				map[string]any{"Frame": p.Number, "Code": p.HTTP.Code, "Location": loc}), true
-		}
-	}
-	return nil, false
-}
-
-// contentLength asks for the Content-Length of the first answer.
-func contentLength(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+// answerLen asks for the length of the first answer, which the packet
+// list does not show: the Seq of the server's next packet on that
+// connection less its own.
+func answerLen(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	resps := httpMessages(c, false)
 	if len(resps) == 0 {
 		return nil, false
 	}
-	p := &c.Packets[resps[0]]
+	i := resps[0]
+	p := &c.Packets[i]
+	for j := i + 1; j < len(c.Packets); j++ {
+		q := &c.Packets[j]
+		if q.Transport != dissect.TransportTCP || q.TCP.Stream != p.TCP.Stream || q.SrcPort != p.SrcPort {
+			continue
+		}
+		if q.TCP.Seq != p.TCP.NextSeq || p.TCP.Has(dissect.FlagFIN) {
+			return nil, false // a FIN in between would count one more
+		}
+		return quiz.FieldQuestion("http-answer-len", p, "tcp.len", quiz.KindNumber, tx, "http_answer_len",
+			map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "NextFrame": q.Number, "NextSeq": q.TCP.Seq}), true
+	}
+	return nil, false
+}
+
+// redirectCode asks for the status of the answer to GET /old.
+func redirectCode(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i := redirect(c)
+	if i < 0 {
+		return nil, false
+	}
+	p := &c.Packets[i]
+	loc, _ := p.HTTP.Get("Location")
+	return quiz.FieldQuestion("http-status", p, "http.response.code", quiz.KindNumber, tx, "http_redirect",
+		map[string]any{"Frame": p.Number, "Code": p.HTTP.Code, "Location": loc, "Path": "/old"}), true
+}
+
+// contentLength asks for the Content-Length of the 301, whose short
+// body the lesson shows: the learner counts its bytes.
+func contentLength(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i := redirect(c)
+	if i < 0 {
+		return nil, false
+	}
+	p := &c.Packets[i]
 	if p.HTTP.ContentLength < 0 {
 		return nil, false
 	}
+	nl := strings.Count(string(p.HTTP.Body), "\n")
 	return quiz.FieldQuestion("http-content-length", p, "http.content_length", quiz.KindNumber, tx, "http_content_length",
-		map[string]any{"Frame": p.Number, "Length": p.HTTP.ContentLength, "Body": len(p.HTTP.Body)}), true
+		map[string]any{"Frame": p.Number, "Length": p.HTTP.ContentLength, "Body": len(p.HTTP.Body), "Code": p.HTTP.Code,
+			"Newlines": nl, "Rest": len(p.HTTP.Body) - nl}), true
+}
+
+// http10Request returns the index of the HTTP/1.0 request, or -1.
+func http10Request(c *quiz.Capture) int {
+	for _, i := range httpMessages(c, true) {
+		if c.Packets[i].HTTP.Version == "HTTP/1.0" {
+			return i
+		}
+	}
+	return -1
 }
 
 // http10Stream asks on which connection (tcp.stream) the HTTP/1.0
 // request went: counting connections.
 func http10Stream(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
-	for _, i := range httpMessages(c, true) {
-		if p := &c.Packets[i]; p.HTTP.Version == "HTTP/1.0" {
-			return quiz.FieldQuestion("http-connections", p, "tcp.stream", quiz.KindNumber, tx, "http_stream",
-				map[string]any{"Frame": p.Number, "Stream": p.TCP.Stream, "Count": p.TCP.Stream + 1}), true
-		}
+	i := http10Request(c)
+	if i < 0 {
+		return nil, false
 	}
-	return nil, false
+	p := &c.Packets[i]
+	return quiz.FieldQuestion("http-connections", p, "tcp.stream", quiz.KindNumber, tx, "http_stream",
+		map[string]any{"Frame": p.Number, "Stream": p.TCP.Stream, "Count": p.TCP.Stream + 1}), true
+}
+
+// keepAliveWhatIf asks on which connection the HTTP/1.0 request would
+// have gone had the library not kept its connection alive: one more
+// opens before it.
+func keepAliveWhatIf(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i := http10Request(c)
+	if i < 0 || redirect(c) < 0 {
+		return nil, false
+	}
+	p, r := &c.Packets[i], &c.Packets[redirect(c)]
+	return quiz.FieldQuestion("http-whatif-stream", p, "tcp.stream", quiz.KindNumber, tx, "http_whatif_stream",
+		map[string]any{"Frame": p.Number, "Stream": p.TCP.Stream, "NewStream": p.TCP.Stream + 1, "LibStream": r.TCP.Stream}).WhatIf(1), true
 }
