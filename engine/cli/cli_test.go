@@ -237,8 +237,8 @@ func TestFlow(t *testing.T) {
 // and quiz against the dissector and, where installed, tshark.
 func TestLessonNoInput(t *testing.T) {
 	for _, l := range lessontest.Course(t) {
-		if len(l.Quiz) == 0 {
-			continue // the filters lesson has its own test
+		if l.Questions() == 0 {
+			continue // no question to check against tshark
 		}
 		for _, netName := range []string{"kernel", "sandbox"} {
 			t.Run(l.ID+"/"+netName, func(t *testing.T) {
@@ -339,6 +339,13 @@ func checkLessonCapture(t *testing.T, pcap, qj string, checksums bool) []dissect
 	if err := json.Unmarshal(data, &export); err != nil || len(export.Questions) < 5 {
 		t.Fatalf("quiz json: %v\n%s", err, data)
 	}
+	qs := export.Questions[:0:0]
+	for _, q := range export.Questions {
+		if q.Frame > 0 { // a filter task names frames by its model, which TestFiltersLesson checks
+			qs = append(qs, q)
+		}
+	}
+	export.Questions = qs
 	for _, q := range export.Questions {
 		got, _ := dissect.Field(&pkts[q.Frame-1], q.Field)
 		if got = q.FromField(got); got != q.Expect {
