@@ -114,5 +114,90 @@ func filtersFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 		}
 	}
 	f["TCPCount"], f["UDPCount"], f["ICMPCount"], f["HasPing"] = tcp, udp, icmp, icmp > 0
+	if p := firstData(c); p != nil {
+		f["TCPText"], f["TCPFrame"], f["TCPLen"] = string(p.Payload), p.Number, p.TCP.Len
+	}
+	if i := firstDatagram(c); i >= 0 {
+		p := &c.Packets[i]
+		f["UDPText"], f["UDPFrame"], f["UDPLength"], f["UDPData"] = string(p.Payload), p.Number, p.UDP.Length, len(p.Payload)
+		f["ClientPort"] = p.SrcPort
+	}
 	return f
+}
+
+// The filters lesson's questions ask for the values a filter compares
+// with, two of them before the capture is shown: how long the client's
+// TCP data and its first datagram are, what type the ping's answer has.
+
+// firstData is the first segment of the lesson's connection that
+// carries the client's data (see clientData), or nil.
+func firstData(c *quiz.Capture) *dissect.Packet {
+	if i, _ := clientData(c); i >= 0 {
+		return &c.Packets[i]
+	}
+	return nil
+}
+
+// filtersTCPLen asks for the tcp.len of the client's data: its bytes
+// alone, no header.
+func filtersTCPLen(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	p := firstData(c)
+	if p == nil {
+		return nil, false
+	}
+	return quiz.FieldQuestion("filters-tcp-len", p, "tcp.len", quiz.KindNumber, tx, "filters_tcp_len",
+		map[string]any{"Frame": p.Number, "Text": string(p.Payload), "Len": p.TCP.Len}), true
+}
+
+// firstDatagram returns the index of the capture's first UDP datagram
+// that carries data, or -1.
+func firstDatagram(c *quiz.Capture) int {
+	for i := range c.Packets {
+		if p := &c.Packets[i]; p.Transport == dissect.TransportUDP && len(p.Payload) > 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// filtersUDPLength asks for the udp.length of the first datagram: its
+// data and the 8 bytes of its header.
+func filtersUDPLength(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i := firstDatagram(c)
+	if i < 0 {
+		return nil, false
+	}
+	p := &c.Packets[i]
+	return quiz.FieldQuestion("filters-udp-length", p, "udp.length", quiz.KindNumber, tx, "filters_udp_length",
+		map[string]any{"Frame": p.Number, "Text": string(p.Payload), "Payload": len(p.Payload), "Length": p.UDP.Length}), true
+}
+
+// filtersICMPReply asks for the icmp.type of the ping's answer, where
+// the network let the lesson ping.
+func filtersICMPReply(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	for i := range c.Packets {
+		if p := &c.Packets[i]; p.Transport == dissect.TransportICMP && p.ICMP.Type == ping.TypeEchoReply {
+			return quiz.FieldQuestion("filters-icmp-reply", p, "icmp.type", quiz.KindNumber, tx, "filters_icmp_reply",
+				map[string]any{"Frame": p.Number}), true
+		}
+	}
+	return nil, false
+}
+
+// filtersReplyFrame asks which frame a filter on the client's port, as
+// a destination, selects first: the answer to the client's first
+// datagram. The port is read in one frame, the answer found in another.
+func filtersReplyFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	i := firstDatagram(c)
+	if i < 0 {
+		return nil, false
+	}
+	q := &c.Packets[i]
+	for j := range c.Packets {
+		if p := &c.Packets[j]; p.Transport == dissect.TransportUDP && p.DstPort == q.SrcPort {
+			return quiz.FieldQuestion("filters-reply-frame", p, "frame.number", quiz.KindNumber, tx, "filters_reply_frame",
+				map[string]any{"Frame": p.Number, "RequestFrame": q.Number, "ClientPort": q.SrcPort, "ServerPort": q.DstPort}), true
+		}
+	}
+	return nil, false
 }

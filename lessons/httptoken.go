@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -63,9 +64,10 @@ func tokenExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", method, path, err)
 		}
+		// Nothing is said of the answer: the learner predicts the
+		// methods and the status codes before the capture is shown.
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		h.Say(method + " " + path + " → " + resp.Status)
 		return nil
 	}
 	for _, c := range []struct{ method, path, auth, body string }{
@@ -91,7 +93,7 @@ func tokenFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 	}
 	if len(resps) > 1 {
 		f["Code1"], f["Frame1"] = c.Packets[resps[0]].HTTP.Code, c.Packets[resps[0]].Number
-		f["Code2"] = c.Packets[resps[1]].HTTP.Code
+		f["Code2"], f["Frame2"] = c.Packets[resps[1]].HTTP.Code, c.Packets[resps[1]].Number
 	}
 	for _, i := range reqs {
 		p := &c.Packets[i]
@@ -100,13 +102,11 @@ func tokenFacts(c *quiz.Capture, _ quiz.Texts) map[string]any {
 				f["TokenFrame"], f["Authorization"], f["Stream"] = p.Number, a, p.TCP.Stream
 			}
 		}
-		if p.HTTP.Method == "POST" {
-			f["CreateFrame"], f["CreateLine"] = p.Number, p.HTTP.FirstLine
-		}
 	}
-	for _, i := range resps {
-		if p := &c.Packets[i]; p.HTTP.Code == 201 {
-			f["CreatedFrame"] = p.Number
+	if p := createRequest(c); p != nil {
+		f["CreateFrame"], f["CreateLine"], f["CreateLength"] = p.Number, p.HTTP.FirstLine, p.HTTP.ContentLength
+		if r := responseTo(c, p); r != nil {
+			f["CreatedFrame"], f["CreatedCode"] = r.Number, r.HTTP.Code
 		}
 	}
 	return f
@@ -170,12 +170,54 @@ func createMethod(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		map[string]any{"Frame": p.Number, "Method": p.HTTP.Method}), true
 }
 
-// createURI asks for its path.
-func createURI(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+// responseTo returns the first complete response after the request p
+// on its connection: on a keep-alive connection each answer follows its
+// request.
+func responseTo(c *quiz.Capture, p *dissect.Packet) *dissect.Packet {
+	for _, i := range httpMessages(c, false) {
+		if r := &c.Packets[i]; r.Number > p.Number && r.TCP.Stream == p.TCP.Stream {
+			return r
+		}
+	}
+	return nil
+}
+
+// createStatus asks for the status of the answer to the create call.
+func createStatus(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	p := createRequest(c)
 	if p == nil {
 		return nil, false
 	}
-	return quiz.FieldQuestion("api-create-path", p, "http.request.uri", quiz.KindText, tx, "api_create_path",
-		map[string]any{"Frame": p.Number, "URI": p.HTTP.URI}), true
+	r := responseTo(c, p)
+	if r == nil {
+		return nil, false
+	}
+	return quiz.FieldQuestion("api-create-status", r, "http.response.code", quiz.KindNumber, tx, "api_create_status",
+		map[string]any{"Frame": r.Number, "RequestFrame": p.Number, "Code": r.HTTP.Code, "Phrase": r.HTTP.Phrase}), true
+}
+
+// otherRepoName is the name of the create call's what-if.
+const otherRepoName = "lab-notes"
+
+// repoNameRE finds the repository's name in the create call's JSON body.
+var repoNameRE = regexp.MustCompile(`"name"\s*:\s*"([^"\\]*)"`)
+
+// createLength asks what Content-Length the create call would have
+// carried had the repository been called otherRepoName: the body's
+// bytes, the name's difference added.
+func createLength(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	p := createRequest(c)
+	if p == nil || p.HTTP.ContentLength < 0 {
+		return nil, false
+	}
+	m := repoNameRE.FindSubmatch(p.HTTP.Body)
+	if m == nil || string(m[1]) == otherRepoName {
+		return nil, false
+	}
+	name := string(m[1])
+	diff := len(otherRepoName) - len(name)
+	q := quiz.FieldQuestion("api-create-length", p, "http.content_length", quiz.KindNumber, tx, "api_create_length",
+		map[string]any{"Frame": p.Number, "Length": p.HTTP.ContentLength, "Name": name, "NameLen": len(name),
+			"Other": otherRepoName, "OtherLen": len(otherRepoName), "Answer": p.HTTP.ContentLength + diff})
+	return q.WhatIf(int64(diff)), true
 }

@@ -83,14 +83,18 @@ func makers() map[string]quiz.Maker {
 		"api-status-with":     statusWith,
 		"api-token-frame":     tokenFrame,
 		"api-create-method":   createMethod,
-		"api-create-uri":      createURI,
-		"icmp-request-type":   requestType,
+		"api-create-status":   createStatus,
+		"api-create-length":   createLength,
 		"icmp-paper-checksum": paperChecksum,
 		"icmp-reply-type":     replyType,
-		"icmp-reply-ttl":      replyTTL,
+		"icmp-ttl-routers":    ttlRouters,
 		"icmp-reply-seq":      replySeq,
 		"icmp-reply-answers":  replyAnswers,
 		"icmp-unreach-code":   unreachCode,
+		"filters-tcp-len":     filtersTCPLen,
+		"filters-udp-length":  filtersUDPLength,
+		"filters-icmp-reply":  filtersICMPReply,
+		"filters-reply-frame": filtersReplyFrame,
 	}
 }
 

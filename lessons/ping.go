@@ -142,18 +142,9 @@ func nthEcho(c *quiz.Capture, t icmp.Type, n int) *dissect.Packet {
 	return nil
 }
 
-// requestType asks the type of the first echo request.
-func requestType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
-	p := nthEcho(c, ping.TypeEchoRequest, 0)
-	if p == nil {
-		return nil, false
-	}
-	return quiz.FieldQuestion("icmp-request-type", p, "icmp.type", quiz.KindNumber, tx, "icmp_request_type",
-		map[string]any{"Frame": p.Number}), true
-}
-
 // paperChecksum asks the learner to work out the first request's
-// checksum: eight bytes, no data, so it fits on paper.
+// checksum: eight bytes, no data, so it fits on paper. Asked before the
+// capture is shown, it gives the words that went out.
 func paperChecksum(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	p := nthEcho(c, ping.TypeEchoRequest, 0)
 	if p == nil || len(p.Payload) != 0 {
@@ -164,7 +155,7 @@ func paperChecksum(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	folded := sum&0xffff + sum>>16
 	sumHex := fmt.Sprintf("%04x", sum) // five digits only when there is a carry
 	return quiz.FieldQuestion("icmp-checksum", p, "icmp.checksum", quiz.KindHex, tx, "icmp_checksum",
-		map[string]any{"Frame": p.Number, "Words": words, "Sum": sumHex,
+		map[string]any{"Frame": p.Number, "Words": words, "Sum": sumHex, "Carry": sum > 0xffff,
 			"Folded": fmt.Sprintf("%04x", folded), "Checksum": fmt.Sprintf("%04x", p.ICMP.Checksum)}), true
 }
 
@@ -178,24 +169,32 @@ func replyType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		map[string]any{"Frame": p.Number}), true
 }
 
-// replyTTL asks the TTL of the IP packet that carried the first reply.
-func replyTTL(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+// routersOnPath is how many routers the TTL what-if puts between the
+// two hosts.
+const routersOnPath = 3
+
+// ttlRouters asks what TTL the first reply would have arrived with had
+// it crossed routersOnPath routers: what it carried, less one each.
+func ttlRouters(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	p := nthEcho(c, ping.TypeEchoReply, 0)
-	if p == nil {
+	if p == nil || p.TTL <= routersOnPath {
 		return nil, false
 	}
-	return quiz.FieldQuestion("icmp-ttl", p, "ip.ttl", quiz.KindNumber, tx, "icmp_ttl",
-		map[string]any{"Frame": p.Number, "TTL": p.TTL}), true
+	q := quiz.FieldQuestion("icmp-ttl-routers", p, "ip.ttl", quiz.KindNumber, tx, "icmp_ttl_routers",
+		map[string]any{"Frame": p.Number, "TTL": p.TTL, "Routers": routersOnPath, "Answer": int(p.TTL) - routersOnPath})
+	return q.WhatIf(-routersOnPath), true
 }
 
-// replySeq asks the sequence number of the last reply.
+// replySeq asks the sequence number of the last reply: the third
+// request's, which counts 1, 2, 3.
 func replySeq(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	reqs := echoes(c.Packets, ping.TypeEchoRequest)
 	p := nthEcho(c, ping.TypeEchoReply, 2)
-	if p == nil {
+	if p == nil || len(reqs) < 3 {
 		return nil, false
 	}
 	return quiz.FieldQuestion("icmp-seq", p, "icmp.seq", quiz.KindNumber, tx, "icmp_seq",
-		map[string]any{"Frame": p.Number, "Seq": p.ICMP.Seq}), true
+		map[string]any{"Frame": p.Number, "Seq": p.ICMP.Seq, "Requests": len(reqs), "Request": c.Packets[reqs[2]].Number}), true
 }
 
 // replyAnswers asks which request the second reply answers.
