@@ -80,6 +80,15 @@ func makers() map[string]quiz.Maker {
 		"icmp-reply-seq":      replySeq,
 		"icmp-reply-answers":  replyAnswers,
 		"icmp-unreach-code":   unreachCode,
+
+		// tcp-teardown's states and what-ifs (lessons/teardown.go)
+		"teardown-closer-fin":      closerAfterFIN,
+		"teardown-other-fin":       otherAfterFIN,
+		"teardown-other-fin2":      otherAfterOwnFIN,
+		"teardown-closer-last":     closerAfterLastACK,
+		"teardown-half-close":      halfCloseState,
+		"teardown-fin-ack-what-if": finAckWhatIf,
+		"teardown-server-first":    serverFirstPort,
 	}
 }
 
