@@ -83,6 +83,7 @@ func teardownExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	if err != nil {
 		return err
 	}
+	corkSends(c) // the data leaves with the FIN: the echo comes after it
 	io.WriteString(c, "last words")
 	if hc, ok := c.(netenv.HalfCloser); ok {
 		hc.CloseWrite()
@@ -171,7 +172,7 @@ func (o *orderly) state(pkts []dissect.Packet, i int, closer bool) stream.State 
 // half-close, the abort and the refusal. The text shows none of them
 // before the question it would answer.
 func teardownFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
-	f := map[string]any{"HalfSeen": false, "AbortSeen": false, "RefusedSeen": false, "SentAfterFin": false,
+	f := map[string]any{"HalfSeen": false, "AbortSeen": false, "RefusedSeen": false, "SentAfterFin": false, "FinWithData": false,
 		"CloseSeen": false, "CloseCombined": false, "ClosedPort": closedPort}
 	if c.Conn != nil {
 		f["ClientPort"], f["ServerPort"] = c.Conn.Client.Port(), c.Conn.Server.Port()
@@ -211,6 +212,7 @@ func teardownFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 			f["AbortSeen"], f["AbortStream"] = true, conn.Stream
 		case c.Conn != nil && conn.Stream != c.Conn.Stream && conn.FirstFIN >= 0 && !f["HalfSeen"].(bool):
 			f["HalfSeen"], f["HalfFinFrame"] = true, c.Packets[conn.FirstFIN].Number
+			f["FinWithData"] = c.Packets[conn.FirstFIN].TCP.Len > 0
 			if i := sentAfterFIN(c.Packets, conn); i >= 0 {
 				p := &c.Packets[i]
 				f["SentAfterFin"], f["AfterFinFrame"], f["AfterFinText"] = true, p.Number, string(p.Payload)
