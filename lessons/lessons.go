@@ -95,6 +95,15 @@ func makers() map[string]quiz.Maker {
 		"filters-udp-length":  filtersUDPLength,
 		"filters-icmp-reply":  filtersICMPReply,
 		"filters-reply-frame": filtersReplyFrame,
+
+		// tcp-teardown's states and what-ifs (lessons/teardown.go)
+		"teardown-closer-fin":      closerAfterFIN,
+		"teardown-other-fin":       otherAfterFIN,
+		"teardown-other-fin2":      otherAfterOwnFIN,
+		"teardown-closer-last":     closerAfterLastACK,
+		"teardown-half-close":      halfCloseState,
+		"teardown-fin-ack-what-if": finAckWhatIf,
+		"teardown-server-first":    serverFirstPort,
 	}
 }
 

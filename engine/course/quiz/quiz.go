@@ -81,6 +81,8 @@ func (q *Question) Check(answer string) bool {
 		return ok && ok2 && got == want
 	case KindText:
 		return strings.EqualFold(strings.TrimSpace(answer), q.Expect)
+	case KindState:
+		return q.checkState(answer)
 	case KindHex:
 		got, ok := parseHex(answer)
 		want, ok2 := parseHex(q.Expect)

@@ -123,7 +123,8 @@ func answer(q *Question, a Asker, out io.Writer, tx Texts, st Style) (string, er
 // Retry is the hint after a wrong answer, computed from the capture
 // without giving the value away: for a number, whether the answer is
 // larger or smaller than the one given; for flags, how many the packet
-// carries; and where to look, unless the question is a prediction (the
+// carries; for a state, what the asked end had sent and received by
+// then; and where to look, unless the question is a prediction (the
 // capture is not to be looked at yet: the rule the text gave is).
 func (q *Question) Retry(tx Texts, given string) string {
 	where := q.Hint(tx)
@@ -145,6 +146,10 @@ func (q *Question) Retry(tx Texts, given string) string {
 		if bits, ok := ParseFlags(q.Expect); ok {
 			return tx.T("quiz.retry.with", map[string]any{"What": count(tx, "quiz.retry.flags", bits.Count()), "Where": where})
 		}
+	case KindState:
+		if what := q.stateRetry(tx, given); what != "" {
+			return tx.T("quiz.retry.with", map[string]any{"What": what, "Where": where})
+		}
 	}
 	return where
 }
@@ -155,6 +160,9 @@ func (q *Question) Retry(tx Texts, given string) string {
 // would be its answer; a what-if question's answer is not the field's
 // value, only worked out from it.
 func (q *Question) Hint(tx Texts) string {
+	if q.Answer == KindState {
+		return q.stateHint(tx) // a state is no field
+	}
 	if q.Field == "frame.number" {
 		return tx.T("quiz.hint_frame", nil)
 	}
