@@ -138,7 +138,7 @@ func TestContentCheckManifest(t *testing.T) {
 			map[string]string{"en": "txet:boundaries is not a step", "ru": "txet:boundaries — не шаг", "zh": "txet:boundaries 不是步骤"}},
 		{"bad filter", `udp.length == 8`, `udp.lenght == 8`,
 			map[string]string{"en": "does not compile", "ru": "не компилируется", "zh": "无法编译"}},
-		{"unknown maker", `"close-flags"`, `"close-flgs"`,
+		{"unknown maker", `exchange = "udp-echo"`, "quiz = [\"close-flgs\"]\nexchange = \"udp-echo\"",
 			map[string]string{"en": "no quiz question close-flgs", "ru": "вопроса close-flgs нет", "zh": "没有名为 close-flgs 的测验题"}},
 		{"unknown maker in an ask step", `"ask:udp-boundary"`, `"ask:udp-boundry"`,
 			map[string]string{"en": "no quiz question udp-boundry", "ru": "вопроса udp-boundry нет", "zh": "没有名为 udp-boundry 的测验题"}},
