@@ -61,7 +61,17 @@ func (a *app) term() render.Term {
 	return render.Term{Width: render.DefaultWidth}
 }
 
-func (a *app) say(s string) { fmt.Fprintln(a.env.Stderr, s) }
+// say writes a message to stderr, wrapped at word boundaries to the
+// width of the terminal it is, if it is one (piped, it stays one line,
+// as scripts grep it).
+func (a *app) say(s string) {
+	if f, ok := a.env.Stderr.(*os.File); ok {
+		if t := render.Detect(f, a.env.Getenv); t.TTY {
+			s = render.Wrap(s, t.Width)
+		}
+	}
+	fmt.Fprintln(a.env.Stderr, s)
+}
 
 func (a *app) capture(iface, cfilter, display, write string, count int, autostop string) error {
 	if count < 0 {

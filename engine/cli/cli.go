@@ -130,11 +130,11 @@ func Run(env Env) int {
 		return ExitError
 	}
 	if stateErr != nil {
-		fmt.Fprintln(env.Stderr, a.progressProblem(stateErr))
+		a.say(a.progressProblem(stateErr))
 		a.progressOff = errors.As(stateErr, new(*progress.NotRegularError))
 	}
 	if err := a.loadPlan(coursePath); err != nil {
-		fmt.Fprintln(env.Stderr, a.explain(err))
+		a.say(a.explain(err))
 		return ExitError
 	}
 
@@ -153,26 +153,26 @@ func Run(env Env) int {
 	case ctx.Err() != nil:
 		// A signal, whatever the lesson or prompt made of it: the shell's
 		// 128 + its number (130 for Ctrl-C, 143 for SIGTERM).
-		fmt.Fprintln(env.Stderr, a.tx.T("error.interrupted", nil))
+		a.say(a.tx.T("error.interrupted", nil))
 		if s, ok := got.Load().(syscall.Signal); ok && s == syscall.SIGTERM {
 			return ExitTerminated
 		}
 		return ExitInterrupt
 	case errors.Is(err, course.ErrQuit):
-		fmt.Fprintln(env.Stderr, a.tx.T("nav.quit", nil))
+		a.say(a.tx.T("nav.quit", nil))
 		return ExitOK
 	case errors.As(err, &errBye{}):
-		fmt.Fprintln(env.Stderr, a.tx.T("menu.bye", nil))
+		a.say(a.tx.T("menu.bye", nil))
 		return ExitOK
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(env.Stderr, a.tx.T("error.interrupted", nil))
+		a.say(a.tx.T("error.interrupted", nil))
 		return ExitInterrupt
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "accepts ") ||
 		strings.HasPrefix(msg, "requires ") || strings.HasPrefix(msg, "invalid argument") {
 		err = usageError{err} // cobra's own words: say so in the user's language
 	}
-	fmt.Fprintln(env.Stderr, a.explain(err))
+	a.say(a.explain(err))
 	return ExitError
 }
 
