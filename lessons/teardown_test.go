@@ -17,7 +17,6 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/quiz"
 	"wiretutor/engine/net/netenv"
-	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/testkit/testenv"
@@ -63,19 +62,7 @@ func runTeardown(t *testing.T, netName string) teardownRun {
 		}
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	f, err := capture.Open(pcap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := capture.ReadAll(f, f.Precision())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkts, err := course.DissectAll(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkts := testenv.PacketsAt(t, pcap)
 	r := teardownRun{pkts: pkts, out: out.String()}
 	if _, rest, ok := strings.Cut(r.out, tx.T("sockets.title.after", nil)); ok {
 		for _, line := range strings.Split(rest, "\n")[2:] { // the heading's end, the column titles

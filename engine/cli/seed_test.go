@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"wiretutor/engine/course/quiz"
-	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/testkit/testenv"
 )
 
 // seededRun runs a lesson with --seed and no input, and returns its
@@ -25,20 +25,7 @@ func seededRun(t *testing.T, lesson, seed string) ([]dissect.Packet, quiz.Export
 	if code != 0 {
 		t.Fatalf("lesson %s --seed %s: exit %d: %s", lesson, seed, code, errs)
 	}
-	f, err := capture.Open(pcap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rec, err := capture.ReadAll(f, f.Precision())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkts, err := dissect.Collect(rec.Source())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pkts, readExport(t, qj)
+	return testenv.PacketsAt(t, pcap), readExport(t, qj)
 }
 
 func readExport(t *testing.T, path string) quiz.Export {

@@ -67,7 +67,13 @@ func Testdata(name string) string {
 // Recording reads a committed capture whole.
 func Recording(t testing.TB, name string) *capture.Recording {
 	t.Helper()
-	f, err := capture.Open(Testdata(name))
+	return RecordingAt(t, Testdata(name))
+}
+
+// RecordingAt reads the capture file at path whole: one a test wrote.
+func RecordingAt(t testing.TB, path string) *capture.Recording {
+	t.Helper()
+	f, err := capture.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +88,13 @@ func Recording(t testing.TB, name string) *capture.Recording {
 // Packets dissects a committed capture; every packet owns its memory.
 func Packets(t testing.TB, name string) []dissect.Packet {
 	t.Helper()
-	pkts, err := dissect.Collect(Recording(t, name).Source())
+	return PacketsAt(t, Testdata(name))
+}
+
+// PacketsAt dissects the capture file at path, as Packets does.
+func PacketsAt(t testing.TB, path string) []dissect.Packet {
+	t.Helper()
+	pkts, err := dissect.Collect(RecordingAt(t, path).Source())
 	if err != nil {
 		t.Fatal(err)
 	}
