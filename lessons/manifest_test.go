@@ -126,3 +126,31 @@ func TestAuthoringGuideNamesEverything(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryLessonHasTheLearnerAct: each lesson of the course has a step
+// where the learner does something the lesson checks from the capture
+// (a filter task), and asks its questions where they teach: no lesson
+// keeps them all for the end.
+func TestEveryLessonHasTheLearnerAct(t *testing.T) {
+	for _, l := range lessontest.Course(t) {
+		tasks, firstAsk, lastReveal := 0, -1, -1
+		for i, st := range l.Steps {
+			switch st.Kind {
+			case course.Tasks:
+				tasks += len(l.Tasks)
+			case course.Ask, course.Quiz:
+				if firstAsk < 0 {
+					firstAsk = i
+				}
+			case course.Packets, course.Ladder, course.Follow, course.Sockets:
+				lastReveal = i
+			}
+		}
+		if tasks == 0 {
+			t.Errorf("%s: no filter task: the learner only reads", l.ID)
+		}
+		if firstAsk > lastReveal {
+			t.Errorf("%s: every question comes after the last of the capture is shown", l.ID)
+		}
+	}
+}
