@@ -163,13 +163,22 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 	defer molly.conn.Close()
 	molly.wait("Connected to server!", 2*time.Second)
 
-	nick, ok, err := h.Ask("chat.lesson_nick")
-	if err != nil {
-		return err
-	}
-	nick = strings.TrimSpace(nick)
-	if !ok || !chat.ValidNick(nick) || strings.EqualFold(nick, jackNick) || strings.EqualFold(nick, mollyNick) {
-		nick = "student"
+	// A nickname the room would refuse is asked again, saying why; with
+	// no input the lesson joins as "student".
+	taken := func(n string) bool { return strings.EqualFold(n, jackNick) || strings.EqualFold(n, mollyNick) }
+	var nick string
+	for prompt := "chat.lesson_nick"; ; prompt = "chat.lesson_nick_again" {
+		a, ok, err := h.Ask(prompt)
+		if err != nil {
+			return err
+		}
+		if nick = strings.TrimSpace(a); !ok {
+			nick = "student"
+			break
+		}
+		if chat.ValidNick(nick) && !taken(nick) {
+			break
+		}
 	}
 	st.nick = nick
 	me, err := n.Dial(ctx, "tcp", addr)
@@ -229,9 +238,10 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 	show(200 * time.Millisecond)
 
 	lines := scriptedLines
+	sent, prompt := 0, "chat.lesson_say"
 	for i := 0; ; i++ {
 		var line string
-		if a, ok, err := h.Ask("chat.lesson_say"); err != nil {
+		if a, ok, err := h.Ask(prompt); err != nil {
 			return err
 		} else if ok {
 			line = a
@@ -240,12 +250,17 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 		} else {
 			break
 		}
-		if strings.TrimSpace(line) == "/done" {
+		if strings.TrimSpace(line) == "/done" && sent > 0 {
 			break
+		}
+		if strings.TrimSpace(line) == "/done" {
+			prompt = "chat.lesson_say_first" // the lesson is about the bytes of your message
+			continue
 		}
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
+		sent, prompt = sent+1, "chat.lesson_say"
 		fmt.Fprintf(me, "%s\n", line)
 		molly.wait(line, time.Second)
 		molly.say("I read you, " + nick + ".")

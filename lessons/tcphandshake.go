@@ -247,8 +247,25 @@ func handshakeFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 		break
 	}
 	steps, combined := closeSteps(c, tx)
-	f["CloseSteps"], f["CloseCombined"] = steps, combined
+	f["CloseSteps"], f["CloseCombined"], f["CloseCrossed"] = steps, combined, closeCrossed(c)
 	return f
+}
+
+// closeCrossed reports whether the two FINs crossed: the second one left
+// before the first reached its sender (its Ack does not count the first
+// FIN), so both ends closed at once and both wait in TIME_WAIT.
+func closeCrossed(c *quiz.Capture) bool {
+	conn := c.Conn
+	if conn == nil || conn.FirstFIN < 0 {
+		return false
+	}
+	first := &c.Packets[conn.FirstFIN]
+	for _, i := range conn.Frames {
+		if p := &c.Packets[i]; i > conn.FirstFIN && p.TCP.Has(dissect.FlagFIN) && conn.FromClient(p) != conn.FromClient(first) {
+			return p.TCP.Ack != first.TCP.NextSeq
+		}
+	}
+	return false
 }
 
 // closeSteps describes the close packet by packet, from the first FIN

@@ -45,6 +45,11 @@ type Question struct {
 	// plus Add, not the value itself. Zero for a question of what is.
 	Add int64 `json:"add,omitempty"`
 
+	// Clue, when set, is the hint where Hint would name the frame and
+	// field that hold the answer itself (a what-if's, or one that gives
+	// the next question away): where to look, in the learner's words.
+	Clue string `json:"-"`
+
 	Answer  string `json:"-"` // KindNumber or KindFlags
 	Explain string `json:"-"` // why Expect is right, with the numbers
 	Shown   string `json:"-"` // Expect as a learner would write it

@@ -420,7 +420,35 @@ func TestRetryOfAPrediction(t *testing.T) {
 	if _, err := quiz.Run([]*quiz.Question{q}, &quiz.Script{Answers: []string{"?", "41950"}}, &out, wordTexts{}, quiz.Style{}); err != nil || strings.Contains(out.String(), "quiz.hint") || !strings.Contains(out.String(), "quiz.retry.rule") {
 		t.Errorf("? at a prediction must point at the rule: %v\n%s", err, out.String())
 	}
-	if got := q.Retry(texts{}, "1"); strings.Contains(got, "quiz.hint") || !strings.Contains(got, "quiz.retry.rule") || !strings.Contains(got, "quiz.retry.larger") {
-		t.Errorf("a prediction's retry: %s", got)
+	if got := q.Retry(texts{}, "1"); strings.Contains(got, "quiz.hint") || !strings.Contains(got, "quiz.retry.rule") || strings.Contains(got, "quiz.retry.larger") {
+		t.Errorf("a prediction's retry, for a port (no count: no larger or smaller): %s", got)
+	}
+}
+
+// TestRetryDirection: "larger" or "smaller" is said of a count (an
+// Ack, a length) more than one away, never of a name (a port) nor one
+// away, where it would be the answer.
+func TestRetryDirection(t *testing.T) {
+	ack, _ := quiz.NextAck(labCapture(t), texts{}) // 13
+	port, _ := quiz.EphemeralPort(labCapture(t), texts{})
+	tests := []struct {
+		q     *quiz.Question
+		given string
+		want  string // "" for no direction
+	}{
+		{ack, "1", "quiz.retry.larger"},
+		{ack, "100", "quiz.retry.smaller"},
+		{ack, "12", ""},
+		{ack, "14", ""},
+		{port, "1", ""},
+		{port, "60000", ""},
+	}
+	for _, tt := range tests {
+		got := tt.q.Retry(texts{}, tt.given)
+		for _, dir := range []string{"quiz.retry.larger", "quiz.retry.smaller"} {
+			if strings.Contains(got, dir) != (dir == tt.want) {
+				t.Errorf("%s, %s given: %s", tt.q.Field, tt.given, got)
+			}
+		}
 	}
 }

@@ -121,8 +121,9 @@ func answer(q *Question, a Asker, out io.Writer, tx Texts, st Style) (string, er
 }
 
 // Retry is the hint after a wrong answer, computed from the capture
-// without giving the value away: for a number, whether the answer is
-// larger or smaller than the one given; for flags, how many the packet
+// without giving the value away: for a count (see counted) more than
+// one away, whether the answer is larger or smaller than the one given
+// (one away, that would be the answer); for flags, how many the packet
 // carries; for a state, what the asked end had sent and received by
 // then; and where to look, unless the question is a prediction (the
 // capture is not to be looked at yet: the rule the text gave is).
@@ -135,7 +136,7 @@ func (q *Question) Retry(tx Texts, given string) string {
 	case KindNumber:
 		want, err1 := strconv.ParseInt(q.Expect, 0, 64)
 		got, err2 := strconv.ParseInt(given, 0, 64)
-		if err1 == nil && err2 == nil && want != got {
+		if err1 == nil && err2 == nil && want != got && q.counted() && (want-got > 1 || got-want > 1) {
 			id := "quiz.retry.larger"
 			if want < got {
 				id = "quiz.retry.smaller"
@@ -154,12 +155,28 @@ func (q *Question) Retry(tx Texts, given string) string {
 	return where
 }
 
+// counted reports whether q asks for a count, where "larger" or
+// "smaller" tells a learner how to count again: a sequence or
+// acknowledgement number, a length. A port, a status code, a frame's
+// or a stream's number is a name: nearness means nothing there.
+func (q *Question) counted() bool {
+	switch q.Field {
+	case "tcp.seq", "tcp.ack", "tcp.len", "tcp.seq_raw", "tcp.ack_raw", "udp.length", "ip.len", "ip.ttl",
+		"http.content_length", "http.content_length_header", "data.len", "frame.len":
+		return true
+	}
+	return false
+}
+
 // Hint says where the answer is: the frame and the Wireshark field, and
 // how to find it in Wireshark, without giving the value away.
 // A question that asks for a frame's number gets no frame named: that
 // would be its answer; a what-if question's answer is not the field's
 // value, only worked out from it.
 func (q *Question) Hint(tx Texts) string {
+	if q.Clue != "" {
+		return q.Clue
+	}
 	if q.Answer == KindState {
 		return q.stateHint(tx) // a state is no field
 	}

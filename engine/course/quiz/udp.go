@@ -17,13 +17,21 @@ func firstUDP(c *Capture) int {
 }
 
 // replyTo returns the index of the first datagram after i that goes the
-// other way between the same two ports, or -1.
+// other way between the same two ports before another goes i's way, or
+// -1: a datagram lost (--impair), or whose answer comes only after the
+// next one, has no answer of its own to ask about.
 func replyTo(c *Capture, i int) int {
 	q := &c.Packets[i]
 	for j := i + 1; j < len(c.Packets); j++ {
 		p := &c.Packets[j]
-		if p.Transport == dissect.TransportUDP && p.SrcPort == q.DstPort && p.DstPort == q.SrcPort && p.Src == q.Dst {
+		if p.Transport != dissect.TransportUDP {
+			continue
+		}
+		switch {
+		case p.SrcPort == q.DstPort && p.DstPort == q.SrcPort && p.Src == q.Dst:
 			return j
+		case p.SrcPort == q.SrcPort && p.DstPort == q.DstPort && p.Src == q.Src:
+			return -1
 		}
 	}
 	return -1
@@ -80,7 +88,12 @@ func aboutReply(c *Capture, tx Texts, kind, field, id string) (*Question, bool) 
 	p := &c.Packets[j]
 	d := udpData(p)
 	d["RequestFrame"] = c.Packets[i].Number
-	return FieldQuestion(kind, p, field, KindNumber, tx, id, d), true
+	q := FieldQuestion(kind, p, field, KindNumber, tx, id, d)
+	if field != "frame.number" {
+		// "udp.dstport of frame 2" would give away which frame answers.
+		q.Clue = tx.T("quiz.udp_reply.clue", d)
+	}
+	return q, true
 }
 
 // UDPEmptyLength asks for the udp.length of an empty datagram: 8.

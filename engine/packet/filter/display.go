@@ -40,6 +40,9 @@ const (
 	CodeUnclosedSet    = "unclosed_set"
 	CodeBadRegexp      = "bad_regexp"    // Arg: the pattern
 	CodeSingleEquals   = "single_equals" // "=" where "==" was meant
+	// CodeLayerBytes: "tcp contains ..." searches a protocol's bytes,
+	// which the dissector does not keep; data (the payload) it does.
+	CodeLayerBytes = "layer_bytes" // Arg: the protocol
 )
 
 // DisplayError is a display filter that does not compile. It points at
@@ -65,6 +68,8 @@ func (e *DisplayError) Error() string {
 		msg = fmt.Sprintf("%q can only be tested for presence", e.Arg)
 	case CodeBadRegexp:
 		msg = fmt.Sprintf("%q is not a valid regular expression", e.Arg)
+	case CodeLayerBytes:
+		msg = fmt.Sprintf("the bytes of %q cannot be searched here; data.data holds the payload", e.Arg)
 	default:
 		msg = e.Code
 	}
@@ -362,6 +367,14 @@ func (p *dparser) test() (matcher, error) {
 		p.i++
 		return p.set(get, kind)
 	case p.is("contains"):
+		if kind == dissect.KindNone {
+			// A protocol's bytes: the payload's, for data; the others'
+			// headers are not kept, so say so rather than match nothing.
+			if name != "data" {
+				return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeLayerBytes, Arg: name}
+			}
+			get = dissect.Getter("data.data")
+		}
 		p.i++
 		v, err := p.value(dissect.KindBytes)
 		if err != nil {

@@ -95,6 +95,8 @@ func TestDisplayErrors(t *testing.T) {
 		{"tcp.port = 1", filter.CodeSingleEquals, 9, 1},
 		{"tcp udp", filter.CodeUnexpected, 4, 3},
 		{"tcp.payload matches \"(\"", filter.CodeBadRegexp, 20, 3},
+		{"frame contains \"hello\"", filter.CodeLayerBytes, 0, 5},
+		{"tcp contains \"hello\"", filter.CodeLayerBytes, 0, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
