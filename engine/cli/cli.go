@@ -63,6 +63,8 @@ const (
 	ExitOK        = 0
 	ExitError     = 1
 	ExitInterrupt = 130 // ended by SIGINT
+	// ExitHangup: ended by SIGHUP, the terminal closed.
+	ExitHangup = 129
 	// ExitTerminated: ended by SIGTERM.
 	ExitTerminated = 143
 )
@@ -72,7 +74,9 @@ func Run(env Env) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// SIGHUP too: a closed terminal window keeps the learner's place, as
+	// q and Ctrl-C do.
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	var got atomic.Value // the signal that ended the run
 	go func() {
@@ -156,6 +160,9 @@ func Run(env Env) int {
 		a.say(a.tx.T("error.interrupted", nil))
 		if s, ok := got.Load().(syscall.Signal); ok && s == syscall.SIGTERM {
 			return ExitTerminated
+		}
+		if s, ok := got.Load().(syscall.Signal); ok && s == syscall.SIGHUP {
+			return ExitHangup
 		}
 		return ExitInterrupt
 	case errors.Is(err, course.ErrQuit):

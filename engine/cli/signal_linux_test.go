@@ -117,9 +117,10 @@ func (s *screen) String() string {
 
 // proc is a running wiretutor.
 type proc struct {
-	cmd  *exec.Cmd
-	done chan struct{} // closed when it has ended
-	err  error         // what Wait said
+	cmd   *exec.Cmd
+	done  chan struct{} // closed when it has ended
+	err   error         // what Wait said
+	state string        // its XDG_STATE_HOME, where progress is kept
 }
 
 // child starts wiretutor (this test binary in child mode) with the pty
@@ -131,14 +132,15 @@ func child(t *testing.T, scr *screen, stdin, stdout, stderr *os.File, args ...st
 	t.Helper()
 	js, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), childVar+"="+string(js), "XDG_STATE_HOME="+t.TempDir(),
+	state := t.TempDir()
+	cmd.Env = append(os.Environ(), childVar+"="+string(js), "XDG_STATE_HOME="+state,
 		"LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=", "NO_COLOR=1", "TERM=xterm")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &proc{cmd: cmd, done: make(chan struct{})}
+	p := &proc{cmd: cmd, done: make(chan struct{}), state: state}
 	guard := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
 	go func() {
 		p.err = cmd.Wait()
@@ -279,5 +281,40 @@ func TestSignalEndsPrompt(t *testing.T) {
 				t.Errorf("terminal flags %#x after, %#x before: not restored", after.Lflag, before.Lflag)
 			}
 		})
+	}
+}
+
+// TestHangupKeepsThePlace: a terminal closed mid-lesson (SIGHUP) ends
+// wiretutor with 129 and keeps the learner's place, as q does.
+func TestHangupKeepsThePlace(t *testing.T) {
+	master, slave := testenv.Pty(t)
+	scr := newScreen(master)
+	cmd := child(t, scr, slave, slave, slave, "lesson", "tcp-handshake", "--net", "sandbox")
+	// Past the first pause, to the next prompt (a pause or a question).
+	i, next := scr.waitFor(0, navPrompt+fresh)
+	if i < 0 {
+		t.Fatalf("the prompt never came:\n%s", scr)
+	}
+	at, ok := scr.ready(next)
+	if !ok {
+		t.Fatalf("the prompt never came:\n%s", scr)
+	}
+	master.WriteString("\r")
+	if i, _ := scr.waitFor(at, navPrompt+fresh, "Your answer"); i < 0 {
+		t.Fatalf("no second prompt:\n%s", scr)
+	}
+	cmd.cmd.Process.Signal(syscall.SIGHUP)
+	if code := exitCode(t, cmd); code != 129 {
+		t.Errorf("exit %d after SIGHUP; want 129 (128 + 1)\n%s", code, scr)
+	}
+	data, err := os.ReadFile(filepath.Join(cmd.state, "wiretutor", "progress.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Lessons map[string]struct{ Step int }
+	}
+	if err := json.Unmarshal(data, &st); err != nil || st.Lessons["tcp-handshake"].Step == 0 {
+		t.Errorf("no place kept after SIGHUP (%v):\n%s", err, data)
 	}
 }
