@@ -212,6 +212,9 @@ func TestResumeSeededAtTheQuestion(t *testing.T) {
 	if q2 < 0 || strings.Contains(out, "Question 1 of") {
 		t.Fatalf("the resumed run does not start at question 2:\n%s", out)
 	}
+	if !strings.Contains(out[:q2], "Before you look") {
+		t.Errorf("the question came back without the text that leads to it:\n%s", out[:q2])
+	}
 	if strings.Contains(out[:q2], "127.0.0.1 → 127.0.0.1") {
 		t.Errorf("the capture was shown before the prediction it answers:\n%s", out[:q2])
 	}

@@ -254,6 +254,26 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 	return run.res, err
 }
 
+// leadIn is where a resumed run shows its steps from, for a run stopped
+// at step start: at a question, the text that leads to it (back over
+// the questions between, which stay answered), so the learner reads
+// what it asks about again; anywhere else, start itself.
+func leadIn(steps []Step, start int) int {
+	if start >= len(steps) || steps[start].Kind != Ask {
+		return start
+	}
+	for j := start - 1; j >= 0; j-- {
+		switch steps[j].Kind {
+		case Text:
+			return j
+		case Ask:
+			continue
+		}
+		break
+	}
+	return start
+}
+
 // shownBy reports whether the steps before start show something of the
 // capture the last run step before start made.
 func shownBy(steps []Step, start int) bool {
@@ -296,9 +316,11 @@ func (run *runner) walk(ctx context.Context) error {
 			}
 		}
 		run.res.Score, run.res.Total, run.res.Second = o.Carry.Score, o.Carry.Total, o.Carry.Second
-		// The new capture first, if the learner had seen the old one: what
-		// comes next refers to its numbers. A prediction still to come
-		// stays one.
+		// A question is asked again after the text that leads to it. The
+		// new capture comes first, if the learner had seen the old one:
+		// what comes next refers to its numbers. A prediction still to
+		// come stays one.
+		start = leadIn(steps, start)
 		if run.cap != nil && shownBy(steps, start) && (start == len(steps) || steps[start].Kind != Packets) {
 			if err := run.step(ctx, Step{Kind: Packets}); err != nil {
 				return err
