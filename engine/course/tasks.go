@@ -129,22 +129,27 @@ func (run *runner) tasks() error {
 		return nil
 	}
 	for i, t := range tasks {
-		ok, err := run.task(t, i, len(tasks))
+		try, err := run.task(t, i, len(tasks))
 		if err != nil {
 			if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
 				return ErrQuit
 			}
 			return err
 		}
-		if ok {
+		switch {
+		case try == 1:
 			run.res.Score++
+		case try > 1:
+			run.res.Second++ // right after the packets it missed or took too many were shown
 		}
 	}
 	return nil
 }
 
-// task runs one exercise and reports whether the first try was right.
-func (run *runner) task(t Task, i, n int) (bool, error) {
+// task runs one exercise and returns the try that was right, or 0.
+// At its prompt a hint word (?) recalls how a filter is written and a
+// quit word ends the lesson, as at a question.
+func (run *runner) task(t Task, i, n int) (int, error) {
 	tx := run.tx
 	want := run.selectTarget(t)
 	fmt.Fprintln(run.o.Out)
@@ -157,10 +162,19 @@ func (run *runner) task(t Task, i, n int) (bool, error) {
 	for try := 1; try <= tries; {
 		expr, err := run.o.Asker.Ask(prompt)
 		if err != nil {
-			return false, err
+			return 0, err
 		}
-		if strings.TrimSpace(expr) == "" {
+		switch {
+		case strings.TrimSpace(expr) == "":
 			continue
+		case quiz.IsWord(tx, "quiz.words.hint", expr) && t.Capture:
+			run.say(tx.T("tasks.hint_capture", nil))
+			continue
+		case quiz.IsWord(tx, "quiz.words.hint", expr):
+			run.say(tx.T("tasks.hint_display", nil))
+			continue
+		case quiz.IsWord(tx, "nav.words.quit", expr):
+			return 0, quiz.ErrInterrupted
 		}
 		got, err := run.selectFilter(t, expr)
 		if err != nil {
@@ -170,7 +184,7 @@ func (run *runner) task(t Task, i, n int) (bool, error) {
 		missing, extra := diff(got, want)
 		if len(missing) == 0 && len(extra) == 0 {
 			run.say(run.r.Paint(render.Good, tx.N("tasks.right", len(got), nil)))
-			return try == 1, nil
+			return try, nil
 		}
 		run.say(run.r.Paint(render.Bad, tx.N("tasks.selected", len(got), nil)))
 		run.showFrames(tx.N("tasks.missing", len(missing), nil), missing)
@@ -178,7 +192,7 @@ func (run *runner) task(t Task, i, n int) (bool, error) {
 		try++
 	}
 	run.say(tx.T("tasks.model", map[string]any{"Filter": t.Model}))
-	return false, nil
+	return 0, nil
 }
 
 // showFrames lists a few frames by their tshark lines.
