@@ -528,5 +528,7 @@ func jackStream(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	}
 	p := &c.Packets[i]
 	d := map[string]any{"Frame": p.Number, "Nick": jackNick, "Len": p.TCP.Len, "Port": p.SrcPort, "Stream": p.TCP.Stream}
-	return quiz.FieldQuestion("chat-jack-stream", p, "tcp.stream", quiz.KindNumber, tx, "chat_jack_stream", d), true
+	q := quiz.FieldQuestion("chat-jack-stream", p, "tcp.stream", quiz.KindNumber, tx, "chat_jack_stream", d)
+	q.Clue = tx.T("quiz.chat_jack_stream.clue", d) // the field's frame would be the answer
+	return q, true
 }

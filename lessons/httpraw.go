@@ -262,8 +262,10 @@ func answerLen(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		if q.TCP.Seq != p.TCP.NextSeq || p.TCP.Has(dissect.FlagFIN) {
 			return nil, false // a FIN in between would count one more
 		}
-		return quiz.FieldQuestion("http-answer-len", p, "tcp.len", quiz.KindNumber, tx, "http_answer_len",
-			map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "NextFrame": q.Number, "NextSeq": q.TCP.Seq}), true
+		d := map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine, "Seq": p.TCP.Seq, "Len": p.TCP.Len, "NextFrame": q.Number, "NextSeq": q.TCP.Seq}
+		a := quiz.FieldQuestion("http-answer-len", p, "tcp.len", quiz.KindNumber, tx, "http_answer_len", d)
+		a.Clue = tx.T("quiz.http_answer_len.clue", d) // the list shows no tcp.len to read
+		return a, true
 	}
 	return nil, false
 }

@@ -144,8 +144,10 @@ func tokenFrame(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	for _, i := range httpMessages(c, true) {
 		p := &c.Packets[i]
 		if _, ok := p.HTTP.Get("Authorization"); ok {
-			return quiz.FieldQuestion("api-token-frame", p, "frame.number", quiz.KindNumber, tx, "api_token_frame",
-				map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine}), true
+			q := quiz.FieldQuestion("api-token-frame", p, "frame.number", quiz.KindNumber, tx, "api_token_frame",
+				map[string]any{"Frame": p.Number, "Line": p.HTTP.FirstLine})
+			q.Clue = tx.T("quiz.api_token_frame.clue", nil) // the list shows no token to look for
+			return q, true
 		}
 	}
 	return nil, false

@@ -347,5 +347,7 @@ func serverFirstPort(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	}
 	p := &c.Packets[o.first]
 	d := map[string]any{"Frame": p.Number, "SrcPort": p.SrcPort, "DstPort": p.DstPort}
-	return quiz.FieldQuestion("server-first-time-wait", p, "tcp.dstport", quiz.KindNumber, tx, "teardown_server_first", d), true
+	q := quiz.FieldQuestion("server-first-time-wait", p, "tcp.dstport", quiz.KindNumber, tx, "teardown_server_first", d)
+	q.Clue = tx.T("quiz.teardown_server_first.clue", d) // the field's frame would be the answer
+	return q, true
 }
