@@ -83,6 +83,9 @@ func TestPromptsDoNotAnswerThemselves(t *testing.T) {
 				if ok && q.Field == "frame.number" && strings.Contains(q.Hint(tx)+q.Retry(tx, "0"), q.Expect) {
 					t.Errorf("%s on %s in %s: the hint names the frame it asks for: %q", m, name, lang, q.Hint(tx))
 				}
+				if ok && len(q.Expect) > 1 && strings.Contains(q.Rule, q.Expect) {
+					t.Errorf("%s on %s in %s: the rule names its answer %s: %q", m, name, lang, q.Expect, q.Rule)
+				}
 				if ok && q.Clue != "" && strings.Contains(q.Clue, q.Expect) {
 					t.Errorf("%s on %s in %s: the clue names its answer %s: %q", m, name, lang, q.Expect, q.Clue)
 				}

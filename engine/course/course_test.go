@@ -175,7 +175,7 @@ func TestRunLessonAnswersRightAndWrong(t *testing.T) {
 		// A wrong prediction's hint points at the rule, a reading
 		// question's at the frame.
 		// One away, "larger" or "smaller" would be the answer: not said.
-		"Not yet: \"0\" is not it. Go over the rule the lesson just gave.",
+		"Not yet: \"0\" is not it. Hint: Seq is the number of a packet's first byte, and the SYN, with no data, used up one number.",
 		"Not yet: \"15\" is not it. Hint: the answer is the field tcp.ack of frame 9.",
 		"Right on the second try: 14.",
 		// A what-if's answer is not the field's value: the hint starts
@@ -262,10 +262,10 @@ func TestNavigation(t *testing.T) {
 			map[string]int{"Captured 12 packets": 2, "The exchange ran again": 1, "The capture: 12 packets": 2, "Question 1 of 8": 1, "Counting bytes": 2}},
 		{"a word that is no choice", append([]string{"", "xyz"}, walk(t, 1, -1, nil)...),
 			map[string]int{`"xyz" is not one of the choices`: 1, "Right on the first try: 9 of 9": 1}},
-		// ? at a prediction points at the rule, at a reading question at
+		// ? at a prediction points at its rule, at a reading question at
 		// the frame and field.
 		{"a hint costs nothing", walk(t, 0, -1, map[string][]string{"ask:syn-ack-flags": {"?", "SYN, ACK"}, "ask:ephemeral-port": {"?", "41950"}}),
-			map[string]int{"Go over the rule the lesson just gave.": 1, "the answer is the field tcp.srcport of frame 1": 1, "Right on the first try: 9 of 9": 1}},
+			map[string]int{"acknowledges the client's SYN, and it opens its own direction": 1, "the answer is the field tcp.srcport of frame 1": 1, "Right on the first try: 9 of 9": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

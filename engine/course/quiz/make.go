@@ -34,6 +34,9 @@ func FieldQuestion(kind string, p *dissect.Packet, field, answer string, tx Text
 		Prompt: tx.T("quiz."+id+".prompt", d), Explain: tx.T("quiz."+id+".why", d)}
 	if l, ok := tx.(Lookup); ok && l.Has("quiz."+id+".predict") {
 		q.Predicted = tx.T("quiz."+id+".predict", d)
+		if l.Has("quiz." + id + ".rule") {
+			q.Rule = tx.T("quiz."+id+".rule", d)
+		}
 	}
 	return q
 }

@@ -45,6 +45,10 @@ type Question struct {
 	// plus Add, not the value itself. Zero for a question of what is.
 	Add int64 `json:"add,omitempty"`
 
+	// Rule, when set, is what a wrong prediction is reminded of: the
+	// rule that gives its answer (quiz.ID.rule), without the answer.
+	Rule string `json:"-"`
+
 	// Clue, when set, is the hint where Hint would name the frame and
 	// field that hold the answer itself (a what-if's, or one that gives
 	// the next question away): where to look, in the learner's words.

@@ -425,6 +425,18 @@ func TestRetryOfAPrediction(t *testing.T) {
 	}
 }
 
+// TestPredictionRule: a prediction with a rule of its own is reminded of
+// it, at ? and after a wrong answer, instead of the general sentence.
+func TestPredictionRule(t *testing.T) {
+	q := quiz.Make(labCapture(t), texts{}, makers[0])[0]
+	q.Predict, q.Rule = true, "the rule of this question"
+	var out bytes.Buffer
+	if _, err := quiz.Run([]*quiz.Question{q}, &quiz.Script{Answers: []string{"?", "1", "41950"}}, &out, wordTexts{}, quiz.Style{}); err != nil ||
+		strings.Count(out.String(), "the rule of this question") != 2 || strings.Contains(out.String(), "quiz.retry.rule") {
+		t.Errorf("want the question's rule at ? and after the wrong answer: %v\n%s", err, out.String())
+	}
+}
+
 // TestRetryDirection: "larger" or "smaller" is said of a count (an
 // Ack, a length) more than one away, never of a name (a port) nor one
 // away, where it would be the answer.

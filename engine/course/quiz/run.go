@@ -103,7 +103,7 @@ func answer(q *Question, a Asker, out io.Writer, tx Texts, st Style) (string, er
 		switch {
 		case strings.TrimSpace(ans) == "":
 		case IsWord(tx, "quiz.words.hint", ans) && q.Predict:
-			fmt.Fprintln(out, st.Wrap(tx.T("quiz.retry.rule", nil))) // the capture is not to be looked at yet
+			fmt.Fprintln(out, st.Wrap(q.rule(tx))) // the capture is not to be looked at yet
 		case IsWord(tx, "quiz.words.hint", ans):
 			fmt.Fprintln(out, st.Wrap(q.Hint(tx)))
 		case st.Capture != nil && IsWord(tx, "nav.words.capture", ans) && q.Predict:
@@ -130,7 +130,7 @@ func answer(q *Question, a Asker, out io.Writer, tx Texts, st Style) (string, er
 func (q *Question) Retry(tx Texts, given string) string {
 	where := q.Hint(tx)
 	if q.Predict {
-		where = tx.T("quiz.retry.rule", nil)
+		where = q.rule(tx)
 	}
 	switch q.Answer {
 	case KindNumber:
@@ -153,6 +153,16 @@ func (q *Question) Retry(tx Texts, given string) string {
 		}
 	}
 	return where
+}
+
+// rule is what a prediction's hint recalls: the rule its wording in
+// ui.toml names (quiz.ID.rule), else "go over the rule the lesson just
+// gave".
+func (q *Question) rule(tx Texts) string {
+	if q.Rule != "" {
+		return q.Rule
+	}
+	return tx.T("quiz.retry.rule", nil)
 }
 
 // counted reports whether q asks for a count, where "larger" or
