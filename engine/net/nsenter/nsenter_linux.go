@@ -191,7 +191,12 @@ func Run(exe string, args, env []string, stdin io.Reader, stdout, stderr io.Writ
 		}
 		kind := Failed
 		if strings.Contains(why, "operation not permitted") || strings.Contains(why, "permission denied") {
-			kind = Forbidden // e.g. AppArmor's restriction of user namespaces
+			kind = Forbidden
+			// Ubuntu's AppArmor lets the namespace be made but holds back
+			// its capabilities.
+			if sysctl("kernel/apparmor_restrict_unprivileged_userns") == "1" {
+				detail = "kernel.apparmor_restrict_unprivileged_userns = 1"
+			}
 		}
 		return 0, remember(&Error{Why: kind, Detail: detail, Err: errors.New(why)})
 	}
