@@ -8,6 +8,7 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/net/nsenter"
+	"wiretutor/servers/httpd"
 )
 
 // pickNet resolves --net, --impair and --seed (nil: none) into the
@@ -100,6 +101,9 @@ func (a *app) menuPrivate() (done bool, err error) {
 	return true, err
 }
 
+// envRead are the variables the command line reads through Env.Getenv.
+var envRead = []string{"XDG_STATE_HOME", "LC_ALL", "LC_MESSAGES", "LANG", "TERM", "NO_COLOR", "COLUMNS", httpd.TokenEnv}
+
 // privateArgs is how this program is run again in the namespace: its
 // arguments and any variables to add. Tests replace it, since their
 // binary is not wiretutor.
@@ -118,6 +122,13 @@ func (a *app) enterPrivate() error {
 		return err
 	}
 	argv, env := privateArgs(a.env.Args)
+	// The child reads the process's environment: give it the view of
+	// the variables this command line was given (the same, outside tests).
+	for _, k := range envRead {
+		if v := a.env.Getenv(k); v != os.Getenv(k) {
+			env = append(env, k+"="+v)
+		}
+	}
 	code, err := nsenter.Run(exe, argv, env, a.env.Stdin, a.env.Stdout, a.env.Stderr)
 	if err != nil {
 		return err
