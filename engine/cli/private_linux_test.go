@@ -177,6 +177,28 @@ func TestPrivateLesson(t *testing.T) {
 	if !strings.Contains(out.String(), sentence(t, "net.auto_private")) || !strings.Contains(out.String(), "Captured 10 packets.") {
 		t.Errorf("auto did not take the private network:\n%s", out.String())
 	}
+
+	// What the parent said before it ran the child is not said again.
+	if err := os.MkdirAll(filepath.Join(l.state, "wiretutor", "progress.json"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(filepath.Join(l.state, "wiretutor"))
+	if l.cred != nil {
+		for _, d := range []string{"wiretutor", "wiretutor/progress.json"} {
+			if err := os.Chown(filepath.Join(l.state, d), nobody, nobody); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	twice := l.command("lesson", "udp-echo", "--net", "private", "--no-input")
+	errb.Reset()
+	twice.Stdout, twice.Stderr = io.Discard, &errb
+	if err := twice.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	if n := strings.Count(errb.String(), "is not an ordinary file"); n != 1 {
+		t.Errorf("the progress problem said %d times, want once:\n%s", n, errb.String())
+	}
 	l.left(t)
 }
 
