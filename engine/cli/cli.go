@@ -22,6 +22,7 @@ import (
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/progress"
+	"wiretutor/engine/net/nsenter"
 	"wiretutor/engine/text/i18n"
 )
 
@@ -126,15 +127,21 @@ func Run(env Env) int {
 		return ExitError
 	}
 	a.tx = tx
+	// A child run in the private namespace: its parent said the notices.
+	said := nsenter.Inside()
 	for _, n := range tx.Notices() {
-		fmt.Fprintln(env.Stderr, n)
+		if !said {
+			fmt.Fprintln(env.Stderr, n)
+		}
 	}
 	if langFlag != "" && i18n.Normalize(langFlag, have) == "" {
 		fmt.Fprintln(env.Stderr, tx.T("error.language", map[string]any{"Lang": langFlag, "Have": strings.Join(have, ", ")}))
 		return ExitError
 	}
-	if stateErr != nil {
+	if stateErr != nil && !said {
 		a.say(a.progressProblem(stateErr))
+	}
+	if stateErr != nil {
 		a.progressOff = errors.As(stateErr, new(*progress.NotRegularError))
 	}
 	if err := a.loadPlan(coursePath); err != nil {

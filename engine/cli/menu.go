@@ -165,6 +165,9 @@ func (a *app) status(id string) string {
 // menu is `wiretutor` alone: the first time a welcome and a language
 // choice, then the lessons with their progress, until the learner quits.
 func (a *app) menu(cmd *cobra.Command) error {
+	if done, err := a.menuPrivate(); done {
+		return err // the menu ran in the private namespace
+	}
 	width := a.term().Width
 	if a.state.Lang == "" && a.langFlag == "" {
 		fmt.Fprintln(a.out(), render.Wrap(a.tx.T("welcome", nil), width))

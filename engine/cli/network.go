@@ -1,39 +1,137 @@
 package cli
 
 import (
-	"runtime"
+	"errors"
+	"os"
+	"strings"
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/net/nsenter"
+	"wiretutor/servers/httpd"
 )
 
 // pickNet resolves --net, --impair and --seed (nil: none) into the
-// lesson's network, and says which network auto took and why.
+// lesson's network, and says which network auto took and why. When the
+// choice is the private namespace and this process is outside it, the
+// command runs again there (see enterPrivate) and pickNet returns its
+// exit status as an exitStatus error.
 func (a *app) pickNet(choice string, impair []string, seed *uint64) (*course.Network, error) {
 	imp, err := netenv.ParseImpairments(impair)
 	if err != nil {
 		return nil, err
 	}
-	switch choice {
-	case course.NetAuto, course.NetKernel, course.NetSandbox:
-	default:
-		return nil, errBadValue{flag: "--net", value: choice, want: "auto, kernel, sandbox"}
+	if err := checkNetName(choice); err != nil {
+		return nil, err
 	}
-	n, err := course.OpenNetwork(choice, imp, seed)
+	name, why, err := course.ChooseNetwork(choice, imp, seed, course.ThisHost())
+	if err != nil {
+		return nil, err
+	}
+	var noPrivate *nsenter.Error
+	if name == course.NetPrivate && !nsenter.Inside() {
+		err := a.enterPrivate()
+		if choice != course.NetAuto || !errors.As(err, &noPrivate) {
+			return nil, err
+		}
+		name, why = course.NetSandbox, course.NetAutoNoPrivate
+	}
+	n, err := course.OpenChosen(name, why, imp, seed)
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case n.Reason == course.NetAutoKernel:
 		a.say(a.tx.T("net.auto_kernel", nil))
+	case n.Reason == course.NetAutoPrivate:
+		a.say(a.tx.T("net.auto_private", nil))
 	case n.Reason == course.NetAutoImpair:
 		a.say(a.tx.T("net.auto_sandbox_impair", nil))
 	case n.Reason == course.NetAutoSeed:
 		a.say(a.tx.T("net.auto_sandbox_seed", map[string]any{"Seed": *seed}))
-	case n.Reason == course.NetAutoNoCapture && runtime.GOOS == "linux":
-		a.say(a.tx.T("net.auto_sandbox_linux", map[string]any{"Exe": exePath()}))
+	case n.Reason == course.NetAutoNoPrivate:
+		detail := ""
+		if noPrivate == nil {
+			noPrivate, _ = nsenter.Allowed().(*nsenter.Error)
+		}
+		if noPrivate != nil {
+			detail = noPrivate.Detail
+		}
+		a.say(a.tx.T("net.auto_sandbox_linux", map[string]any{"Exe": exePath(), "Detail": detail}))
 	case n.Reason == course.NetAutoNoCapture:
 		a.say(a.tx.T("net.auto_sandbox", nil))
 	}
 	return n, nil
+}
+
+// checkNetName refuses a --net that names no network.
+func checkNetName(choice string) error {
+	for _, n := range course.NetNames {
+		if choice == n {
+			return nil
+		}
+	}
+	return errBadValue{flag: "--net", value: choice, want: strings.Join(course.NetNames, ", ")}
+}
+
+// menuPrivate runs the whole menu in the private namespace when its
+// lessons' network (--net) would be the private one, so every lesson
+// runs there: done is true when it did, err then its exit status.
+// Where the system forbids the namespace, auto stays here (each lesson
+// takes the sandbox and says why); --net private is an error.
+func (a *app) menuPrivate() (done bool, err error) {
+	if nsenter.Inside() {
+		return false, nil
+	}
+	if err := checkNetName(a.menuNet); err != nil {
+		return true, err
+	}
+	name, _, err := course.ChooseNetwork(a.menuNet, netenv.Impairment{}, nil, course.ThisHost())
+	if err != nil {
+		return true, err
+	}
+	if name != course.NetPrivate {
+		return false, nil
+	}
+	err = a.enterPrivate()
+	var noPrivate *nsenter.Error
+	if a.menuNet == course.NetAuto && errors.As(err, &noPrivate) {
+		return false, nil
+	}
+	return true, err
+}
+
+// envRead are the variables the command line reads through Env.Getenv.
+var envRead = []string{"XDG_STATE_HOME", "LC_ALL", "LC_MESSAGES", "LANG", "TERM", "NO_COLOR", "COLUMNS", httpd.TokenEnv}
+
+// privateArgs is how this program is run again in the namespace: its
+// arguments and any variables to add. Tests replace it, since their
+// binary is not wiretutor.
+var privateArgs = func(args []string) (argv, env []string) { return args, nil }
+
+// enterPrivate runs this command again, with the same arguments and
+// streams, in wiretutor's private namespace, and returns its exit
+// status as an exitStatus (nil for 0). An *nsenter.Error says the
+// namespace could not be made: the child printed nothing.
+func (a *app) enterPrivate() error {
+	if err := a.ctx.Err(); err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	argv, env := privateArgs(a.env.Args)
+	// The child reads the process's environment: give it the view of
+	// the variables this command line was given (the same, outside tests).
+	for _, k := range envRead {
+		if v := a.env.Getenv(k); v != os.Getenv(k) {
+			env = append(env, k+"="+v)
+		}
+	}
+	code, err := nsenter.Run(exe, argv, env, a.env.Stdin, a.env.Stdout, a.env.Stderr)
+	if err != nil {
+		return err
+	}
+	return exitStatus(code)
 }

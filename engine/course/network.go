@@ -1,11 +1,13 @@
 package course
 
 import (
+	"errors"
 	"fmt"
 
 	"golang.org/x/net/bpf"
 
 	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/net/nsenter"
 	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/filter"
 )
@@ -13,11 +15,20 @@ import (
 // The networks a lesson runs on, as --net names them.
 const (
 	// NetAuto is the kernel's loopback when this process may capture on
-	// it and nothing is to be impaired, else the sandbox.
-	NetAuto    = "auto"
-	NetKernel  = "kernel"  // the kernel's own loopback, captured live
+	// it, else the private namespace where the system allows one, else
+	// the sandbox; impairments and a seed always take the sandbox.
+	NetAuto   = "auto"
+	NetKernel = "kernel" // the kernel's own loopback, captured live
+	// NetPrivate is the loopback of a user and network namespace of
+	// wiretutor's own (Linux): the real kernel's TCP, captured with no
+	// rights. The lesson runs in a child process made there
+	// (nsenter.Run); inside it, the network is the kernel's.
+	NetPrivate = "private"
 	NetSandbox = "sandbox" // a TCP/IP stack inside wiretutor; it needs no rights
 )
+
+// NetNames lists the --net names.
+var NetNames = []string{NetAuto, NetKernel, NetPrivate, NetSandbox}
 
 // NetReason says why OpenNetwork took the network it took.
 type NetReason int
@@ -27,9 +38,78 @@ const (
 	NetAsked         NetReason = iota // the network was named
 	NetAutoKernel                     // auto: this process may capture on the loopback
 	NetAutoImpair                     // auto: the sandbox, whose link impairs
-	NetAutoNoCapture                  // auto: the sandbox, as this process may not capture
+	NetAutoNoCapture                  // auto: the sandbox, as this process may not capture (and this OS has no namespaces)
 	NetAutoSeed                       // auto: the sandbox, the one network a seed makes repeatable
+	NetAutoPrivate                    // auto: the private namespace, as this process may not capture on the loopback
+	NetAutoNoPrivate                  // auto: the sandbox: no capture, and the system forbids the private namespace
 )
+
+// Host is what this machine allows, as ChooseNetwork needs it.
+type Host struct {
+	Capture error // why this process may not capture on the loopback, or nil
+	Private error // why the private namespace cannot be made, or nil
+	Inside  bool  // this process runs in the private namespace already
+}
+
+// ThisHost finds what this process may do.
+func ThisHost() Host {
+	h := Host{Inside: nsenter.Inside(), Capture: capture.CanCapture()}
+	if !h.Inside && h.Capture != nil {
+		h.Private = nsenter.Allowed()
+	}
+	return h
+}
+
+// ChooseNetwork resolves choice (one of NetNames) into the network to
+// open (NetKernel, NetPrivate or NetSandbox) and why, on host h. auto
+// takes the kernel when this process may capture, else the private
+// namespace, else the sandbox; impairments and a seed take the sandbox
+// and are refused by the kernel and the private namespace.
+func ChooseNetwork(choice string, imp netenv.Impairment, seed *uint64, h Host) (string, NetReason, error) {
+	switch choice {
+	case NetAuto, NetKernel, NetPrivate, NetSandbox:
+	default:
+		return "", 0, fmt.Errorf("no network %q", choice)
+	}
+	if choice == NetKernel || choice == NetPrivate {
+		switch {
+		case imp.Active():
+			return "", 0, ErrImpairKernel
+		case seed != nil:
+			return "", 0, ErrSeedKernel
+		}
+	}
+	switch choice {
+	case NetKernel:
+		if h.Capture != nil {
+			return "", 0, h.Capture
+		}
+		return NetKernel, NetAsked, nil
+	case NetPrivate:
+		if !h.Inside && h.Private != nil {
+			return "", 0, h.Private
+		}
+		return NetPrivate, NetAsked, nil
+	case NetSandbox:
+		return NetSandbox, NetAsked, nil
+	}
+	var ne *nsenter.Error
+	switch {
+	case imp.Active():
+		return NetSandbox, NetAutoImpair, nil
+	case seed != nil:
+		return NetSandbox, NetAutoSeed, nil
+	case h.Inside:
+		return NetPrivate, NetAutoPrivate, nil
+	case h.Capture == nil:
+		return NetKernel, NetAutoKernel, nil
+	case h.Private == nil:
+		return NetPrivate, NetAutoPrivate, nil
+	case errors.As(h.Private, &ne) && ne.Why == nsenter.NotLinux:
+		return NetSandbox, NetAutoNoCapture, nil
+	}
+	return NetSandbox, NetAutoNoPrivate, nil
+}
 
 // Network is where a lesson runs: the Net, how to capture the lesson's
 // ports on it, and why it was chosen. Close it after the lesson.
@@ -46,32 +126,35 @@ type Network struct {
 // Close releases the network: the sandbox's stack, if it is one.
 func (n *Network) Close() { n.close() }
 
-// OpenNetwork opens the network choice names (NetAuto, NetKernel or
-// NetSandbox) with the impairments imp, and, when seed is not nil, with
-// the numbers of a seeded sandbox (the same capture on every run).
-// Only the sandbox impairs and takes a seed: asked of the kernel, they
-// are ErrImpairKernel and ErrSeedKernel.
+// ErrOutsidePrivate: the private network was chosen by a process that
+// does not run in the namespace; the lesson must run in a child made
+// there (nsenter.Run), which opens it.
+var ErrOutsidePrivate = errors.New("the private network opens inside its namespace only")
+
+// OpenNetwork opens the network choice names (one of NetNames) with the
+// impairments imp, and, when seed is not nil, with the numbers of a
+// seeded sandbox (the same capture on every run), as ChooseNetwork picks
+// it on this host. Only the sandbox impairs and takes a seed: asked of
+// the kernel, they are ErrImpairKernel and ErrSeedKernel. The private
+// network opens only inside its namespace (else ErrOutsidePrivate).
 func OpenNetwork(choice string, imp netenv.Impairment, seed *uint64) (*Network, error) {
-	switch choice {
-	case NetAuto, NetKernel, NetSandbox:
-	default:
-		return nil, fmt.Errorf("no network %q", choice)
+	name, why, err := ChooseNetwork(choice, imp, seed, ThisHost())
+	if err != nil {
+		return nil, err
 	}
-	if choice == NetKernel && imp.Active() {
-		return nil, ErrImpairKernel
-	}
-	if choice == NetKernel && seed != nil {
-		return nil, ErrSeedKernel
-	}
-	capErr := capture.CanCapture()
-	if choice == NetKernel && capErr != nil {
-		return nil, capErr
-	}
-	if choice == NetKernel || choice == NetAuto && capErr == nil && !imp.Active() && seed == nil {
-		why := NetAsked
-		if choice == NetAuto {
-			why = NetAutoKernel
+	return OpenChosen(name, why, imp, seed)
+}
+
+// OpenChosen opens the network ChooseNetwork picked (name, for reason
+// why).
+func OpenChosen(name string, why NetReason, imp netenv.Impairment, seed *uint64) (*Network, error) {
+	switch name {
+	case NetPrivate:
+		if !nsenter.Inside() {
+			return nil, ErrOutsidePrivate
 		}
+		fallthrough
+	case NetKernel:
 		return &Network{Net: netenv.Kernel{}, Capture: LiveLoopback, Reason: why, close: func() {}}, nil
 	}
 	var sb *netenv.Sandbox
@@ -83,16 +166,6 @@ func OpenNetwork(choice string, imp netenv.Impairment, seed *uint64) (*Network, 
 	}
 	if err != nil {
 		return nil, err
-	}
-	why := NetAsked
-	switch {
-	case choice == NetSandbox:
-	case imp.Active():
-		why = NetAutoImpair
-	case seed != nil:
-		why = NetAutoSeed
-	default:
-		why = NetAutoNoCapture
 	}
 	return &Network{Net: sb, Capture: LiveTap(sb), Reason: why, Seed: seed, close: func() { sb.Close() }}, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/net/nsenter"
 	"wiretutor/engine/packet/capture"
 )
 
@@ -16,8 +17,14 @@ func TestOpenNetwork(t *testing.T) {
 	drop := netenv.Impairment{Drop: map[int]bool{2: true}}
 	seven := uint64(7)
 	autoKernel, autoWhy := "kernel", course.NetAutoKernel
-	if capture.CanCapture() != nil {
-		autoKernel, autoWhy = "sandbox", course.NetAutoNoCapture
+	var autoErr error
+	switch {
+	case capture.CanCapture() == nil:
+	case nsenter.Allowed() == nil:
+		// The private network opens in a child process made for it.
+		autoKernel, autoErr = "", course.ErrOutsidePrivate
+	default:
+		autoKernel, autoWhy = "sandbox", course.NetAutoNoPrivate
 	}
 	tests := []struct {
 		choice string
@@ -32,7 +39,9 @@ func TestOpenNetwork(t *testing.T) {
 		{course.NetSandbox, netenv.Impairment{}, &seven, "sandbox", course.NetAsked, nil},
 		{course.NetAuto, drop, nil, "sandbox", course.NetAutoImpair, nil},
 		{course.NetAuto, netenv.Impairment{}, &seven, "sandbox", course.NetAutoSeed, nil},
-		{course.NetAuto, netenv.Impairment{}, nil, autoKernel, autoWhy, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, autoKernel, autoWhy, autoErr},
+		{course.NetPrivate, drop, nil, "", 0, course.ErrImpairKernel},
+		{course.NetPrivate, netenv.Impairment{}, &seven, "", 0, course.ErrSeedKernel},
 		{course.NetKernel, drop, nil, "", 0, course.ErrImpairKernel},
 		{course.NetKernel, netenv.Impairment{}, &seven, "", 0, course.ErrSeedKernel},
 		{"wifi", netenv.Impairment{}, nil, "", 0, nil},
@@ -53,5 +62,65 @@ func TestOpenNetwork(t *testing.T) {
 			t.Errorf("%s %v: %s for reason %d, want %s for %d", tt.choice, tt.imp.Active(), n.Net.Name(), n.Reason, tt.net, tt.why)
 		}
 		n.Close()
+	}
+}
+
+// TestChooseNetwork: auto's order is the kernel when this process may
+// capture, else the private namespace (or the kernel it gives, inside
+// it), else the sandbox, saying why; impairments and a seed always take
+// the sandbox; a network asked by name that cannot work is an error.
+func TestChooseNetwork(t *testing.T) {
+	drop := netenv.Impairment{Drop: map[int]bool{2: true}}
+	seven := uint64(7)
+	noCap := errors.New("no CAP_NET_RAW")
+	forbidden := &nsenter.Error{Why: nsenter.Forbidden, Detail: "user.max_user_namespaces = 0", Err: errors.New("no")}
+	notLinux := &nsenter.Error{Why: nsenter.NotLinux, Detail: "user namespaces", Err: errors.ErrUnsupported}
+	root := course.Host{}
+	user := course.Host{Capture: noCap}
+	userNoNS := course.Host{Capture: noCap, Private: forbidden}
+	elsewhere := course.Host{Capture: noCap, Private: notLinux}
+	inside := course.Host{Inside: true}
+	tests := []struct {
+		choice string
+		imp    netenv.Impairment
+		seed   *uint64
+		h      course.Host
+		net    string // "" for an error
+		why    course.NetReason
+		err    error
+	}{
+		{course.NetAuto, netenv.Impairment{}, nil, root, course.NetKernel, course.NetAutoKernel, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, user, course.NetPrivate, course.NetAutoPrivate, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, inside, course.NetPrivate, course.NetAutoPrivate, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, userNoNS, course.NetSandbox, course.NetAutoNoPrivate, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, elsewhere, course.NetSandbox, course.NetAutoNoCapture, nil},
+		{course.NetAuto, drop, nil, root, course.NetSandbox, course.NetAutoImpair, nil},
+		{course.NetAuto, drop, nil, user, course.NetSandbox, course.NetAutoImpair, nil},
+		{course.NetAuto, netenv.Impairment{}, &seven, user, course.NetSandbox, course.NetAutoSeed, nil},
+		{course.NetAuto, netenv.Impairment{}, &seven, inside, course.NetSandbox, course.NetAutoSeed, nil},
+		{course.NetPrivate, netenv.Impairment{}, nil, root, course.NetPrivate, course.NetAsked, nil},
+		{course.NetPrivate, netenv.Impairment{}, nil, user, course.NetPrivate, course.NetAsked, nil},
+		{course.NetPrivate, netenv.Impairment{}, nil, inside, course.NetPrivate, course.NetAsked, nil},
+		{course.NetPrivate, netenv.Impairment{}, nil, userNoNS, "", 0, forbidden},
+		{course.NetPrivate, netenv.Impairment{}, nil, elsewhere, "", 0, notLinux},
+		{course.NetPrivate, drop, nil, user, "", 0, course.ErrImpairKernel},
+		{course.NetPrivate, netenv.Impairment{}, &seven, user, "", 0, course.ErrSeedKernel},
+		{course.NetKernel, netenv.Impairment{}, nil, root, course.NetKernel, course.NetAsked, nil},
+		{course.NetKernel, netenv.Impairment{}, nil, user, "", 0, noCap},
+		{course.NetSandbox, netenv.Impairment{}, nil, inside, course.NetSandbox, course.NetAsked, nil},
+		{"wifi", netenv.Impairment{}, nil, root, "", 0, nil},
+	}
+	for _, tt := range tests {
+		net, why, err := course.ChooseNetwork(tt.choice, tt.imp, tt.seed, tt.h)
+		if tt.net == "" {
+			if err == nil || tt.err != nil && !errors.Is(err, tt.err) {
+				t.Errorf("%s on %+v: err %v, want %v", tt.choice, tt.h, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || net != tt.net || why != tt.why {
+			t.Errorf("%s (impaired %v, seed %v) on %+v: %s for %d (%v), want %s for %d",
+				tt.choice, tt.imp.Active(), tt.seed != nil, tt.h, net, why, err, tt.net, tt.why)
+		}
 	}
 }

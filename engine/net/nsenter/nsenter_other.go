@@ -1,0 +1,17 @@
+//go:build !linux
+
+package nsenter
+
+import "io"
+
+// Inside reports whether this process runs in wiretutor's private
+// namespace: never off Linux.
+func Inside() bool { return false }
+
+// Allowed says the private network cannot work off Linux.
+func Allowed() error { return errNotLinux }
+
+// Run cannot make a namespace off Linux.
+func Run(exe string, args, env []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	return 0, errNotLinux
+}
