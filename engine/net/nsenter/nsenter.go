@@ -36,10 +36,12 @@ type Error struct {
 	Err    error
 }
 
+// Error names the setting or call that said no, in English.
 func (e *Error) Error() string {
 	return fmt.Sprintf("private network: %s: %v", e.Detail, e.Err)
 }
 
+// Unwrap is the system's own error.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Message names the sentence that tells the learner.
