@@ -12,7 +12,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"wiretutor/content"
 	"wiretutor/engine/net/nsenter"
@@ -246,21 +245,7 @@ func TestPrivateKeys(t *testing.T) {
 			cmd := l.command("lesson", "tcp-handshake", "--net", "private")
 			cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 			cmd.SysProcAttr.Setsid, cmd.SysProcAttr.Setctty = true, true
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			p := &proc{cmd: cmd, done: make(chan struct{}), state: l.state}
-			guard := time.AfterFunc(2*time.Minute, func() { cmd.Process.Kill() })
-			go func() {
-				p.err = cmd.Wait()
-				guard.Stop()
-				close(p.done)
-				scr.mu.Lock()
-				scr.exited = true
-				scr.cond.Broadcast()
-				scr.mu.Unlock()
-			}()
-			t.Cleanup(func() { cmd.Process.Kill(); <-p.done })
+			p := start(t, scr, cmd, l.state)
 			// Enter at each pause until the capture has run and the
 			// next prompt (a pause or a question) is drawn.
 			for at := 0; ; {

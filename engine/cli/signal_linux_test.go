@@ -137,6 +137,14 @@ func child(t *testing.T, scr *screen, stdin, stdout, stderr *os.File, args ...st
 		"LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=", "NO_COLOR=1", "TERM=xterm")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	return start(t, scr, cmd, state)
+}
+
+// start starts cmd, whose progress goes to state, and watches it: the
+// screen learns when it ends, a guard kills it after two minutes, and
+// the test's cleanup kills it and waits.
+func start(t *testing.T, scr *screen, cmd *exec.Cmd, state string) *proc {
+	t.Helper()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
