@@ -57,6 +57,9 @@ type Recording struct {
 	// Precision is the number of decimal digits of the timestamps, which
 	// tshark's time column shows (6 for microseconds, 9 for nanoseconds).
 	Precision int
+	// Comment is the pcapng section's comment: what made the capture
+	// (wiretutor verify writes its lesson, role and moments there).
+	Comment string
 }
 
 // Add appends a copy of data.

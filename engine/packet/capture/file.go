@@ -25,6 +25,8 @@ type File struct {
 	link layers.LinkType
 	prec int
 	n    int
+	// comment is the pcapng section comment.
+	comment string
 }
 
 // Open opens a capture file, telling pcap from pcapng by its magic
@@ -93,6 +95,7 @@ func NewReader(r io.Reader) (*File, error) {
 			return nil, classify(err)
 		}
 		c.src, c.link, c.prec = ng, ng.LinkType(), precision(ng.Resolution())
+		c.comment = ng.SectionInfo().Comment
 		return c, nil
 	}
 	switch string(magic) {
@@ -125,6 +128,9 @@ func classify(err error) error {
 // LinkType returns the link type of the file's (first) interface.
 func (c *File) LinkType() layers.LinkType { return c.link }
 
+// Comment returns the pcapng section's comment ("" in a pcap file).
+func (c *File) Comment() string { return c.comment }
+
 // Precision returns the decimal digits of the file's timestamps.
 func (c *File) Precision() int { return c.prec }
 
@@ -150,9 +156,13 @@ func (c *File) Close() error {
 	return c.f.Close()
 }
 
-// ReadAll reads every frame of a source into a Recording.
+// ReadAll reads every frame of a source into a Recording, with the
+// source's comment where it has one.
 func ReadAll(src Source, prec int) (*Recording, error) {
 	rec := &Recording{Link: src.LinkType(), Precision: prec}
+	if c, ok := src.(interface{ Comment() string }); ok {
+		rec.Comment = c.Comment()
+	}
 	for {
 		data, ci, err := src.ReadPacketData()
 		if errors.Is(err, io.EOF) {

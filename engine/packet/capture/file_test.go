@@ -93,6 +93,10 @@ func TestWriteRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if f.Comment() != "" {
+		t.Errorf("a pcap file has comment %q", f.Comment())
+	}
+	rec.Comment = "wiretutor verify tcp-handshake"
 	out := filepath.Join(t.TempDir(), "out.pcapng")
 	if err := capture.WriteFile(out, rec, "lo"); err != nil {
 		t.Fatal(err)
@@ -104,6 +108,9 @@ func TestWriteRoundTrip(t *testing.T) {
 	defer g.Close()
 	if g.Precision() != 9 || g.LinkType() != layers.LinkTypeEthernet {
 		t.Errorf("precision %d, link %v", g.Precision(), g.LinkType())
+	}
+	if g.Comment() != rec.Comment {
+		t.Errorf("comment %q back, want %q", g.Comment(), rec.Comment)
 	}
 	back, err := capture.ReadAll(g, g.Precision())
 	if err != nil || len(back.Frames) != len(rec.Frames) {

@@ -28,7 +28,7 @@ func Create(path string, link layers.LinkType, ifname string) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newWriter(f, link, ifname)
+	return newWriter(f, link, ifname, "")
 }
 
 // CreatePrivate is Create for a capture that holds a secret (a token, a
@@ -38,10 +38,10 @@ func CreatePrivate(path string, link layers.LinkType, ifname string) (*Writer, e
 	if err != nil {
 		return nil, err
 	}
-	return newWriter(f, link, ifname)
+	return newWriter(f, link, ifname, "")
 }
 
-func newWriter(f *atomicfile.File, link layers.LinkType, ifname string) (*Writer, error) {
+func newWriter(f *atomicfile.File, link layers.LinkType, ifname, comment string) (*Writer, error) {
 	intf := pcapgo.NgInterface{
 		Name:                ifname,
 		OS:                  runtime.GOOS,
@@ -53,6 +53,7 @@ func newWriter(f *atomicfile.File, link layers.LinkType, ifname string) (*Writer
 		Hardware:    runtime.GOARCH,
 		OS:          runtime.GOOS,
 		Application: "wiretutor",
+		Comment:     comment,
 	}}
 	ng, err := pcapgo.NewNgWriterInterface(f, intf, opts)
 	if err != nil {
@@ -86,7 +87,11 @@ func (w *Writer) Abort() { w.f.Abort() }
 
 // WriteFile writes a whole recording to path as pcapng.
 func WriteFile(path string, rec *Recording, ifname string) error {
-	w, err := Create(path, rec.Link, ifname)
+	f, err := atomicfile.Create(path, 0o666)
+	if err != nil {
+		return err
+	}
+	w, err := newWriter(f, rec.Link, ifname, rec.Comment)
 	if err != nil {
 		return err
 	}
@@ -97,7 +102,11 @@ func WriteFile(path string, rec *Recording, ifname string) error {
 // token in the clear) to path as pcapng, readable by its owner alone
 // whatever the umask.
 func WritePrivateFile(path string, rec *Recording, ifname string) error {
-	w, err := CreatePrivate(path, rec.Link, ifname)
+	f, err := atomicfile.CreatePrivate(path)
+	if err != nil {
+		return err
+	}
+	w, err := newWriter(f, rec.Link, ifname, rec.Comment)
 	if err != nil {
 		return err
 	}
