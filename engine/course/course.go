@@ -99,6 +99,9 @@ type Lesson struct {
 	// Requires declares what a capture must hold to show this lesson's
 	// exchange, for grading a learner's own capture (wiretutor check).
 	Requires []Requirement
+	// Programs are the roles a learner's own program can play in the
+	// lesson's exchange (wiretutor verify), in the order of Roles.
+	Programs []*Program
 }
 
 // Requirement is one thing a lesson's capture must hold: at least Min
@@ -250,6 +253,38 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 		}
 	}
 	fmt.Fprintln(o.Out, r.Text(r.Paint(render.Heading, d.Title)))
+	err = run.walk(ctx)
+	return run.res, err
+}
+
+// RunCaptured shows a lesson's view of a capture made elsewhere (the
+// capture of a learner's own program, made by wiretutor verify): the
+// packet list, the ladder, and, when ask is set, the lesson's questions
+// that this capture can answer, then the score. Its text and its own
+// exchange are not run.
+func RunCaptured(ctx context.Context, l *Lesson, rec *capture.Recording, ask bool, o Options, tx *i18n.Catalog) (Result, error) {
+	d, _, err := LoadDoc(o.Content, o.Lang, l.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	r, err := render.New(o.Term)
+	if err != nil {
+		return Result{}, err
+	}
+	view := *l
+	view.Steps = []Step{{Kind: Packets}, {Kind: Ladder}}
+	if ask {
+		for _, st := range l.Steps {
+			if st.Kind == Ask {
+				view.Steps = append(view.Steps, st)
+			}
+		}
+		view.Steps = append(view.Steps, Step{Kind: Summary})
+	}
+	run := &runner{l: &view, o: o, tx: tx, d: d, r: r}
+	if err := run.load(rec); err != nil {
+		return Result{}, err
+	}
 	err = run.walk(ctx)
 	return run.res, err
 }

@@ -215,7 +215,74 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 		l.Tasks = append(l.Tasks, Task{ID: t.ID, Model: t.Model, Capture: t.Capture})
 	}
 	l.Complete = complete(reqs, l.Requires, sc.Done)
+	if len(e.Verify) > 0 {
+		progs, err := buildPrograms(s, e, reg)
+		if err != nil {
+			return nil, err
+		}
+		l.Programs = progs
+	}
 	return l, nil
+}
+
+// ProgramRegistry is what Build needs to know of the names a lesson's
+// verify table uses; a Registry without it takes no verify tables.
+type ProgramRegistry interface {
+	// Peer returns the verify peer of the name, for a role.
+	Peer(name string) (Peer, bool)
+	// Check returns the verify check of the name.
+	Check(name string) (Check, bool)
+}
+
+// buildPrograms resolves an entry's verify table, in the order of
+// Roles.
+func buildPrograms(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) ([]*Program, error) {
+	pr, _ := reg.(ProgramRegistry)
+	line := func(str string) int { return s.LineAfter(e, "", str) }
+	for role := range e.Verify {
+		if !slices.Contains(Roles(), role) {
+			return nil, &syllabus.Error{Line: line("verify." + role), Code: syllabus.CodeUnknownRole, Arg: role, Have: Roles()}
+		}
+	}
+	var out []*Program
+	for _, role := range Roles() {
+		v, ok := e.Verify[role]
+		if !ok {
+			continue
+		}
+		head := "verify." + role
+		p := &Program{Role: role}
+		peer, ok := Peer{}, false
+		if pr != nil {
+			peer, ok = pr.Peer(v.Peer)
+		}
+		if !ok {
+			return nil, &syllabus.Error{Line: line(`"` + v.Peer + `"`), Code: syllabus.CodeUnknownPeer, Arg: v.Peer}
+		}
+		p.Peer = peer
+		if len(v.Checks) == 0 {
+			return nil, &syllabus.Error{Line: line(head), Code: syllabus.CodeNoChecks, Arg: role}
+		}
+		for _, name := range v.Checks {
+			c, ok := pr.Check(name)
+			if !ok {
+				return nil, &syllabus.Error{Line: line(`"` + name + `"`), Code: syllabus.CodeUnknownCheck, Arg: name}
+			}
+			p.Checks = append(p.Checks, c)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Program returns the lesson's program of a role, or nil.
+func (l *Lesson) Program(role string) *Program {
+	for _, p := range l.Programs {
+		if p.Role == role {
+			return p
+		}
+	}
+	return nil
 }
 
 // needsCapture reports whether a step shows or asks about the capture,

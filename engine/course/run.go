@@ -189,6 +189,28 @@ func (run *runner) capture(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := run.load(rec); err != nil {
+		return err
+	}
+	run.say(run.tx.N("run.captured", len(run.cap.Packets), nil))
+	if o.SaveCapture != "" {
+		write := capture.WriteFile
+		if run.l.Secret {
+			write = capture.WritePrivateFile
+		}
+		if err := write(o.SaveCapture, rec, capture.Loopback); err != nil {
+			return fmt.Errorf("save capture: %w", err)
+		}
+		run.say(run.tx.T("run.saved", map[string]any{"Path": o.SaveCapture}))
+	}
+	fmt.Fprintln(o.Out)
+	return nil
+}
+
+// load makes rec the run's capture: its packets, the lesson's
+// connection and the facts the text's placeholders use.
+func (run *runner) load(rec *capture.Recording) error {
+	o := run.o
 	run.rec = rec
 	pkts, err := DissectAll(rec)
 	if err != nil {
@@ -217,18 +239,6 @@ func (run *runner) capture(ctx context.Context) error {
 			run.fact["EphemeralLo"], run.fact["EphemeralHi"], run.fact["HasEphemeralRange"] = lo, hi, true
 		}
 	}
-	run.say(run.tx.N("run.captured", len(pkts), nil))
-	if o.SaveCapture != "" {
-		write := capture.WriteFile
-		if run.l.Secret {
-			write = capture.WritePrivateFile
-		}
-		if err := write(o.SaveCapture, rec, capture.Loopback); err != nil {
-			return fmt.Errorf("save capture: %w", err)
-		}
-		run.say(run.tx.T("run.saved", map[string]any{"Path": o.SaveCapture}))
-	}
-	fmt.Fprintln(o.Out)
 	return nil
 }
 
@@ -268,6 +278,66 @@ func (h *hooks) Ask(id string) (string, bool, error) {
 }
 
 func (h *hooks) Say(line string) { h.run.say(h.run.r.Paint(render.Dim, line)) }
+
+// Collector reads a live source in the background into a recording,
+// for a caller that runs its own programs (wiretutor verify) rather
+// than a lesson's exchange.
+type Collector struct{ c *collector }
+
+// Collect starts reading src. complete says when the capture holds what
+// the caller waits for; Progress tells of each frame read.
+func Collect(src LiveSource, complete func([]dissect.Packet) bool) (*Collector, error) {
+	c, err := newCollector(src, complete)
+	if err != nil {
+		return nil, err
+	}
+	return &Collector{c: c}, nil
+}
+
+// Progress receives a value after frames were read (one pending at
+// most); the channel is never closed.
+func (c *Collector) Progress() <-chan struct{} { return c.c.progress }
+
+// Stopped is closed when the source has ended.
+func (c *Collector) Stopped() <-chan struct{} { return c.c.stopped }
+
+// Complete reports whether complete held after the last frame read.
+func (c *Collector) Complete() bool {
+	c.c.mu.Lock()
+	defer c.c.mu.Unlock()
+	return c.c.done
+}
+
+// Len is the number of frames read so far.
+func (c *Collector) Len() int {
+	c.c.mu.Lock()
+	defer c.c.mu.Unlock()
+	return len(c.c.rec.Frames)
+}
+
+// SetComplete replaces the complete condition, and applies it to the
+// frames read so far.
+func (c *Collector) SetComplete(complete func([]dissect.Packet) bool) {
+	c.c.mu.Lock()
+	c.c.complete = complete
+	c.c.done = complete == nil || complete(c.c.pkts)
+	c.c.mu.Unlock()
+	select {
+	case c.c.progress <- struct{}{}:
+	default:
+	}
+}
+
+// Stop ends the capture once it is complete and nothing waits unread,
+// or after the settle time, or when ctx is done, and returns the
+// recording, with how many frames the source dropped.
+func (c *Collector) Stop(ctx context.Context) (*capture.Recording, uint32, error) {
+	rec := c.c.stop(ctx)
+	if c.c.err != nil {
+		return rec, c.c.dropped(), fmt.Errorf("capture: %w", c.c.err)
+	}
+	return rec, c.c.dropped(), nil
+}
 
 // DissectAll dissects a whole recording, owning every packet's memory.
 func DissectAll(rec *capture.Recording) ([]dissect.Packet, error) {

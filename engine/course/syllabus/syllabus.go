@@ -58,6 +58,9 @@ type Entry struct {
 	Quiz []string `toml:"quiz"`
 	// Tasks are the filtering exercises of its tasks step.
 	Tasks []Task `toml:"tasks"`
+	// Verify are the roles a learner's own program can play in the
+	// lesson (wiretutor verify), by role: "client", "server".
+	Verify map[string]Program `toml:"verify"`
 	// Line is the line of the entry's id (of its header when it has
 	// none), from 1.
 	Line int `toml:"-"`
@@ -72,6 +75,18 @@ type Require struct {
 	ID     string `toml:"id"`
 	Filter string `toml:"filter"`
 	Min    int    `toml:"min"`
+}
+
+// Program is one role of a learner's program in a lesson: the peer
+// wiretutor runs beside it and the checks its capture must pass, in
+// order:
+//
+//	[lesson.verify.client]
+//	peer = "echo-server"
+//	checks = ["tcp-connects", "tcp-sends", "tcp-closes"]
+type Program struct {
+	Peer   string   `toml:"peer"`
+	Checks []string `toml:"checks"`
 }
 
 // Task is a filtering exercise: Model is a filter that solves it (a
@@ -122,6 +137,11 @@ const (
 	CodeBadFilter    = "bad_filter"
 	CodeBadRequire   = "bad_require"
 	CodeBadTask      = "bad_task"
+	// Codes of a lesson's verify table.
+	CodeUnknownRole  = "unknown_role"
+	CodeUnknownPeer  = "unknown_peer"
+	CodeUnknownCheck = "unknown_check"
+	CodeNoChecks     = "no_checks"
 )
 
 // Error is the problem for logs and tests, in English.
