@@ -253,7 +253,7 @@ func (a *app) root() *cobra.Command {
 	root.InitDefaultHelpFlag()
 	root.Flags().Lookup("help").Usage = t.T("flag.help", nil)
 	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd(), a.pingCmd(),
-		a.resetCmd(), a.reportCmd(), a.checkCmd(), a.contentCmd())
+		a.resetCmd(), a.reportCmd(), a.checkCmd(), a.verifyCmd(), a.contentCmd())
 	a.translateDefaults(root)
 	for _, c := range root.Commands() {
 		c.InitDefaultHelpFlag()

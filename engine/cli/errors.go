@@ -171,7 +171,7 @@ func messageOf(err error) (message.Msg, bool) {
 	return message.Msg{}, false
 }
 
-// fill adds Exe, Have, Exchanges, Makers, Steps and Err to every level
+// fill adds Exe, Have, Exchanges, Makers, Peers, Checks, Steps and Err to every level
 // of m that lacks them.
 func (a *app) fill(m message.Msg, err error) message.Msg {
 	reg := lessons.Registry{}
@@ -179,6 +179,8 @@ func (a *app) fill(m message.Msg, err error) message.Msg {
 		"Exe": exePath(), "Have": a.lessonIDs(), "Err": err.Error(),
 		"Exchanges": strings.Join(reg.Scripts(), ", "),
 		"Makers":    strings.Join(reg.Makers(), ", "),
+		"Peers":     strings.Join(reg.Peers(), ", "),
+		"Checks":    strings.Join(reg.Checks(), ", "),
 		"Steps":     strings.Join(course.StepKindNames(), ", "),
 	}
 	for k, v := range m.Data {

@@ -131,6 +131,17 @@ type reportLesson struct {
 	Finished string  `json:"finished,omitempty"`
 }
 
+// reportVerify is one run of wiretutor verify in the report.
+type reportVerify struct {
+	Lesson  string `json:"lesson"`
+	Role    string `json:"role"`
+	Passed  bool   `json:"passed"`
+	Checks  int    `json:"checks"`
+	Failed  int    `json:"failed"`
+	When    string `json:"when"`
+	Capture string `json:"capture,omitempty"`
+}
+
 // report is what `wiretutor report` hands in.
 type report struct {
 	Course    string         `json:"course"`
@@ -140,6 +151,9 @@ type report struct {
 	Lessons   []reportLesson `json:"lessons"`
 	Score     int            `json:"score"`
 	Total     int            `json:"total"`
+	// Verify are the learner's programs checked with wiretutor verify,
+	// oldest first.
+	Verify []reportVerify `json:"verify"`
 }
 
 func (a *app) makeReport() report {
@@ -169,6 +183,11 @@ func (a *app) makeReport() report {
 			}
 		}
 		r.Lessons = append(r.Lessons, rl)
+	}
+	r.Verify = []reportVerify{}
+	for _, v := range a.state.Verify {
+		r.Verify = append(r.Verify, reportVerify{Lesson: v.Lesson, Role: v.Role, Passed: v.Passed,
+			Checks: v.Checks, Failed: v.Failed, When: stamp(v.When), Capture: v.Capture})
 	}
 	return r
 }
@@ -242,5 +261,21 @@ func (a *app) markdownReport(b *strings.Builder, r report) {
 			started, finished = date(p.Started), date(p.Finished)
 		}
 		fmt.Fprintf(b, "| %d | %s (`%s`) | %s | %s | %s | %s |\n", i+1, cell(l.Title), l.ID, t.T("report.status."+l.Status, nil), score, started, finished)
+	}
+	if len(a.state.Verify) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## %s\n\n| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n", t.T("report.verify_title", nil),
+		t.T("col.date", nil), t.T("col.lesson", nil), t.T("col.role", nil), t.T("col.result", nil), t.T("col.capture", nil))
+	for _, v := range a.state.Verify {
+		result := t.T("report.verify_passed", nil)
+		if !v.Passed {
+			result = t.T("report.verify_failed", map[string]any{"Failed": v.Failed, "Checks": v.Checks})
+		}
+		capture := ""
+		if v.Capture != "" {
+			capture = "`" + cell(v.Capture) + "`"
+		}
+		fmt.Fprintf(b, "| %s | %s (`%s`) | %s | %s | %s |\n", v.When.Local().Format("2006-01-02 15:04"), cell(a.lessonTitle(v.Lesson)), v.Lesson, t.T("report.role."+v.Role, nil), result, capture)
 	}
 }

@@ -33,6 +33,34 @@ type State struct {
 	// Current is the lesson last started: the one "continue" returns to.
 	Current string             `json:"current,omitempty"`
 	Lessons map[string]*Lesson `json:"lessons"`
+	// Verify are the latest runs of wiretutor verify, oldest first, at
+	// most MaxVerifyRuns.
+	Verify []VerifyRun `json:"verify,omitempty"`
+}
+
+// MaxVerifyRuns is how many verify runs the file keeps.
+const MaxVerifyRuns = 200
+
+// VerifyRun is one run of wiretutor verify: a learner's program in a
+// lesson's role, and whether it passed the lesson's checks.
+type VerifyRun struct {
+	Lesson string    `json:"lesson"`
+	Role   string    `json:"role"`
+	Passed bool      `json:"passed"`
+	Checks int       `json:"checks"`
+	Failed int       `json:"failed"`
+	When   time.Time `json:"when"`
+	// Capture is where the run's capture was saved, "" when it was not.
+	Capture string `json:"capture,omitempty"`
+}
+
+// AddVerify records a verify run, forgetting the oldest past
+// MaxVerifyRuns.
+func (s *State) AddVerify(r VerifyRun) {
+	s.Verify = append(s.Verify, r)
+	if n := len(s.Verify) - MaxVerifyRuns; n > 0 {
+		s.Verify = append(s.Verify[:0:0], s.Verify[n:]...)
+	}
 }
 
 // Lesson is one lesson's record. Ids the course does not know (a lesson
