@@ -91,8 +91,27 @@ func looksHTTP(b []byte) bool {
 	return false
 }
 
-// headEnd ends a message's head.
-const headEnd = "\r\n\r\n"
+// headEnd finds the empty line that ends a message's head in b, looking
+// at line ends from offset from: as tshark, a line may end in LF alone
+// ("\n\n" and "\n\r\n" end a head, as "\r\n\r\n" does). It returns
+// where the head's last line ends and where the body begins.
+func headEnd(b []byte, from int) (end, body int, ok bool) {
+	for i := from; i < len(b); {
+		k := bytes.IndexByte(b[i:], '\n')
+		if k < 0 {
+			return 0, 0, false
+		}
+		i += k
+		switch {
+		case i+1 < len(b) && b[i+1] == '\n':
+			return i, i + 2, true
+		case i+2 < len(b) && b[i+1] == '\r' && b[i+2] == '\n':
+			return i, i + 3, true
+		}
+		i++
+	}
+	return 0, 0, false
+}
 
 // feed takes a segment's payload in its direction and returns the
 // message it completes, a partial marker, or nil when the segment is
@@ -104,26 +123,25 @@ func (st *httpState) feed(payload []byte) *HTTP {
 	if len(st.buf) == 0 && !looksHTTP(payload) {
 		return nil
 	}
-	// The head's end is looked for in the new bytes only (and the three
+	// The head's end is looked for in the new bytes only (and the two
 	// before them), so a long head is not searched again and again.
-	from := max(len(st.buf)-len(headEnd)+1, 0)
+	from := max(len(st.buf)-2, 0)
 	st.buf = append(st.buf, payload...)
-	i := bytes.Index(st.buf[from:], []byte(headEnd))
-	if i < 0 {
+	end, body, ok := headEnd(st.buf, from)
+	if !ok {
 		if len(st.buf) > maxHead { // not HTTP after all, or hostile
 			st.buf = nil
 			return nil
 		}
 		return &HTTP{Partial: true}
 	}
-	end := from + i
-	m := parseHead(st.buf[:end])
+	m := parseHead(bytes.TrimSuffix(st.buf[:end], []byte("\r")))
 	if m == nil {
 		st.buf = nil
 		return nil
 	}
 	st.head, st.need = m, bodyLength(m)
-	st.buf = append(st.buf[:0], st.buf[end+len(headEnd):]...)
+	st.buf = append(st.buf[:0], st.buf[body:]...)
 	if done := st.complete(); done != nil {
 		return done
 	}
@@ -192,7 +210,10 @@ func (st *httpState) fin() *HTTP {
 func (st *httpState) buffered() int { return len(st.buf) }
 
 func parseHead(head []byte) *HTTP {
-	lines := strings.Split(string(head), "\r\n")
+	lines := strings.Split(string(head), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSuffix(l, "\r")
+	}
 	m := &HTTP{FirstLine: lines[0], ContentLength: -1}
 	parts := strings.SplitN(lines[0], " ", 3)
 	if len(parts) < 2 {

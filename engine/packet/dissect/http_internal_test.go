@@ -75,3 +75,30 @@ func TestHTTPBodyComplete(t *testing.T) {
 		t.Fatalf("the next message: %+v", m)
 	}
 }
+
+// TestHTTPHeadEnd: a head ends at its first empty line, whether its
+// lines end in CR LF or, as tshark also reads them, in LF alone; a head
+// split across segments is found in the bytes after from.
+func TestHTTPHeadEnd(t *testing.T) {
+	tests := []struct {
+		in        string
+		from      int
+		end, body int
+		ok        bool
+	}{
+		{"GET / HTTP/1.1\r\nHost: a\r\n\r\nbody", 0, 24, 27, true},
+		{"GET / HTTP/1.1\nHost: a\n\nbody", 0, 22, 24, true},
+		{"GET / HTTP/1.1\nHost: a\r\n\r\n", 0, 23, 26, true},
+		{"GET / HTTP/1.1\r\nHost: a\r\n", 0, 0, 0, false},
+		{"GET / HTTP/1.1\r\nHost: a\r\n\r", 0, 0, 0, false},
+		{"a\r\n\r\n", 3, 0, 0, false}, // its end lies before from
+		{"a\r\n\r\n", 2, 2, 5, true},
+		{"", 0, 0, 0, false},
+	}
+	for _, tt := range tests {
+		end, body, ok := headEnd([]byte(tt.in), tt.from)
+		if end != tt.end || body != tt.body || ok != tt.ok {
+			t.Errorf("headEnd(%q, %d) = %d, %d, %v; want %d, %d, %v", tt.in, tt.from, end, body, ok, tt.end, tt.body, tt.ok)
+		}
+	}
+}
