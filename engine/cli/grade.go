@@ -47,7 +47,7 @@ func savedVerify(path string) (id, role string, stopped time.Time, ok bool) {
 		return "", "", time.Time{}, false
 	}
 	defer f.Close()
-	return parseVerifyComment(f.Comment())
+	return verify.ParseComment(f.Comment())
 }
 
 // gradeProgram grades a capture as verify grades a learner's program in
@@ -71,7 +71,7 @@ func (a *app) gradeProgram(id, role, path string) error {
 		return err
 	}
 	var stopped time.Time
-	if sid, srole, when, ok := parseVerifyComment(rec.Comment); ok && sid == id && srole == role {
+	if sid, srole, when, ok := verify.ParseComment(rec.Comment); ok && sid == id && srole == role {
 		stopped = when
 	}
 	r, err := render.New(a.term())

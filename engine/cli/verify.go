@@ -172,7 +172,7 @@ func (a *app) verify(id string, command []string, f verifyFlags) error {
 	a.printResults(r, out.Results, out.Packets, out.Recording.Precision)
 
 	if f.saveCapture != "" {
-		out.Recording.Comment = verifyComment(id, prog.Role, out.Stopped)
+		out.Recording.Comment = verify.Comment(id, prog.Role, out.Stopped)
 		write := capture.WriteFile
 		if l.Secret {
 			write = capture.WritePrivateFile
@@ -275,33 +275,6 @@ func (a *app) noCapture(l *course.Lesson, p *course.Program) error {
 		e.detail = err.Detail
 	}
 	return e
-}
-
-// verifyComment is what a verify run writes into the pcapng it saves:
-// check reads the lesson, the role and the moment the program was
-// stopped back from it, to grade the file as verify did.
-func verifyComment(id, role string, stopped time.Time) string {
-	s := "wiretutor verify " + id + " --role " + role
-	if !stopped.IsZero() {
-		s += "; stopped " + stopped.UTC().Format(time.RFC3339Nano)
-	}
-	return s
-}
-
-// parseVerifyComment reads verifyComment back.
-func parseVerifyComment(c string) (id, role string, stopped time.Time, ok bool) {
-	head, when, _ := strings.Cut(c, "; stopped ")
-	f := strings.Fields(head)
-	if len(f) != 5 || f[0] != "wiretutor" || f[1] != "verify" || f[3] != "--role" {
-		return "", "", time.Time{}, false
-	}
-	if when != "" {
-		var err error
-		if stopped, err = time.Parse(time.RFC3339Nano, when); err != nil {
-			return "", "", time.Time{}, false
-		}
-	}
-	return f[2], f[4], stopped, true
 }
 
 // linePrinter prints the program's output, the peer's lines and the
