@@ -3,6 +3,7 @@
 package cli_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 
 	"wiretutor/engine/testkit/testenv"
@@ -261,4 +263,74 @@ func marks(out string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestVerifyInterrupted: Ctrl-C (SIGINT) or SIGTERM while a learner's
+// server is being graded ends verify with the signal's status and
+// leaves neither the server nor any wiretutor process behind.
+func TestVerifyInterrupted(t *testing.T) {
+	testenv.Python3(t)
+	l := newLearner(t)
+	progs := copyPrograms(t, l)
+	for _, sig := range []struct {
+		sig  syscall.Signal
+		code int
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+		t.Run(sig.sig.String(), func(t *testing.T) {
+			cmd := l.command("verify", "tcp-handshake", "--role", "server", "--net", "private", "--no-input",
+				"--", "python3", filepath.Join(progs, "broken", "echo_server_never_closes.py"))
+			pr, pw := io.Pipe()
+			cmd.Stdout, cmd.Stderr = pw, pw
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { err := cmd.Wait(); pw.Close(); done <- err }()
+			// The moment the lesson's client has had its echo, the
+			// server holds a connection open that it never closes: stop
+			// verify then.
+			var out bytes.Buffer
+			sc := bufio.NewScanner(pr)
+			seen := false
+			for sc.Scan() {
+				out.WriteString(sc.Text() + "\n")
+				if !seen && strings.Contains(sc.Text(), `"HELLO SERVER"`) {
+					seen = true
+					cmd.Process.Signal(sig.sig)
+				}
+			}
+			err := <-done
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			if !seen || code != sig.code {
+				t.Errorf("exit %d, want %d (echo seen: %v):\n%s", code, sig.code, seen, out.String())
+			}
+			l.left(t)
+			noPrograms(t, progs)
+		})
+	}
+}
+
+// TestVerifyRefuses: verify says what is missing, in the learner's
+// words, before it runs anything.
+func TestVerifyRefuses(t *testing.T) {
+	tests := []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"verify", "tcp-handshake"}, "verify.error.no_command"},
+		{[]string{"verify", "tcp-handshake", "python3", "x.py"}, "verify.error.no_command"},
+		{[]string{"verify", "filters", "--", "python3", "x.py"}, "verify.error.no_program"},
+		{[]string{"verify", "ping", "--role", "server", "--", "python3", "x.py"}, "error.bad_value"},
+		{[]string{"verify", "tcp-handshake", "--net", "sandbox", "--", "python3", "x.py"}, "verify.error.sandbox"},
+		{[]string{"verify", "nope", "--", "true"}, "error.unknown_lesson"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := run(t, nil, tt.args...)
+		if code != 1 && code != 2 || !strings.Contains(flat(errOut), literal(t, tt.msg)) {
+			t.Errorf("%v: exit %d, want the message %s:\n%s", tt.args, code, tt.msg, errOut)
+		}
+	}
 }
