@@ -39,4 +39,3 @@ func TestStopEndsTheGroup(t *testing.T) {
 		}
 	}
 }
-
