@@ -35,6 +35,7 @@ func peers() map[string]course.Peer {
 		"http-server":       httpServerPeer(),
 		"http-browser":      httpBrowserPeer(),
 		"kernel-echo":       kernelEchoPeer(),
+		"token-api-server":  tokenServerPeer(),
 	}
 }
 
@@ -60,6 +61,9 @@ func checks() map[string]func(*course.Evidence) course.Finding {
 		"icmp-request":      icmpRequest,
 		"icmp-checksum":     icmpChecksum,
 		"icmp-reply":        icmpReply,
+		"icmp-sequence":     icmpSequence,
+		"api-sends-token":   apiSendsToken,
+		"api-authorized":    apiAuthorized,
 	}
 }
 

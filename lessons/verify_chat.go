@@ -29,7 +29,7 @@ const (
 func chatServerPeer() course.Peer {
 	return course.Peer{
 		Ports: course.Ports{TCP: []int{chat.DefaultPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			srv := &chat.Server{Net: n, Port: chat.DefaultPort}
 			if err := srv.Start(ctx); err != nil {
 				return err
@@ -123,7 +123,7 @@ func chatMembersPeer() course.Peer {
 	return course.Peer{
 		Ports:  course.Ports{TCP: []int{chat.DefaultPort}},
 		Listen: []course.Listen{{Proto: "tcp", Port: chat.DefaultPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			ready()
 			ctx, cancel := context.WithTimeout(ctx, 10*peerWait)
 			defer cancel()

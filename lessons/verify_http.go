@@ -22,7 +22,7 @@ import (
 func httpServerPeer() course.Peer {
 	return course.Peer{
 		Ports: course.Ports{TCP: []int{httpd.DefaultPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			srv, err := startHTTP(ctx, n, "")
 			if err != nil {
 				return err
@@ -41,7 +41,7 @@ func httpBrowserPeer() course.Peer {
 	return course.Peer{
 		Ports:  course.Ports{TCP: []int{httpd.DefaultPort}},
 		Listen: []course.Listen{{Proto: "tcp", Port: httpd.DefaultPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			ready()
 			for _, path := range []string{"/", "/old"} {
 				line, err := getOnce(ctx, n, path)

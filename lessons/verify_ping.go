@@ -15,7 +15,7 @@ import (
 func kernelEchoPeer() course.Peer {
 	return course.Peer{
 		Ports: course.Ports{ICMP: true},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			ready()
 			<-ctx.Done()
 			return nil
@@ -109,4 +109,26 @@ func icmpReply(e *course.Evidence) course.Finding {
 	}
 	r := answered[reqs[0].Number]
 	return found(true, "icmp.replied", r, map[string]any{"Count": len(reqs), "Request": reqs[0].Number})
+}
+
+// icmpSequence: the requests share one identifier, and each has the
+// next sequence number, as ping numbers them, so each reply tells which
+// request it answers.
+func icmpSequence(e *course.Evidence) course.Finding {
+	reqs := requests(e)
+	if len(reqs) == 0 {
+		return found(false, "icmp.none", nil, nil)
+	}
+	for i, p := range reqs[1:] {
+		prev := reqs[i]
+		d := map[string]any{"Ident": p.ICMP.Ident, "Prev": prev.ICMP.Ident, "Seq": p.ICMP.Seq, "PrevSeq": prev.ICMP.Seq, "Want": prev.ICMP.Seq + 1}
+		switch {
+		case p.ICMP.Ident != prev.ICMP.Ident:
+			return found(false, "icmp.ident_changed", p, d)
+		case p.ICMP.Seq != prev.ICMP.Seq+1:
+			return found(false, "icmp.seq_not_next", p, d)
+		}
+	}
+	last := reqs[len(reqs)-1]
+	return found(true, "icmp.sequenced", last, map[string]any{"Count": len(reqs), "Ident": last.ICMP.Ident, "First": reqs[0].ICMP.Seq, "Last": last.ICMP.Seq})
 }

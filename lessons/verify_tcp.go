@@ -24,7 +24,7 @@ const peerWait = 5 * time.Second
 func echoServerPeer() course.Peer {
 	return course.Peer{
 		Ports: course.Ports{TCP: []int{echo.DefaultTCPPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			srv := &echo.Server{Net: n, TCPPort: echo.DefaultTCPPort, UDPPort: -1}
 			if err := srv.Start(ctx); err != nil {
 				return err
@@ -44,7 +44,7 @@ func echoClientPeer() course.Peer {
 	return course.Peer{
 		Ports:  course.Ports{TCP: []int{echo.DefaultTCPPort}},
 		Listen: []course.Listen{{Proto: "tcp", Port: echo.DefaultTCPPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			ready()
 			return talkTCP(ctx, n, echo.DefaultTCPPort, handshakeMessage, len(handshakeMessage), say)
 		},
@@ -57,7 +57,7 @@ func echoClientPeer() course.Peer {
 func receiverPeer() course.Peer {
 	return course.Peer{
 		Ports: course.Ports{TCP: []int{receiverPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			ln, err := listen.TCP(ctx, n, "", receiverPort)
 			if err != nil {
 				return err
@@ -86,7 +86,7 @@ func senderPeer() course.Peer {
 	return course.Peer{
 		Ports:  course.Ports{TCP: []int{receiverPort}},
 		Listen: []course.Listen{{Proto: "tcp", Port: receiverPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			ready()
 			return talkTCP(ctx, n, receiverPort, senderMessage, 0, say)
 		},

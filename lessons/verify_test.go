@@ -58,8 +58,11 @@ func TestVerifyChecksOnSavedRuns(t *testing.T) {
 		{"http-raw-client-http_client_bare_lf", map[string]string{"tcp-connects": "client.connected", "http-request-crlf": "http.bare_lf", "http-request-host": "http.host", "tcp-closes": "tcp.closed_fin"}},
 		{"http-raw-server-http_server", map[string]string{"http-answers-get": "http.answered", "http-redirects": "http.redirected"}},
 		{"http-raw-server-http_server_no_length", map[string]string{"http-answers-get": "http.no_length", "http-redirects": "http.redirected"}},
-		{"ping-client-ping", map[string]string{"icmp-request": "icmp.request", "icmp-checksum": "icmp.checksum_ok", "icmp-reply": "icmp.replied"}},
-		{"ping-client-ping_bad_checksum", map[string]string{"icmp-request": "icmp.request", "icmp-checksum": "icmp.checksum_carry", "icmp-reply": "icmp.no_reply"}},
+		{"ping-client-ping", map[string]string{"icmp-request": "icmp.request", "icmp-checksum": "icmp.checksum_ok", "icmp-sequence": "icmp.sequenced", "icmp-reply": "icmp.replied"}},
+		{"ping-client-ping_bad_checksum", map[string]string{"icmp-request": "icmp.request", "icmp-checksum": "icmp.checksum_carry", "icmp-sequence": "icmp.sequenced", "icmp-reply": "icmp.no_reply"}},
+		{"http-api-token-client-api_client", map[string]string{"tcp-connects": "client.connected", "api-sends-token": "api.token_sent", "api-authorized": "api.authorized"}},
+		{"http-api-token-client-api_client_no_token", map[string]string{"tcp-connects": "client.connected", "api-sends-token": "api.no_token", "api-authorized": "api.unauthorized"}},
+		{"http-api-token-client-api_client_token_in_url", map[string]string{"tcp-connects": "client.connected", "api-sends-token": "api.token_in_url", "api-authorized": "api.unauthorized"}},
 	}
 	tx, err := i18n.Load(content.FS, "en")
 	if err != nil {

@@ -26,7 +26,7 @@ const udpPeerPort = 10011
 func udpServerPeer() course.Peer {
 	return course.Peer{
 		Ports: course.Ports{UDP: []int{echo.DefaultUDPPort}, ICMP: true},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			srv := &echo.Server{Net: n, TCPPort: -1, UDPPort: echo.DefaultUDPPort}
 			if err := srv.Start(ctx); err != nil {
 				return err
@@ -46,7 +46,7 @@ func udpClientPeer() course.Peer {
 	return course.Peer{
 		Ports:  course.Ports{UDP: []int{echo.DefaultUDPPort, udpPeerPort}, ICMP: true},
 		Listen: []course.Listen{{Proto: "udp", Port: echo.DefaultUDPPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error {
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
 			pc, err := n.ListenPacket(ctx, "udp", listen.Addr("", udpPeerPort))
 			if err != nil {
 				return &listen.BindError{Proto: "udp", Port: udpPeerPort, Err: err}

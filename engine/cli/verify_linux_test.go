@@ -71,9 +71,13 @@ var verifyCases = []verifyCase{
 	{lesson: "http-raw", role: "server", prog: "broken/http_server_no_length.py", exit: 1, limit: "20s",
 		found: map[string]string{"http-answers-get": "http.no_length", "http-redirects": "http.redirected"}},
 	{lesson: "ping", role: "client", prog: "good/ping.py",
-		found: map[string]string{"icmp-request": "icmp.request", "icmp-checksum": "icmp.checksum_ok", "icmp-reply": "icmp.replied"}},
+		found: map[string]string{"icmp-request": "icmp.request", "icmp-checksum": "icmp.checksum_ok", "icmp-sequence": "icmp.sequenced", "icmp-reply": "icmp.replied"}},
 	{lesson: "ping", role: "client", prog: "broken/ping_bad_checksum.py", exit: 1,
 		found: map[string]string{"icmp-checksum": "icmp.checksum_carry", "icmp-reply": "icmp.no_reply"}},
+	{lesson: "http-api-token", role: "client", prog: "good/api_client.py",
+		found: map[string]string{"api-sends-token": "api.token_sent", "api-authorized": "api.authorized"}},
+	{lesson: "http-api-token", role: "client", prog: "broken/api_client_token_in_url.py", exit: 1,
+		found: map[string]string{"api-sends-token": "api.token_in_url", "api-authorized": "api.unauthorized"}},
 }
 
 // TestVerifyLabPrograms runs the labs' programs, good and broken, as a

@@ -37,11 +37,13 @@ type Peer struct {
 	Listen []Listen
 	// Run is the peer itself. For the client role it starts the lesson's
 	// server(s), calls ready once they listen, and serves until ctx is
-	// done (the learner's program has ended). For the server role it
-	// drives the lesson's clients against the learner's server (which
-	// listens already) and returns when they are done. say shows a line
-	// of what it does.
-	Run func(ctx context.Context, n netenv.Net, ready func(), say func(string)) error
+	// done (the learner's program has ended); what it gives ready
+	// ("NAME=value") is added to the program's environment, as the lab
+	// keeps an API token in a variable. For the server role it drives
+	// the lesson's clients against the learner's server (which listens
+	// already) and returns when they are done. say shows a line of what
+	// it does.
+	Run func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error
 }
 
 // Listen is a socket the learner's server must open: a TCP listener or

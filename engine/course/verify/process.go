@@ -74,9 +74,13 @@ type process struct {
 	group bool
 }
 
-// startProcess starts argv with its output going line by line to out.
-func startProcess(argv []string, stdin io.Reader, out func(Line), group bool) (*process, error) {
+// startProcess starts argv, with env added to this process's
+// environment, its output going line by line to out.
+func startProcess(argv, env []string, stdin io.Reader, out func(Line), group bool) (*process, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	cmd.Stdin = stdin
 	stdout, stderr := &lineWriter{s: Stdout, out: out}, &lineWriter{s: Stderr, out: out}
 	cmd.Stdout, cmd.Stderr = stdout, stderr

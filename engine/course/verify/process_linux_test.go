@@ -15,7 +15,7 @@ func TestStopEndsTheGroup(t *testing.T) {
 	// The shell starts a child that would sleep for an hour, says so,
 	// then waits for it.
 	lines := make(chan Line, 10)
-	p, err := startProcess([]string{"/bin/sh", "-c", "sleep 3600 & echo $! > " + ready + "; echo started; wait"}, nil,
+	p, err := startProcess([]string{"/bin/sh", "-c", "sleep 3600 & echo $! > " + ready + "; echo started; wait"}, nil, nil,
 		func(l Line) { lines <- l }, true)
 	if err != nil {
 		t.Fatal(err)

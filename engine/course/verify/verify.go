@@ -231,6 +231,7 @@ type run struct {
 	peerStop context.CancelFunc
 	peerDone chan struct{}
 	peerErr  error
+	env      []string // what the peer adds to the program's environment
 	stop     Stop
 	stopped  time.Time
 	done     bool // the capture is stopped
@@ -260,7 +261,9 @@ func (r *run) startPeer(ctx context.Context) error {
 	var once sync.Once
 	go func() {
 		defer close(r.peerDone)
-		r.peerErr = r.p.Peer.Run(pctx, r.o.Net.Net, func() { once.Do(func() { close(ready) }) }, r.o.Say)
+		r.peerErr = r.p.Peer.Run(pctx, r.o.Net.Net, func(env ...string) {
+			once.Do(func() { r.env = env; close(ready) })
+		}, r.o.Say)
 	}()
 	select {
 	case <-ready:
@@ -276,7 +279,7 @@ func (r *run) startPeer(ctx context.Context) error {
 }
 
 func (r *run) startProgram() error {
-	proc, err := startProcess(r.o.Command, r.o.Stdin, r.o.Output, r.o.Group)
+	proc, err := startProcess(r.o.Command, r.env, r.o.Stdin, r.o.Output, r.o.Group)
 	if err != nil {
 		return err
 	}

@@ -93,7 +93,7 @@ func TestAllClosed(t *testing.T) {
 // TestStartError: a program that does not exist is told apart from one
 // that cannot start.
 func TestStartError(t *testing.T) {
-	_, err := startProcess([]string{"no-such-program-wiretutor"}, nil, func(Line) {}, false)
+	_, err := startProcess([]string{"no-such-program-wiretutor"}, nil, nil, func(Line) {}, false)
 	se, ok := err.(*StartError)
 	if !ok {
 		t.Fatalf("error %v, want a *StartError", err)
