@@ -338,3 +338,32 @@ func TestVerifyRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyAsRoot: root, who may capture on the real loopback, runs
+// verify too; in a private namespace of its own here, so that the
+// lab's ports never meet another test's.
+func TestVerifyAsRoot(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("not root: TestVerifyLabPrograms is this user's test")
+	}
+	testenv.Python3(t)
+	l := newLearner(t)
+	l.cred = nil // root itself, in folders of its own
+	for _, d := range []string{l.work, l.state} {
+		if err := os.Chown(d, 0, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	progs := copyPrograms(t, l)
+	for _, c := range verifyCases {
+		if c.lesson != "ping" && c.lesson != "chat" || c.exit != 0 {
+			continue
+		}
+		code, out := l.verify(t, c.stdin, "verify", c.lesson, "--role", c.role, "--net", "private", "--no-input",
+			"--timeout", "5s", "--", "python3", filepath.Join(progs, c.prog))
+		if code != 0 || strings.Contains(marks(out), "✗") {
+			t.Errorf("%s as root: exit %d:\n%s", c.prog, code, out)
+		}
+	}
+	noPrograms(t, progs)
+}
