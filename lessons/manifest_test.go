@@ -17,10 +17,12 @@ import (
 	"wiretutor/lessons/lessontest"
 )
 
-// TestEveryNameIsUsed: every script and quiz maker the registry offers
-// is one the shipped course uses, and the course uses no other.
+// TestEveryNameIsUsed: every script, quiz maker, verify peer and check
+// the registry offers is one the shipped course uses, and the course
+// uses no other.
 func TestEveryNameIsUsed(t *testing.T) {
 	usedScripts, usedMakers := map[string]bool{}, map[string]bool{}
+	usedPeers, usedChecks := map[string]bool{}, map[string]bool{}
 	data, err := fs.ReadFile(content.FS, lessons.ManifestFile)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +42,25 @@ func TestEveryNameIsUsed(t *testing.T) {
 			}
 		}
 	}
+	for _, e := range s.Entries {
+		for _, p := range e.Verify {
+			usedPeers[p.Peer] = true
+			for _, c := range p.Checks {
+				usedChecks[c] = true
+			}
+		}
+	}
 	reg := lessons.Registry{}
+	for _, n := range reg.Peers() {
+		if !usedPeers[n] {
+			t.Errorf("no lesson's verify runs the peer %s", n)
+		}
+	}
+	for _, n := range reg.Checks() {
+		if !usedChecks[n] {
+			t.Errorf("no lesson's verify makes the check %s", n)
+		}
+	}
 	for _, n := range reg.Scripts() {
 		if !usedScripts[n] {
 			t.Errorf("no lesson runs the script %s", n)
@@ -82,7 +102,8 @@ func FuzzLoad(f *testing.F) {
 }
 
 // TestAuthoringGuideNamesEverything: content/AUTHORING.md names every
-// exchange, step kind and quiz question, in each of its languages.
+// exchange, step kind, quiz question, verify peer and verify check, in
+// each of its languages.
 func TestAuthoringGuideNamesEverything(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("..", "content", "AUTHORING.md"))
 	if err != nil {
@@ -111,6 +132,9 @@ func TestAuthoringGuideNamesEverything(t *testing.T) {
 		names = append(names, "`"+n+"`")
 	}
 	for _, n := range reg.Makers() {
+		names = append(names, "`"+n+"`")
+	}
+	for _, n := range append(reg.Peers(), reg.Checks()...) {
 		names = append(names, "`"+n+"`")
 	}
 	for _, n := range course.StepKindNames() {
@@ -152,5 +176,33 @@ func TestEveryLessonHasTheLearnerAct(t *testing.T) {
 		if firstAsk > lastReveal {
 			t.Errorf("%s: every question comes after the last of the capture is shown", l.ID)
 		}
+	}
+}
+
+// TestVerifyTableErrors: a lesson's verify table that names a role,
+// peer or check there is not, or checks nothing, is refused at its
+// line, with the code its sentence has.
+func TestVerifyTableErrors(t *testing.T) {
+	head := "[[lesson]]\nid = \"x\"\nexchange = \"echo-tcp\"\nsteps = [\"run\"]\n"
+	tests := []struct {
+		table string
+		code  string
+		line  int
+	}{
+		{"[lesson.verify.both]\npeer = \"echo-server\"\nchecks = [\"tcp-connects\"]\n", syllabus.CodeUnknownRole, 5},
+		{"[lesson.verify.client]\npeer = \"echo-servr\"\nchecks = [\"tcp-connects\"]\n", syllabus.CodeUnknownPeer, 6},
+		{"[lesson.verify.client]\npeer = \"echo-server\"\nchecks = [\"tcp-connect\"]\n", syllabus.CodeUnknownCheck, 7},
+		{"[lesson.verify.client]\npeer = \"echo-server\"\nchecks = []\n", syllabus.CodeNoChecks, 5},
+	}
+	for _, tt := range tests {
+		_, err := lessons.Load(fstest.MapFS{lessons.ManifestFile: {Data: []byte(head + tt.table)}})
+		var se *syllabus.Error
+		if !errors.As(err, &se) || se.Code != tt.code || se.Line != tt.line {
+			t.Errorf("%q: %v, want %s at line %d", tt.table, err, tt.code, tt.line)
+		}
+	}
+	ls, err := lessons.Load(fstest.MapFS{lessons.ManifestFile: {Data: []byte(head + "[lesson.verify.server]\npeer = \"echo-client\"\nchecks = [\"tcp-echoes\"]\n")}})
+	if err != nil || ls[0].Program(course.RoleServer) == nil || ls[0].Program(course.RoleClient) != nil {
+		t.Errorf("a server table: %v", err)
 	}
 }
