@@ -163,6 +163,11 @@ func TestPrivateLesson(t *testing.T) {
 	if !strings.Contains(out.String(), "Captured 10 packets.") {
 		t.Errorf("no capture of the lesson's 10 packets:\n%s", out.String())
 	}
+	// The lesson says whose loopback it is: the namespace's, not the
+	// computer's.
+	if !strings.Contains(flat(out.String()), flat(sentence(t, "run.starting.private"))) {
+		t.Errorf("the lesson does not say it runs in the private namespace:\n%s", out.String())
+	}
 	code, fields, _ := run(t, nil, "read", "-r", hs, "-T", "fields", "-e", "tcp.flags", "-e", "ip.src", "-e", "tcp.window_size_value")
 	lines := strings.Split(strings.TrimSpace(fields), "\n")
 	if code != 0 || len(lines) < 3 {

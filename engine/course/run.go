@@ -160,7 +160,11 @@ func (c *collector) dropped() uint32 {
 
 func (run *runner) capture(ctx context.Context) error {
 	o := run.o
-	run.say(run.tx.T("run.starting."+o.Net.Name(), nil))
+	starting := "run.starting." + o.Net.Name()
+	if p, ok := o.Net.(interface{ Private() bool }); ok && p.Private() {
+		starting = "run.starting.private"
+	}
+	run.say(run.tx.T(starting, nil))
 	open := o.Capture
 	if open == nil {
 		open = LiveLoopback

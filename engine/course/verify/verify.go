@@ -319,8 +319,8 @@ func (r *run) client(ctx context.Context) error {
 				r.halt(Flooded)
 				return nil
 			case r.col.Complete():
-				r.settle(GradeDone)
-				return nil
+				r.settle(ctx, GradeDone)
+				return ctx.Err()
 			}
 		case <-limit.C:
 			r.halt(TimeLimit)
@@ -379,7 +379,7 @@ func (r *run) server(ctx context.Context) error {
 
 // settle gives a program that has passed every check a moment to end
 // by itself (it is closing, most likely), then stops it for reason why.
-func (r *run) settle(why Stop) {
+func (r *run) settle(ctx context.Context, why Stop) {
 	t := time.NewTimer(exitGrace)
 	defer t.Stop()
 	select {
@@ -387,6 +387,8 @@ func (r *run) settle(why Stop) {
 		r.stop = Exited
 	case <-t.C:
 		r.halt(why)
+	case <-ctx.Done():
+		r.halt(Interrupted)
 	}
 }
 

@@ -42,7 +42,14 @@ type SocketLister interface {
 
 // Kernel is the operating system's network stack; lessons use its
 // loopback.
-type Kernel struct{}
+type Kernel struct {
+	// Namespace is set inside wiretutor's private network namespace,
+	// whose loopback is the process's own, not the computer's.
+	Namespace bool
+}
+
+// Private reports whether the loopback is the private namespace's.
+func (k Kernel) Private() bool { return k.Namespace }
 
 // Name returns "kernel".
 func (Kernel) Name() string { return "kernel" }
