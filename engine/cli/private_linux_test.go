@@ -277,8 +277,8 @@ func TestPrivateKeys(t *testing.T) {
 			if code := exitCode(t, p); code != tt.code {
 				t.Errorf("exit %d, want %d\n%s", code, tt.code, scr)
 			}
-			if !strings.Contains(scr.String(), sentence(t, "run.starting.kernel")) {
-				t.Errorf("the lesson did not run on the kernel's loopback:\n%s", scr)
+			if !strings.Contains(flat(scr.String()), flat(sentence(t, "run.starting.private"))) {
+				t.Errorf("the lesson did not run on the private namespace's loopback:\n%s", scr)
 			}
 			path := filepath.Join(l.state, "wiretutor", "progress.json")
 			data, err := os.ReadFile(path)
