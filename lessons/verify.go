@@ -1,6 +1,8 @@
 package lessons
 
 import (
+	"context"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -8,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"wiretutor/engine/course"
+	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/stream"
 )
@@ -84,6 +87,27 @@ func (Registry) Peers() []string { return slices.Sorted(maps.Keys(peers())) }
 
 // Checks lists the verify checks' names, sorted.
 func (Registry) Checks() []string { return slices.Sorted(maps.Keys(checks())) }
+
+// serving is a peer of the client role: start opens the lesson's
+// server, which serves until the learner's program is done; what start
+// returns besides goes into the program's environment.
+func serving(ports course.Ports, start func(ctx context.Context, n netenv.Net) (io.Closer, []string, error)) course.Peer {
+	return course.Peer{
+		Ports: ports,
+		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
+			srv, env, err := start(ctx, n)
+			if err != nil {
+				return err
+			}
+			if srv != nil {
+				defer srv.Close()
+			}
+			ready(env...)
+			<-ctx.Done()
+			return nil
+		},
+	}
+}
 
 // found is a check's outcome about frame p (nil: no frame), with the
 // data its sentence uses; Frame is added.

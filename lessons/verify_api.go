@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"context"
+	"io"
 	"strings"
 
 	"wiretutor/engine/course"
@@ -14,23 +15,13 @@ import (
 // program in the variable the lab keeps it in (httpd.TokenEnv), never
 // on the screen.
 func tokenServerPeer() course.Peer {
-	return course.Peer{
-		Ports: course.Ports{TCP: []int{httpd.DefaultPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
-			token, err := httpd.NewToken()
-			if err != nil {
-				return err
-			}
-			srv, err := startHTTP(ctx, n, token)
-			if err != nil {
-				return err
-			}
-			defer srv.Close()
-			ready(httpd.TokenEnv + "=" + token)
-			<-ctx.Done()
-			return nil
-		},
-	}
+	return serving(course.Ports{TCP: []int{httpd.DefaultPort}}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
+		srv, token, err := startTokenAPI(ctx, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		return srv, []string{httpd.TokenEnv + "=" + token}, nil
+	})
 }
 
 // apiCall is one request of the learner's client and the answer to it.

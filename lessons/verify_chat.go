@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -27,19 +28,10 @@ const (
 // chatServerPeer is the homework's chat server on port 55555, for a
 // learner's client.
 func chatServerPeer() course.Peer {
-	return course.Peer{
-		Ports: course.Ports{TCP: []int{chat.DefaultPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
-			srv := &chat.Server{Net: n, Port: chat.DefaultPort}
-			if err := srv.Start(ctx); err != nil {
-				return err
-			}
-			defer srv.Close()
-			ready()
-			<-ctx.Done()
-			return nil
-		},
-	}
+	return serving(course.Ports{TCP: []int{chat.DefaultPort}}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
+		srv := &chat.Server{Net: n, Port: chat.DefaultPort}
+		return srv, nil, srv.Start(ctx)
+	})
 }
 
 // member is one of the lesson's chat clients: the homework's kind, which

@@ -20,19 +20,10 @@ import (
 // httpServerPeer is the lab's web server on port 8080, for a learner's
 // request written by hand.
 func httpServerPeer() course.Peer {
-	return course.Peer{
-		Ports: course.Ports{TCP: []int{httpd.DefaultPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
-			srv, err := startHTTP(ctx, n, "")
-			if err != nil {
-				return err
-			}
-			defer srv.Close()
-			ready()
-			<-ctx.Done()
-			return nil
-		},
-	}
+	return serving(course.Ports{TCP: []int{httpd.DefaultPort}}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
+		srv, err := startHTTP(ctx, n, "")
+		return srv, nil, err
+	})
 }
 
 // httpBrowserPeer asks a learner's web server on port 8080 for / and
@@ -216,23 +207,43 @@ func (h httpHead) status() int {
 	return n
 }
 
+// answered finds the learner's server's answer to the lesson's GET of
+// path and holds its status to want. When it is not that, fail is the
+// finding that says so (ok false).
+type answered struct {
+	resp *flow
+	ans  httpHead
+	cv   *connView
+	p    *dissect.Packet // the answer's first packet
+	d    map[string]any
+}
+
+func answerWith(e *course.Evidence, path string, want int) (a answered, fail course.Finding, ok bool) {
+	a.d = map[string]any{"Port": httpd.DefaultPort, "Path": path, "Want": want}
+	req, resp, ans, cv := answerFor(e, path)
+	switch {
+	case req == nil:
+		return a, found(false, "http.peer_no_request", nil, a.d), false
+	case len(resp.frames) == 0 || len(ans.lines) == 0:
+		return a, found(false, "http.no_answer", nil, a.d), false
+	}
+	a.resp, a.ans, a.cv, a.p = resp, ans, cv, &e.Packets[resp.frames[0]]
+	a.d["Status"] = quoted([]byte(ans.lines[0]), 50)
+	if ans.status() != want {
+		return a, found(false, "http.status", a.p, a.d), false
+	}
+	return a, course.Finding{}, true
+}
+
 // httpAnswersGet: the learner's server answered GET / with 200 and a
 // body whose end the client can find: a Content-Length that matches it,
 // or the server's close.
 func httpAnswersGet(e *course.Evidence) course.Finding {
-	d := map[string]any{"Port": httpd.DefaultPort, "Path": "/", "Want": 200}
-	req, resp, ans, cv := answerFor(e, "/")
-	if req == nil {
-		return found(false, "http.peer_no_request", nil, d)
+	a, fail, ok := answerWith(e, "/", 200)
+	if !ok {
+		return fail
 	}
-	if len(resp.frames) == 0 || len(ans.lines) == 0 {
-		return found(false, "http.no_answer", nil, d)
-	}
-	p := &e.Packets[resp.frames[0]]
-	d["Status"] = quoted([]byte(ans.lines[0]), 50)
-	if ans.status() != 200 {
-		return found(false, "http.status", p, d)
-	}
+	resp, ans, cv, p, d := a.resp, a.ans, a.cv, a.p, a.d
 	body := 0
 	if ans.end >= 0 {
 		body = len(resp.data) - ans.end
@@ -261,19 +272,11 @@ func httpAnswersGet(e *course.Evidence) course.Finding {
 // httpRedirects: the learner's server answered GET /old with 301 and
 // the page's new place (Location).
 func httpRedirects(e *course.Evidence) course.Finding {
-	d := map[string]any{"Port": httpd.DefaultPort, "Path": "/old", "Want": 301}
-	req, resp, ans, _ := answerFor(e, "/old")
-	if req == nil {
-		return found(false, "http.peer_no_request", nil, d)
+	a, fail, ok := answerWith(e, "/old", 301)
+	if !ok {
+		return fail
 	}
-	if len(resp.frames) == 0 || len(ans.lines) == 0 {
-		return found(false, "http.no_answer", nil, d)
-	}
-	p := &e.Packets[resp.frames[0]]
-	d["Status"] = quoted([]byte(ans.lines[0]), 50)
-	if ans.status() != 301 {
-		return found(false, "http.status", p, d)
-	}
+	ans, p, d := a.ans, a.p, a.d
 	loc, ok := ans.header("Location")
 	if !ok {
 		return found(false, "http.no_location", p, d)

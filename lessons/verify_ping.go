@@ -3,6 +3,7 @@ package lessons
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"wiretutor/engine/course"
 	"wiretutor/engine/net/netenv"
@@ -13,14 +14,7 @@ import (
 // kernelEchoPeer is no program at all: the kernel answers a learner's
 // echo requests to 127.0.0.1 itself, as it does ping's.
 func kernelEchoPeer() course.Peer {
-	return course.Peer{
-		Ports: course.Ports{ICMP: true},
-		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
-			ready()
-			<-ctx.Done()
-			return nil
-		},
-	}
+	return serving(course.Ports{ICMP: true}, func(context.Context, netenv.Net) (io.Closer, []string, error) { return nil, nil, nil })
 }
 
 // requests are the learner's echo requests.
@@ -75,16 +69,7 @@ func icmpChecksum(e *course.Evidence) course.Finding {
 
 // unfolded is the checksum of b computed without adding the carries
 // back: the low 16 bits of the sum, inverted (the usual mistake).
-func unfolded(b []byte) uint16 {
-	var sum uint32
-	for i := 0; i+1 < len(b); i += 2 {
-		sum += uint32(b[i])<<8 | uint32(b[i+1])
-	}
-	if len(b)%2 == 1 {
-		sum += uint32(b[len(b)-1]) << 8
-	}
-	return ^uint16(sum)
-}
+func unfolded(b []byte) uint16 { return ^uint16(ping.Sum(b)) }
 
 // hex4 writes a 16-bit value as tshark writes a checksum.
 func hex4(v uint16) string { return fmt.Sprintf("0x%04x", v) }

@@ -22,19 +22,10 @@ const peerWait = 5 * time.Second
 // echoServerPeer is the sockets lab's TCP echo server on port 10000,
 // for a learner's client.
 func echoServerPeer() course.Peer {
-	return course.Peer{
-		Ports: course.Ports{TCP: []int{echo.DefaultTCPPort}},
-		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
-			srv := &echo.Server{Net: n, TCPPort: echo.DefaultTCPPort, UDPPort: -1}
-			if err := srv.Start(ctx); err != nil {
-				return err
-			}
-			defer srv.Close()
-			ready()
-			<-ctx.Done()
-			return nil
-		},
-	}
+	return serving(course.Ports{TCP: []int{echo.DefaultTCPPort}}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
+		srv := &echo.Server{Net: n, TCPPort: echo.DefaultTCPPort, UDPPort: -1}
+		return srv, nil, srv.Start(ctx)
+	})
 }
 
 // echoClientPeer is the sockets lab's TCP echo client, for a learner's

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"time"
 
@@ -24,19 +25,10 @@ const udpPeerPort = 10011
 // a learner's client. ICMP is captured too: the port unreachable a
 // client that closed too early makes its kernel send.
 func udpServerPeer() course.Peer {
-	return course.Peer{
-		Ports: course.Ports{UDP: []int{echo.DefaultUDPPort}, ICMP: true},
-		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
-			srv := &echo.Server{Net: n, TCPPort: -1, UDPPort: echo.DefaultUDPPort}
-			if err := srv.Start(ctx); err != nil {
-				return err
-			}
-			defer srv.Close()
-			ready()
-			<-ctx.Done()
-			return nil
-		},
-	}
+	return serving(course.Ports{UDP: []int{echo.DefaultUDPPort}, ICMP: true}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
+		srv := &echo.Server{Net: n, TCPPort: -1, UDPPort: echo.DefaultUDPPort}
+		return srv, nil, srv.Start(ctx)
+	})
 }
 
 // udpClientPeer is the sockets lab's UDP client, for a learner's server
