@@ -2,6 +2,8 @@ package lessons_test
 
 import (
 	"bufio"
+	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,11 +13,14 @@ import (
 
 	"wiretutor/content"
 	"wiretutor/engine/course"
+	"wiretutor/engine/course/quiz"
 	"wiretutor/engine/course/verify"
+	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/engine/text/render"
 	"wiretutor/lessons"
 )
 
@@ -179,4 +184,52 @@ func readCapture(path string) (*capture.Recording, error) {
 	}
 	defer f.Close()
 	return capture.ReadAll(f, f.Precision())
+}
+
+// TestRunCapturedAsksWhatTheCaptureAnswers: after verify, the lesson's
+// view of the learner's own capture asks only the questions that
+// capture can answer, and with none, shows no score.
+func TestRunCapturedAsksWhatTheCaptureAnswers(t *testing.T) {
+	ls, err := lessons.Load(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := i18n.Load(content.FS, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*course.Lesson{}
+	for _, l := range ls {
+		byID[l.ID] = l
+	}
+	for _, tt := range []struct {
+		lesson, file string
+		some         bool // some question applies
+	}{
+		{"tcp-handshake", "tcp-handshake-client-echo_client", true},
+		{"chat", "chat-client-chat_client", false}, // one member, none of the lesson's jack and molly
+	} {
+		rec := testenv.RecordingAt(t, filepath.Join(captures, tt.file+".pcapng"))
+		qj := filepath.Join(t.TempDir(), "q.json")
+		var out strings.Builder
+		_, err := course.RunCaptured(context.Background(), byID[tt.lesson], rec, true, course.Options{
+			Lang: "en", Content: content.FS, Net: netenv.Kernel{}, NoInput: true, QuizJSON: qj,
+			Out: &out, Term: render.Term{Width: 80},
+		}, tx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := os.ReadFile(qj)
+		var ex quiz.Export
+		json.Unmarshal(data, &ex)
+		if (len(ex.Questions) > 0) != tt.some {
+			t.Errorf("%s: %d questions on %s", tt.lesson, len(ex.Questions), tt.file)
+		}
+		if strings.Contains(out.String(), tx.T("summary.title", nil)) != tt.some {
+			t.Errorf("%s: a score shown for %d questions:\n%s", tt.lesson, len(ex.Questions), out.String())
+		}
+		if !strings.Contains(out.String(), tx.T("ladder.title", nil)) {
+			t.Errorf("%s: no ladder:\n%s", tt.lesson, out.String())
+		}
+	}
 }

@@ -260,7 +260,8 @@ func RunLesson(ctx context.Context, l *Lesson, o Options, tx *i18n.Catalog) (Res
 // RunCaptured shows a lesson's view of a capture made elsewhere (the
 // capture of a learner's own program, made by wiretutor verify): the
 // packet list, the ladder, and, when ask is set, the lesson's questions
-// that this capture can answer, then the score. Its text and its own
+// that this capture can answer, then the score (none when it answers
+// none). Its text and its own
 // exchange are not run.
 func RunCaptured(ctx context.Context, l *Lesson, rec *capture.Recording, ask bool, o Options, tx *i18n.Catalog) (Result, error) {
 	d, _, err := LoadDoc(o.Content, o.Lang, l.ID)
@@ -273,17 +274,26 @@ func RunCaptured(ctx context.Context, l *Lesson, rec *capture.Recording, ask boo
 	}
 	view := *l
 	view.Steps = []Step{{Kind: Packets}, {Kind: Ladder}}
-	if ask {
-		for _, st := range l.Steps {
-			if st.Kind == Ask {
-				view.Steps = append(view.Steps, st)
-			}
-		}
-		view.Steps = append(view.Steps, Step{Kind: Summary})
-	}
 	run := &runner{l: &view, o: o, tx: tx, d: d, r: r}
 	if err := run.load(rec); err != nil {
 		return Result{}, err
+	}
+	if ask {
+		// Only the questions this capture answers: a program of the
+		// learner's sends other traffic than the lesson's own.
+		asked := false
+		for _, st := range l.Steps {
+			if st.Kind != Ask {
+				continue
+			}
+			if _, ok := st.Maker(run.cap, tx); ok {
+				view.Steps = append(view.Steps, st)
+				asked = true
+			}
+		}
+		if asked {
+			view.Steps = append(view.Steps, Step{Kind: Summary})
+		}
 	}
 	err = run.walk(ctx)
 	return run.res, err
