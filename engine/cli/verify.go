@@ -23,6 +23,10 @@ import (
 	"wiretutor/engine/text/render"
 )
 
+// maxShown is the most packets verify shows of a learner's capture in
+// the lesson's view: a program that floods is graded, not printed.
+const maxShown = 500
+
 type verifyFlags struct {
 	role        string
 	net         string
@@ -165,7 +169,7 @@ func (a *app) verify(id string, command []string, f verifyFlags) error {
 	fmt.Fprintln(a.out())
 	fmt.Fprintln(a.out(), render.Wrap(a.stopLine(out, data), width))
 	if out.Dropped > 0 {
-		fmt.Fprintln(a.out(), r.Paint(render.Dim, t.N("run.dropped", int(out.Dropped), nil)))
+		fmt.Fprintln(a.out(), r.Paint(render.Dim, render.Wrap(t.N("verify.dropped", int(out.Dropped), nil), width)))
 	}
 	fmt.Fprintln(a.out(), t.N("run.captured", len(out.Packets), nil))
 	fmt.Fprintln(a.out())
@@ -187,7 +191,10 @@ func (a *app) verify(id string, command []string, f verifyFlags) error {
 
 	// The learner's own capture, as the lesson shows its own, and the
 	// lesson's questions about it.
-	if len(out.Packets) > 0 {
+	if len(out.Packets) > maxShown {
+		fmt.Fprintln(a.out())
+		fmt.Fprintln(a.out(), render.Wrap(t.N("verify.too_many", len(out.Packets), map[string]any{"ID": id}), width))
+	} else if len(out.Packets) > 0 {
 		fmt.Fprintln(a.out())
 		ask := !f.noInput && interactive
 		_, err := course.RunCaptured(a.ctx, l, out.Recording, ask, course.Options{

@@ -382,13 +382,21 @@ func (r *run) server(ctx context.Context) error {
 func (r *run) settle(ctx context.Context, why Stop) {
 	t := time.NewTimer(exitGrace)
 	defer t.Stop()
-	select {
-	case <-r.proc.done:
-		r.stop = Exited
-	case <-t.C:
-		r.halt(why)
-	case <-ctx.Done():
-		r.halt(Interrupted)
+	for {
+		select {
+		case <-r.proc.done:
+			r.stop = Exited
+		case <-r.col.Progress():
+			if r.col.Len() < MaxFrames {
+				continue
+			}
+			r.halt(Flooded)
+		case <-t.C:
+			r.halt(why)
+		case <-ctx.Done():
+			r.halt(Interrupted)
+		}
+		return
 	}
 }
 
