@@ -8,8 +8,11 @@ package quiz
 import (
 	"encoding/json"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/width"
 
 	"wiretutor/engine/internal/atomicfile"
 	"wiretutor/engine/packet/dissect"
@@ -81,8 +84,13 @@ func (q *Question) FromField(v string) string {
 	return strconv.FormatInt(n+q.Add, 10)
 }
 
-// Check reports whether a typed answer means Expect.
+// Check reports whether a typed answer means Expect. Full-width forms
+// from an East Asian input method (５５４１２, ＳＹＮ，ＡＣＫ) count as
+// their ASCII ones; where a frame number is asked, the number may come
+// with the word for frame in any language ("frame 8", "кадр 8",
+// "第 8 帧", "#8").
 func (q *Question) Check(answer string) bool {
+	answer = width.Fold.String(answer)
 	switch q.Answer {
 	case KindFlags:
 		got, ok := ParseFlags(answer)
@@ -99,11 +107,18 @@ func (q *Question) Check(answer string) bool {
 	default:
 		a := strings.TrimSpace(answer)
 		a = strings.TrimPrefix(a, "#")
+		if m := frameAnswer.FindStringSubmatch(a); m != nil && q.Field == "frame.number" {
+			a = m[1]
+		}
 		got, err := strconv.ParseUint(a, 10, 64)
 		want, err2 := strconv.ParseUint(q.Expect, 10, 64)
 		return err == nil && err2 == nil && got == want
 	}
 }
+
+// frameAnswer is a frame number with a word before or after it, as a
+// learner writes it: "frame 8", "кадр №8", "第 8 帧", "frame #8".
+var frameAnswer = regexp.MustCompile(`^\p{L}*\s*[#№]?\s*(\d+)\s*\p{L}*$`)
 
 // parseHex reads a hexadecimal number with or without 0x, spaces
 // between its bytes allowed.
@@ -123,13 +138,18 @@ var flagBits = map[string]dissect.TCPFlags{
 }
 
 // ParseFlags reads a set of TCP flags written as names ("SYN, ACK",
-// "syn+ack", "[FIN ACK]") or as a number ("0x012", "18").
+// "syn+ack", "[FIN ACK]") or as a number, which is hexadecimal with or
+// without its 0x, as tshark prints tcp.flags ("0x012", "012", "12").
 func ParseFlags(s string) (dissect.TCPFlags, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
 	}
-	if v, err := strconv.ParseUint(s, 0, 16); err == nil {
+	digits := s
+	if len(digits) > 2 && (digits[:2] == "0x" || digits[:2] == "0X") {
+		digits = digits[2:]
+	}
+	if v, err := strconv.ParseUint(digits, 16, 16); err == nil && digits[0] >= '0' && digits[0] <= '9' {
 		return dissect.TCPFlags(v), true
 	}
 	var bits dissect.TCPFlags
