@@ -252,6 +252,10 @@ func (a *app) root() *cobra.Command {
 	root.SetHelpTemplate(a.usageTemplate())
 	root.InitDefaultHelpFlag()
 	root.Flags().Lookup("help").Usage = t.T("flag.help", nil)
+	root.Version = a.versionLine()
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.InitDefaultVersionFlag()
+	root.Flags().Lookup("version").Usage = t.T("flag.version", nil)
 	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd(), a.pingCmd(),
 		a.resetCmd(), a.reportCmd(), a.checkCmd(), a.verifyCmd(), a.contentCmd())
 	a.translateDefaults(root)

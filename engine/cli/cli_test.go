@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -657,4 +658,16 @@ func umaskAllowsRead(t *testing.T) bool {
 	f.Close()
 	fi, err := os.Stat(p)
 	return err == nil && fi.Mode().Perm()&0o044 != 0
+}
+
+// TestVersion: --version says the version, where it was built from and
+// the Go that built it, in the user's language, and nothing else.
+func TestVersion(t *testing.T) {
+	for _, lang := range []string{"en", "ru", "zh"} {
+		code, out, errOut := run(t, nil, "--lang", lang, "--version")
+		if code != 0 || errOut != "" || !strings.HasPrefix(out, "wiretutor ") || !strings.Contains(out, runtime.Version()) ||
+			strings.Contains(out, "{{") || strings.Count(out, "\n") != 1 {
+			t.Errorf("%s: exit %d, %q, stderr %q", lang, code, out, errOut)
+		}
+	}
 }
