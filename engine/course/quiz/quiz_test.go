@@ -31,7 +31,7 @@ func TestParseFlags(t *testing.T) {
 		{"012", 0x12, true}, // as tshark prints it, hex: not octal 10
 		{"12", 0x12, true},
 		{"18", 0x18, true},
-		{"ack", 0x10, true},   // a name, though its letters are hex digits
+		{"ece", 0x40, true},   // a name, though its letters are hex digits
 		{"ＳＹＮ，ＡＣＫ", 0, false}, // full width is folded by Check, not here
 		{"SYN，ACK", 0x12, true},
 		{"push ack", 0x18, true},
