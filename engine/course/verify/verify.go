@@ -269,6 +269,11 @@ func (r *run) startPeer(ctx context.Context) error {
 	case <-ready:
 		return nil
 	case <-r.peerDone:
+		select {
+		case <-ready:
+			return nil // ready, and done already (a quick client)
+		default:
+		}
 		if r.peerErr == nil {
 			r.peerErr = errors.New("the peer ended before it was ready")
 		}

@@ -79,12 +79,17 @@ func New(t Term) (*Renderer, error) {
 
 // plainStyle is glamour's ASCII style without the markdown markers it
 // leaves around bold, italic and headings: text for a pipe or a file
-// should read as prose.
+// should read as prose, with code marked.
 func plainStyle() ansi.StyleConfig {
 	s := styles.ASCIIStyleConfig
 	s.Strong.BlockPrefix, s.Strong.BlockSuffix = "", ""
 	s.Emph.BlockPrefix, s.Emph.BlockSuffix = "", ""
 	s.H1.Prefix, s.H2.Prefix, s.H3.Prefix = "", "", ""
+	// Inline code keeps its backticks: without colour nothing else tells
+	// `hello server` from the prose around it. (glamour's ASCII style
+	// puts them in BlockPrefix, which inline code does not use.)
+	s.Code.BlockPrefix, s.Code.BlockSuffix = "", ""
+	s.Code.Prefix, s.Code.Suffix = "`", "`"
 	return s
 }
 

@@ -122,3 +122,21 @@ func TestDetect(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainKeepsCodeMarked: with no colour (NO_COLOR, a pipe, a file)
+// inline code keeps its backticks, so it stands apart from the prose.
+func TestPlainKeepsCodeMarked(t *testing.T) {
+	for _, color := range []bool{false, true} {
+		r, err := render.New(render.Term{Width: 80, Color: color, TTY: color})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := r.Markdown("The client sends `hello server` and reads the echo.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(out, "`hello server`"); got == color {
+			t.Errorf("colour %v: backticks kept %v:\n%s", color, got, out)
+		}
+	}
+}
