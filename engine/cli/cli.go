@@ -259,7 +259,14 @@ func (a *app) root() *cobra.Command {
 	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd(), a.pingCmd(),
 		a.resetCmd(), a.reportCmd(), a.checkCmd(), a.verifyCmd(), a.contentCmd())
 	a.translateDefaults(root)
+	// The usage line's "[flags]" is cobra's English: the template says it
+	// in the user's language instead.
+	root.DisableFlagsInUseLine = true
 	for _, c := range root.Commands() {
+		c.DisableFlagsInUseLine = true
+		for _, sub := range c.Commands() {
+			sub.DisableFlagsInUseLine = true
+		}
 		c.InitDefaultHelpFlag()
 		if f := c.Flags().Lookup("help"); f != nil {
 			f.Usage = t.T("flag.help", nil)
@@ -310,7 +317,7 @@ func (a *app) usageTemplate() string {
 	return `{{with (or .Long .Short)}}{{. | trimTrailingWhitespaces}}
 
 {{end}}` + t.T("help.usage", nil) + `{{if .Runnable}}
-  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.UseLine}}{{if .HasAvailableFlags}} ` + t.T("help.flags_use", nil) + `{{end}}{{end}}{{if .HasAvailableSubCommands}}
   {{.CommandPath}} [command]{{end}}{{if .HasAvailableSubCommands}}
 
 ` + t.T("help.commands", nil) + `{{range .Commands}}{{if .IsAvailableCommand}}

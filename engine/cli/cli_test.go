@@ -671,3 +671,16 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestUsageLineInTheUsersLanguage: the usage line's placeholder for the
+// flags is the user's language's, not cobra's English "[flags]".
+func TestUsageLineInTheUsersLanguage(t *testing.T) {
+	for lang, want := range map[string]string{"en": "[flags]", "ru": "[флаги]", "zh": "[选项]"} {
+		for _, args := range [][]string{{"--help"}, {"verify", "--help"}, {"serve", "echo", "--help"}} {
+			_, out, _ := run(t, nil, append([]string{"--lang", lang}, args...)...)
+			if !strings.Contains(out, want) || lang != "en" && strings.Contains(out, "[flags]") {
+				t.Errorf("%s %v: no %s:\n%s", lang, args, want, out)
+			}
+		}
+	}
+}
