@@ -149,6 +149,24 @@ func checkFlow(t *testing.T, id string, wants []want, tasks int) played {
 // no space to find again.
 func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
 
+// keep copies a capture a test failed on out of the test's temporary
+// folder, so that the difference can be looked at afterwards.
+func keep(pcap string) string {
+	data, err := os.ReadFile(pcap)
+	if err != nil {
+		return err.Error()
+	}
+	f, err := os.CreateTemp("", "wiretutor-failed-*.pcapng")
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		return err.Error()
+	}
+	return f.Name()
+}
+
 // checkTasks: each task's frames are what tshark selects with the
 // task's model filter.
 func checkTasks(t *testing.T, id, pcap string, ts []*quiz.Question) {
@@ -163,7 +181,7 @@ func checkTasks(t *testing.T, id, pcap string, ts []*quiz.Question) {
 		}
 		got := strings.Join(strings.Fields(string(out)), ",")
 		if got == "" || got != ts[i].Expect {
-			t.Errorf("task %s: tshark -Y %q selects %q, the lesson expects %q", task.ID, task.Model, got, ts[i].Expect)
+			t.Errorf("task %s: tshark -Y %q selects %q, the lesson expects %q (the capture is kept: %s)", task.ID, task.Model, got, ts[i].Expect, keep(pcap))
 		}
 	}
 }
