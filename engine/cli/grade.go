@@ -81,10 +81,8 @@ func (a *app) gradeProgram(id, role, path string) error {
 	fmt.Fprintln(a.out(), render.Wrap(a.tx.N("grade.title", len(pkts), map[string]any{"File": path, "Lesson": a.lessonTitle(id), "ID": id}), a.term().Width))
 	res := verify.Grade(prog, pkts, stopped)
 	a.printResults(r, res, pkts, rec.Precision)
-	for _, c := range res {
-		if !c.OK {
-			return exitStatus(ExitError)
-		}
+	if verify.Failed(res) > 0 {
+		return exitStatus(ExitError)
 	}
 	return nil
 }

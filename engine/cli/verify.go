@@ -251,13 +251,11 @@ func (a *app) stopLine(out *verify.Outcome, data map[string]any) string {
 // or not, with what the capture shows instead; then the tally.
 func (a *app) printResults(r *render.Renderer, res []verify.Result, pkts []dissect.Packet, prec int) {
 	t, width := a.tx, a.term().Width
-	failed := 0
 	for _, c := range res {
 		what := t.T("verify.check."+c.ID, c.Data)
 		mark := r.Paint(render.Good, "✓")
 		if !c.OK {
 			mark = r.Paint(render.Bad, "✗")
-			failed++
 		}
 		fmt.Fprintln(a.out(), render.WrapIndent("  "+mark+" "+what, width, 4))
 		fmt.Fprintln(a.out(), render.WrapIndent("      "+t.T("verify.found."+c.Key, c.Data), width, 6))
@@ -266,7 +264,7 @@ func (a *app) printResults(r *render.Renderer, res []verify.Result, pkts []disse
 		}
 	}
 	fmt.Fprintln(a.out())
-	if failed > 0 {
+	if failed := verify.Failed(res); failed > 0 {
 		fmt.Fprintln(a.out(), render.Wrap(t.N("verify.failed", len(res), map[string]any{"Failed": failed}), width))
 		return
 	}
@@ -290,18 +288,19 @@ type linePrinter struct {
 	a  *app
 	r  *render.Renderer
 	mu sync.Mutex
+	w  int // the widest label's width, 0 until the first line
 }
 
 func (p *linePrinter) print(label string, style render.Style, text string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	t := p.a.tx
-	labels := []string{t.T("verify.label.out", nil), t.T("verify.label.err", nil), t.T("verify.label.peer", nil)}
-	w := 0
-	for _, l := range labels {
-		w = max(w, runewidth.StringWidth(l))
+	if p.w == 0 {
+		t := p.a.tx
+		for _, l := range []string{t.T("verify.label.out", nil), t.T("verify.label.err", nil), t.T("verify.label.peer", nil)} {
+			p.w = max(p.w, runewidth.StringWidth(l))
+		}
 	}
-	pad := label + strings.Repeat(" ", w-runewidth.StringWidth(label))
+	pad := label + strings.Repeat(" ", max(p.w-runewidth.StringWidth(label), 0))
 	fmt.Fprintln(p.a.out(), p.r.Paint(style, pad+" │")+" "+text)
 }
 

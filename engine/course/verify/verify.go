@@ -108,19 +108,15 @@ type Outcome struct {
 }
 
 // Passed reports whether every check passed.
-func (o *Outcome) Passed() bool {
-	for _, r := range o.Results {
-		if !r.OK {
-			return false
-		}
-	}
-	return len(o.Results) > 0
-}
+func (o *Outcome) Passed() bool { return len(o.Results) > 0 && o.Failed() == 0 }
 
 // Failed counts the checks that did not pass.
-func (o *Outcome) Failed() int {
+func (o *Outcome) Failed() int { return Failed(o.Results) }
+
+// Failed counts the results that did not pass.
+func Failed(res []Result) int {
 	n := 0
-	for _, r := range o.Results {
+	for _, r := range res {
 		if !r.OK {
 			n++
 		}
