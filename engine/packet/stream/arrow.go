@@ -52,6 +52,12 @@ func newArrow(p *dissect.Packet, others *[]string) arrow {
 
 // appendLabel writes what the arrow says (see Label).
 func (a *arrow) appendLabel(b []byte, others []string) []byte {
+	return a.appendLabelLen(b, others, true)
+}
+
+// appendLabelLen is appendLabel, with a TCP segment's Len= only when
+// withLen: a narrow ladder drops it first, keeping flags, Seq and Ack.
+func (a *arrow) appendLabelLen(b []byte, others []string, withLen bool) []byte {
 	switch a.from &^ arrowNode {
 	case arrowTCP:
 		b = dissect.AppendFlags(b, a.flags)
@@ -60,6 +66,9 @@ func (a *arrow) appendLabel(b []byte, others []string) []byte {
 		if a.flags&dissect.FlagACK != 0 {
 			b = append(b, " Ack="...)
 			b = strconv.AppendUint(b, uint64(a.ack), 10)
+		}
+		if !withLen {
+			return b
 		}
 		b = append(b, " Len="...)
 		return strconv.AppendUint(b, uint64(a.n), 10)
@@ -77,5 +86,9 @@ func (a *arrow) row(from, to, prec int, others []string) Row {
 	var buf [64]byte
 	rel := string(dissect.AppendSeconds(buf[:0], a.rel, prec))
 	label := string(a.appendLabel(buf[:0], others)) // after rel is copied out of buf
-	return Row{Frame: int(a.frame), Rel: rel, From: from, To: to, Label: label, Client: from == 0}
+	short := label
+	if a.from&^arrowNode == arrowTCP {
+		short = label[:len(a.appendLabelLen(buf[:0], others, false))] // a prefix of label
+	}
+	return Row{Frame: int(a.frame), Rel: rel, From: from, To: to, Label: label, Short: short, Client: from == 0}
 }

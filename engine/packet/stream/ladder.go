@@ -25,7 +25,8 @@ type Row struct {
 	Rel      string // relative time, as the packet list shows it
 	From, To int    // node indexes
 	Label    string
-	Client   bool // sent by the first node (the client), for colour
+	Short    string // Label without what matters least (TCP's Len=), for a narrow ladder; "": Label
+	Client   bool   // sent by the first node (the client), for colour
 }
 
 // Label is what a ladder arrow says about a packet: the flags, Seq, Ack
@@ -142,7 +143,9 @@ func ConversationOf(p *dissect.Packet) Conversation {
 // Painter colours text; nil paints nothing.
 type Painter func(client bool, s string) string
 
-// Render draws the ladder in at most width columns.
+// Render draws the ladder in at most width columns. A ladder too wide
+// for them drops what matters least first: the time column, then TCP's
+// Len=; only then are labels cut, so flags, Seq and Ack stay longest.
 func (l *Ladder) Render(width int, paint Painter) []string {
 	var out []string
 	rows := func(yield func(*Row) bool) {
@@ -184,14 +187,24 @@ func draw(nodes, roles []string, rows iter.Seq[*Row], width int, paint Painter, 
 	return nil
 }
 
-// widths are the widest time, frame number and label (per column the
-// arrow spans) of a ladder's rows.
-type widths struct{ time, frame, label int }
+// widths are the widest time, frame number, label and short label (per
+// column the arrow spans) of a ladder's rows.
+type widths struct{ time, frame, label, short int }
 
 func (w *widths) add(r *Row) {
+	span := max(1, abs(r.To-r.From))
 	w.time = max(w.time, len(r.Rel))
 	w.frame = max(w.frame, len(strconv.Itoa(r.Frame)))
-	w.label = max(w.label, displaywidth.String(r.Label)/max(1, abs(r.To-r.From)))
+	w.label = max(w.label, displaywidth.String(r.Label)/span)
+	w.short = max(w.short, displaywidth.String(r.short())/span)
+}
+
+// short is the row's label for a narrow ladder.
+func (r *Row) short() string {
+	if r.Short == "" {
+		return r.Label
+	}
+	return r.Short
 }
 
 // layout places a ladder's columns; it draws the titles and each row.
@@ -199,10 +212,18 @@ type layout struct {
 	nodes, roles []string
 	left, gap    int
 	total        int
+	noTime       bool // the time column is left out: the ladder is narrow
+	short        bool // labels are the short ones
 	paint        Painter
 }
 
+// labelRoom is how much wider than its label the gap between two bars
+// is: a blank and an arrow head either side.
+const labelRoom = 5
+
 // newLayout fits nodes into width columns; nil when there are none.
+// When the labels do not fit, it leaves out the time column, then
+// takes the short labels.
 func newLayout(nodes, roles []string, w widths, width int, paint Painter) *layout {
 	if paint == nil {
 		paint = func(_ bool, s string) string { return s }
@@ -210,19 +231,30 @@ func newLayout(nodes, roles []string, w widths, width int, paint Painter) *layou
 	if len(nodes) == 0 {
 		return nil
 	}
-	left := w.time + 2
-	right := w.frame + 2
 	k := len(nodes)
+	right := w.frame + 2
+	lay := &layout{nodes: nodes, roles: roles, left: w.time + 2, paint: paint}
+	label := w.label
+	if k > 1 {
+		fits := func(left, label int) bool { return left+(k-1)*(label+labelRoom)+1+right <= width }
+		switch {
+		case fits(lay.left, label):
+		case fits(0, label):
+			lay.left, lay.noTime = 0, true
+		default:
+			lay.left, lay.noTime, lay.short, label = 0, true, true, w.short
+		}
+	}
+	left := lay.left
 	gap := 0
 	if k > 1 {
 		gap = (width - left - right - 1) / (k - 1)
-		gap = min(gap, max(w.label+8, 24))
+		gap = min(gap, max(label+8, 24))
 		for _, n := range nodes {
 			gap = max(gap, min(displaywidth.String(n)+2, (width-left-right-1)/(k-1)))
 		}
 	}
-	gap = max(gap, 12)
-	lay := &layout{nodes: nodes, roles: roles, left: left, gap: gap, paint: paint}
+	lay.gap = max(gap, 12)
 	lay.total = lay.col(k-1) + 1
 	return lay
 }
@@ -273,7 +305,9 @@ func (l *layout) titles() []string {
 // row draws one arrow.
 func (l *layout) row(r *Row) string {
 	line := []byte(strings.Repeat(" ", l.total))
-	line = overlay(line, 0, r.Rel)
+	if !l.noTime {
+		line = overlay(line, 0, r.Rel)
+	}
 	for i := range l.nodes {
 		line = overlay(line, l.col(i), "│")
 	}
@@ -282,7 +316,11 @@ func (l *layout) row(r *Row) string {
 	if span < 3 {
 		return string(line)
 	}
-	label := fit(r.Label, span-4)
+	label := r.Label
+	if l.short {
+		label = r.short()
+	}
+	label = fit(label, span-4)
 	lw := displaywidth.String(label)
 	dashes := span - 2 - lw // one blank either side of the label
 	lead := dashes / 2

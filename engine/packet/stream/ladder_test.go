@@ -149,3 +149,51 @@ func TestFlowIsLadder(t *testing.T) {
 		})
 	}
 }
+
+// TestLadderNarrow: a ladder too wide for the terminal drops the time
+// column first, then Len=, and keeps every flag, Seq and Ack whole.
+func TestLadderNarrow(t *testing.T) {
+	pkts, prec := load(t, "echo-lab.pcap")
+	var ptrs []*dissect.Packet
+	for i := range pkts[:10] {
+		ptrs = append(ptrs, &pkts[i])
+	}
+	l := stream.NewLadder(ptrs, prec)
+	for _, tc := range []struct {
+		width       int
+		time, lens  bool
+		wantInRow2  string
+		wantNotCuts bool
+	}{
+		{80, true, true, "SYN, ACK Seq=0 Ack=1 Len=0", true},
+		{40, false, true, "SYN, ACK Seq=0 Ack=1 Len=0", true},
+		{34, false, false, "SYN, ACK Seq=0 Ack=1", true},
+		{20, false, false, "SYN", false}, // too narrow even for the short labels: cut, marked
+	} {
+		lines := l.Render(tc.width, nil)
+		text := strings.Join(lines, "\n")
+		if w := maxWidth(lines); w > tc.width && tc.wantNotCuts {
+			t.Errorf("width %d: a line is %d wide:\n%s", tc.width, w, text)
+		}
+		if got := strings.Contains(text, "0.000017"); got != tc.time {
+			t.Errorf("width %d: time column shown %v, want %v:\n%s", tc.width, got, tc.time, text)
+		}
+		if got := strings.Contains(text, "Len="); got != tc.lens {
+			t.Errorf("width %d: Len= shown %v, want %v:\n%s", tc.width, got, tc.lens, text)
+		}
+		if !strings.Contains(lines[3], " "+tc.wantInRow2) {
+			t.Errorf("width %d: row 2 %q lacks %q", tc.width, lines[3], tc.wantInRow2)
+		}
+		if got := strings.Contains(text, "…"); got == tc.wantNotCuts {
+			t.Errorf("width %d: labels cut %v:\n%s", tc.width, got, text)
+		}
+	}
+}
+
+func maxWidth(lines []string) int {
+	w := 0
+	for _, l := range lines {
+		w = max(w, render.Width(l))
+	}
+	return w
+}
