@@ -49,7 +49,7 @@ func (a *app) lessonsCmd() *cobra.Command {
 			fmt.Fprintln(a.out(), a.courseTitle())
 			fmt.Fprintln(a.out(), a.tx.N("menu.progress", len(a.plan.Lessons), map[string]any{"Done": a.plan.Done(a.state)}))
 			fmt.Fprintln(a.out())
-			for _, line := range render.Table(rows) {
+			for _, line := range render.Table(rows, a.term().Width) {
 				fmt.Fprintln(a.out(), strings.TrimRight(line, " "))
 			}
 			return nil

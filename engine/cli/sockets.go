@@ -57,7 +57,7 @@ func (a *app) sockets(port int, all bool) error {
 		a.say(t.T("sockets.none", nil))
 		return nil
 	}
-	for _, line := range render.Table(table) {
+	for _, line := range render.Table(table, a.term().Width) {
 		fmt.Fprintln(a.out(), line)
 	}
 	return nil

@@ -747,7 +747,7 @@ func (run *runner) sockets(label string) {
 		remote := netenv.UnconnectedRemote(s)
 		table = append(table, []string{s.Proto, s.Local.String(), remote, s.State})
 	}
-	for _, line := range render.Table(table) {
+	for _, line := range render.Table(table, run.o.Term.Width) {
 		fmt.Fprintln(run.o.Out, line)
 	}
 	fmt.Fprintln(run.o.Out)

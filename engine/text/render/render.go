@@ -28,10 +28,15 @@ type Term struct {
 // DefaultWidth is the width used when the terminal's is unknown.
 const DefaultWidth = 80
 
-// MaxWidth caps the wrap width: longer lines are hard to read.
-const MaxWidth = 100
+// Measure caps the width prose is wrapped at: longer lines are hard to
+// read. Packet lists, ladders and tables use the terminal's whole width.
+const Measure = 100
 
-// Detect inspects f (normally os.Stdout) and the environment.
+// Prose is the width to wrap prose at: the terminal's, up to Measure.
+func (t Term) Prose() int { return min(t.Width, Measure) }
+
+// Detect inspects f (normally os.Stdout) and the environment: the
+// width is the terminal's, else COLUMNS, else DefaultWidth.
 func Detect(f *os.File, getenv func(string) string) Term {
 	t := Term{Width: DefaultWidth}
 	fd := int(f.Fd())
@@ -44,7 +49,6 @@ func Detect(f *os.File, getenv func(string) string) Term {
 	if c, err := strconv.Atoi(getenv("COLUMNS")); err == nil && c > 0 && !t.TTY {
 		t.Width = c
 	}
-	t.Width = min(t.Width, MaxWidth)
 	t.Color = t.TTY && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
 	return t
 }
@@ -93,15 +97,16 @@ func plainStyle() ansi.StyleConfig {
 	return s
 }
 
-// Text wraps a plain message (not markdown) to the terminal's width.
-func (r *Renderer) Text(s string) string { return Wrap(s, r.t.Width) }
+// Text wraps a plain message (not markdown) to the prose width.
+func (r *Renderer) Text(s string) string { return Wrap(s, r.t.Prose()) }
 
 // Term returns the terminal the renderer draws for.
 func (r *Renderer) Term() Term { return r.t }
 
-// Markdown renders markdown text.
+// Markdown renders markdown text, wrapped at the prose width; inline
+// code is never broken across lines unless it is wider than a line.
 func (r *Renderer) Markdown(s string) (string, error) {
-	out, err := r.md.Render(unwrapLists(s))
+	out, err := r.md.Render(markCode(unwrapLists(s)))
 	if err != nil {
 		return "", err
 	}
@@ -111,7 +116,7 @@ func (r *Renderer) Markdown(s string) (string, error) {
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
-	return Wrap(strings.Join(lines, "\n"), r.t.Width), nil
+	return unmark(Wrap(strings.Join(lines, "\n"), r.t.Prose())), nil
 }
 
 var listItem = regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s`)
@@ -195,30 +200,4 @@ func (r *Renderer) Paint(st Style, s string) string {
 		return s
 	}
 	return code + s + "\x1b[0m"
-}
-
-// Table lays rows out in columns two spaces apart, padding by display
-// width so Chinese headings line up. The first row is the header.
-func Table(rows [][]string) []string {
-	var widths []int
-	for _, r := range rows {
-		for i, c := range r {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], Width(c))
-		}
-	}
-	out := make([]string, 0, len(rows))
-	for _, r := range rows {
-		var b strings.Builder
-		for i, c := range r {
-			b.WriteString(c)
-			if i < len(r)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-Width(c)+2))
-			}
-		}
-		out = append(out, strings.TrimRight(b.String(), " "))
-	}
-	return out
 }

@@ -26,6 +26,10 @@ func TestWrap(t *testing.T) {
 		{"address kept whole", "绑定到 127.0.0.1:10000 端口", 14, "绑定到\n127.0.0.1:1000\n0 端口"},
 		{"hanging indent under a bullet", "  • alpha beta gamma delta", 14, "  • alpha beta\n    gamma\n    delta"},
 		{"no break inside --flags", "run with --net sandbox --impair drop=1", 28, "run with --net sandbox\n--impair drop=1"},
+		{"no break after a slash in a word", "an answer in HTTP/1.1 status lines", 14, "an answer in\nHTTP/1.1\nstatus lines"},
+		{"backticked code kept whole", "type `ISN + 1` here", 11, "type\n`ISN + 1`\nhere"},
+		{"chinese around code", "请写出 `frame.number == 1` 的结果", 24, "请写出\n`frame.number == 1` 的结\n果"},
+		{"code wider than a line is cut", "a `xxxxxxxxxxxx`", 8, "a\n`xxxxxxx\nxxxxx`"},
 		{"colour passes through", "\x1b[1mbold words here\x1b[0m", 10, "\x1b[1mbold words\nhere\x1b[0m"},
 	}
 	for _, tt := range tests {
@@ -86,6 +90,45 @@ func fill(s string) string {
 	return s
 }
 
+// TestMarkdownKeepsCodeWhole: in colour, where no backticks show, inline
+// code is still never broken across lines, and the marks that keep it
+// whole never reach the terminal.
+func TestMarkdownKeepsCodeWhole(t *testing.T) {
+	tests := []struct {
+		md    string
+		width int
+		whole string
+	}{
+		{"The server's ISN plus one is `ISN + 1`, and so on and on.", 40, "ISN + 1"},
+		{"Введите `/done`, чтобы выйти из чата, и посмотрите на захват.", 30, "/done"},
+		{"第一个包满足过滤器 `frame.number == 1`，其余的不满足。", 30, "frame.number == 1"},
+	}
+	for _, tt := range tests {
+		for _, color := range []bool{false, true} {
+			r, err := render.New(render.Term{Width: tt.width, Color: color, TTY: color})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := r.Markdown(tt.md)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := render.StripANSI(out)
+			if !strings.Contains(plain, tt.whole) {
+				t.Errorf("colour %v: %q is broken:\n%s", color, tt.whole, plain)
+			}
+			if strings.ContainsAny(out, "\ue000\ue001") {
+				t.Errorf("colour %v: code marks left in %q", color, out)
+			}
+			for _, l := range strings.Split(out, "\n") {
+				if w := render.Width(l); w > tt.width {
+					t.Errorf("colour %v: line %q is %d wide", color, render.StripANSI(l), w)
+				}
+			}
+		}
+	}
+}
+
 func TestPlainHasNoMarkers(t *testing.T) {
 	r, _ := render.New(render.Term{Width: 80})
 	out, _ := r.Markdown("## Title\n\nSome **bold** and *italic* and `code`.")
@@ -110,7 +153,7 @@ func TestDetect(t *testing.T) {
 	}{
 		{"a pipe: no colour, default width", nil, render.DefaultWidth},
 		{"COLUMNS narrows", map[string]string{"COLUMNS": "60"}, 60},
-		{"very wide is capped", map[string]string{"COLUMNS": "300"}, render.MaxWidth},
+		{"very wide is kept: packet lists use it", map[string]string{"COLUMNS": "300"}, 300},
 		{"NO_COLOR", map[string]string{"NO_COLOR": "1", "COLUMNS": "70"}, 70},
 	}
 	for _, tt := range tests {

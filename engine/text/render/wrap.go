@@ -35,12 +35,18 @@ type escape struct {
 	seq string
 }
 
+// splitANSI takes the ANSI sequences (and the code marks) out of s.
 func splitANSI(s string) (plain string, escs []escape) {
-	if !strings.Contains(s, "\x1b") {
+	if !strings.Contains(s, "\x1b") && !strings.Contains(s, codeOpen) && !strings.Contains(s, codeClose) {
 		return s, nil
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
+		if m := s[i:min(i+len(codeOpen), len(s))]; m == codeOpen || m == codeClose {
+			escs = append(escs, escape{at: b.Len(), seq: m})
+			i += len(m) - 1
+			continue
+		}
 		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
 			j := i + 2
 			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
@@ -73,19 +79,29 @@ func wrapLine(line string, width, hang int) []string {
 	type seg struct{ start, end, w, trail int }
 	var segs []seg
 	rest, state, off := plain[len(m[0]):], -1, len(m[0])
+	code := codeSpans(plain, escs)
 	for len(rest) > 0 {
 		var s string
 		s, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
 		trimmed := strings.TrimRight(s, " ")
 		sg := seg{start: off, end: off + len(s), w: uniseg.StringWidth(trimmed), trail: len(s) - len(trimmed)}
-		// Never break after a hyphen inside a word: "--impair" and
-		// "127.0.0.1-foo" are commands and names a learner will type.
-		if n := len(segs); n > 0 && segs[n-1].trail == 0 && strings.HasSuffix(plain[segs[n-1].start:segs[n-1].end], "-") {
-			segs[n-1].end, segs[n-1].w, segs[n-1].trail = sg.end, segs[n-1].w+sg.w, sg.trail
-		} else {
-			segs = append(segs, sg)
-		}
 		off += len(s)
+		n := len(segs)
+		if n == 0 {
+			segs = append(segs, sg)
+			continue
+		}
+		// Never break after a hyphen or a slash inside a word: "--impair",
+		// "/done" and "HTTP/1.1" are commands and names a learner will
+		// type; nor inside inline code.
+		prev := &segs[n-1]
+		word := prev.trail == 0 && (strings.HasSuffix(plain[prev.start:prev.end], "-") || strings.HasSuffix(plain[prev.start:prev.end], "/"))
+		if word || inside(code, sg.start) {
+			prev.end, prev.trail = sg.end, sg.trail
+			prev.w = uniseg.StringWidth(plain[prev.start : prev.end-prev.trail])
+			continue
+		}
+		segs = append(segs, sg)
 	}
 
 	type span struct{ start, end int }
@@ -144,6 +160,46 @@ func wrapLine(line string, width, hang int) []string {
 		out = append(out, strings.TrimRight(b.String(), " "))
 	}
 	return out
+}
+
+// codeSpans returns the byte ranges of plain that are inline code: between
+// the code marks, or between two backticks.
+func codeSpans(plain string, escs []escape) [][2]int {
+	var spans [][2]int
+	open := -1
+	for _, e := range escs {
+		switch {
+		case e.seq == codeOpen:
+			open = e.at
+		case e.seq == codeClose && open >= 0:
+			spans = append(spans, [2]int{open, e.at})
+			open = -1
+		}
+	}
+	for i := 0; ; {
+		a := strings.IndexByte(plain[i:], '`')
+		if a < 0 {
+			break
+		}
+		b := strings.IndexByte(plain[i+a+1:], '`')
+		if b < 0 {
+			break
+		}
+		spans = append(spans, [2]int{i + a, i + a + 1 + b + 1})
+		i += a + 1 + b + 1
+	}
+	return spans
+}
+
+// inside reports whether the byte offset at lies within one of spans,
+// past its first byte: a break there would split the span.
+func inside(spans [][2]int, at int) bool {
+	for _, s := range spans {
+		if at > s[0] && at < s[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // cutWidth returns how many bytes of s fit in w cells (at least one
