@@ -7,6 +7,7 @@ import (
 	"golang.org/x/term"
 
 	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/text/render"
 )
 
 // prompter asks the learner a question or a choice.
@@ -27,10 +28,12 @@ type prompter interface {
 func (a *app) prompter() prompter {
 	if a.ask == nil {
 		in := quiz.NewInput(a.ctx, a.env.Stdin)
-		a.ask = quiz.NewLines(in, a.out())
+		lines := quiz.NewLines(in, a.out())
+		lines.Width = a.term().Width
+		a.ask = lines
 		if term.IsTerminal(int(a.env.Stdin.Fd())) {
 			if tty := a.promptTerminal(); tty != nil {
-				a.ask = quiz.Survey{In: in, Out: tty, Err: tty}
+				a.ask = quiz.Survey{In: in, Out: tty, Err: tty, Width: render.Detect(tty, a.env.Getenv).Width}
 			}
 		}
 	}

@@ -11,6 +11,9 @@ import (
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
+	"golang.org/x/term"
+
+	"wiretutor/engine/text/render"
 )
 
 // Asker puts a question to the learner and returns what they typed. It
@@ -31,6 +34,39 @@ type Survey struct {
 	// to filter]"; empty shows none. Each Choose draws with its own, so
 	// a change of language shows in the next list.
 	SelectHint string
+	// Width is the terminal's width when its own cannot be read:
+	// prompts and options wider than it wrap between words. 0 wraps
+	// nothing.
+	Width int
+}
+
+// width is the terminal's width now (it may have been resized), else
+// Width.
+func (s Survey) width() int {
+	if s.Out != nil {
+		if w, _, err := term.GetSize(int(s.Out.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	return s.Width
+}
+
+// surveyMark is the room survey's "? " takes before a question.
+const surveyMark = 2
+
+// splitPrompt wraps prompt to width less the room before it, and
+// returns the lines to print before the question and its last line,
+// which the question is asked on.
+func splitPrompt(prompt string, width, room int) (lead, last string) {
+	if width <= 0 || render.Width(prompt)+room < width {
+		return "", prompt
+	}
+	lines := render.Wrap(prompt, width-room-1) // a cell for the cursor
+	i := strings.LastIndexByte(lines, '\n')
+	if i < 0 {
+		return "", lines
+	}
+	return lines[:i], lines[i+1:]
 }
 
 // eotWatch passes a terminal's keys through and notes Ctrl-D (EOT),
@@ -53,6 +89,10 @@ func (w *eotWatch) Read(p []byte) (int, error) {
 func (s Survey) Ask(prompt string) (string, error) {
 	var ans string
 	in := &eotWatch{FileReader: s.In}
+	lead, prompt := splitPrompt(prompt, s.width(), surveyMark)
+	if lead != "" {
+		fmt.Fprintln(s.Out, lead)
+	}
 	err := survey.AskOne(&survey.Input{Message: prompt}, &ans, survey.WithStdio(in, s.Out, s.Err))
 	if err == nil && in.saw && ans == "" {
 		return "", ErrNoInput
@@ -76,6 +116,9 @@ func (s Survey) Ask(prompt string) (string, error) {
 type Lines struct {
 	r   *bufio.Reader
 	out io.Writer
+	// Width is the output's width: prompts and options wider than it
+	// wrap between words. 0 wraps nothing.
+	Width int
 }
 
 // NewLines returns a Lines asker reading in and prompting on out.
@@ -87,6 +130,10 @@ func NewLines(in io.Reader, out io.Writer) *Lines {
 // prompt: input that is not a terminal is not echoed, and a transcript
 // should read like the session did.
 func (l *Lines) Ask(prompt string) (string, error) {
+	lead, prompt := splitPrompt(prompt, l.Width, 0)
+	if lead != "" {
+		fmt.Fprintln(l.out, lead)
+	}
 	fmt.Fprintf(l.out, "%s ", prompt)
 	line, err := l.r.ReadString('\n')
 	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
@@ -128,7 +175,11 @@ type Chooser interface {
 // keys and pick with Enter.
 func (s Survey) Choose(prompt string, options []string, def int) (int, error) {
 	var idx int
-	q := &listPrompt{message: prompt, options: options, hint: s.SelectHint, pageSize: min(len(options), 15), sel: def}
+	lead, prompt := splitPrompt(prompt, s.width(), surveyMark)
+	if lead != "" {
+		fmt.Fprintln(s.Out, lead)
+	}
+	q := &listPrompt{message: prompt, options: options, hint: s.SelectHint, pageSize: min(len(options), 15), sel: def, width: s.width()}
 	in := &eotWatch{FileReader: s.In}
 	err := survey.AskOne(q, &idx, survey.WithStdio(in, s.Out, s.Err))
 	if err == nil && in.saw {
@@ -152,7 +203,11 @@ func (s Survey) Choose(prompt string, options []string, def int) (int, error) {
 // alone picks def. Anything else is asked again.
 func (l *Lines) Choose(prompt string, options []string, def int) (int, error) {
 	for i, o := range options {
-		fmt.Fprintf(l.out, "  %d. %s\n", i+1, o)
+		line := fmt.Sprintf("  %d. %s", i+1, o)
+		if l.Width > 0 {
+			line = render.WrapIndent(line, l.Width, len(fmt.Sprintf("  %d. ", i+1)))
+		}
+		fmt.Fprintln(l.out, line)
 	}
 	for {
 		ans, err := l.Ask(fmt.Sprintf("%s [%d]", prompt, def+1))

@@ -2,10 +2,13 @@ package quiz
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/core"
 	"github.com/AlecAivazis/survey/v2/terminal"
+
+	"wiretutor/engine/text/render"
 )
 
 // listPrompt is survey's Select with the hint under the question in the
@@ -21,6 +24,7 @@ type listPrompt struct {
 	options  []string
 	hint     string // "" shows none
 	pageSize int
+	width    int // the terminal's: options wrap to it; 0 wraps none
 
 	sel    int    // the highlighted option, an index into the filtered options
 	filter string // what was typed to narrow the options
@@ -35,7 +39,8 @@ var errNoDefault = errors.New("list: the default is not among the options")
 // its renderer places the cursor as for a Select, and the hint.
 type listData struct {
 	survey.SelectTemplateData
-	Hint string
+	Hint    string
+	HintSep string // what goes between the question and the hint
 }
 
 // listTemplate is survey's SelectQuestionTemplate (v2.3.7) with the
@@ -51,7 +56,7 @@ const listTemplate = `
 {{- color "default+hb"}}{{ .Message }}{{ .FilterMessage }}{{color "reset"}}
 {{- if .ShowAnswer}}{{color "cyan"}} {{.Answer}}{{color "reset"}}{{"\n"}}
 {{- else}}
-  {{- if .Hint}}{{- "  "}}{{- color "cyan"}}{{ .Hint }}{{color "reset"}}{{end}}
+  {{- if .Hint}}{{- .HintSep}}{{- color "cyan"}}{{ .Hint }}{{color "reset"}}{{end}}
   {{- "\n"}}
   {{- range $ix, $option := .PageEntries}}
     {{- template "option" $.IterateOption $ix $option}}
@@ -164,13 +169,31 @@ func (p *listPrompt) draw(config *survey.PromptConfig) error {
 	if p.filter != "" {
 		msg = " " + p.filter
 	}
-	d := listData{Hint: p.hint, SelectTemplateData: survey.SelectTemplateData{
+	sep := "  "
+	if p.width > 0 && render.Width(p.message+msg)+surveyMark+len(sep)+render.Width(p.hint) >= p.width {
+		sep = "\n  "
+	}
+	d := listData{Hint: p.hint, HintSep: sep, SelectTemplateData: survey.SelectTemplateData{
 		Select:        survey.Select{Message: p.message, FilterMessage: msg},
-		PageEntries:   page,
+		PageEntries:   p.wrapped(page),
 		SelectedIndex: idx,
 		Config:        config,
 	}}
-	return p.RenderWithCursorOffset(listTemplate, d, page, idx)
+	return p.RenderWithCursorOffset(listTemplate, d, d.PageEntries, idx)
+}
+
+// wrapped is the page with each option wrapped to the terminal, its
+// lines after the first under its text (the two cells of the marker).
+func (p *listPrompt) wrapped(page []core.OptionAnswer) []core.OptionAnswer {
+	if p.width <= 0 {
+		return page
+	}
+	out := make([]core.OptionAnswer, len(page))
+	for i, o := range page {
+		o.Value = strings.ReplaceAll(render.Wrap(o.Value, p.width-surveyMark-1), "\n", "\n  ")
+		out[i] = o
+	}
+	return out
 }
 
 // paginate returns the page of size options around sel, and sel's
