@@ -66,9 +66,7 @@ func (a *app) term() render.Term {
 // as scripts grep it).
 func (a *app) say(s string) {
 	if f, ok := a.env.Stderr.(*os.File); ok {
-		if t := render.Detect(f, a.env.Getenv); t.TTY {
-			s = render.Wrap(s, t.Width)
-		}
+		s = render.Wrap(s, render.Detect(f, a.env.Getenv).Prose()) // a pipe's: COLUMNS, else 80
 	}
 	fmt.Fprintln(a.env.Stderr, s)
 }

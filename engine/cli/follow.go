@@ -62,6 +62,7 @@ func (a *app) followText(path string, n int) error {
 	}
 	w := bufio.NewWriterSize(a.out(), 64<<10)
 	defer w.Flush()
+	folded := false
 	f := output.NewFollow(n, func(t output.Turn) error {
 		if t.First {
 			w.WriteString(r.Paint(render.Client, a.tx.T("follow.client", map[string]any{"Addr": t.Client.String()})) + "\n")
@@ -75,9 +76,11 @@ func (a *app) followText(path string, n int) error {
 		if !t.FromClient {
 			style, mark, who = render.Server, "<<<", t.Server.String()+" → "+t.Client.String()
 		}
-		w.WriteString("\n" + r.Paint(style, mark+" "+a.tx.N("follow.turn", len(t.Data), map[string]any{"Who": who})) + "\n")
+		w.WriteString("\n" + r.Paint(style, render.WrapIndent(mark+" "+a.tx.N("follow.turn", len(t.Data), map[string]any{"Who": who}), r.Term().Width, len(mark)+1)) + "\n")
 		text := stream.Printable(t.Data)
-		w.WriteString(r.Paint(style, text))
+		shown := render.Fold(text, r.Term().Width, render.FoldMark)
+		folded = folded || shown != text
+		w.WriteString(r.Paint(style, shown))
 		if !strings.HasSuffix(text, "\n") {
 			w.WriteString("\n")
 		}
@@ -86,6 +89,9 @@ func (a *app) followText(path string, n int) error {
 	err = packets(path, func(p *dissect.Packet, _ int) error { return f.Add(p) })
 	if err == nil {
 		err = f.Flush()
+	}
+	if err == nil && folded {
+		w.WriteString("\n" + r.Paint(render.Dim, render.Wrap(a.tx.T("follow.folded", nil), r.Term().Prose())) + "\n")
 	}
 	if err == nil && f.Bytes() == 0 {
 		a.say(a.tx.T("follow.empty", map[string]any{"N": n}))

@@ -762,13 +762,18 @@ func (run *runner) follow() error {
 	}
 	c := run.cap.Conn
 	run.say(run.r.Paint(render.Heading, run.tx.T("follow.title", map[string]any{"N": c.Stream})))
+	folded := false
 	f := output.NewFollow(c.Stream, func(ch output.Turn) error {
 		style, mark, who := render.Client, ">>>", c.Client.String()+" → "+c.Server.String()
 		if !ch.FromClient {
 			style, mark, who = render.Server, "<<<", c.Server.String()+" → "+c.Client.String()
 		}
-		fmt.Fprintln(run.o.Out, run.r.Paint(style, mark+" "+run.tx.N("follow.turn", len(ch.Data), map[string]any{"Who": who})))
-		fmt.Fprintln(run.o.Out, run.r.Paint(style, run.r.Text(strings.TrimRight(stream.Printable(ch.Data), "\n"))))
+		fmt.Fprintln(run.o.Out, run.r.Paint(style, render.WrapIndent(mark+" "+run.tx.N("follow.turn", len(ch.Data), map[string]any{"Who": who}), run.o.Term.Width, len(mark)+1)))
+		// The data as it is: cut where the terminal ends, never re-wrapped.
+		text := strings.TrimRight(stream.Printable(ch.Data), "\n")
+		shown := render.Fold(text, run.o.Term.Width, render.FoldMark)
+		folded = folded || shown != text
+		fmt.Fprintln(run.o.Out, run.r.Paint(style, shown))
 		return nil
 	})
 	for i := range run.cap.Packets {
@@ -776,8 +781,14 @@ func (run *runner) follow() error {
 			return err
 		}
 	}
+	if err := f.Flush(); err != nil {
+		return err
+	}
+	if folded {
+		run.say(run.r.Paint(render.Dim, run.tx.T("follow.folded", nil)))
+	}
 	fmt.Fprintln(run.o.Out)
-	return f.Flush()
+	return nil
 }
 
 // Sections returns the ids of the document sections the lesson's steps

@@ -234,9 +234,17 @@ func newLayout(nodes, roles []string, w widths, width int, paint Painter) *layou
 	k := len(nodes)
 	right := w.frame + 2
 	lay := &layout{nodes: nodes, roles: roles, left: w.time + 2, paint: paint}
-	label := w.label
+	label, titles := w.label, 0
 	if k > 1 {
-		fits := func(left, label int) bool { return left+(k-1)*(label+labelRoom)+1+right <= width }
+		// The gap the titles need side by side, a blank between them.
+		titles = k - 2
+		for _, n := range nodes {
+			titles += displaywidth.String(strings.TrimSuffix(n, selfMark))
+		}
+		titles = (titles + k - 2) / (k - 1)
+		fits := func(left, label int) bool {
+			return left+(k-1)*max(label+labelRoom, titles)+1+right <= width
+		}
 		switch {
 		case fits(lay.left, label):
 		case fits(0, label):
@@ -253,6 +261,7 @@ func newLayout(nodes, roles []string, w widths, width int, paint Painter) *layou
 		for _, n := range nodes {
 			gap = max(gap, min(displaywidth.String(n)+2, (width-left-right-1)/(k-1)))
 		}
+		gap = max(gap, min(titles, (width-left-right-1)/(k-1)))
 	}
 	lay.gap = max(gap, 12)
 	lay.total = lay.col(k-1) + 1

@@ -183,3 +183,24 @@ func TestPlainKeepsCodeMarked(t *testing.T) {
 		}
 	}
 }
+
+func TestFold(t *testing.T) {
+	tests := []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"short\nlines", 10, "short\nlines"},
+		{`{"token": "abc def", "n": 1}`, 12, "{\"token\": \"↩\nabc def\", \"↩\nn\": 1}"},
+		{"一二三四五六", 7, "一二三↩\n四五六"},
+	}
+	for _, tt := range tests {
+		got := render.Fold(tt.in, tt.width, "↩")
+		if got != tt.want {
+			t.Errorf("Fold(%q, %d) = %q, want %q", tt.in, tt.width, got, tt.want)
+		}
+		if back := strings.ReplaceAll(got, "↩\n", ""); back != tt.in {
+			t.Errorf("Fold(%q) loses data: %q", tt.in, back)
+		}
+	}
+}

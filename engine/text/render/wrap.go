@@ -217,3 +217,32 @@ func cutWidth(s string, w int) (int, int) {
 	}
 	return n, used
 }
+
+// FoldMark ends a row Fold cut: the line goes on in the next row.
+const FoldMark = "↩"
+
+// Fold breaks every line of s wider than width into rows of width-1
+// cells, each ended by mark: for data, which must be shown as it is (no
+// re-wrapping between words, which would change where its lines end),
+// yet fit the terminal. The rows joined without their marks give s back.
+func Fold(s string, width int, mark string) string {
+	if width < 2 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for uniseg.StringWidth(l) > width {
+			n, _ := cutWidth(l, width-1)
+			b.WriteString(l[:n])
+			b.WriteString(mark)
+			b.WriteByte('\n')
+			l = l[n:]
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
