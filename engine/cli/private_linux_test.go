@@ -104,7 +104,8 @@ func (l *learner) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(l.exe)
 	cmd.Dir = l.work
 	cmd.Env = append(os.Environ(), childVar+"="+string(js), "XDG_STATE_HOME="+l.state, "HOME="+l.work,
-		"LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=", "NO_COLOR=1", "TERM=xterm")
+		"LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=", "NO_COLOR=1", "TERM=xterm",
+		"COLUMNS=1000") // a sentence on a pipe is one line, to be found whole
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: l.cred}
 	return cmd
 }

@@ -134,7 +134,8 @@ func child(t *testing.T, scr *screen, stdin, stdout, stderr *os.File, args ...st
 	cmd := exec.Command(os.Args[0])
 	state := t.TempDir()
 	cmd.Env = append(os.Environ(), childVar+"="+string(js), "XDG_STATE_HOME="+state,
-		"LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=", "NO_COLOR=1", "TERM=xterm")
+		"LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=", "NO_COLOR=1", "TERM=xterm",
+		"COLUMNS=1000") // a sentence on a pipe is one line, to be found whole
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	return start(t, scr, cmd, state)

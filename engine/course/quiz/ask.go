@@ -61,7 +61,7 @@ func splitPrompt(prompt string, width, room int) (lead, last string) {
 	if width <= 0 || render.Width(prompt)+room < width {
 		return "", prompt
 	}
-	lines := render.Wrap(prompt, width-room-1) // a cell for the cursor
+	lines := render.WrapItems(prompt, " · ", width-room-1) // a cell for the cursor
 	i := strings.LastIndexByte(lines, '\n')
 	if i < 0 {
 		return "", lines
@@ -89,9 +89,11 @@ func (w *eotWatch) Read(p []byte) (int, error) {
 func (s Survey) Ask(prompt string) (string, error) {
 	var ans string
 	in := &eotWatch{FileReader: s.In}
-	lead, prompt := splitPrompt(prompt, s.width(), surveyMark)
-	if lead != "" {
-		fmt.Fprintln(s.Out, lead)
+	// A question too long for one line is printed whole above survey's
+	// "?", where the answer is typed.
+	if lead, last := splitPrompt(prompt, s.width(), surveyMark); lead != "" {
+		fmt.Fprintln(s.Out, lead+"\n"+last)
+		prompt = ""
 	}
 	err := survey.AskOne(&survey.Input{Message: prompt}, &ans, survey.WithStdio(in, s.Out, s.Err))
 	if err == nil && in.saw && ans == "" {

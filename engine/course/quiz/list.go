@@ -169,11 +169,12 @@ func (p *listPrompt) draw(config *survey.PromptConfig) error {
 	if p.filter != "" {
 		msg = " " + p.filter
 	}
-	sep := "  "
+	sep, hint := "  ", p.hint
 	if p.width > 0 && render.Width(p.message+msg)+surveyMark+len(sep)+render.Width(p.hint) >= p.width {
-		sep = "\n  "
+		// The hint on lines of its own, under the question.
+		sep, hint = "\n  ", strings.ReplaceAll(render.Wrap(p.hint, p.width-surveyMark-1), "\n", "\n  ")
 	}
-	d := listData{Hint: p.hint, HintSep: sep, SelectTemplateData: survey.SelectTemplateData{
+	d := listData{Hint: hint, HintSep: sep, SelectTemplateData: survey.SelectTemplateData{
 		Select:        survey.Select{Message: p.message, FilterMessage: msg},
 		PageEntries:   p.wrapped(page),
 		SelectedIndex: idx,

@@ -70,6 +70,9 @@ func New(t Term) (*Renderer, error) {
 		// Headings stand out by colour; the "## " glamour keeps before
 		// them is markdown showing through.
 		style.H1.Prefix, style.H2.Prefix, style.H3.Prefix = "", "", ""
+		// Code stands out by colour; the no-break blanks glamour pads it
+		// with would start a wrapped line with a blank.
+		style.Code.Prefix, style.Code.Suffix = "", ""
 	}
 	md, err := glamour.NewTermRenderer(
 		glamour.WithStyles(style),

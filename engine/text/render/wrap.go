@@ -14,7 +14,8 @@ var bullet = regexp.MustCompile(`^(\s*)([•*\-+] |\d+\. |\| )?`)
 // Wrap breaks every line of s that is wider than width at the places
 // Unicode's line-breaking rules (UAX #14) allow: between words, and
 // between Chinese characters but never before "，" or "。" nor after
-// "（". Continuation lines keep the line's indentation and hang under a
+// "（"; never inside inline code (backticks, or the marks Markdown puts
+// around it), which, wider than a line, stands on a line of its own. Continuation lines keep the line's indentation and hang under a
 // list item's text. ANSI colour sequences pass through and take no room.
 func Wrap(s string, width int) string { return WrapIndent(s, width, -1) }
 
@@ -76,7 +77,10 @@ func wrapLine(line string, width, hang int) []string {
 		indent = ""
 	}
 	// Break opportunities: end offsets of line segments.
-	type seg struct{ start, end, w, trail int }
+	type seg struct {
+		start, end, w, trail int
+		code                 bool // holds inline code
+	}
 	var segs []seg
 	rest, state, off := plain[len(m[0]):], -1, len(m[0])
 	code := codeSpans(plain, escs)
@@ -96,8 +100,8 @@ func wrapLine(line string, width, hang int) []string {
 		// type; nor inside inline code.
 		prev := &segs[n-1]
 		word := prev.trail == 0 && (strings.HasSuffix(plain[prev.start:prev.end], "-") || strings.HasSuffix(plain[prev.start:prev.end], "/"))
-		if word || inside(code, sg.start) {
-			prev.end, prev.trail = sg.end, sg.trail
+		if in := inside(code, sg.start); word || in {
+			prev.end, prev.trail, prev.code = sg.end, sg.trail, prev.code || in
 			prev.w = uniseg.StringWidth(plain[prev.start : prev.end-prev.trail])
 			continue
 		}
@@ -117,7 +121,9 @@ func wrapLine(line string, width, hang int) []string {
 			used = uniseg.StringWidth(indent)
 		}
 		// A segment wider than a whole line: cut it by characters.
-		for used+sg.w > width && sg.w > 0 {
+		// ...but inline code, a command to copy, goes on a line of its
+		// own whole: the terminal wraps it, and copies it as one line.
+		for used+sg.w > width && sg.w > 0 && !sg.code {
 			cut, cw := cutWidth(plain[sg.start:sg.end-sg.trail], width-used)
 			if cut == 0 {
 				break
@@ -245,4 +251,15 @@ func Fold(s string, width int, mark string) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// WrapItems wraps s, a list of items joined by sep (" · " in a key
+// help line), to width, breaking only between items: an item is broken
+// only when it is wider than a whole line.
+func WrapItems(s, sep string, width int) string {
+	items := strings.Split(s, sep)
+	for i, it := range items {
+		items[i] = codeOpen + it + codeClose
+	}
+	return unmark(Wrap(strings.Join(items, sep), width))
 }
