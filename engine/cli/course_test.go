@@ -29,6 +29,23 @@ func progressOf(t *testing.T, state string) *progress.State {
 	return st
 }
 
+// handshakeWalk is the input that takes tcp-handshake from its start to
+// its end: its eight questions all answered "0", each wrong twice, its
+// task's filter "udp", wrong three times, and Enter at each pause.
+const handshakeWalk = "\n\n" + // the intro and the sockets, then the run
+	wrong + "\n" + // the SYN-ACK's flags (a prediction)
+	wrong + wrong + "\n" + // the first Seq and the next Ack (predictions)
+	wrong + "\n" + // the close's flags (a prediction)
+	"\n" + // the packets
+	wrong + "\n" + "\n\n" + // the client's port, its text and the sockets
+	wrong + "\n" + // raw to relative
+	wrong + "\n" + // what if 100 bytes
+	wrong + "\n" + "\n\n\n" + // the FIN's Ack, the close, the sockets after, the ladder
+	"udp\nudp\nudp\n" + "\n" + "\n" // the task, the last text
+
+// wrong is a question answered wrong twice.
+const wrong = "0\n0\n"
+
 // TestMenuRussianFinishQuitResume is the learner's path of issue 9: pick
 // Russian, finish a lesson, quit another part way, come back and go on.
 func TestMenuRussianFinishQuitResume(t *testing.T) {
@@ -36,23 +53,10 @@ func TestMenuRussianFinishQuitResume(t *testing.T) {
 	// The two lessons in this order, whatever the course's own order.
 	plan := filepath.Join(t.TempDir(), "course.toml")
 	os.WriteFile(plan, []byte("lessons = [\"tcp-handshake\", \"sockets\"]\n"), 0o644)
-	// Language 2 (Russian), then "continue" (tcp-handshake): its eight
-	// questions all answered "0", each wrong twice, its task's filter
-	// "udp", wrong three times, and Enter at each pause; then continue
-	// (sockets), Enter once and quit at its first prediction; then the
-	// input ends.
-	wrong := "0\n0\n"
-	walk := "\n\n" + // the intro and the sockets, then the run
-		wrong + "\n" + // the SYN-ACK's flags (a prediction)
-		wrong + wrong + "\n" + // the first Seq and the next Ack (predictions)
-		wrong + "\n" + // the close's flags (a prediction)
-		"\n" + // the packets
-		wrong + "\n" + "\n\n" + // the client's port, its text and the sockets
-		wrong + "\n" + // raw to relative
-		wrong + "\n" + // what if 100 bytes
-		wrong + "\n" + "\n\n\n" + // the FIN's Ack, the close, the sockets after, the ladder
-		"udp\nudp\nudp\n" + "\n" + "\n" // the task, the last text
-	input := "2\n1\n" + walk + "1\n\nq\n"
+	// Language 2 (Russian), then "continue" (tcp-handshake), walked to
+	// its end; then continue (sockets), Enter once and quit at its first
+	// prediction; then the input ends.
+	input := "2\n1\n" + handshakeWalk + "1\n\nq\n"
 	code, out, errs := runIn(t, env, input, "--net", "sandbox", "--course", plan)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)

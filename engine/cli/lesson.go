@@ -2,7 +2,10 @@ package cli
 
 import (
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -69,6 +72,9 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	if !f.noInput {
 		now := time.Now()
 		a.update(func(s *progress.State) { s.Start(id, now) })
+		if f.saveCapture == "" {
+			f.saveCapture = a.keptCapture(id)
+		}
 	}
 	var asker quiz.Asker
 	if !f.noInput {
@@ -86,4 +92,31 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	}, a.tx)
 	a.record(id, f, res, err)
 	return err
+}
+
+// keptCapture is where a learner's run of a lesson keeps its capture
+// when no --save-capture names a file: <lesson>.pcapng in the captures
+// folder beside the progress file (~/.local/state/wiretutor/captures on
+// Linux), each run replacing the last one's. The folder is made here,
+// private like the progress file's; when it cannot be, the run says so
+// as it fails to save.
+func (a *app) keptCapture(id string) string {
+	dir := filepath.Join(filepath.Dir(a.store.Path), "captures")
+	os.MkdirAll(dir, 0o700)
+	return filepath.Join(dir, fileName(id)+".pcapng")
+}
+
+// fileName is a lesson id as a file name: letters, digits, '-', '_' and
+// '.' kept, anything else (a slash of a course file's id) as '_'.
+func fileName(id string) string {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '.' {
+			return r
+		}
+		return '_'
+	}, id)
+	if strings.Trim(name, ".") == "" {
+		name = strings.ReplaceAll(name, ".", "_")
+	}
+	return name
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -192,14 +193,14 @@ func (a *app) menu(cmd *cobra.Command) error {
 				word = "menu.continue"
 			}
 			opts = append(opts, a.tx.T(word, map[string]any{"Title": a.lessonTitle(id)}))
-			acts = append(acts, func() error { return a.takeLesson(id, true) })
+			acts = append(acts, func() error { return a.pickRun(id) })
 		} else {
 			fmt.Fprintln(a.out(), render.Wrap(a.tx.T("menu.all_done", nil), width))
 		}
 		for _, l := range a.plan.Lessons {
 			id := l.ID
 			opts = append(opts, a.tx.T("menu.lesson", map[string]any{"Title": a.lessonTitle(id), "Status": a.status(id)}))
-			acts = append(acts, func() error { return a.takeLesson(id, true) })
+			acts = append(acts, func() error { return a.pickRun(id) })
 		}
 		opts = append(opts, a.tx.T("menu.language", map[string]any{"Name": a.languageName(a.lang)}))
 		acts = append(acts, a.chooseLanguage)
@@ -268,6 +269,32 @@ func (a *app) chooseLanguage() error {
 	a.update(func(s *progress.State) { s.Lang = lang })
 	fmt.Fprintln(a.out(), render.Wrap(a.tx.T("menu.language_saved", map[string]any{"Name": names[i]}), a.term().Width))
 	return nil
+}
+
+// pickRun runs the lesson the learner picked from the menu. A lesson
+// whose text invites a run with a packet lost (see lostFrame) asks
+// which run once the learner has begun it: as usual (continuing where
+// they stopped), or from the start in the sandbox with that packet
+// lost. A lesson not yet begun just runs: its text tells of the other.
+func (a *app) pickRun(id string) error {
+	frame := lostFrame(a.lesson(id))
+	if frame == 0 || a.state.Lesson(id) == nil {
+		return a.takeLesson(id, true)
+	}
+	usual := "run.lose.usual"
+	if start, _ := course.Resume(a.state, id); start > 0 {
+		usual = "run.lose.continue"
+	}
+	opts := []string{a.tx.T(usual, nil), a.tx.T("run.lose.lost", map[string]any{"Frame": frame})}
+	i, err := a.prompter().Choose(a.tx.T("run.lose.how", nil), opts, 0)
+	if err != nil {
+		return err
+	}
+	if i == 0 {
+		return a.takeLesson(id, true)
+	}
+	a.say(a.tx.T("run.lose.network", map[string]any{"Frame": frame}))
+	return a.runLesson(id, lessonFlags{net: course.NetSandbox, impair: []string{"drop=" + strconv.Itoa(frame)}})
 }
 
 // takeLesson runs a lesson for the learner and records how far they got;

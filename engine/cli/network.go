@@ -64,6 +64,24 @@ func (a *app) pickNet(choice string, impair []string, seed *uint64) (*course.Net
 	return n, nil
 }
 
+// lostFrame is the packet a lesson's text invites the learner to lose
+// (0: none): the sandbox drops that frame of the lesson's exchange once,
+// as --impair drop=N does. It is the client's first data segment of the
+// TCP echo, which TCP sends again (the handshake lesson), and the first
+// datagram of the UDP echo, which nothing sends again (udp-echo).
+func lostFrame(l *course.Lesson) int {
+	if l == nil {
+		return 0
+	}
+	switch l.Script {
+	case "echo-tcp":
+		return 4
+	case "udp-echo":
+		return 1
+	}
+	return 0
+}
+
 // checkNetName refuses a --net that names no network.
 func checkNetName(choice string) error {
 	for _, n := range course.NetNames {

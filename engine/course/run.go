@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -197,18 +199,69 @@ func (run *runner) capture(ctx context.Context) error {
 		return err
 	}
 	run.say(run.tx.N("run.captured", len(run.cap.Packets), nil))
-	if o.SaveCapture != "" {
-		write := capture.WriteFile
-		if run.l.Secret {
-			write = capture.WritePrivateFile
-		}
-		if err := write(o.SaveCapture, rec, capture.Loopback); err != nil {
-			return fmt.Errorf("save capture: %w", err)
-		}
-		run.say(run.tx.T("run.saved", map[string]any{"Path": o.SaveCapture}))
+	if err := run.save(rec); err != nil {
+		return err
 	}
 	fmt.Fprintln(o.Out)
 	return nil
+}
+
+// save writes the capture to Options.SaveCapture, when it is set, as
+// pcapng (atomically: a reader sees the previous run's file or this
+// one's, whole), readable as the umask says, or by its owner alone for
+// a lesson whose capture holds a secret; each run replaces the last
+// one's. It says where, and makes the text's commands name the file.
+// An interactive run that cannot write it says why and goes on, since
+// the lesson needs no file; a --no-input run fails, since the file was
+// what it was asked for.
+func (run *runner) save(rec *capture.Recording) error {
+	o := run.o
+	if o.SaveCapture == "" {
+		return nil
+	}
+	write := capture.WriteFile
+	if run.l.Secret {
+		write = capture.WritePrivateFile
+	}
+	if err := write(o.SaveCapture, rec, capture.Loopback); err != nil {
+		if o.NoInput {
+			return fmt.Errorf("save capture: %w", err)
+		}
+		// The path is in the message already: the system's reason is
+		// what it adds.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		run.say(run.r.Paint(render.Dim, run.tx.T("run.save.failed", map[string]any{"Path": o.SaveCapture, "Err": err.Error()})))
+		return nil
+	}
+	run.fact["CaptureFile"], run.fact["CaptureSaved"] = shellQuote(o.SaveCapture, runtime.GOOS), true
+	run.say(run.tx.T("run.saved", map[string]any{"Path": o.SaveCapture}))
+	return nil
+}
+
+// unsavedCapture is the file the text's commands name when the run
+// saves no capture (a --no-input run without --save-capture): the name
+// the text tells the reader to save it under.
+const unsavedCapture = "capture.pcapng"
+
+// shellQuote writes path as a shell of goos takes it as one argument:
+// as it is when nothing in it is special, else in single quotes for a
+// POSIX shell (a single quote inside ends them, is escaped, and opens
+// them again), or in double quotes on Windows, whose file names hold no
+// double quote and where PowerShell and cmd both take them.
+func shellQuote(path, goos string) string {
+	plain := path != "" && strings.IndexFunc(path, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r) || goos == "windows" && r == '\\')
+	}) < 0
+	switch {
+	case plain:
+		return path
+	case goos == "windows":
+		return `"` + path + `"`
+	}
+	return "'" + strings.ReplaceAll(path, "'", `'\''`) + "'"
 }
 
 // load makes rec the run's capture: its packets, the lesson's
@@ -234,6 +287,8 @@ func (run *runner) load(rec *capture.Recording) error {
 		run.fact = map[string]any{}
 	}
 	run.fact["Net"] = o.Net.Name()
+	// Until save has written it: the name the text says to save it as.
+	run.fact["CaptureFile"], run.fact["CaptureSaved"] = unsavedCapture, false
 	run.fact["CaptureFilter"] = CaptureFilter(run.port)
 	run.fact["HasEphemeralRange"] = false
 	if er, ok := o.Net.(interface {
