@@ -194,7 +194,7 @@ func TestPrivateLesson(t *testing.T) {
 	if err := auto.Run(); err != nil {
 		t.Fatalf("auto: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), sentence(t, "net.auto_private")) || !strings.Contains(out.String(), "Captured 10 packets.") {
+	if !strings.Contains(flat(out.String()), flat(sentence(t, "net.auto_private"))) || !strings.Contains(out.String(), "Captured 10 packets.") {
 		t.Errorf("auto did not take the private network:\n%s", out.String())
 	}
 
