@@ -135,7 +135,7 @@ func Run(env Env) int {
 		}
 	}
 	if langFlag != "" && i18n.Normalize(langFlag, have) == "" {
-		fmt.Fprintln(env.Stderr, tx.T("error.language", map[string]any{"Lang": langFlag, "Have": strings.Join(have, ", ")}))
+		fmt.Fprintln(env.Stderr, tx.T("error.language", map[string]any{"Lang": langFlag, "Have": a.languageList(have)}))
 		return ExitError
 	}
 	if stateErr != nil && !said {
@@ -188,6 +188,19 @@ func Run(env Env) int {
 	}
 	a.say(a.explain(err))
 	return ExitError
+}
+
+// languageList names each language by its code, which --lang takes,
+// and its name in itself: "en — English, ru — Русский, zh — 中文".
+func (a *app) languageList(have []string) string {
+	out := make([]string, len(have))
+	for i, l := range have {
+		out[i] = l
+		if name := a.languageName(l); name != l {
+			out[i] = l + " — " + name
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 // preScan finds --lang, --content and --course in args without parsing

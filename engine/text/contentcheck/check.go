@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -83,6 +84,10 @@ func Check(fsys fs.FS, lessons []Lesson) []Finding {
 	}
 	for _, lang := range langs {
 		c.strays(lang, lessons)
+	}
+	misnamed := i18n.Misnamed(fsys)
+	for _, name := range slices.Sorted(maps.Keys(misnamed)) {
+		c.add(name, 0, "content_check.folder_name", map[string]any{"Folder": name, "Tag": misnamed[name]})
 	}
 	return c.out
 }

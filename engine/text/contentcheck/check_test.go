@@ -155,6 +155,8 @@ func TestCheck(t *testing.T) {
 		{"message: multi-line, error on its line", func(m fstest.MapFS) {
 			replace(m, "ru/ui.toml", `welcome = "Привет"`, "welcome = \"\"\"\nПривет,\n{{.X | len}}\"\"\"")
 		}, []string{"ru/ui.toml:3: content_check.message_refused", "ru/ui.toml:1: content_check.message_placeholder_extra"}},
+		{"a language folder named not as its tag", func(m fstest.MapFS) { m["pt_BR/ui.toml"] = &fstest.MapFile{Data: []byte("welcome = \"Olá\"\n")} },
+			[]string{"pt_BR: content_check.folder_name"}},
 		{"new language without anything", func(m fstest.MapFS) { m["de/ui.toml"] = &fstest.MapFile{Data: []byte("welcome = \"Hallo\"\n")} },
 			[]string{"de/ui.toml: content_check.message_missing", "de/ui.toml: content_check.message_missing", "de/ui.toml: content_check.message_missing", "de/hs.md: content_check.lesson_missing"}},
 	}

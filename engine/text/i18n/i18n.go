@@ -1,14 +1,16 @@
 // Package i18n finds the learner's language and looks up the strings the
 // program prints in content/<lang>/ui.toml, with CLDR plural forms
-// (1 пакет, 2 пакета, 5 пакетов).
+// (1 пакет, 2 пакета, 5 пакетов). <lang> is a BCP 47 tag ("ru",
+// "pt-BR", "zh-Hant"); the learner's locale is matched to the folders
+// with x/text's language.Matcher.
 package i18n
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -23,22 +25,16 @@ import (
 )
 
 // Available returns the languages a content tree is written in: every
-// top-level folder with a ui.toml whose name is a language code ("en",
-// "ru", "zh", "de"), English first (it is the reference and the
-// fallback), the others sorted. A translator adds a language by adding
-// its folder; no Go changes.
+// top-level folder with a ui.toml whose name is a BCP 47 language tag in
+// its canonical form ("en", "ru", "zh", "pt-BR", "zh-Hant"), English
+// first (it is the reference and the fallback), the others sorted. A
+// translator adds a language by adding its folder; no Go changes. A
+// folder named by a tag written otherwise ("pt_BR", "zh-hant") is not a
+// language: Misnamed finds it, so that content check can say its name.
 func Available(fsys fs.FS) []string {
-	ents, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return []string{"en"}
-	}
 	have := []string{"en"}
-	for _, e := range ents {
-		name := e.Name()
-		if !e.IsDir() || name == "en" || !codeRE.MatchString(name) {
-			continue
-		}
-		if _, err := fs.Stat(fsys, name+"/ui.toml"); err == nil {
+	for name := range folders(fsys) {
+		if name != "en" && tagOf(name) == name {
 			have = append(have, name)
 		}
 	}
@@ -46,11 +42,56 @@ func Available(fsys fs.FS) []string {
 	return have
 }
 
-var codeRE = regexp.MustCompile(`^[a-z]{2,3}$`)
+// Misnamed maps each folder of fsys with a ui.toml whose name is a
+// language tag, but not written as Available wants it, to the name it
+// should have: "pt_BR" to "pt-BR", "zh-hant" to "zh-Hant", "iw" to "he".
+func Misnamed(fsys fs.FS) map[string]string {
+	out := map[string]string{}
+	for name := range folders(fsys) {
+		if tag := tagOf(name); tag != "" && tag != name {
+			out[name] = tag
+		}
+	}
+	return out
+}
+
+// folders yields the names of fsys's top-level folders that hold a
+// ui.toml.
+func folders(fsys fs.FS) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		ents, err := fs.ReadDir(fsys, ".")
+		if err != nil {
+			return
+		}
+		for _, e := range ents {
+			if !e.IsDir() {
+				continue
+			}
+			if _, err := fs.Stat(fsys, e.Name()+"/ui.toml"); err == nil && !yield(e.Name()) {
+				return
+			}
+		}
+	}
+}
+
+// tagOf is the canonical form of a language tag ("pt_BR" gives
+// "pt-BR"), or "" when s is not one: not well-formed, with an unknown
+// subtag, or with no language of its own ("und", "x-private").
+func tagOf(s string) string {
+	t, err := language.Parse(s)
+	if err != nil {
+		return ""
+	}
+	if _, c := t.Base(); c != language.Exact {
+		return ""
+	}
+	return t.String()
+}
 
 // Detect picks the language from those the course has: the flag, else
 // the saved choice, else the first of LC_ALL, LC_MESSAGES and LANG that
-// is set, else English. getenv is os.Getenv outside tests.
+// is set, else English. Each is matched to have as Normalize does.
+// getenv is os.Getenv outside tests.
 func Detect(flag, saved string, getenv func(string) string, have []string) string {
 	for _, l := range []string{flag, saved} {
 		if l = Normalize(l, have); l != "" {
@@ -71,29 +112,75 @@ func Detect(flag, saved string, getenv func(string) string, have []string) strin
 	return "en"
 }
 
-// Normalize maps a locale or tag ("ru_RU.UTF-8", "zh-Hans", "RU") to one
-// of the languages in have, or "" when it names none of them.
+// Normalize maps a locale or tag ("ru_RU.UTF-8", "zh-Hant", "pt_PT",
+// "RU") to the one of the languages in have that its reader wants, or ""
+// when none is. x/text's language.Matcher decides, and a match counts
+// when it is sure of it (High or Exact): "ru_RU" reads ru, "pt_PT" reads
+// pt-BR, "zh_TW" reads zh-Hant or zh-TW. A match it is unsure of (Low)
+// does not count: a Traditional Chinese reader ("zh_TW", "zh-HK") is not
+// given Simplified (zh), as CLDR gives Traditional no Simplified
+// fallback; Detect then shows English, and an explicit --lang is refused
+// with the list of what there is. "C", "POSIX" and what is not a
+// language give "".
 func Normalize(s string, have []string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if i := strings.IndexAny(s, ".@"); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.ReplaceAll(s, "_", "-")
-	if s == "" || s == "c" || s == "posix" {
+	want, ok := localeTag(s)
+	if !ok {
 		return ""
 	}
-	base := s
-	if i := strings.IndexByte(s, '-'); i >= 0 {
-		base = s[:i]
+	if name := want.String(); slices.Contains(have, name) {
+		return name
 	}
-	if slices.Contains(have, base) {
-		return base
+	var tags []language.Tag
+	var names []string
+	for _, h := range have {
+		if t := tagOf(h); t == h {
+			tags, names = append(tags, language.Make(t)), append(names, h)
+		}
+	}
+	if len(tags) == 0 {
+		return ""
+	}
+	if _, i, c := language.NewMatcher(tags).Match(want); c >= language.High {
+		return names[i]
 	}
 	return ""
 }
 
+// localeTag reads a POSIX locale, language[_territory][.codeset][@modifier]
+// ("zh_TW.UTF-8", "sr_RS@latin"), or a BCP 47 tag ("pt-BR"). ok is
+// false for "C", "POSIX" and what names no language. The modifiers that
+// name a script (@latin, @cyrillic, @devanagari) set it.
+func localeTag(s string) (language.Tag, bool) {
+	s = strings.TrimSpace(s)
+	var mod string
+	if i := strings.IndexByte(s, '@'); i >= 0 {
+		s, mod = s[:i], s[i+1:]
+	}
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		s = s[:i]
+	}
+	if strings.EqualFold(s, "C") || strings.EqualFold(s, "POSIX") {
+		return language.Und, false
+	}
+	name := tagOf(s)
+	if name == "" {
+		return language.Und, false
+	}
+	t := language.Make(name)
+	if script, ok := map[string]string{"latin": "Latn", "cyrillic": "Cyrl", "devanagari": "Deva"}[strings.ToLower(mod)]; ok {
+		if sc, err := language.ParseScript(script); err == nil {
+			if withScript, err := language.Compose(t, sc); err == nil {
+				t = withScript
+			}
+		}
+	}
+	return t, true
+}
+
 // PluralForms returns the CLDR plural categories a language's messages
-// need ("one", "few", "many", "other" for Russian; "other" for Chinese).
+// need ("one", "few", "many", "other" for Russian, ru-RU or ru-UA alike;
+// "other" for Chinese, zh-Hant included). The rules follow the tag
+// (x/text/feature/plural), as go-i18n's do when it picks a form.
 func PluralForms(lang string) []string {
 	// The forms whole numbers take, found by trying them, and "other",
 	// which go-i18n falls back on (and fractions take in Russian).

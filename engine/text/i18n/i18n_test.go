@@ -2,6 +2,7 @@ package i18n_test
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"testing"
 	"testing/fstest"
@@ -23,9 +24,14 @@ func TestDetect(t *testing.T) {
 		{"LC_MESSAGES before LANG", "", "", map[string]string{"LC_MESSAGES": "ru_RU", "LANG": "zh_CN"}, "ru"},
 		{"LANG", "", "", map[string]string{"LANG": "ru_RU.UTF-8"}, "ru"},
 		{"unknown language falls to English", "", "", map[string]string{"LANG": "de_DE.UTF-8"}, "en"},
+		{"the first set decides", "", "", map[string]string{"LC_ALL": "de_DE.UTF-8", "LANG": "ru_RU.UTF-8"}, "en"},
 		{"C locale", "", "", map[string]string{"LANG": "C.UTF-8"}, "en"},
+		{"C in LC_ALL wins over LANG", "", "", map[string]string{"LC_ALL": "C", "LANG": "ru_RU.UTF-8"}, "en"},
 		{"nothing set", "", "", nil, "en"},
 		{"tag form", "zh-Hans", "", nil, "zh"},
+		{"a flag for no language: the saved one", "xx", "ru", nil, "ru"},
+		{"a saved language since removed: the environment", "", "pt-BR", map[string]string{"LANG": "zh_CN.UTF-8"}, "zh"},
+		{"Traditional is not given Simplified", "", "", map[string]string{"LANG": "zh_TW.UTF-8"}, "en"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -34,6 +40,57 @@ func TestDetect(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestNormalize: a locale or tag reaches the folder its reader wants,
+// as x/text's matcher has it, or none.
+func TestNormalize(t *testing.T) {
+	three := []string{"en", "ru", "zh"}
+	five := []string{"en", "pt-BR", "ru", "zh", "zh-Hant"}
+	serbian := []string{"en", "sr", "sr-Latn"}
+	tests := []struct {
+		in   string
+		have []string
+		want string
+	}{
+		{"zh_TW.UTF-8", five, "zh-Hant"},
+		{"zh_TW.UTF-8", three, ""}, // Low: Simplified is no fallback for Traditional
+		{"zh-HK", five, "zh-Hant"},
+		{"zh-HK", three, ""},
+		{"zh_CN.GB18030", five, "zh"},
+		{"zh_SG", three, "zh"},
+		{"zh-Hans", five, "zh"},
+		{"zh-Hant", three, ""},
+		{"pt_BR", five, "pt-BR"},
+		{"pt_BR.UTF-8", five, "pt-BR"},
+		{"pt_PT.UTF-8", five, "pt-BR"}, // all the Portuguese there is
+		{"pt", five, "pt-BR"},
+		{"pt_BR", three, ""},
+		{"ru_RU.UTF-8", three, "ru"},
+		{"ru_UA.KOI8-U", three, "ru"},
+		{"RU", three, "ru"},
+		{" ru ", three, "ru"},
+		{"uk_UA.UTF-8", three, ""}, // Ukrainian is not Russian
+		{"en_US.UTF-8", three, "en"},
+		{"en_GB", three, "en"},
+		{"en_US@euro", three, "en"},
+		{"de_DE.UTF-8", five, ""},
+		{"sr_RS.UTF-8@latin", serbian, "sr-Latn"},
+		{"sr_RS.UTF-8", serbian, "sr"},
+		{"C", five, ""},
+		{"C.UTF-8", five, ""},
+		{"POSIX", five, ""},
+		{"", five, ""},
+		{"und", five, ""},
+		{"x-klingon", five, ""},
+		{"Notes", five, ""},
+		{"_.@", five, ""},
+	}
+	for _, tt := range tests {
+		if got := i18n.Normalize(tt.in, tt.have); got != tt.want {
+			t.Errorf("Normalize(%q, %v) = %q, want %q", tt.in, tt.have, got, tt.want)
+		}
 	}
 }
 
@@ -60,20 +117,89 @@ func TestAvailable(t *testing.T) {
 	ui := &fstest.MapFile{Data: []byte("x = \"y\"\n")}
 	fsys := fstest.MapFS{
 		"zh/ui.toml": ui, "en/ui.toml": ui, "de/ui.toml": ui, "ru/ui.toml": ui,
+		"pt-BR/ui.toml":     ui, // a region
+		"zh-Hant/ui.toml":   ui, // a script
 		"fr/lesson.md":      {Data: []byte("no ui.toml: not a language yet")},
-		"Notes/ui.toml":     ui, // not a language code
+		"Notes/ui.toml":     ui, // not a language tag
 		"TRANSLATING.md":    {Data: []byte("a file, not a folder")},
-		"pt-BR/ui.toml":     ui, // regions are not separate languages here
+		"pt_PT/ui.toml":     ui, // a tag, but not as written: see Misnamed
+		"zh-hans/ui.toml":   ui,
+		"iw/ui.toml":        ui, // Hebrew's old code
 		"en_backup/ui.toml": ui,
+		"und/ui.toml":       ui, // no language
+		"x-test/ui.toml":    ui, // private use, no language
+		"xx/ui.toml":        ui, // no such language
 	}
-	if got, want := i18n.Available(fsys), []string{"en", "de", "ru", "zh"}; !slices.Equal(got, want) {
+	if got, want := i18n.Available(fsys), []string{"en", "de", "pt-BR", "ru", "zh", "zh-Hant"}; !slices.Equal(got, want) {
 		t.Errorf("Available = %v, want %v", got, want)
 	}
-	if _, err := i18n.Load(fsys, "fr"); !errors.Is(err, i18n.ErrUnknownLanguage) {
-		t.Errorf("Load(fr) = %v, want ErrUnknownLanguage", err)
+	if got, want := i18n.Misnamed(fsys), map[string]string{"pt_PT": "pt-PT", "zh-hans": "zh-Hans", "iw": "he"}; !maps.Equal(got, want) {
+		t.Errorf("Misnamed = %v, want %v", got, want)
 	}
-	if _, err := i18n.Load(fsys, "de"); err != nil {
-		t.Errorf("Load(de): %v: a folder with a ui.toml is a language", err)
+	for _, lang := range []string{"fr", "pt_PT", "Notes", "pt"} {
+		if _, err := i18n.Load(fsys, lang); !errors.Is(err, i18n.ErrUnknownLanguage) {
+			t.Errorf("Load(%s) = %v, want ErrUnknownLanguage", lang, err)
+		}
+	}
+	for _, lang := range []string{"de", "pt-BR", "zh-Hant"} {
+		if _, err := i18n.Load(fsys, lang); err != nil {
+			t.Errorf("Load(%s): %v: a folder with a ui.toml is a language", lang, err)
+		}
+	}
+	if got := i18n.Available(fstest.MapFS{}); !slices.Equal(got, []string{"en"}) {
+		t.Errorf("Available of an empty tree = %v", got)
+	}
+}
+
+// TestRegionalLanguage: a language with a region or script has its own
+// messages and its language's plural forms, and falls back to English
+// for what it lacks.
+func TestRegionalLanguage(t *testing.T) {
+	en := "[pkts]\none = \"{{.Count}} packet\"\nother = \"{{.Count}} packets\"\n[only_en]\nother = \"English\"\n" +
+		"[language]\nname = \"English\"\n"
+	fsys := fstest.MapFS{
+		"en/ui.toml":      {Data: []byte(en)},
+		"ru-RU/ui.toml":   {Data: []byte("[pkts]\none = \"{{.Count}} пакет\"\nfew = \"{{.Count}} пакета\"\nmany = \"{{.Count}} пакетов\"\nother = \"{{.Count}} пакета\"\n")},
+		"pt-BR/ui.toml":   {Data: []byte("[pkts]\none = \"{{.Count}} pacote\"\nother = \"{{.Count}} pacotes\"\n[language]\nname = \"Português (Brasil)\"\n")},
+		"pt-PT/ui.toml":   {Data: []byte("[pkts]\none = \"{{.Count}} pacote\"\nother = \"{{.Count}} pacotes\"\n")},
+		"zh-Hant/ui.toml": {Data: []byte("[pkts]\nother = \"{{.Count}} 個封包\"\n")},
+	}
+	tests := []struct {
+		lang  string
+		count int
+		want  string
+	}{
+		{"ru-RU", 1, "1 пакет"},
+		{"ru-RU", 3, "3 пакета"},
+		{"ru-RU", 5, "5 пакетов"},
+		{"ru-RU", 21, "21 пакет"},
+		{"pt-BR", 0, "0 pacote"}, // Brazilian: 0 and 1 are "one"
+		{"pt-BR", 2, "2 pacotes"},
+		{"pt-PT", 0, "0 pacotes"}, // European: only 1 is
+		{"pt-PT", 1, "1 pacote"},
+		{"zh-Hant", 1, "1 個封包"},
+	}
+	for _, tt := range tests {
+		c, err := i18n.Load(fsys, tt.lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.N("pkts", tt.count, nil); got != tt.want {
+			t.Errorf("%s N(%d) = %q, want %q", tt.lang, tt.count, got, tt.want)
+		}
+		if got := c.T("only_en", nil); got != "English" {
+			t.Errorf("%s: a missing message should be English, got %q", tt.lang, got)
+		}
+		if c.Lang() != tt.lang || c.Translated("only_en") || !c.Translated("pkts") {
+			t.Errorf("%s: Lang %q, Translated only_en %v, pkts %v", tt.lang, c.Lang(), c.Translated("only_en"), c.Translated("pkts"))
+		}
+	}
+	c, err := i18n.Load(fsys, "pt-BR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.T("language.name", nil); got != "Português (Brasil)" {
+		t.Errorf("language.name = %q", got)
 	}
 }
 
@@ -87,6 +213,11 @@ func TestPluralForms(t *testing.T) {
 		{"zh", []string{"other"}},
 		{"ar", []string{"zero", "one", "two", "few", "many", "other"}},
 		{"de", []string{"one", "other"}},
+		{"ru-RU", []string{"one", "few", "many", "other"}},
+		{"ru-UA", []string{"one", "few", "many", "other"}},
+		{"zh-Hant", []string{"other"}},
+		{"zh-Hant-TW", []string{"other"}},
+		{"pt-BR", []string{"one", "other"}},
 	}
 	for _, tt := range tests {
 		if got := i18n.PluralForms(tt.lang); !slices.Equal(got, tt.want) {
@@ -228,11 +359,11 @@ func TestMsg(t *testing.T) {
 }
 
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"ru_RU.UTF-8", "zh-Hans", "RU", "C.UTF-8", "POSIX", "en_US@euro", "de_DE", "", "-", "_.@", "zh_TW.Big5", " ru "} {
+	for _, s := range []string{"ru_RU.UTF-8", "zh-Hans", "RU", "C.UTF-8", "POSIX", "en_US@euro", "de_DE", "", "-", "_.@", "zh_TW.Big5", " ru ", "pt_BR", "sr_RS@latin", "x-a"} {
 		f.Add(s, "ru")
 	}
 	f.Fuzz(func(t *testing.T, s, extra string) {
-		for _, have := range [][]string{{"en"}, {"en", "ru", "zh"}, {"en", extra}} {
+		for _, have := range [][]string{{"en"}, {"en", "ru", "zh"}, {"en", "pt-BR", "zh-Hant"}, {"en", extra}} {
 			got := i18n.Normalize(s, have)
 			if got != "" && !slices.Contains(have, got) {
 				t.Fatalf("Normalize(%q, %q) = %q, not one of them", s, have, got)
