@@ -214,6 +214,8 @@ func TestWrapItems(t *testing.T) {
 		{"Enter: next · b: back · r: run it again · q: quit", 30, "Enter: next · b: back ·\nr: run it again · q: quit"},
 		{"Enter：下一步 · b：返回 · q：退出", 20, "Enter：下一步 ·\nb：返回 · q：退出"},
 		{"fits · here", 40, "fits · here"},
+		{"no items: words break as usual", 10, "no items:\nwords\nbreak as\nusual"},
+		{"an item wider than a line breaks inside · b", 12, "an item\nwider than a\nline breaks\ninside · b"},
 	}
 	for _, tt := range tests {
 		if got := render.WrapItems(tt.in, " · ", tt.width); got != tt.want {

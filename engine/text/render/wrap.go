@@ -258,8 +258,13 @@ func Fold(s string, width int, mark string) string {
 // only when it is wider than a whole line.
 func WrapItems(s, sep string, width int) string {
 	items := strings.Split(s, sep)
+	if len(items) == 1 {
+		return Wrap(s, width)
+	}
 	for i, it := range items {
-		items[i] = codeOpen + it + codeClose
+		if Width(it)+Width(sep) <= width {
+			items[i] = codeOpen + it + codeClose
+		}
 	}
 	return unmark(Wrap(strings.Join(items, sep), width))
 }
