@@ -51,13 +51,32 @@ func httpDone(pkts []dissect.Packet, n int) bool {
 	return responses >= n && ends >= 2*syns
 }
 
-// startHTTP starts the web server on the lab's port.
-func startHTTP(ctx context.Context, n netenv.Net, token string) (*httpd.Server, error) {
-	srv := &httpd.Server{Net: n, Port: httpd.DefaultPort, Token: token}
+// startHTTP starts the web server on the lab's port, its pages in the
+// words of pages (English when empty).
+func startHTTP(ctx context.Context, n netenv.Net, token string, pages httpd.Pages) (*httpd.Server, error) {
+	srv := &httpd.Server{Net: n, Port: httpd.DefaultPort, Token: token, Pages: pages}
 	if err := srv.Start(ctx); err != nil {
 		return nil, err
 	}
 	return srv, nil
+}
+
+// httpPages words the web server's pages and its API's errors in the
+// learner's language; every count the lesson asks about comes from the
+// capture, never from these words.
+func httpPages(tx quiz.Texts) httpd.Pages {
+	return httpd.Pages{
+		Heading:       tx.T("http.page.heading", nil),
+		Intro:         tx.T("http.page.intro", nil),
+		API:           tx.T("http.page.api", map[string]any{"Path": httpd.APIPath}),
+		NotFound:      tx.T("http.page.not_found", nil),
+		NotFoundTitle: tx.T("http.page.not_found_title", nil),
+		TokenRequired: tx.T("http.page.token_required", nil),
+		TooLarge:      tx.T("http.page.too_large", nil),
+		NotJSON:       tx.T("http.page.not_json", nil),
+		BadName:       tx.T("http.page.bad_name", nil),
+		RepoExists:    tx.T("http.page.repo_exists", nil),
+	}
 }
 
 // httpClient is an HTTP client that dials through the lesson's network.
@@ -71,7 +90,7 @@ func httpClient(n netenv.Net) *http.Client {
 var tags = regexp.MustCompile(`<[^>]*>`)
 
 func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
-	srv, err := startHTTP(ctx, n, "")
+	srv, err := startHTTP(ctx, n, "", httpPages(words(h)))
 	if err != nil {
 		return err
 	}

@@ -32,20 +32,20 @@ func httpToken() course.Script {
 }
 
 // startTokenAPI starts the lesson's API on the lab's port with a fresh
-// token.
-func startTokenAPI(ctx context.Context, n netenv.Net) (*httpd.Server, string, error) {
+// token, its pages in the words of pages.
+func startTokenAPI(ctx context.Context, n netenv.Net, pages httpd.Pages) (*httpd.Server, string, error) {
 	token, err := httpd.NewToken()
 	if err != nil {
 		return nil, "", err
 	}
-	srv, err := startHTTP(ctx, n, token)
+	srv, err := startHTTP(ctx, n, token, pages)
 	return srv, token, err
 }
 
 // tokenExchange calls the API four times on one keep-alive connection:
 // without the token, with it, to create a repository, to list them.
 func tokenExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
-	srv, token, err := startTokenAPI(ctx, n)
+	srv, token, err := startTokenAPI(ctx, n, httpPages(words(h)))
 	if err != nil {
 		return err
 	}
