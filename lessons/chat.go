@@ -73,7 +73,7 @@ type bot struct {
 func startBot(ctx context.Context, n netenv.Net, addr, nick string) (*bot, error) {
 	c, err := n.Dial(ctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("%s cannot connect: %w", nick, err)
+		return nil, failed("chat_bot", map[string]any{"Nick": nick}, err)
 	}
 	b := &bot{nick: nick, conn: c, heard: make(chan string, 64)}
 	go b.receive()
@@ -198,7 +198,7 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 	st.nick = nick
 	me, err := n.Dial(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("connect to the chat: %w", err)
+		return failed("chat_join", nil, err)
 	}
 	defer me.Close()
 	if a, ok := me.LocalAddr().(*net.TCPAddr); ok {
@@ -206,7 +206,7 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 	}
 	r := bufio.NewReader(me)
 	if _, err := io.ReadFull(r, make([]byte, len(chat.Greeting))); err != nil {
-		return fmt.Errorf("no NICK from the server: %w", err)
+		return failed("chat_greeting", map[string]any{"Greeting": chat.Greeting}, err)
 	}
 	fmt.Fprintf(me, "%s\n", nick)
 	// What the bots say, and the learner with no input, in the

@@ -3,7 +3,6 @@ package lessons
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -105,14 +104,14 @@ func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	// 1. By hand, over a bare TCP socket; the terminal browser shows it.
 	c, err := n.Dial(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("connect to the web server: %w", err)
+		return failed("http_connect", nil, err)
 	}
 	c.SetDeadline(time.Now().Add(5 * time.Second))
 	io.WriteString(c, rawRequest(addr))
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
 		c.Close()
-		return fmt.Errorf("read the answer: %w", err)
+		return failed("http_answer", nil, err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	c.Close()
@@ -134,7 +133,7 @@ func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	cl := httpClient(n)
 	r2, err := cl.Get("http://" + addr + "/old")
 	if err != nil {
-		return fmt.Errorf("GET /old: %w", err)
+		return failed("http_request", map[string]any{"Method": "GET", "Path": "/old"}, err)
 	}
 	io.Copy(io.Discard, r2.Body)
 	r2.Body.Close()
@@ -144,7 +143,7 @@ func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	// 3. HTTP/1.0: one request, then the server closes.
 	c, err = n.Dial(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("connect to the web server: %w", err)
+		return failed("http_connect", nil, err)
 	}
 	c.SetDeadline(time.Now().Add(5 * time.Second))
 	io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")

@@ -2,7 +2,6 @@ package lessons
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -69,7 +68,7 @@ func tokenExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 		}
 		resp, err := cl.Do(req)
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", method, path, err)
+			return failed("http_request", map[string]any{"Method": method, "Path": path}, err)
 		}
 		// Nothing is said of the answer: the learner predicts the
 		// methods and the status codes before the capture is shown.

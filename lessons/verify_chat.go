@@ -3,7 +3,6 @@ package lessons
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -55,7 +54,7 @@ type member struct {
 func join(ctx context.Context, n netenv.Net, nick string) (*member, error) {
 	c, err := n.Dial(ctx, "tcp", listen.Addr("", chat.DefaultPort))
 	if err != nil {
-		return nil, fmt.Errorf("connect to port %d: %w", chat.DefaultPort, err)
+		return nil, peerFailed("peer_connect", map[string]any{"Port": chat.DefaultPort}, err)
 	}
 	m := &member{nick: nick, c: c, more: make(chan struct{}, 1), eof: make(chan struct{})}
 	go m.read()
