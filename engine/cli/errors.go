@@ -151,8 +151,15 @@ func withPortFlag(err error, tcpFlag, udpFlag string) error {
 // error in English, is the last resort.
 func (a *app) explain(err error) string {
 	t := a.tx
+	var se *course.SectionError
+	if errors.As(err, &se) {
+		return t.T("error.no_section", map[string]any{"Lesson": se.Lesson, "Section": se.Section})
+	}
 	if m, at, ok := messageOf(err); ok {
 		_, own := m.Data["Cause"]
+		if m.ID == "error.content_doc" {
+			m = docFile(m, err, at)
+		}
 		m = a.fill(m, err)
 		if inner := errors.Unwrap(at); inner != nil && !own {
 			// What the system said is below the error that speaks.
@@ -176,6 +183,25 @@ func (a *app) explain(err error) string {
 		return t.Msg(message.Msg{ID: "error.network", Data: map[string]any{"Cause": c}})
 	}
 	return t.T("error.generic", map[string]any{"Err": err.Error()})
+}
+
+// docFile names the file of a broken lesson text: a *doc.Error knows
+// only its line, and whoever read the file put its name in front
+// ("ru/chat.md: line 3: …"). With no name the sentence names the line
+// alone.
+func docFile(m message.Msg, err, at error) message.Msg {
+	prefix, ok := strings.CutSuffix(err.Error(), ": "+at.Error())
+	if i := strings.LastIndex(prefix, ": "); i >= 0 {
+		prefix = prefix[i+2:]
+	}
+	data := map[string]any{"File": prefix}
+	for k, v := range m.Data {
+		data[k] = v
+	}
+	if !ok || prefix == "" {
+		return message.Msg{ID: "error.content_line", Data: data}
+	}
+	return message.Msg{ID: m.ID, Data: data}
 }
 
 // causeOf names what the system said in err's chain, as a message of
