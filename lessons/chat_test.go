@@ -3,9 +3,11 @@ package lessons_test
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"wiretutor/content"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/servers/chat"
 )
 
 // TestChatSpeaksLanguage: in ru and zh the chat lesson's bots, and the
@@ -62,5 +64,34 @@ func TestChatSpeaksLanguage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestChatLinesFitProtocol: in every language, each line the lesson's
+// bots and chat server send is one line of text, short enough for one
+// recv(1024) of the homework's client with the longest nickname in
+// front, so a translation cannot break the framing the lesson teaches.
+func TestChatLinesFitProtocol(t *testing.T) {
+	long := strings.Repeat("я", chat.MaxNick) // the longest nickname, two bytes a letter
+	for _, lang := range i18n.Available(content.FS) {
+		tx, err := i18n.Load(content.FS, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{
+			"chat.bot.jack_hello", "chat.bot.molly_welcome", "chat.bot.jack_first", "chat.bot.jack_second",
+			"chat.bot.molly_reads", "chat.bot.learner_first", "chat.bot.learner_second",
+			"chat.server.full", "chat.server.bad_nick", "chat.server.nick_taken", "chat.server.dropped",
+		} {
+			line := long + ": " + tx.T(id, map[string]any{"Nick": long, "Max": chat.MaxNick})
+			switch {
+			case strings.TrimSpace(tx.T(id, nil)) == "":
+				t.Errorf("%s %s is empty", lang, id)
+			case strings.ContainsFunc(line, unicode.IsControl):
+				t.Errorf("%s %s holds a control character: %q", lang, id, line)
+			case len(line) > 1024:
+				t.Errorf("%s %s is %d bytes with a nickname in front, more than one recv(1024)", lang, id, len(line))
+			}
+		}
 	}
 }
