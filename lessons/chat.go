@@ -19,9 +19,6 @@ import (
 	"wiretutor/servers/chat"
 )
 
-// scriptedLines is what the learner says in --no-input mode.
-var scriptedLines = []string{"hello everyone", "bye for now"}
-
 // The bots' nicknames: the lesson asks which connection is jack's.
 const (
 	jackNick  = "jack"
@@ -76,7 +73,7 @@ type bot struct {
 func startBot(ctx context.Context, n netenv.Net, addr, nick string) (*bot, error) {
 	c, err := n.Dial(ctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("%s cannot connect: %w", nick, err)
+		return nil, failed("chat_bot", map[string]any{"Nick": nick}, err)
 	}
 	b := &bot{nick: nick, conn: c, heard: make(chan string, 64)}
 	go b.receive()
@@ -126,20 +123,38 @@ func (b *bot) wait(s string, d time.Duration) {
 }
 
 // chatRun is what one run's exchange saw that the capture cannot tell:
-// the learner's nickname and port, and what molly's recv() returned.
-// The runner calls the exchange, then Focus and Facts, one after another.
+// the learner's nickname and port, jack's two sends, and what molly's
+// recv() returned. The runner calls the exchange, then Focus and Facts,
+// one after another.
 type chatRun struct {
-	nick  string
-	port  int
-	glued string // a read that held both of jack's messages
+	nick     string
+	port     int
+	one, two string // jack's two sends, back to back, as he wrote them
+	glued    string // a read that held both of jack's messages
 	// gluedAtServer: the server's read of jack's bytes already held both,
 	// so it relayed them as one message (the learner saw one line).
 	gluedAtServer bool
 }
 
+// chatMessages words the chat server's lines for people in the
+// learner's language; the protocol's own words stay the homework's.
+func chatMessages(tx quiz.Texts) chat.Messages {
+	return chat.Messages{
+		Full:    tx.T("chat.server.full", nil),
+		BadNick: tx.T("chat.server.bad_nick", map[string]any{"Max": chat.MaxNick}),
+		NickTaken: func(nick string) string {
+			return tx.T("chat.server.nick_taken", map[string]any{"Nick": nick})
+		},
+		Dropped: func(nick string) string {
+			return tx.T("chat.server.dropped", map[string]any{"Nick": nick})
+		},
+	}
+}
+
 func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun) error {
 	*st = chatRun{}
-	srv := &chat.Server{Net: n, Port: chat.DefaultPort}
+	tx := words(h)
+	srv := &chat.Server{Net: n, Port: chat.DefaultPort, Messages: chatMessages(tx)}
 	if err := srv.Start(ctx); err != nil {
 		return err
 	}
@@ -155,13 +170,13 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 		return err
 	}
 	defer jack.conn.Close()
-	jack.wait("Connected to server!", 2*time.Second)
+	jack.wait(chat.Welcome, 2*time.Second)
 	molly, err := startBot(ctx, n, addr, mollyNick)
 	if err != nil {
 		return err
 	}
 	defer molly.conn.Close()
-	molly.wait("Connected to server!", 2*time.Second)
+	molly.wait(chat.Welcome, 2*time.Second)
 
 	// A nickname the room would refuse is asked again, saying why; with
 	// no input the lesson joins as "student".
@@ -183,17 +198,22 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 	st.nick = nick
 	me, err := n.Dial(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("connect to the chat: %w", err)
+		return failed("chat_join", nil, err)
 	}
 	defer me.Close()
 	if a, ok := me.LocalAddr().(*net.TCPAddr); ok {
 		st.port = a.Port
 	}
 	r := bufio.NewReader(me)
-	if _, err := io.ReadFull(r, make([]byte, 4)); err != nil {
-		return fmt.Errorf("no NICK from the server: %w", err)
+	if _, err := io.ReadFull(r, make([]byte, len(chat.Greeting))); err != nil {
+		return failed("chat_greeting", map[string]any{"Greeting": chat.Greeting}, err)
 	}
 	fmt.Fprintf(me, "%s\n", nick)
+	// What the bots say, and the learner with no input, in the
+	// learner's language: every count the lesson asks about comes from
+	// the capture, never from these lines.
+	you := map[string]any{"Nick": nick}
+	st.one, st.two = jackNick+": "+tx.T("chat.bot.jack_first", nil), jackNick+": "+tx.T("chat.bot.jack_second", nil)
 	incoming := make(chan string, 64)
 	go func() {
 		defer close(incoming)
@@ -215,7 +235,7 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 				if !ok {
 					return
 				}
-				if strings.Contains(l, "jack: onejack: two") {
+				if strings.Contains(l, st.one+st.two) {
 					st.gluedAtServer = true
 				}
 				h.Say(l)
@@ -227,17 +247,18 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 	show(200 * time.Millisecond)
 	h.Snapshot("open")
 
-	jack.say("hi everyone, who is new?")
-	molly.wait("who is new", time.Second)
-	molly.say("welcome, " + nick + "!")
+	hello := tx.T("chat.bot.jack_hello", nil)
+	jack.say(hello)
+	molly.wait(hello, time.Second)
+	molly.say(tx.T("chat.bot.molly_welcome", you))
 	show(200 * time.Millisecond)
 
 	// Two messages back to back: a classic client may read them as one.
-	jack.say("one")
-	jack.say("two")
+	io.WriteString(jack.conn, st.one)
+	io.WriteString(jack.conn, st.two)
 	show(200 * time.Millisecond)
 
-	lines := scriptedLines
+	lines := []string{tx.T("chat.bot.learner_first", nil), tx.T("chat.bot.learner_second", nil)}
 	sent, prompt := 0, "chat.lesson_say"
 	for i := 0; ; i++ {
 		var line string
@@ -263,7 +284,7 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 		sent, prompt = sent+1, "chat.lesson_say"
 		fmt.Fprintf(me, "%s\n", line)
 		molly.wait(line, time.Second)
-		molly.say("I read you, " + nick + ".")
+		molly.say(tx.T("chat.bot.molly_reads", you))
 		show(300 * time.Millisecond)
 	}
 	if hc, ok := me.(netenv.HalfCloser); ok {
@@ -277,7 +298,7 @@ func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun
 
 	molly.mu.Lock()
 	for _, m := range molly.reads {
-		if strings.Contains(m, "jack: one") && strings.Contains(m, "jack: two") {
+		if strings.Contains(m, st.one) && strings.Contains(m, st.two) {
 			st.glued = m
 		}
 	}
@@ -379,7 +400,7 @@ func nickFrame(c *quiz.Capture, nick string) int {
 
 func chatFacts(c *quiz.Capture, st *chatRun) map[string]any {
 	f := map[string]any{"Nick": st.nick, "Glued": st.glued != "", "GluedText": st.glued,
-		"GluedAtServer": st.gluedAtServer}
+		"GluedAtServer": st.gluedAtServer, "JackOne": st.one, "JackTwo": st.two, "JackBoth": st.one + st.two}
 	if i := nickFrame(c, jackNick); i >= 0 {
 		p := &c.Packets[i]
 		f["JackFrame"], f["JackPort"], f["JackStream"] = p.Number, p.SrcPort, p.TCP.Stream

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"wiretutor/content"
 	"wiretutor/engine/course"
@@ -23,12 +24,20 @@ import (
 	"wiretutor/lessons/lessontest"
 )
 
-// The line the chat lesson types for the learner in --no-input mode,
-// and the nickname it joins with.
-const (
-	scriptedNick = "student"
-	scriptedLine = "hello everyone"
-)
+// scriptedNick is the nickname the chat lesson joins with in --no-input
+// mode.
+const scriptedNick = "student"
+
+// scriptedLine is the first line the chat lesson types for the learner
+// in --no-input mode, in the learner's language.
+func scriptedLine(t *testing.T, lang string) string {
+	t.Helper()
+	tx, err := i18n.Load(content.FS, lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tx.T("chat.bot.learner_first", nil)
+}
 
 // runInSandbox runs a lesson start to end in the sandbox with no input,
 // in a language, and returns its exported questions, its text and the
@@ -107,9 +116,16 @@ func (p played) before(t *testing.T, n int) string {
 // and that tshark agrees with each). It returns the English run.
 func checkFlow(t *testing.T, id string, wants []want, tasks int) played {
 	t.Helper()
+	return checkFlowIn(t, id, func(string) []want { return wants }, tasks)
+}
+
+// checkFlowIn is checkFlow with wants that depend on the language.
+func checkFlowIn(t *testing.T, id string, wantsIn func(lang string) []want, tasks int) played {
+	t.Helper()
 	var en played
 	for _, lang := range []string{"en", "ru", "zh"} {
 		t.Run(lang, func(t *testing.T) {
+			wants := wantsIn(lang)
 			export, text, pcap := runInSandbox(t, id, lang)
 			var qs, ts []*quiz.Question
 			for _, q := range export.Questions {
@@ -190,16 +206,25 @@ func checkTasks(t *testing.T, id, pcap string, ts []*quiz.Question) {
 // the capture (the connections, the bytes of the learner's message, the
 // Ack it gets, the copy relayed to jack), then asks for the message's
 // frame and jack's connection, a what-if on the Ack, and two filters.
+// The learner's scripted line is in the lesson's language, so its bytes
+// (UTF-8: two a Cyrillic letter, three a Chinese character) differ from
+// its characters in ru and zh.
 func TestChatFlow(t *testing.T) {
-	msg := strconv.Itoa(len(scriptedLine) + 1) // the newline too
-	checkFlow(t, "chat", []want{
-		{"chat-connections", "3", 1, true},
-		{"chat-message-len", msg, 0, true},
-		{"chat-message-ack", strconv.Itoa(1 + len(scriptedNick) + 1 + len(scriptedLine) + 1), 0, true},
-		{"chat-relay-len", strconv.Itoa(len(scriptedNick + ": " + scriptedLine)), 0, true},
-		{"chat-message-frame", "", 0, false},
-		{"chat-jack-stream", "0", 0, false},
-		{"chat-ack-whatif", strconv.Itoa(1 + len(scriptedNick) + 1 + len(scriptedLine) + 1 + 10), 10, false},
+	checkFlowIn(t, "chat", func(lang string) []want {
+		line := scriptedLine(t, lang)
+		if lang != "en" && len(line) == utf8.RuneCountInString(line) {
+			t.Fatalf("the scripted line %q is ASCII in %s: the test would not tell bytes from characters", line, lang)
+		}
+		msg := len(line) + 1 // the newline too
+		return []want{
+			{"chat-connections", "3", 1, true},
+			{"chat-message-len", strconv.Itoa(msg), 0, true},
+			{"chat-message-ack", strconv.Itoa(1 + len(scriptedNick) + 1 + msg), 0, true},
+			{"chat-relay-len", strconv.Itoa(len(scriptedNick + ": " + line)), 0, true},
+			{"chat-message-frame", "", 0, false},
+			{"chat-jack-stream", "0", 0, false},
+			{"chat-ack-whatif", strconv.Itoa(1 + len(scriptedNick) + 1 + msg + 10), 10, false},
+		}
 	}, 2)
 }
 

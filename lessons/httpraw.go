@@ -3,7 +3,6 @@ package lessons
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -51,13 +50,32 @@ func httpDone(pkts []dissect.Packet, n int) bool {
 	return responses >= n && ends >= 2*syns
 }
 
-// startHTTP starts the web server on the lab's port.
-func startHTTP(ctx context.Context, n netenv.Net, token string) (*httpd.Server, error) {
-	srv := &httpd.Server{Net: n, Port: httpd.DefaultPort, Token: token}
+// startHTTP starts the web server on the lab's port, its pages in the
+// words of pages (English when empty).
+func startHTTP(ctx context.Context, n netenv.Net, token string, pages httpd.Pages) (*httpd.Server, error) {
+	srv := &httpd.Server{Net: n, Port: httpd.DefaultPort, Token: token, Pages: pages}
 	if err := srv.Start(ctx); err != nil {
 		return nil, err
 	}
 	return srv, nil
+}
+
+// httpPages words the web server's pages and its API's errors in the
+// learner's language; every count the lesson asks about comes from the
+// capture, never from these words.
+func httpPages(tx quiz.Texts) httpd.Pages {
+	return httpd.Pages{
+		Heading:       tx.T("http.page.heading", nil),
+		Intro:         tx.T("http.page.intro", nil),
+		API:           tx.T("http.page.api", map[string]any{"Path": httpd.APIPath}),
+		NotFound:      tx.T("http.page.not_found", nil),
+		NotFoundTitle: tx.T("http.page.not_found_title", nil),
+		TokenRequired: tx.T("http.page.token_required", nil),
+		TooLarge:      tx.T("http.page.too_large", nil),
+		NotJSON:       tx.T("http.page.not_json", nil),
+		BadName:       tx.T("http.page.bad_name", nil),
+		RepoExists:    tx.T("http.page.repo_exists", nil),
+	}
 }
 
 // httpClient is an HTTP client that dials through the lesson's network.
@@ -71,7 +89,7 @@ func httpClient(n netenv.Net) *http.Client {
 var tags = regexp.MustCompile(`<[^>]*>`)
 
 func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
-	srv, err := startHTTP(ctx, n, "")
+	srv, err := startHTTP(ctx, n, "", httpPages(words(h)))
 	if err != nil {
 		return err
 	}
@@ -86,14 +104,14 @@ func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	// 1. By hand, over a bare TCP socket; the terminal browser shows it.
 	c, err := n.Dial(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("connect to the web server: %w", err)
+		return failed("http_connect", nil, err)
 	}
 	c.SetDeadline(time.Now().Add(5 * time.Second))
 	io.WriteString(c, rawRequest(addr))
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
 		c.Close()
-		return fmt.Errorf("read the answer: %w", err)
+		return failed("http_answer", nil, err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	c.Close()
@@ -115,7 +133,7 @@ func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	cl := httpClient(n)
 	r2, err := cl.Get("http://" + addr + "/old")
 	if err != nil {
-		return fmt.Errorf("GET /old: %w", err)
+		return failed("http_request", map[string]any{"Method": "GET", "Path": "/old"}, err)
 	}
 	io.Copy(io.Discard, r2.Body)
 	r2.Body.Close()
@@ -125,7 +143,7 @@ func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	// 3. HTTP/1.0: one request, then the server closes.
 	c, err = n.Dial(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("connect to the web server: %w", err)
+		return failed("http_connect", nil, err)
 	}
 	c.SetDeadline(time.Now().Add(5 * time.Second))
 	io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")

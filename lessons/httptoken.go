@@ -2,7 +2,6 @@ package lessons
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -32,20 +31,20 @@ func httpToken() course.Script {
 }
 
 // startTokenAPI starts the lesson's API on the lab's port with a fresh
-// token.
-func startTokenAPI(ctx context.Context, n netenv.Net) (*httpd.Server, string, error) {
+// token, its pages in the words of pages.
+func startTokenAPI(ctx context.Context, n netenv.Net, pages httpd.Pages) (*httpd.Server, string, error) {
 	token, err := httpd.NewToken()
 	if err != nil {
 		return nil, "", err
 	}
-	srv, err := startHTTP(ctx, n, token)
+	srv, err := startHTTP(ctx, n, token, pages)
 	return srv, token, err
 }
 
 // tokenExchange calls the API four times on one keep-alive connection:
 // without the token, with it, to create a repository, to list them.
 func tokenExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
-	srv, token, err := startTokenAPI(ctx, n)
+	srv, token, err := startTokenAPI(ctx, n, httpPages(words(h)))
 	if err != nil {
 		return err
 	}
@@ -69,7 +68,7 @@ func tokenExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 		}
 		resp, err := cl.Do(req)
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", method, path, err)
+			return failed("http_request", map[string]any{"Method": method, "Path": path}, err)
 		}
 		// Nothing is said of the answer: the learner predicts the
 		// methods and the status codes before the capture is shown.

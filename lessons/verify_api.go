@@ -16,7 +16,7 @@ import (
 // on the screen.
 func tokenServerPeer() course.Peer {
 	return serving(course.Ports{TCP: []int{httpd.DefaultPort}}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
-		srv, token, err := startTokenAPI(ctx, n)
+		srv, token, err := startTokenAPI(ctx, n, httpd.Pages{}) // English: a peer is not told the learner's language
 		if err != nil {
 			return nil, nil, err
 		}

@@ -3,7 +3,6 @@ package lessons
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -18,7 +17,12 @@ import (
 
 // The members the lesson sends against a learner's chat server, as in
 // the homework: they join in this order, then jack speaks and molly
-// answers.
+// answers. Their lines are ASCII in every language, as the protocol's
+// words are (chatServerPeer's server keeps chat.Messages' English too):
+// the homework's client and server decode what they read as ASCII, so
+// a Cyrillic or Chinese byte from the lesson would crash a learner's
+// program that is right, and fail its checks for nothing. What verify
+// tells the learner about them is in the learner's language.
 const (
 	bobNick      = "bob"
 	jackSays     = "jack: hello from jack"
@@ -26,7 +30,8 @@ const (
 )
 
 // chatServerPeer is the homework's chat server on port 55555, for a
-// learner's client.
+// learner's client. It speaks the lab's English (chat.Messages' zero
+// value), ASCII a homework client can decode: see bobNick's note.
 func chatServerPeer() course.Peer {
 	return serving(course.Ports{TCP: []int{chat.DefaultPort}}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
 		srv := &chat.Server{Net: n, Port: chat.DefaultPort}
@@ -49,11 +54,11 @@ type member struct {
 func join(ctx context.Context, n netenv.Net, nick string) (*member, error) {
 	c, err := n.Dial(ctx, "tcp", listen.Addr("", chat.DefaultPort))
 	if err != nil {
-		return nil, fmt.Errorf("connect to port %d: %w", chat.DefaultPort, err)
+		return nil, peerFailed("peer_connect", map[string]any{"Port": chat.DefaultPort}, err)
 	}
 	m := &member{nick: nick, c: c, more: make(chan struct{}, 1), eof: make(chan struct{})}
 	go m.read()
-	if m.wait(ctx, "NICK") {
+	if m.wait(ctx, chat.Greeting) {
 		m.mu.Lock()
 		m.got = m.got[:0] // what came before the nickname is the question
 		m.mu.Unlock()

@@ -18,10 +18,11 @@ import (
 )
 
 // httpServerPeer is the lab's web server on port 8080, for a learner's
-// request written by hand.
+// request written by hand. Its pages are English: a peer is not told
+// the learner's language.
 func httpServerPeer() course.Peer {
 	return serving(course.Ports{TCP: []int{httpd.DefaultPort}}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
-		srv, err := startHTTP(ctx, n, "")
+		srv, err := startHTTP(ctx, n, "", httpd.Pages{})
 		return srv, nil, err
 	})
 }

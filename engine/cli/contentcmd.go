@@ -15,6 +15,7 @@ import (
 	"wiretutor/engine/course/syllabus"
 	"wiretutor/engine/text/contentcheck"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/engine/text/message"
 	"wiretutor/lessons"
 )
 
@@ -44,7 +45,7 @@ func (a *app) contentCmd() *cobra.Command {
 				return a.markCurrent(dir, mark, args)
 			}
 			if len(args) > 0 {
-				return usageError{fmt.Errorf("unexpected %q: lessons are named only with --mark-current LANG LESSON", args[0])}
+				return errContentArgs{arg: args[0]}
 			}
 			return a.checkContent(dir)
 		},
@@ -125,7 +126,7 @@ func (a *app) checkContent(dir string) error {
 		for k, v := range f.Data {
 			data[k] = v
 		}
-		fmt.Fprintf(a.out(), "%s: %s\n", loc, a.tx.T(f.ID, data))
+		fmt.Fprintf(a.out(), "%s: %s\n", loc, a.tx.Msg(message.Msg{ID: f.ID, Data: data}))
 	}
 	if len(found) > 0 {
 		fmt.Fprintln(a.out())
@@ -171,6 +172,19 @@ func (a *app) markCurrent(dir, lang string, ids []string) error {
 		fmt.Fprintln(a.out(), a.tx.T("content_check.marked", map[string]any{"File": filepath.Join(dir, lang, id+".md"), "Hash": hash}))
 	}
 	return nil
+}
+
+// errContentArgs: content check was given a lesson without
+// --mark-current.
+type errContentArgs struct{ arg string }
+
+func (e errContentArgs) Error() string {
+	return "unexpected " + e.arg + ": lessons are named only with --mark-current"
+}
+
+// Message says where lessons are named.
+func (e errContentArgs) Message() (string, map[string]any) {
+	return "error.content_args", map[string]any{"Arg": e.arg}
 }
 
 // errNotDir: --dir names a file.

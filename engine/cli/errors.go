@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"io"
 	"io/fs"
+	"net"
 	"os"
 	"strings"
 	"syscall"
@@ -18,8 +21,9 @@ import (
 // of ui.toml and its data, where a value may be a message.Msg rendered
 // in turn. An empty id passes the word to the error it wraps. What only
 // the command line knows it fills in wherever a message lacks it: Exe
-// (the binary, as setcap wants it), Have (the lessons) and Err (the
-// whole error in English).
+// (the binary, as setcap wants it), Have (the lessons), Err (the whole
+// error in English) and Cause (what the system said, as a message: see
+// causeOf).
 type messenger interface {
 	error
 	Message() (id string, data map[string]any)
@@ -142,33 +146,123 @@ func withPortFlag(err error, tcpFlag, udpFlag string) error {
 
 // explain turns an error into one line in the learner's language that
 // says what happened and what to do: the sentence of the first error in
-// its chain that names one, else the operating system's few we know.
+// its chain that names one, else the operating system's few we know: a
+// file, a server's port, a connection. error.generic, which shows the
+// error in English, is the last resort.
 func (a *app) explain(err error) string {
 	t := a.tx
-	if m, ok := messageOf(err); ok {
-		return t.Msg(a.fill(m, err))
+	var se *course.SectionError
+	if errors.As(err, &se) {
+		return t.T("error.no_section", map[string]any{"Lesson": se.Lesson, "Section": se.Section})
+	}
+	if m, at, ok := messageOf(err); ok {
+		_, own := m.Data["Cause"]
+		if m.ID == "error.content_doc" {
+			m = docFile(m, err, at)
+		}
+		m = a.fill(m, err)
+		if inner := errors.Unwrap(at); inner != nil && !own {
+			// What the system said is below the error that speaks.
+			m.Data["Cause"] = cause(inner)
+		}
+		return t.Msg(m)
 	}
 	var pe *fs.PathError
+	var be *listen.BindError
 	switch {
 	case errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
 		return t.T("error.no_file", map[string]any{"File": pe.Path})
 	case errors.As(err, &pe) && errors.Is(err, fs.ErrPermission):
 		return t.T("error.file_permission", map[string]any{"File": pe.Path})
+	case errors.As(err, &pe):
+		return t.Msg(a.fill(message.Msg{ID: "error.file", Data: map[string]any{"File": pe.Path, "Cause": cause(pe.Err)}}, err))
+	case errors.As(err, &be):
+		return t.Msg(a.fill(message.Msg{ID: "error.listen", Data: map[string]any{"Proto": strings.ToUpper(be.Proto), "Port": be.Port, "Cause": cause(be.Err)}}, err))
+	}
+	if c, ok := causeOf(err); ok {
+		return t.Msg(message.Msg{ID: "error.network", Data: map[string]any{"Cause": c}})
 	}
 	return t.T("error.generic", map[string]any{"Err": err.Error()})
 }
 
+// docFile names the file of a broken lesson text: a *doc.Error knows
+// only its line, and whoever read the file put its name in front
+// ("ru/chat.md: line 3: …"). With no name the sentence names the line
+// alone.
+func docFile(m message.Msg, err, at error) message.Msg {
+	prefix, ok := strings.CutSuffix(err.Error(), ": "+at.Error())
+	if i := strings.LastIndex(prefix, ": "); i >= 0 {
+		prefix = prefix[i+2:]
+	}
+	data := map[string]any{"File": prefix}
+	for k, v := range m.Data {
+		data[k] = v
+	}
+	if !ok || prefix == "" {
+		return message.Msg{ID: "error.content_line", Data: data}
+	}
+	return message.Msg{ID: m.ID, Data: data}
+}
+
+// causeOf names what the system said in err's chain, as a message of
+// ui.toml's error.cause: a connection refused or reset, no answer in
+// time, an address that is not this computer's, no such host, too many
+// open files, a full disk, no right. It reports false for a cause it
+// does not know.
+func causeOf(err error) (message.Msg, bool) {
+	var dns *net.DNSError
+	var op *net.OpError
+	m := func(id string, data map[string]any) (message.Msg, bool) {
+		return message.Msg{ID: "error.cause." + id, Data: data}, true
+	}
+	switch {
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return m("no_host", map[string]any{"Host": dns.Name})
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		if errors.As(err, &op) && op.Addr != nil {
+			return m("not_local", map[string]any{"Addr": op.Addr.String()})
+		}
+		return m("not_local_any", nil)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return m("refused", nil)
+	case errors.Is(err, syscall.ECONNRESET):
+		return m("reset", nil)
+	case errors.Is(err, syscall.EPIPE), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return m("closed", nil)
+	case errors.Is(err, syscall.ETIMEDOUT), errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+		return m("timeout", nil)
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return m("unreachable", nil)
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		return m("files", nil)
+	case errors.Is(err, syscall.ENOSPC):
+		return m("disk_full", nil)
+	case errors.Is(err, fs.ErrPermission):
+		return m("denied", nil)
+	}
+	return message.Msg{}, false
+}
+
+// cause is causeOf's message, else the system's own words (English, as
+// the system gives them) in error.cause.system.
+func cause(err error) message.Msg {
+	if c, ok := causeOf(err); ok {
+		return c
+	}
+	return message.Msg{ID: "error.cause.system", Data: map[string]any{"Detail": err.Error()}}
+}
+
 // messageOf is the message of the first messenger in err's chain whose
-// id is not empty.
-func messageOf(err error) (message.Msg, bool) {
+// id is not empty, and that messenger.
+func messageOf(err error) (message.Msg, error, bool) {
 	var m messenger
 	for errors.As(err, &m) {
 		if id, data := m.Message(); id != "" {
-			return message.Msg{ID: id, Data: data}, true
+			return message.Msg{ID: id, Data: data}, m, true
 		}
 		err = errors.Unwrap(m)
 	}
-	return message.Msg{}, false
+	return message.Msg{}, nil, false
 }
 
 // fill adds Exe, Have, Exchanges, Makers, Peers, Checks, Steps and Err to every level
@@ -176,7 +270,7 @@ func messageOf(err error) (message.Msg, bool) {
 func (a *app) fill(m message.Msg, err error) message.Msg {
 	reg := lessons.Registry{}
 	data := map[string]any{
-		"Exe": exePath(), "Have": a.lessonIDs(), "Err": err.Error(),
+		"Exe": exePath(), "Have": a.lessonIDs(), "Err": err.Error(), "Cause": cause(err),
 		"Exchanges": strings.Join(reg.Scripts(), ", "),
 		"Makers":    strings.Join(reg.Makers(), ", "),
 		"Peers":     strings.Join(reg.Peers(), ", "),

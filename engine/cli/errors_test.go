@@ -3,7 +3,9 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"os"
 	"strings"
 	"syscall"
@@ -19,6 +21,7 @@ import (
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/text/i18n"
+	"wiretutor/lessons"
 	"wiretutor/servers/chat"
 	"wiretutor/servers/listen"
 )
@@ -40,6 +43,7 @@ func explainCases() []struct {
 		{"course_file_syn", errCourseFile{path: "/x/lab.toml", err: &syllabus.Error{Line: 1, Code: syllabus.CodeSyntax, Arg: "bad"}}, "The course file /x/lab.toml, line 1: this is not valid TOML (bad). The file looks like: title = \"Lab 1\" and lessons = [\"tcp-handshake\", \"sockets\"]."},
 		{"course_file_path", errCourseFile{path: "/x/lab.toml", err: &fs.PathError{Op: "open", Path: "/x/lab.toml", Err: fs.ErrNotExist}}, "There is no file /x/lab.toml."},
 		{"no_req", errNoRequirements{id: "sockets"}, "The lesson sockets declares nothing a capture must hold, so there is nothing to grade."},
+		{"content_args", errContentArgs{arg: "chat"}, "Unexpected \"chat\": content check names lessons only after --mark-current LANG. See --help."},
 		{"not_dir", errNotDir{path: "/etc/passwd"}, "/etc/passwd is not a folder: --dir wants the content folder (the one holding en/ and ui.toml files)."},
 		{"ping_denied", &ping.SocketError{Err: fmt.Errorf("listen: %w", os.ErrPermission)}, "You may not send ICMP from here. Give the binary the right once: sudo setcap cap_net_raw+ep $(command -v wiretutor); or let every group use ping sockets: sudo sysctl -w net.ipv4.ping_group_range=\"0 2147483647\". To ping 127.0.0.1 without either, add --net sandbox."},
 		{"ping_socket", &ping.SocketError{Err: errors.New("weird")}, "Could not open an ICMP socket: weird"},
@@ -53,7 +57,16 @@ func explainCases() []struct {
 		{"bad_value", errBadValue{flag: "-T", value: "xml", want: "text, fields, json"}, "-T does not take \"xml\". It takes: text, fields, json."},
 		{"port_in_use", withPortFlag(&listen.BindError{Proto: "tcp", Port: 10000, Err: syscall.EADDRINUSE}, "--tcp-port", "--udp-port"), "TCP port 10000 is already in use. Stop the program that holds it, or choose another port with --tcp-port."},
 		{"port_flag_denied", withPortFlag(&listen.BindError{Proto: "udp", Port: 80, Err: syscall.EACCES}, "--tcp-port", "--udp-port"), "Port 80 is below 1024, which only root may open. Choose a port from 1024 up."},
-		{"port_flag_other", withPortFlag(&listen.BindError{Proto: "udp", Port: 80, Err: errors.New("odd")}, "--tcp-port", "--udp-port"), "Error: listen udp port 80: odd"},
+		{"port_flag_other", withPortFlag(&listen.BindError{Proto: "udp", Port: 80, Err: errors.New("odd")}, "--tcp-port", "--udp-port"), "The server could not open UDP port 80: odd."},
+		{"listen_not_local", withPortFlag(&listen.BindError{Proto: "tcp", Port: 55555, Err: &net.OpError{Op: "listen", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(10, 9, 9, 9), Port: 55555}, Err: os.NewSyscallError("bind", syscall.EADDRNOTAVAIL)}}, "--port", ""), "The server could not open TCP port 55555: 10.9.9.9:55555 is not an address of this computer."},
+		{"listen_no_host", &listen.BindError{Proto: "tcp", Port: 8080, Err: &net.OpError{Op: "listen", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "nosuch.invalid", IsNotFound: true}}}, "The server could not open TCP port 8080: there is no host nosuch.invalid."},
+		{"lesson_step", fmt.Errorf("exchange: %w", &lessons.StepError{Step: "chat_bot", Data: map[string]any{"Nick": "jack"}, Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}), "The lesson could not connect its chat client jack to its chat server: the connection was refused: nothing listens there. Try again; if it keeps failing, run it on the sandbox network: --net sandbox."},
+		{"lesson_step_eof", &lessons.StepError{Step: "http_answer", Err: io.ErrUnexpectedEOF}, "The lesson could not read its web server's answer: the other side closed the connection too early. Try again; if it keeps failing, run it on the sandbox network: --net sandbox."},
+		{"lesson_step_odd", &lessons.StepError{Step: "http_request", Data: map[string]any{"Method": "GET", "Path": "/old"}, Err: errors.New("odd")}, "The lesson could not send GET /old to its web server: odd. Try again; if it keeps failing, run it on the sandbox network: --net sandbox."},
+		{"peer_step", &lessons.StepError{Step: "peer_connect", Data: map[string]any{"Port": 55555}, Err: os.ErrDeadlineExceeded, Peer: true}, "The lesson's program could not connect to your server on port 55555: no answer came in time."},
+		{"network", fmt.Errorf("capture: %w", syscall.ECONNRESET), "A connection failed: the other side reset the connection."},
+		{"file_full", fmt.Errorf("save capture: %w", &fs.PathError{Op: "write", Path: "/t/c.pcapng", Err: syscall.ENOSPC}), "Cannot use the file /t/c.pcapng: the disk is full."},
+		{"files", fmt.Errorf("accept: %w", syscall.EMFILE), "A connection failed: too many files are open (see ulimit -n)."},
 		{"port_lesson", wrap(&listen.BindError{Proto: "tcp", Port: 10000, Err: syscall.EADDRINUSE}), "TCP port 10000 is already in use, so the lesson cannot start its server. Stop the program that holds it and try again."},
 		{"port_denied", &listen.BindError{Proto: "tcp", Port: 80, Err: syscall.EACCES}, "Port 80 is below 1024, which only root may open. Choose a port from 1024 up."},
 		{"chat_full", &chat.FullError{Addr: "127.0.0.1:5"}, "The chat server at 127.0.0.1:5 is full: it already has as many clients as its --max-clients allows. Try again later."},
@@ -70,8 +83,10 @@ func explainCases() []struct {
 		{"corrupt0", &capture.FileError{Path: "/t/bad.pcap", Err: fmt.Errorf("%w: %w", capture.ErrCorrupt, errors.New("bad block"))}, "/t/bad.pcap is damaged: capture file is damaged: bad block"},
 		{"file_os", &capture.FileError{Path: "/t/x.pcap", Err: errors.New("something")}, "Error: /t/x.pcap: something"},
 		{"link", &dissect.LinkTypeError{Link: 147}, "This capture's link type is not supported yet (unsupported link type: 147)."},
-		{"doc", fmt.Errorf("en/x.md: %w", &doc.Error{Line: 3, Msg: "no heading"}), "The course text is broken: en/x.md: line 3: no heading. If you edited it, fix that place; `wiretutor content check` lists every problem."},
-		{"no_section", &course.SectionError{Lesson: "chat", Section: "intro"}, "The course text is broken: lesson chat: the lesson text has no section: {#intro}. If you edited it, fix that place; `wiretutor content check` lists every problem."},
+		{"doc", fmt.Errorf("en/x.md: %w", &doc.Error{Line: 3, Code: doc.CodeHeadingID}), "The course text en/x.md is broken at line 3: a \"## \" heading needs a stable id at its end, like {#handshake}: copy it from the English. If you edited it, fix that place; `wiretutor content check` lists every problem."},
+		{"doc_twice", fmt.Errorf("lesson: %w", fmt.Errorf("ru/chat.md: %w", &doc.Error{Line: 9, Code: doc.CodeIDTwice, Arg: "intro", First: 5})), "The course text ru/chat.md is broken at line 9: the section id {#intro} is used twice (first on line 5). If you edited it, fix that place; `wiretutor content check` lists every problem."},
+		{"doc_bare", &doc.Error{Line: 2, Code: doc.CodeFrontTOML, Detail: "expected '='"}, "The course text is broken at line 2: the front matter is not valid TOML (expected '='). If you edited it, fix that place; `wiretutor content check` lists every problem."},
+		{"no_section", &course.SectionError{Lesson: "chat", Section: "intro"}, "The text of the lesson chat has no section {#intro}, which one of its steps shows. If you edited it, add a heading ending in {#intro}; `wiretutor content check` lists every problem."},
 		{"no_file", &fs.PathError{Op: "open", Path: "/nonexistent.pcap", Err: syscall.ENOENT}, "There is no file /nonexistent.pcap."},
 		{"file_perm", &fs.PathError{Op: "open", Path: "/root/x", Err: syscall.EACCES}, "You may not open /root/x: check its permissions."},
 		{"usage", usageError{errors.New("unknown command \"x\"")}, "Wrong command line: unknown command \"x\". See --help."},
@@ -127,6 +142,10 @@ func TestExplainTranslated(t *testing.T) {
 		{"unknown_lesson", "zh", "没有“nope”这节课。现有课程：tcp-handshake, sockets。"},
 		{"syntax", "ru", "Фильтр захвата «tcp port», символ 9: здесь нужен номер порта от 0 до 65535"},
 		{"syntax", "zh", "抓包过滤器“tcp port”第 9 个字符处：这里应该是 0 到 65535 之间的端口号"},
+		{"lesson_step", "ru", "Урок не смог подключить своего чат-клиента jack к своему чат-серверу: в соединении отказано: там никто не слушает. Попробуйте ещё раз; если ошибка повторяется, запустите урок в песочнице: --net sandbox."},
+		{"lesson_step", "zh", "本课未能把它的聊天客户端 jack 连接到它的聊天服务器：连接被拒绝：那里没有程序在监听。请再试一次；如果一直失败，请改在沙盒网络中运行：--net sandbox。"},
+		{"listen_not_local", "ru", "Сервер не смог открыть TCP-порт 55555: 10.9.9.9:55555 — не адрес этого компьютера."},
+		{"file_full", "zh", "无法使用文件 /t/c.pcapng：磁盘已满。"},
 	}
 	for _, tt := range tests {
 		if got := explainer(t, tt.lang).explain(cases[tt.name]); got != tt.want {

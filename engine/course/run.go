@@ -338,6 +338,11 @@ func (h *hooks) Ask(id string) (string, bool, error) {
 
 func (h *hooks) Say(line string) { h.run.say(h.run.r.Paint(render.Dim, line)) }
 
+// T words a message in the learner's language: what an exchange's
+// programs say to people (a chat bot's line, a web page) is the
+// learner's to read. Hooks that have it satisfy quiz.Texts.
+func (h *hooks) T(id string, data any) string { return h.run.tx.T(id, data) }
+
 // Collector reads a live source in the background into a recording,
 // for a caller that runs its own programs (wiretutor verify) rather
 // than a lesson's exchange.

@@ -30,6 +30,12 @@
 // make the server hold (its queue, its read buffer, its unfinished line)
 // stays under 256 KB, and at most MaxClients are served at once: one
 // more is told ServerFull and closed.
+//
+// Words. The protocol's own words ("NICK", Welcome, "<nick> joined!",
+// "<nick> left!") are the homework's and never change: clients and the
+// lesson's text rely on them. The lines only a person reads (a refused
+// nickname, a full room, a member cut off) are Server.Messages, in
+// English unless the caller words them in its reader's language.
 package chat
 
 import (
@@ -69,9 +75,77 @@ const (
 // CutMarker ends a line that was cut at MaxMessage bytes.
 const CutMarker = "[…]"
 
-// ServerFull is the line a client gets when MaxClients are connected
-// already, just before the server closes the connection.
+// The protocol's words, as the homework's server sends them. A client
+// may wait for Welcome before it speaks, so it is the same in every
+// language.
+const (
+	// Greeting asks a newcomer for its nickname.
+	Greeting = "NICK"
+	// Welcome tells a newcomer it is in the room.
+	Welcome = "Connected to server!"
+	// JoinedSuffix follows a nickname to tell everyone it came.
+	JoinedSuffix = " joined!"
+	// LeftSuffix follows a nickname to tell everyone it went.
+	LeftSuffix = " left!"
+)
+
+// ServerFull is the English line a client gets when MaxClients are
+// connected already, just before the server closes the connection
+// (Messages.Full words it otherwise).
 const ServerFull = "The chat server is full. Try again later."
+
+// Messages are the lines of the server meant for people, not for
+// programs: the lab's protocol leaves them free. A field left empty (or
+// nil) is the English default written beside it, which is what a
+// client of the lab's own server would read. The lessons word them in
+// the learner's language.
+type Messages struct {
+	// Full goes to a connection refused because MaxClients are
+	// connected: ServerFull.
+	Full string
+	// BadNick goes to a client whose nickname is not 1 to MaxNick
+	// letters, digits, '_' or '-': "Nickname must be 1 to 32 letters,
+	// digits, _ or -."
+	BadNick string
+	// NickTaken goes to a client whose nickname someone in the room
+	// has already (letter case aside): "Nickname <nick> is taken."
+	NickTaken func(nick string) string
+	// Dropped goes to everyone when a member is cut off for not
+	// reading: "<nick> was disconnected: not reading."
+	Dropped func(nick string) string
+}
+
+// full is the line for a refused connection.
+func (m Messages) full() string {
+	if m.Full != "" {
+		return m.Full
+	}
+	return ServerFull
+}
+
+// badNick is the line for a nickname the rules refuse.
+func (m Messages) badNick() string {
+	if m.BadNick != "" {
+		return m.BadNick
+	}
+	return "Nickname must be 1 to 32 letters, digits, _ or -."
+}
+
+// nickTaken is the line for a nickname someone has.
+func (m Messages) nickTaken(nick string) string {
+	if m.NickTaken != nil {
+		return m.NickTaken(nick)
+	}
+	return "Nickname " + nick + " is taken."
+}
+
+// dropped is the line for a member cut off.
+func (m Messages) dropped(nick string) string {
+	if m.Dropped != nil {
+		return m.Dropped(nick)
+	}
+	return nick + " was disconnected: not reading."
+}
 
 // Network is what the server listens on (netenv.Net satisfies it).
 type Network interface {
@@ -114,6 +188,9 @@ type Server struct {
 	// MaxClients caps the connections served at once; 0 means
 	// DefaultMaxClients.
 	MaxClients int
+	// Messages words the lines meant for people; the zero value is
+	// English.
+	Messages Messages
 
 	maxLine int          // a line's limit; 0 means MaxMessage (tests make it small)
 	waiting func(string) // called with a reader's nick when a sender waits for its queue (tests)
@@ -161,7 +238,7 @@ func (s *Server) Close() error {
 		s.loop.Stop()
 		s.mu.Lock()
 		for c := range s.clients {
-			c.q.close("")
+			c.q.close(false)
 		}
 		s.mu.Unlock()
 	})
@@ -178,9 +255,10 @@ func (s *Server) emit(e Event) {
 // refuse tells one client too many that the room is full; the loop
 // closes it after.
 func (s *Server) refuse(conn net.Conn) {
-	s.emit(Event{Kind: Full, Remote: conn.RemoteAddr(), Text: ServerFull})
+	full := s.Messages.full()
+	s.emit(Event{Kind: Full, Remote: conn.RemoteAddr(), Text: full})
 	conn.SetWriteDeadline(time.Now().Add(time.Second))
-	conn.Write([]byte(ServerFull + "\n"))
+	conn.Write([]byte(full + "\n"))
 }
 
 // ValidNick reports whether a nickname is 1 to 32 letters, digits, '_'
@@ -252,7 +330,7 @@ func (s *Server) serve(conn net.Conn) {
 	var rest []byte
 	for try := 0; ; try++ {
 		conn.SetWriteDeadline(time.Now().Add(wt))
-		if _, err := conn.Write([]byte("NICK")); err != nil {
+		if _, err := conn.Write([]byte(Greeting)); err != nil {
 			return
 		}
 		conn.SetReadDeadline(time.Now().Add(nt))
@@ -265,9 +343,9 @@ func (s *Server) serve(conn net.Conn) {
 		reason := ""
 		switch {
 		case !utf8.ValidString(nick) || !ValidNick(nick):
-			reason = "Nickname must be 1 to 32 letters, digits, _ or -."
+			reason = s.Messages.badNick()
 		case !s.claim(c, nick):
-			reason = "Nickname " + nick + " is taken."
+			reason = s.Messages.nickTaken(nick)
 		}
 		if reason == "" {
 			break
@@ -283,8 +361,8 @@ func (s *Server) serve(conn net.Conn) {
 	conn.SetReadDeadline(time.Time{})
 	s.loop.Go(func() { s.write(c, wt) })
 	s.emit(Event{Kind: Joined, Nick: c.nick, Remote: conn.RemoteAddr()})
-	s.broadcast(c.nick + " joined!")
-	s.send(c, "Connected to server!")
+	s.broadcast(c.nick + JoinedSuffix)
+	s.send(c, Welcome)
 
 	sp.Feed(rest, say) // chat that came with the nickname
 	var err error
@@ -299,14 +377,10 @@ func (s *Server) serve(conn net.Conn) {
 			}
 		}
 	}
-	how := "left!"
-	if cut := c.q.cutReason(); cut != "" {
-		how = cut
-	}
 	s.loop.Release(conn) // its place is free once its going is told
 	// A client that closed only its sending side (EOF) still gets what
 	// was queued for it, within WriteTimeout.
-	s.leave(c, how, errors.Is(err, io.EOF))
+	s.leave(c, c.q.wasCut(), errors.Is(err, io.EOF))
 	select {
 	case <-c.wrote:
 	case <-s.loop.Done(): // Close no longer sees this conn: close it here
@@ -334,9 +408,10 @@ func (s *Server) say(c *client, text string) {
 	s.broadcast(text)
 }
 
-// leave takes c out of the room and tells everyone else; with flush,
-// c's writer delivers what is queued before it ends.
-func (s *Server) leave(c *client, how string, flush bool) {
+// leave takes c out of the room and tells everyone else that it left,
+// or that it was cut off; with flush, c's writer delivers what is
+// queued before it ends.
+func (s *Server) leave(c *client, cut, flush bool) {
 	s.mu.Lock()
 	_, in := s.clients[c]
 	delete(s.clients, c)
@@ -344,17 +419,18 @@ func (s *Server) leave(c *client, how string, flush bool) {
 	if flush {
 		c.q.end()
 	} else {
-		c.q.close("")
+		c.q.close(false)
 	}
 	if !in {
 		return
 	}
-	kind := Left
-	if how != "left!" {
-		kind = Dropped
+	if cut {
+		s.emit(Event{Kind: Dropped, Nick: c.nick, Remote: c.conn.RemoteAddr()})
+		s.broadcast(s.Messages.dropped(c.nick))
+		return
 	}
-	s.emit(Event{Kind: kind, Nick: c.nick, Remote: c.conn.RemoteAddr()})
-	s.broadcast(c.nick + " " + how)
+	s.emit(Event{Kind: Left, Nick: c.nick, Remote: c.conn.RemoteAddr()})
+	s.broadcast(c.nick + LeftSuffix)
 }
 
 // broadcast queues a message for everyone in the room, waiting while a
@@ -407,11 +483,7 @@ func (s *Server) write(c *client, wt time.Duration) {
 		c.q.written(held)
 		if err != nil {
 			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				c.q.close("was disconnected: not reading.")
-			} else {
-				c.q.close("")
-			}
+			c.q.close(errors.As(err, &ne) && ne.Timeout())
 			c.conn.Close()
 			return
 		}
@@ -428,8 +500,8 @@ type queue struct {
 	msgs   [][]byte
 	held   int // bytes of msgs and of the write under way, overhead included
 	closed bool
-	ending bool   // no more messages: the writer ends once the queue is empty
-	cut    string // why the server cut the client off, if it did
+	ending bool // no more messages: the writer ends once the queue is empty
+	cut    bool // the server cut the client off: it did not read
 }
 
 func (q *queue) init(s *Server) {
@@ -492,9 +564,9 @@ func (q *queue) written(held int) {
 	q.mu.Unlock()
 }
 
-// close drops what is queued and wakes everyone waiting; cut, if not
-// empty, is why the server cut the client off.
-func (q *queue) close(cut string) {
+// close drops what is queued and wakes everyone waiting; cut says the
+// server cut the client off for not reading.
+func (q *queue) close(cut bool) {
 	q.mu.Lock()
 	if !q.closed {
 		q.closed, q.cut, q.msgs = true, cut, nil
@@ -511,8 +583,8 @@ func (q *queue) end() {
 	q.mu.Unlock()
 }
 
-// cutReason is why the server cut the client off, or "".
-func (q *queue) cutReason() string {
+// wasCut reports whether the server cut the client off.
+func (q *queue) wasCut() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return q.cut

@@ -349,3 +349,101 @@ func TestHostileClients(t *testing.T) {
 		}
 	}
 }
+
+// lines reads r's lines in the background, as a client that keeps up
+// does (a pipe's writer waits for its reader).
+func lines(r *bufio.Reader) <-chan string {
+	ch := make(chan string, 16)
+	go func() {
+		defer close(ch)
+		for {
+			l, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			ch <- strings.TrimSuffix(l, "\n")
+		}
+	}()
+	return ch
+}
+
+// hear fails unless the next line on ch is want.
+func hear(t *testing.T, ch <-chan string, want string) {
+	t.Helper()
+	if got := <-ch; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// TestMessages: the lines meant for people are the server's Messages
+// when set, the English defaults when not; the protocol's words stay.
+func TestMessages(t *testing.T) {
+	ru := chat.Messages{
+		Full:      "Чат переполнен.",
+		BadNick:   "Ник: от 1 до 32 букв.",
+		NickTaken: func(nick string) string { return "Ник " + nick + " занят." },
+		Dropped:   func(nick string) string { return nick + " отключён: не читает." },
+	}
+	for _, tt := range []struct {
+		name                      string
+		m                         chat.Messages
+		full, bad, taken, dropped string
+	}{
+		{"default", chat.Messages{}, chat.ServerFull, "Nickname must be 1 to 32 letters, digits, _ or -.", "Nickname JACK is taken.", "staller was disconnected: not reading."},
+		{"ru", ru, "Чат переполнен.", "Ник: от 1 до 32 букв.", "Ник JACK занят.", "staller отключён: не читает."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &chat.Pipes{}
+			s := &chat.Server{Net: p, MaxClients: 3, WriteTimeout: 10 * time.Millisecond, Messages: tt.m}
+			if err := s.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			_, rj := pipeMember(t, p, "jack")
+			jack := lines(rj)
+
+			// Refused nicknames, then one that joins.
+			c := p.Dial()
+			defer c.Close()
+			r := bufio.NewReader(c)
+			greet := func() {
+				t.Helper()
+				b := make([]byte, len(chat.Greeting))
+				if _, err := io.ReadFull(r, b); err != nil || string(b) != chat.Greeting {
+					t.Fatalf("greeting %q, %v", b, err)
+				}
+			}
+			greet()
+			fmt.Fprintf(c, "JACK\n")
+			expectLine(t, r, tt.taken)
+			greet()
+			fmt.Fprintf(c, "no spaces\n")
+			expectLine(t, r, tt.bad)
+			greet()
+			fmt.Fprintf(c, "molly\n")
+			molly := lines(r)
+			hear(t, molly, "molly"+chat.JoinedSuffix)
+			hear(t, molly, chat.Welcome)
+			hear(t, jack, "molly"+chat.JoinedSuffix)
+
+			// A member that never reads is cut off, told to the others.
+			st := p.Dial()
+			defer st.Close()
+			io.ReadFull(st, make([]byte, len(chat.Greeting)))
+			fmt.Fprintf(st, "staller\n") // and never reads again
+			for _, ch := range []<-chan string{jack, molly} {
+				hear(t, ch, "staller"+chat.JoinedSuffix)
+				hear(t, ch, tt.dropped)
+			}
+
+			// The room is full at three: a fourth is told so.
+			_, rb := pipeMember(t, p, "bob")
+			go io.Copy(io.Discard, rb)
+			extra := p.Dial()
+			defer extra.Close()
+			if got, _ := io.ReadAll(extra); string(got) != tt.full+"\n" {
+				t.Errorf("a client too many got %q, want %q", got, tt.full+"\n")
+			}
+		})
+	}
+}

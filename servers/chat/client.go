@@ -36,7 +36,9 @@ const maxClientLine = MaxMessage + 4*MaxNick + 64
 type Line struct {
 	Text string
 	// NickRefused: the server refused the nickname (Text says why) and
-	// waits for another.
+	// waits for another. It is told by the English words of the lab's
+	// server (Messages' defaults, which `wiretutor serve chat` sends); a
+	// refusal worded otherwise is a plain line.
 	NickRefused bool
 }
 
@@ -61,7 +63,7 @@ func Dial(ctx context.Context, d Dialer, addr string) (*Client, error) {
 	r := bufio.NewReader(conn)
 	greet := make([]byte, 4)
 	conn.SetReadDeadline(time.Now().Add(DialTimeout))
-	if _, err := io.ReadFull(r, greet); err != nil || string(greet) != "NICK" {
+	if _, err := io.ReadFull(r, greet); err != nil || string(greet) != Greeting {
 		rest, _ := r.ReadString('\n')
 		conn.Close()
 		if strings.TrimSpace(string(greet)+rest) == ServerFull {
@@ -95,7 +97,7 @@ func (c *Client) Start(show func(Line)) {
 		line := func(text []byte, cut bool) {
 			// After a refused nickname the server asks again with "NICK"
 			// and no newline, so it arrives glued to the next line.
-			text = bytes.TrimPrefix(text, []byte("NICK"))
+			text = bytes.TrimPrefix(text, []byte(Greeting))
 			s := stripControls(text)
 			if cut {
 				s += CutMarker

@@ -1,7 +1,10 @@
 // Package httpd is the course's web server: a small HTML site (with a
 // page that moved, answered by 301) and a Gitea-like JSON API that needs
 // a token, as in the HTTP part of the sockets lab. The token is compared
-// in constant time and never logged.
+// in constant time and never logged. What its pages and the API's
+// errors say to people is Server.Pages, English unless the caller words
+// it in its reader's language; the protocol (status lines, headers, the
+// API's fields) is the same in every language.
 package httpd
 
 import (
@@ -12,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -75,6 +79,55 @@ type User struct {
 	Email string `json:"email"`
 }
 
+// Pages are the words of the server's own pages and of the API's error
+// messages (the "message" of its JSON), what a person reads. A field
+// left empty is the English default written beside it, which `wiretutor
+// serve http` serves; a lesson words them in the learner's language.
+// Text is text, never HTML: the server escapes it.
+type Pages struct {
+	Heading string // the home page's heading: "Hello from wiretutor"
+	Intro   string // under it: "This page came to you over HTTP, on top of TCP."
+	// API names the API's address, APIPath, which becomes its link: "The
+	// API needs a token: /api/v1/user". One without it gets the link
+	// at its end.
+	API      string
+	NotFound string // the 404 page's text: "There is no such page here."
+	// NotFoundTitle heads the 404 page: "404 Not Found".
+	NotFoundTitle string
+
+	TokenRequired string // a call without the token: "token is required"
+	TooLarge      string // a body over MaxBody: "request body too large"
+	// NotJSON: a body that is not the JSON of a repository:
+	// `body must be JSON: {"name": ..., "description": ...}`.
+	NotJSON    string
+	BadName    string // a name empty or too long: "name must be 1 to 100 characters"
+	RepoExists string // a name that is taken: "repository already exists"
+}
+
+// or is s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// withDefaults is p with every empty field the English default.
+func (p Pages) withDefaults() Pages {
+	return Pages{
+		Heading:       or(p.Heading, "Hello from wiretutor"),
+		Intro:         or(p.Intro, "This page came to you over HTTP, on top of TCP."),
+		API:           or(p.API, "The API needs a token: "+APIPath),
+		NotFound:      or(p.NotFound, "There is no such page here."),
+		NotFoundTitle: or(p.NotFoundTitle, "404 Not Found"),
+		TokenRequired: or(p.TokenRequired, "token is required"),
+		TooLarge:      or(p.TooLarge, "request body too large"),
+		NotJSON:       or(p.NotJSON, `body must be JSON: {"name": ..., "description": ...}`),
+		BadName:       or(p.BadName, "name must be 1 to 100 characters"),
+		RepoExists:    or(p.RepoExists, "repository already exists"),
+	}
+}
+
 // Server is the web server. Set the fields, then Start.
 type Server struct {
 	Net   Network
@@ -86,12 +139,18 @@ type Server struct {
 	// characters from the URL cannot reach a terminal; the Authorization
 	// header never reaches it, nor the token where a path holds it.
 	Log func(method, path string, status int)
+	// Pages words the pages and the API's errors; the zero value is
+	// English.
+	Pages Pages
 
-	ln    net.Listener
-	srv   *http.Server
-	mu    sync.Mutex
-	repos []Repo
-	done  chan struct{}
+	words    Pages  // Pages with its defaults
+	homePage string // the home page, as served
+	lostPage string // the 404 page, as served
+	ln       net.Listener
+	srv      *http.Server
+	mu       sync.Mutex
+	repos    []Repo
+	done     chan struct{}
 }
 
 // Start listens and serves in the background until Close.
@@ -169,19 +228,22 @@ func Printable(s string) string {
 	return b.String()
 }
 
+// routes is the server's handler, its pages worded once.
 func (s *Server) routes() http.Handler {
+	s.words = s.Pages.withDefaults()
+	s.homePage, s.lostPage = homePage(s.words), notFoundPage(s.words)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.home)
 	mux.HandleFunc("GET /old", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusMovedPermanently)
 	})
-	mux.HandleFunc("GET /api/v1/user", s.auth(s.user))
+	mux.HandleFunc("GET "+APIPath, s.auth(s.user))
 	mux.HandleFunc("GET /api/v1/user/repos", s.auth(s.listRepos))
 	mux.HandleFunc("POST /api/v1/user/repos", s.auth(s.createRepo))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprint(w, notFoundPage)
+		fmt.Fprint(w, s.lostPage)
 	})
 	clock, _ := s.Net.(Clocked)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -200,22 +262,42 @@ func (s *Server) routes() http.Handler {
 	})
 }
 
-const homePage = `<!DOCTYPE html>
+// APIPath is where the API's user is, the home page's link.
+const APIPath = "/api/v1/user"
+
+// linked is text, escaped, with its first APIPath (else its end) a link
+// to it.
+func linked(text string) string {
+	t, link := html.EscapeString(text), `<a href="`+APIPath+`">`+APIPath+`</a>`
+	if before, after, ok := strings.Cut(t, APIPath); ok {
+		return before + link + after
+	}
+	return t + " " + link
+}
+
+// homePage is the site's one page, in p's words.
+func homePage(p Pages) string {
+	return `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>wiretutor</title></head>
-<body><h1>Hello from wiretutor</h1>
-<p>This page came to you over HTTP, on top of TCP.</p>
-<p><a href="/api/v1/user">The API</a> needs a token.</p>
+<body><h1>` + html.EscapeString(p.Heading) + `</h1>
+<p>` + html.EscapeString(p.Intro) + `</p>
+<p>` + linked(p.API) + `</p>
 </body></html>
 `
+}
 
-const notFoundPage = `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>404 Not Found</title></head>
-<body><h1>404 Not Found</h1><p>There is no such page here.</p></body></html>
+// notFoundPage answers a path the site does not have, in p's words.
+func notFoundPage(p Pages) string {
+	t := html.EscapeString(p.NotFoundTitle)
+	return `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>` + t + `</title></head>
+<body><h1>` + t + `</h1><p>` + html.EscapeString(p.NotFound) + `</p></body></html>
 `
+}
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprint(w, homePage)
+	fmt.Fprint(w, s.homePage)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -233,7 +315,7 @@ func (s *Server) auth(next http.HandlerFunc) http.HandlerFunc {
 			given, ok = strings.CutPrefix(h, "Bearer ")
 		}
 		if !ok || s.Token == "" || subtle.ConstantTimeCompare([]byte(given), []byte(s.Token)) != 1 {
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "token is required"})
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": s.words.TokenRequired})
 			return
 		}
 		next(w, r)
@@ -260,22 +342,22 @@ func (s *Server) createRepo(w http.ResponseWriter, r *http.Request) {
 	if err := dec.Decode(&in); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"message": "request body too large"})
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"message": s.words.TooLarge})
 			return
 		}
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "body must be JSON: {\"name\": ..., \"description\": ...}"})
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": s.words.NotJSON})
 		return
 	}
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" || len(in.Name) > 100 {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": "name must be 1 to 100 characters"})
+		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"message": s.words.BadName})
 		return
 	}
 	s.mu.Lock()
 	for _, rp := range s.repos {
 		if strings.EqualFold(rp.Name, in.Name) {
 			s.mu.Unlock()
-			writeJSON(w, http.StatusConflict, map[string]string{"message": "repository already exists"})
+			writeJSON(w, http.StatusConflict, map[string]string{"message": s.words.RepoExists})
 			return
 		}
 	}

@@ -210,3 +210,85 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesWorded: Pages words every page and API error, escaped as
+// text; the fields left empty stay English, and Content-Length counts
+// the bytes of what was worded, not its characters.
+func TestPagesWorded(t *testing.T) {
+	s := &httpd.Server{Net: netenv.Kernel{}, Token: token, Pages: httpd.Pages{
+		Heading: "Привет от wiretutor",
+		// API left English
+		Intro:         "Эта страница пришла по HTTP <поверх> TCP.",
+		NotFound:      "Такой страницы здесь нет.",
+		NotFoundTitle: "404 — не найдено",
+		TokenRequired: "нужен токен",
+		RepoExists:    "такой репозиторий уже есть",
+	}}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	base := "http://" + s.Addr().String()
+	for _, tt := range []struct {
+		method, path, auth, body string
+		code                     int
+		has, hasNot              []string
+	}{
+		{"GET", "/", "", "", 200, []string{"<h1>Привет от wiretutor</h1>", "HTTP &lt;поверх&gt; TCP", `The API needs a token: <a href="/api/v1/user">/api/v1/user</a></p>`}, []string{"Hello from", "<поверх>"}},
+		{"GET", "/nope", "", "", 404, []string{"<title>404 — не найдено</title>", "Такой страницы здесь нет."}, []string{"Not Found", "no such page"}},
+		{"GET", "/api/v1/user", "", "", 401, []string{`"message":"нужен токен"`}, []string{"required"}},
+		{"POST", "/api/v1/user/repos", "token " + token, `{"name":"labs"}`, 409, []string{`"message":"такой репозиторий уже есть"`}, []string{"exists"}},
+		{"POST", "/api/v1/user/repos", "token " + token, `{"name":""}`, 422, []string{"name must be 1 to 100 characters"}, nil},
+	} {
+		req, _ := http.NewRequest(tt.method, base+tt.path, strings.NewReader(tt.body))
+		if tt.auth != "" {
+			req.Header.Set("Authorization", tt.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.code {
+			t.Errorf("%s %s: %d, want %d", tt.method, tt.path, resp.StatusCode, tt.code)
+		}
+		for _, h := range tt.has {
+			if !strings.Contains(string(body), h) {
+				t.Errorf("%s %s: %q lacks %q", tt.method, tt.path, body, h)
+			}
+		}
+		for _, h := range tt.hasNot {
+			if strings.Contains(string(body), h) {
+				t.Errorf("%s %s: %q has %q", tt.method, tt.path, body, h)
+			}
+		}
+		if resp.ContentLength >= 0 && resp.ContentLength != int64(len(body)) {
+			t.Errorf("%s %s: Content-Length %d for %d bytes", tt.method, tt.path, resp.ContentLength, len(body))
+		}
+	}
+}
+
+// TestAPILink: the home page's API sentence links the API's address
+// where it names it, else at its end.
+func TestAPILink(t *testing.T) {
+	for _, tt := range []struct{ api, want string }{
+		{"使用 API 需要令牌：" + httpd.APIPath + "。", `<p>使用 API 需要令牌：<a href="/api/v1/user">/api/v1/user</a>。</p>`},
+		{"API & token:", `<p>API &amp; token: <a href="/api/v1/user">/api/v1/user</a></p>`},
+	} {
+		s := &httpd.Server{Net: netenv.Kernel{}, Pages: httpd.Pages{API: tt.api}}
+		if err := s.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.Get("http://" + s.Addr().String() + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		s.Close()
+		if !strings.Contains(string(body), tt.want) {
+			t.Errorf("%q: the page is %q, want it to hold %q", tt.api, body, tt.want)
+		}
+	}
+}

@@ -19,6 +19,8 @@ import (
 	"text/template/parse"
 
 	"github.com/BurntSushi/toml"
+
+	"wiretutor/engine/text/message"
 )
 
 // Doc is one lesson document in one language.
@@ -44,18 +46,56 @@ type Section struct {
 	err  *TemplateError // why Body cannot be used, with the file's line
 }
 
-// Error is a problem at a place in a document.
+// Error is a problem at a place in a document. Code says what it is,
+// one of the Code constants; Arg, First and Detail fill it in. Its
+// sentence for a person is Reason, in the reader's language.
 type Error struct {
 	Line int
-	Msg  string
+	Code string
+	Arg  string // the section id used twice
+	// First is the line where that id was first used.
+	First int
+	// Detail is what the TOML parser or the reader said, in its own
+	// (English) words, for CodeFrontTOML and CodeRead.
+	Detail string
 }
 
-// Error says where the problem is and what it is.
-func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+// The codes of Error: each is ui.toml's content_check.doc.<code>.
+const (
+	CodeNoFront   = "no_front"   // the file does not start with "+++"
+	CodeFrontOpen = "front_open" // no "+++" line closes the front matter
+	CodeFrontTOML = "front_toml" // the front matter is not TOML (Detail)
+	CodeHeadingID = "heading_id" // a "## " heading without {#id}
+	CodeIDTwice   = "id_twice"   // {#Arg} again; First is where it was first
+	CodeLongLine  = "long_line"  // a line longer than the reader takes
+	CodeRead      = "read"       // the text could not be read (Detail)
+)
+
+// Error says where the problem is and what it is, in English, for logs
+// and tests.
+func (e *Error) Error() string {
+	s := fmt.Sprintf("line %d: %s", e.Line, e.Code)
+	if e.Arg != "" {
+		s += fmt.Sprintf(" {#%s} (first on line %d)", e.Arg, e.First)
+	}
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+// Reason is the sentence that says what is wrong, as a message of
+// ui.toml (content_check.doc.*) with its data.
+func (e *Error) Reason() message.Msg {
+	return message.Msg{ID: "content_check.doc." + e.Code, Data: map[string]any{
+		"Section": e.Arg, "First": e.First, "Detail": e.Detail}}
+}
 
 // Message names the sentence that tells a person the course text is
-// broken (the command line fills in Err, the whole error).
-func (e *Error) Message() (string, map[string]any) { return "error.content", nil }
+// broken, at Line, for Reason (the command line adds the file).
+func (e *Error) Message() (string, map[string]any) {
+	return "error.content_doc", map[string]any{"Line": e.Line, "Why": e.Reason()}
+}
 
 var headingRE = regexp.MustCompile(`^##\s+(.*?)\s*\{#([A-Za-z0-9_-]+)\}\s*$`)
 
@@ -64,7 +104,7 @@ func Parse(src []byte) (*Doc, error) {
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
 	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 	if !bytes.HasPrefix(src, []byte("+++\n")) {
-		return nil, &Error{Line: 1, Msg: `the file must start with a "+++" line opening its front matter`}
+		return nil, &Error{Line: 1, Code: CodeNoFront}
 	}
 	// The closing "+++" line: right after the opening one (empty front
 	// matter) or after a newline; it ends the file or its own line.
@@ -81,16 +121,16 @@ func Parse(src []byte) (*Doc, error) {
 		}
 	}
 	if end < 0 {
-		return nil, &Error{Line: 1, Msg: `the front matter is not closed by a "+++" line`}
+		return nil, &Error{Line: 1, Code: CodeFrontOpen}
 	}
 	front := src[4 : 4+end]
 	d := &Doc{}
 	if _, err := toml.Decode(string(front), d); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &Error{Line: pe.Position.Line + 1, Msg: "front matter: " + pe.Message}
+			return nil, &Error{Line: pe.Position.Line + 1, Code: CodeFrontTOML, Detail: pe.Message}
 		}
-		return nil, &Error{Line: 1, Msg: "front matter: " + err.Error()}
+		return nil, &Error{Line: 1, Code: CodeFrontTOML, Detail: err.Error()}
 	}
 	bodyStart := 4 + end + closeLen
 	d.body = src[bodyStart:]
@@ -125,10 +165,10 @@ func Parse(src []byte) (*Doc, error) {
 		if fence == "" && strings.HasPrefix(l, "## ") {
 			m := headingRE.FindStringSubmatch(l)
 			if m == nil {
-				return nil, &Error{Line: line, Msg: `a "## " heading needs a stable id at its end, like {#handshake}`}
+				return nil, &Error{Line: line, Code: CodeHeadingID}
 			}
 			if prev, dup := seen[m[2]]; dup {
-				return nil, &Error{Line: line, Msg: fmt.Sprintf("section id {#%s} is used twice (first on line %d)", m[2], prev)}
+				return nil, &Error{Line: line, Code: CodeIDTwice, Arg: m[2], First: prev}
 			}
 			seen[m[2]] = line
 			flush()
@@ -140,8 +180,10 @@ func Parse(src []byte) (*Doc, error) {
 			text.WriteByte('\n')
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, &Error{Line: line, Msg: err.Error()}
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, &Error{Line: line, Code: CodeLongLine}
+	} else if err != nil {
+		return nil, &Error{Line: line, Code: CodeRead, Detail: err.Error()}
 	}
 	flush()
 	// A section whose placeholders are broken does not make the document
@@ -347,5 +389,5 @@ func SetSourceHash(src []byte, hash string) ([]byte, error) {
 			return []byte(strings.Join(lines, "")), nil
 		}
 	}
-	return nil, &Error{Line: 1, Msg: `the front matter is not closed by a "+++" line`}
+	return nil, &Error{Line: 1, Code: CodeFrontOpen}
 }

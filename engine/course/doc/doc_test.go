@@ -3,6 +3,7 @@ package doc_test
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"wiretutor/engine/course/doc"
@@ -33,12 +34,14 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, src string
 		line      int
+		code      string
 	}{
-		{"no front matter", "## A {#a}\n", 1},
-		{"unclosed front matter", "+++\nid = \"x\"\n", 1},
-		{"bad toml", "+++\nid = \n+++\n", 2},
-		{"heading without id", "+++\nid=\"x\"\n+++\n## Heading\n", 4},
-		{"duplicate id", "+++\nid=\"x\"\n+++\n## A {#a}\n## B {#a}\n", 5},
+		{"no front matter", "## A {#a}\n", 1, doc.CodeNoFront},
+		{"unclosed front matter", "+++\nid = \"x\"\n", 1, doc.CodeFrontOpen},
+		{"bad toml", "+++\nid = \n+++\n", 2, doc.CodeFrontTOML},
+		{"heading without id", "+++\nid=\"x\"\n+++\n## Heading\n", 4, doc.CodeHeadingID},
+		{"duplicate id", "+++\nid=\"x\"\n+++\n## A {#a}\n## B {#a}\n", 5, doc.CodeIDTwice},
+		{"long line", "+++\nid=\"x\"\n+++\n## A {#a}\n" + strings.Repeat("x", 2<<20) + "\n", 5, doc.CodeLongLine},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,10 +50,20 @@ func TestParseErrors(t *testing.T) {
 			if !errors.As(err, &de) {
 				t.Fatalf("got %v, want a doc.Error", err)
 			}
-			if de.Line != tt.line {
-				t.Errorf("line %d, want %d (%v)", de.Line, tt.line, err)
+			if de.Line != tt.line || de.Code != tt.code {
+				t.Errorf("line %d, code %q; want %d, %q (%v)", de.Line, de.Code, tt.line, tt.code, err)
+			}
+			// The sentence is a message of its code, and the line is the
+			// command line's to say.
+			if r := de.Reason(); r.ID != "content_check.doc."+tt.code {
+				t.Errorf("reason %q", r.ID)
 			}
 		})
+	}
+	var de *doc.Error
+	_, err := doc.Parse([]byte("+++\nid=\"x\"\n+++\n## A {#a}\n## B {#a}\n"))
+	if errors.As(err, &de); de.Arg != "a" || de.First != 4 {
+		t.Errorf("a duplicate id: %+v", de)
 	}
 }
 

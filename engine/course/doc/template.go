@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"text/template/parse"
+
+	"wiretutor/engine/text/message"
 )
 
 // Grammar is what a content template may hold besides text. Content is
@@ -43,11 +45,73 @@ type Field struct {
 // TemplateError is a template that cannot be used. What is set when the
 // template holds a construct its grammar refuses, written as in a
 // template ("{{range}}", "|", "{{/* */}}"); Err is set when it does not
-// parse at all, or when a value it names is missing at run time.
+// parse at all, or when a value it names is missing at run time: Code
+// then says what is wrong (one of the Template* codes; empty when only
+// the parser's own words, Err, say it), with Arg and Got.
 type TemplateError struct {
 	Line int // within the template's text, from 1
 	What string
 	Err  string
+	Code string
+	Arg  string
+	Got  string
+}
+
+// The codes of TemplateError: each is ui.toml's
+// content_check.template.<code>.
+const (
+	TemplateUnclosed     = "unclosed"     // {{ without its }}
+	TemplateBadChar      = "bad_char"     // Arg cannot stand in an action ("{{.Port}" gives "}")
+	TemplateEOF          = "eof"          // the text ends inside {{if}}: no {{end}}
+	TemplateUnexpected   = "unexpected"   // Arg ({{end}}, {{else}}) with no {{if}} open
+	TemplateUnterminated = "unterminated" // a quoted text without its closing quote
+	TemplateEmpty        = "empty"        // {{Arg}} with nothing to test: {{if}}
+	TemplateExpected     = "expected"     // Got where Arg is expected: a second {{else}}
+	TemplateNoValue      = "no_value"     // {{.Arg}} has no value at run time
+	TemplateCompare      = "compare"      // {{.Arg}} cannot be compared with Got
+	templateParser       = "parser"       // only the parser's words, Err
+)
+
+// parseCodes read text/template/parse's messages that a translator's
+// slip makes into codes, with their Arg and Got.
+var parseCodes = []struct {
+	re   *regexp.Regexp
+	code string
+	arg  func(m []string) (arg, got string)
+}{
+	{regexp.MustCompile(`^unclosed action`), TemplateUnclosed, nil},
+	{regexp.MustCompile(`^(?:bad|unrecognized) character (?:in action: )?U\+[0-9A-F]+ '(.*)'$`), TemplateBadChar, func(m []string) (string, string) { return m[1], "" }},
+	{regexp.MustCompile(`^unexpected EOF$`), TemplateEOF, nil},
+	{regexp.MustCompile(`^unexpected (\{\{\w+\}\})`), TemplateUnexpected, func(m []string) (string, string) { return m[1], "" }},
+	{regexp.MustCompile(`^unterminated (quoted|raw quoted) string`), TemplateUnterminated, nil},
+	{regexp.MustCompile(`^missing value for (\w+)`), TemplateEmpty, func(m []string) (string, string) { return "{{" + m[1] + "}}", "" }},
+	{regexp.MustCompile(`^expected (\w+); found (.*)$`), TemplateExpected, func(m []string) (string, string) { return "{{" + m[1] + "}}", m[2] }},
+}
+
+// classify gives a parse error its code.
+func (e *TemplateError) classify() {
+	e.Code = templateParser
+	for _, pc := range parseCodes {
+		if m := pc.re.FindStringSubmatch(e.Err); m != nil {
+			e.Code = pc.code
+			if pc.arg != nil {
+				e.Arg, e.Got = pc.arg(m)
+			}
+			return
+		}
+	}
+}
+
+// Reason is the sentence that says what is wrong with a template that
+// does not parse, or cannot run, as a message of ui.toml
+// (content_check.template.*) with its data: Arg, Got, and Detail, the
+// parser's own words.
+func (e *TemplateError) Reason() message.Msg {
+	code := e.Code
+	if code == "" {
+		code = templateParser
+	}
+	return message.Msg{ID: "content_check.template." + code, Data: map[string]any{"Arg": e.Arg, "Got": e.Got, "Detail": e.Err}}
 }
 
 // Error says where the problem is and what it is.
@@ -106,6 +170,7 @@ func Compile(src string, g Grammar) (*Template, error) {
 			te.Line, _ = strconv.Atoi(m[1])
 			te.Err = m[2]
 		}
+		te.classify()
 		return nil, te
 	}
 	for _, t := range set {
@@ -369,7 +434,7 @@ func printable(v reflect.Value) any {
 
 // lookup finds .name in data.
 func lookup(data reflect.Value, name string, line int) (reflect.Value, error) {
-	missing := &TemplateError{Line: line, Err: "no value for {{." + name + "}}"}
+	missing := &TemplateError{Line: line, Err: "no value for {{." + name + "}}", Code: TemplateNoValue, Arg: name}
 	for data.IsValid() && (data.Kind() == reflect.Pointer || data.Kind() == reflect.Interface) {
 		if data.IsNil() {
 			return reflect.Value{}, missing
@@ -419,7 +484,7 @@ func (c *cond) eval(data reflect.Value) (bool, error) {
 	}
 	eq, ok := equal(v, c.value)
 	if !ok {
-		return false, &TemplateError{Line: c.line, Err: fmt.Sprintf("{{.%s}} cannot be compared with %v", c.field, c.value)}
+		return false, &TemplateError{Line: c.line, Err: fmt.Sprintf("{{.%s}} cannot be compared with %v", c.field, c.value), Code: TemplateCompare, Arg: c.field, Got: fmt.Sprint(c.value)}
 	}
 	return eq == (c.op == "eq"), nil
 }

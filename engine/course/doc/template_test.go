@@ -226,3 +226,51 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// TestTemplateCodes: a template that does not parse, or cannot run,
+// says why by a code of its own, with what it names, so that a
+// translator reads the reason in their language; the parser's words
+// are left only for what no code names.
+func TestTemplateCodes(t *testing.T) {
+	for _, tt := range []struct {
+		src, code, arg, got string
+	}{
+		{"a {{.Port", doc.TemplateUnclosed, "", ""},
+		{"a {{.Port} b", doc.TemplateBadChar, "}", ""},
+		{"a {{.Port — b", doc.TemplateBadChar, "—", ""},
+		{"{{if .X}} a", doc.TemplateEOF, "", ""},
+		{"a {{end}}", doc.TemplateUnexpected, "{{end}}", ""},
+		{"{{.X}} {{else}}", doc.TemplateUnexpected, "{{else}}", ""},
+		{`{{"abc}}`, doc.TemplateUnterminated, "", ""},
+		{"{{if}}x{{end}}", doc.TemplateEmpty, "{{if}}", ""},
+		{"{{if .X}}a{{else}}b{{else}}c{{end}}", doc.TemplateExpected, "{{end}}", "{{else}}"},
+		{"{{-.X}}", "parser", "", ""},
+	} {
+		_, err := doc.Compile(tt.src, doc.Conditions)
+		var te *doc.TemplateError
+		if !errors.As(err, &te) {
+			t.Fatalf("%q: %v, want a TemplateError", tt.src, err)
+		}
+		r := te.Reason()
+		if r.ID != "content_check.template."+tt.code || te.Arg != tt.arg || te.Got != tt.got {
+			t.Errorf("%q: %s, Arg %q, Got %q; want %s, %q, %q (%s)", tt.src, r.ID, te.Arg, te.Got, tt.code, tt.arg, tt.got, te.Err)
+		}
+	}
+	tm, err := doc.Compile("{{.A}}{{if eq .B 3}}x{{end}}", doc.Conditions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		data      map[string]any
+		code, arg string
+	}{
+		{map[string]any{}, doc.TemplateNoValue, "A"},
+		{map[string]any{"A": 1, "B": []int{}}, doc.TemplateCompare, "B"},
+	} {
+		_, err := tm.Execute(tt.data)
+		var te *doc.TemplateError
+		if !errors.As(err, &te) || te.Code != tt.code || te.Arg != tt.arg {
+			t.Errorf("%v: %v (%+v), want %s of %s", tt.data, err, te, tt.code, tt.arg)
+		}
+	}
+}

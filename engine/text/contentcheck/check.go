@@ -38,10 +38,12 @@ type Lesson struct {
 
 // Finding is one thing to fix.
 type Finding struct {
-	File string         // slash-separated, inside the content tree: "ru/chat.md"
-	Line int            // from 1; 0 when it concerns the whole file
-	ID   string         // the check.* message that says what and what to do
-	Data map[string]any // its placeholders
+	File string // slash-separated, inside the content tree: "ru/chat.md"
+	Line int    // from 1; 0 when it concerns the whole file
+	ID   string // the check.* message that says what and what to do
+	// Data are its placeholders; a value that is a message.Msg (why a
+	// template or a document does not parse) is a sentence of its own.
+	Data map[string]any
 }
 
 // String is the finding for logs and tests: file:line: id data.
@@ -107,12 +109,9 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 	}
 	d, err := doc.Parse(data)
 	if err != nil {
-		var de *doc.Error
-		line := 0
-		if errors.As(err, &de) {
-			line = de.Line
-		}
-		c.add(file, line, "content_check.doc_syntax", map[string]any{"Err": errText(err)})
+		de := &doc.Error{Code: doc.CodeRead, Detail: err.Error()}
+		errors.As(err, &de)
+		c.add(file, de.Line, "content_check.doc_syntax", map[string]any{"Why": de.Reason()})
 		return nil
 	}
 	front := frontLines(data)
@@ -171,12 +170,13 @@ func (c *checker) lessonDoc(lang string, l Lesson, en *doc.Doc) *doc.Doc {
 }
 
 // templateError adds the finding for a template that fails doc's
-// grammar: syntaxID with Err for one that does not parse, refusedID
-// with What for a construct it refuses, on the line of the error.
+// grammar: syntaxID with Why (what is wrong, a message) for one that
+// does not parse, refusedID with What for a construct it refuses, on
+// the line of the error.
 func (c *checker) templateError(file string, err error, data map[string]any, syntaxID, refusedID string) {
 	var te *doc.TemplateError
 	if !errors.As(err, &te) {
-		data["Err"] = err.Error()
+		data["Why"] = (&doc.TemplateError{Err: err.Error()}).Reason()
 		c.add(file, 0, syntaxID, data)
 		return
 	}
@@ -185,7 +185,7 @@ func (c *checker) templateError(file string, err error, data map[string]any, syn
 		c.add(file, te.Line, refusedID, data)
 		return
 	}
-	data["Err"] = te.Err
+	data["Why"] = te.Reason()
 	c.add(file, te.Line, syntaxID, data)
 }
 
@@ -433,12 +433,8 @@ func frontLines(data []byte) map[string]int {
 }
 
 // errText is an error's message without a position the finding already
-// gives.
+// gives: the TOML parser's own words.
 func errText(err error) string {
-	var de *doc.Error
-	if errors.As(err, &de) {
-		return de.Msg
-	}
 	var pe toml.ParseError
 	if errors.As(err, &pe) {
 		return pe.Message
