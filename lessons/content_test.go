@@ -16,6 +16,7 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/doc"
 	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/contentcheck"
 	"wiretutor/engine/text/i18n"
 	"wiretutor/lessons/lessontest"
@@ -118,15 +119,7 @@ func TestANewLanguage(t *testing.T) {
 	state := t.TempDir()
 	run := func(input string, args ...string) string {
 		t.Helper()
-		in := filepath.Join(t.TempDir(), "stdin")
-		if err := os.WriteFile(in, []byte(input), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		stdin, err := os.Open(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer stdin.Close()
+		stdin := testenv.Stdin(t, input)
 		var out, errs bytes.Buffer
 		env := map[string]string{"XDG_STATE_HOME": state, "LANG": "de_DE.UTF-8"}
 		code := cli.Run(cli.Env{Args: append([]string{"--content", dir}, args...), Stdin: stdin, Stdout: &out, Stderr: &errs,

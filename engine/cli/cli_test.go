@@ -41,15 +41,7 @@ func run(t *testing.T, env map[string]string, args ...string) (int, string, stri
 // otherwise, progress goes to a folder of the test's own.
 func runIn(t *testing.T, env map[string]string, input string, args ...string) (int, string, string) {
 	t.Helper()
-	in := filepath.Join(t.TempDir(), "stdin")
-	if err := os.WriteFile(in, []byte(input), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	stdin, err := os.Open(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
+	stdin := testenv.Stdin(t, input)
 	if _, ok := env["XDG_STATE_HOME"]; !ok {
 		env = maps.Clone(env)
 		if env == nil {

@@ -100,3 +100,20 @@ func PacketsAt(t testing.TB, path string) []dissect.Packet {
 	}
 	return pkts
 }
+
+// Stdin returns a file that holds input, open for reading, to stand for
+// standard input (a file, not a terminal); it is closed when the test
+// ends.
+func Stdin(t testing.TB, input string) *os.File {
+	t.Helper()
+	in := filepath.Join(t.TempDir(), "stdin")
+	if err := os.WriteFile(in, []byte(input), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
