@@ -261,8 +261,8 @@ func (a *app) root() *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetUsageTemplate(a.usageTemplate())
-	root.SetHelpTemplate(a.usageTemplate())
+	root.SetUsageFunc(a.usage)
+	root.SetHelpFunc(func(c *cobra.Command, _ []string) { _ = a.usage(c) })
 	root.InitDefaultHelpFlag()
 	root.Flags().Lookup("help").Usage = t.T("flag.help", nil)
 	root.Version = a.versionLine()
@@ -321,30 +321,6 @@ func (a *app) translateDefaults(cmd *cobra.Command) {
 	for _, c := range cmd.Commands() {
 		a.translateDefaults(c)
 	}
-}
-
-// usageTemplate is cobra's default usage template with its headings
-// translated.
-func (a *app) usageTemplate() string {
-	t := a.tx
-	return `{{with (or .Long .Short)}}{{. | trimTrailingWhitespaces}}
-
-{{end}}` + t.T("help.usage", nil) + `{{if .Runnable}}
-  {{.UseLine}}{{if .HasAvailableFlags}} ` + t.T("help.flags_use", nil) + `{{end}}{{end}}{{if .HasAvailableSubCommands}}
-  {{.CommandPath}} [command]{{end}}{{if .HasAvailableSubCommands}}
-
-` + t.T("help.commands", nil) + `{{range .Commands}}{{if .IsAvailableCommand}}
-  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
-
-` + t.T("help.flags", nil) + `
-{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
-
-` + t.T("help.global_flags", nil) + `
-{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasExample}}
-
-` + t.T("help.examples", nil) + `
-{{.Example}}{{end}}
-`
 }
 
 func (a *app) out() io.Writer { return a.env.Stdout }
