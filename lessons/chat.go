@@ -136,9 +136,9 @@ type chatRun struct {
 	gluedAtServer bool
 }
 
-// chatMessages words the chat server's lines for people in the
+// ChatMessages words the chat server's lines for people in the
 // learner's language; the protocol's own words stay the homework's.
-func chatMessages(tx quiz.Texts) chat.Messages {
+func ChatMessages(tx quiz.Texts) chat.Messages {
 	return chat.Messages{
 		Full:    tx.T("chat.server.full", nil),
 		BadNick: tx.T("chat.server.bad_nick", map[string]any{"Max": chat.MaxNick}),
@@ -154,7 +154,7 @@ func chatMessages(tx quiz.Texts) chat.Messages {
 func chatExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *chatRun) error {
 	*st = chatRun{}
 	tx := words(h)
-	srv := &chat.Server{Net: n, Port: chat.DefaultPort, Messages: chatMessages(tx)}
+	srv := &chat.Server{Net: n, Port: chat.DefaultPort, Messages: ChatMessages(tx)}
 	if err := srv.Start(ctx); err != nil {
 		return err
 	}

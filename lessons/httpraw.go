@@ -60,10 +60,10 @@ func startHTTP(ctx context.Context, n netenv.Net, token string, pages httpd.Page
 	return srv, nil
 }
 
-// httpPages words the web server's pages and its API's errors in the
+// HTTPPages words the web server's pages and its API's errors in the
 // learner's language; every count the lesson asks about comes from the
 // capture, never from these words.
-func httpPages(tx quiz.Texts) httpd.Pages {
+func HTTPPages(tx quiz.Texts) httpd.Pages {
 	return httpd.Pages{
 		Heading:       tx.T("http.page.heading", nil),
 		Intro:         tx.T("http.page.intro", nil),
@@ -89,7 +89,7 @@ func httpClient(n netenv.Net) *http.Client {
 var tags = regexp.MustCompile(`<[^>]*>`)
 
 func httpRawExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
-	srv, err := startHTTP(ctx, n, "", httpPages(words(h)))
+	srv, err := startHTTP(ctx, n, "", HTTPPages(words(h)))
 	if err != nil {
 		return err
 	}

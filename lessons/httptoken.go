@@ -44,7 +44,7 @@ func startTokenAPI(ctx context.Context, n netenv.Net, pages httpd.Pages) (*httpd
 // tokenExchange calls the API four times on one keep-alive connection:
 // without the token, with it, to create a repository, to list them.
 func tokenExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
-	srv, token, err := startTokenAPI(ctx, n, httpPages(words(h)))
+	srv, token, err := startTokenAPI(ctx, n, HTTPPages(words(h)))
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,9 @@ func (a *app) serveChat(listen string, port, maxClients int) error {
 	}
 	t := a.tx
 	var mu sync.Mutex
+	// The server speaks the lab's ASCII English on the wire, as verify's
+	// does: a learner's own client may decode nothing else, and
+	// `wiretutor chat` knows a full room by its English line.
 	srv := &chat.Server{Net: netenv.Kernel{}, Host: listen, Port: port, MaxClients: maxClients, OnEvent: func(e chat.Event) {
 		d := map[string]any{"Nick": e.Nick, "Remote": addrString(e.Remote), "Text": e.Text, "Max": maxClients}
 		var line string

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"wiretutor/engine/net/netenv"
+	"wiretutor/lessons"
 	"wiretutor/servers/httpd"
 )
 
@@ -26,7 +27,7 @@ func (a *app) serveHTTP(listen string, port int) error {
 		}
 	}
 	var mu sync.Mutex
-	srv := &httpd.Server{Net: netenv.Kernel{}, Host: listen, Port: port, Token: token,
+	srv := &httpd.Server{Net: netenv.Kernel{}, Host: listen, Port: port, Token: token, Pages: lessons.HTTPPages(a.tx),
 		Log: func(method, path string, status int) {
 			mu.Lock()
 			fmt.Fprintln(a.out(), t.T("http.request", map[string]any{"Method": method, "Path": path, "Status": status}))
