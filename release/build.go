@@ -4,6 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"debug/buildinfo"
+	"debug/dwarf"
+	"debug/elf"
+	"debug/macho"
+	"debug/pe"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -54,6 +58,9 @@ func buildTarget(ctx context.Context, src, dist, version string, t target, want 
 		return a, fmt.Errorf("reading back the build information: %w", err)
 	}
 	if err := checkStamp(info.Settings, t, want); err != nil {
+		return a, err
+	}
+	if err := checkStripped(tmp, t); err != nil {
 		return a, err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil { // CreateTemp made it 0600
@@ -121,7 +128,8 @@ func goBuild(ctx context.Context, src, out string, t target, ldflags string) err
 
 // checkStamp checks the build settings a binary records against the
 // release's: the commit and whether the tree had changes, the target,
-// -trimpath, no cgo, and stripping.
+// -trimpath and no cgo. (Go leaves -ldflags out of a -trimpath build's
+// settings; checkStripped looks at the file instead.)
 func checkStamp(settings []debug.BuildSetting, t target, want stamp) error {
 	got := map[string]string{}
 	for _, s := range settings {
@@ -139,12 +147,58 @@ func checkStamp(settings []debug.BuildSetting, t target, want stamp) error {
 		{"GOARCH", t.arch},
 		{"CGO_ENABLED", "0"},
 		{"-trimpath", "true"},
-		{"-ldflags", stripFlags},
 	}
 	for _, c := range checks {
 		if got[c.key] != c.want {
 			return fmt.Errorf("the binary records %s=%q, want %q", c.key, got[c.key], c.want)
 		}
+	}
+	return nil
+}
+
+// checkStripped checks that the binary at path has no DWARF (-w) and,
+// where the format says so plainly, no symbol table (-s).
+func checkStripped(path string, t target) error {
+	type binary interface {
+		DWARF() (*dwarf.Data, error)
+		Close() error
+	}
+	var (
+		f       binary
+		symbols int
+		err     error
+	)
+	switch t.os {
+	case "linux":
+		var e *elf.File
+		if e, err = elf.Open(path); err == nil {
+			f = e
+			if e.Section(".symtab") != nil {
+				symbols = 1
+			}
+		}
+	case "windows":
+		var p *pe.File
+		if p, err = pe.Open(path); err == nil {
+			f, symbols = p, len(p.Symbols)
+		}
+	case "darwin": // keeps the few symbols dyld needs
+		var m *macho.File
+		if m, err = macho.Open(path); err == nil {
+			f = m
+		}
+	default:
+		return fmt.Errorf("no check of stripping for %s", t.os)
+	}
+	if err != nil {
+		return fmt.Errorf("reading the binary back: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.DWARF(); err == nil {
+		return fmt.Errorf("the binary has DWARF debug information: -ldflags=%q did not apply", stripFlags)
+	}
+	if symbols > 0 {
+		return fmt.Errorf("the binary has a symbol table: -ldflags=%q did not apply", stripFlags)
 	}
 	return nil
 }
