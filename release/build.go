@@ -91,9 +91,17 @@ func tempPath(dir, name string) (string, error) {
 }
 
 // goBuild runs go build of the main package in src for t into out,
-// with the release's flags and the given linker flags. On ctx's end it
-// interrupts go build (so it removes its own work folder) and waits.
+// with the release's flags and the given linker flags. Its work folder
+// (GOTMPDIR) is one of ours, removed when it ends: go build leaves its
+// own behind when interrupted. On ctx's end go build is killed (alone,
+// it would ignore an interrupt and finish; a Ctrl-C at a terminal
+// reaches it and its compilers anyway).
 func goBuild(ctx context.Context, src, out string, t target, ldflags string) error {
+	work, err := os.MkdirTemp("", "wiretutor-release-go-")
+	if err != nil {
+		return fmt.Errorf("go build's work folder: %w", err)
+	}
+	defer os.RemoveAll(work)
 	args := []string{"build", "-trimpath", "-buildvcs=true"}
 	if ldflags != "" {
 		args = append(args, "-ldflags="+ldflags)
@@ -104,15 +112,10 @@ func goBuild(ctx context.Context, src, out string, t target, ldflags string) err
 	// The last value of a name wins: these replace the caller's own, so
 	// a maintainer's GOAMD64=v3 does not make a release that needs a
 	// newer processor than Go's baseline.
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+t.os, "GOARCH="+t.arch, "GOAMD64=v1", "GOARM64=v8.0")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+t.os, "GOARCH="+t.arch,
+		"GOAMD64=v1", "GOARM64=v8.0", "GOTMPDIR="+work)
 	cmd.Stderr = os.Stderr
-	cmd.Cancel = func() error {
-		if err := cmd.Process.Signal(os.Interrupt); err != nil { // not on Windows
-			return cmd.Process.Kill()
-		}
-		return nil
-	}
-	cmd.WaitDelay = 10 * time.Second
+	cmd.WaitDelay = 5 * time.Second
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()

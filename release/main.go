@@ -45,6 +45,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 )
 
@@ -153,7 +154,7 @@ func release(ctx context.Context, opt options, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "warning: the working tree has changes git status shows; the binaries will say so in --version\n")
 	}
 
-	fmt.Fprintf(stderr, "release %s: commit %s, %d targets, into %s\n", opt.version, short(repo.commit), len(opt.targets), dist)
+	fmt.Fprintf(stderr, "release %s: commit %s, %s, into %s\n", opt.version, short(repo.commit), count(len(opt.targets), "target"), dist)
 	want := stamp{commit: repo.commit, modified: repo.dirty && !repo.linked}
 	built := make([]artifact, 0, len(opt.targets))
 	for i, t := range opt.targets {
@@ -171,10 +172,18 @@ func release(ctx context.Context, opt options, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "wrote %s (check it with: cd %s && sha256sum -c %s)\n", filepath.Join(dist, sumsName), dist, sumsName)
 	if others := strayFiles(dist, built); len(others) > 0 {
-		fmt.Fprintf(stderr, "note: %s also holds files of other builds, not in %s: %v\n", dist, sumsName, others)
+		fmt.Fprintf(stderr, "note: %s also holds files this run did not make, which %s does not list: %s\n", dist, sumsName, strings.Join(others, ", "))
 	}
 	if opt.sizes {
 		return printSizes(ctx, stdout, stderr, src, dist, built)
 	}
 	return nil
+}
+
+// count writes n things: "1 target", "6 targets".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
