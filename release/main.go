@@ -33,7 +33,7 @@
 // renamed when complete, so an interrupted run (Ctrl-C) leaves only
 // whole files. The exit status is 0 when every target was built and
 // checked, 1 when something failed, 2 for a wrong flag and 130 when
-// interrupted.
+// interrupted (go run turns every failure into 1).
 package main
 
 import (

@@ -26,7 +26,7 @@ const (
 	rowRodata    = "types and strings (the part of .rodata with no symbol name)"
 	rowRest      = "unnamed data, padding and headers"
 	otherModules = "%d other modules"
-	topModules   = 14
+	topModules   = 16
 	topPackages  = 12
 )
 
