@@ -170,7 +170,7 @@ func release(ctx context.Context, opt options, stdout, stderr io.Writer) error {
 	if err := writeSums(dist, built); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "wrote %s (check it with: cd %s && sha256sum -c %s)\n", filepath.Join(dist, sumsName), dist, sumsName)
+	fmt.Fprintf(stderr, "wrote %s (check it with: cd %s && sha256sum -c %s, or shasum -a 256 -c)\n", filepath.Join(dist, sumsName), dist, sumsName)
 	if others := strayFiles(dist, built); len(others) > 0 {
 		fmt.Fprintf(stderr, "note: %s also holds files this run did not make, which %s does not list: %s\n", dist, sumsName, strings.Join(others, ", "))
 	}
