@@ -134,6 +134,11 @@ func release(ctx context.Context, opt options, stdout, stderr io.Writer) error {
 	if dist == "" {
 		dist = filepath.Join(repo.root, "dist")
 	}
+	// go build runs in the source folder, which may be a clone: its -o
+	// must not be relative to where release was started.
+	if dist, err = filepath.Abs(dist); err != nil {
+		return fmt.Errorf("dist folder: %w", err)
+	}
 	if err := os.MkdirAll(dist, 0o777); err != nil {
 		return fmt.Errorf("dist folder: %w", err)
 	}
