@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,7 +101,9 @@ type played struct {
 	qs  []*quiz.Question
 }
 
-// before is what the lesson printed before its question n (from 1).
+// before is what the lesson printed before its question n (from 1),
+// with the paths it names (the saved capture's, in the test's temporary
+// folder, whose random digits may hold any number) as PATH.
 func (p played) before(t *testing.T, n int) string {
 	t.Helper()
 	h := "Question " + strconv.Itoa(n) + " of "
@@ -108,8 +111,11 @@ func (p played) before(t *testing.T, n int) string {
 	if i < 0 {
 		t.Fatalf("no %q in the lesson's text:\n%s", h, p.out)
 	}
-	return p.out[:i]
+	return absPath.ReplaceAllString(p.out[:i], "PATH")
 }
+
+// absPath is an absolute path in a lesson's text.
+var absPath = regexp.MustCompile(`/\S+`)
 
 // checkFlow runs the lesson in the sandbox in each language and checks
 // its questions against wants, in order, and its filter tasks (how many,
