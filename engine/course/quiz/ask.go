@@ -54,6 +54,10 @@ func (s Survey) width() int {
 // surveyMark is the room survey's "? " takes before a question.
 const surveyMark = 2
 
+// answerRoom is the room a question leaves on its line for the answer
+// (a filter such as http.response.code == 302 takes 25).
+const answerRoom = 30
+
 // splitPrompt wraps prompt to width less the room before it, and
 // returns the lines to print before the question and its last line,
 // which the question is asked on.
@@ -89,11 +93,27 @@ func (w *eotWatch) Read(p []byte) (int, error) {
 func (s Survey) Ask(prompt string) (string, error) {
 	var ans string
 	in := &eotWatch{FileReader: s.In}
-	// A question too long for one line is printed whole above survey's
-	// "?", where the answer is typed.
-	if lead, last := splitPrompt(prompt, s.width(), surveyMark); lead != "" {
-		fmt.Fprintln(s.Out, lead+"\n"+last)
-		prompt = ""
+	// A question too long for its line is wrapped, and its last line
+	// leaves room for the answer: an answer that reaches the end of the
+	// row makes survey's line editor redraw over the lines above it.
+	if w := s.width(); w > 0 {
+		lead, last := splitPrompt(prompt, w, surveyMark)
+		if render.Width(last)+surveyMark+answerRoom > w {
+			// Key help gives up its last items to a line of their own;
+			// anything else goes above, whole, the answer under it.
+			more, short := "", ""
+			if strings.Contains(last, " · ") && w-answerRoom >= w/2 {
+				more, short = splitPrompt(last, w-answerRoom, surveyMark)
+			}
+			if more == "" {
+				more = last
+			}
+			lead, last = strings.TrimPrefix(lead+"\n"+more, "\n"), short
+		}
+		if lead != "" {
+			fmt.Fprintln(s.Out, lead)
+		}
+		prompt = last
 	}
 	err := survey.AskOne(&survey.Input{Message: prompt}, &ans, survey.WithStdio(in, s.Out, s.Err))
 	if err == nil && in.saw && ans == "" {

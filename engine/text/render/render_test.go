@@ -27,6 +27,7 @@ func TestWrap(t *testing.T) {
 		{"hanging indent under a bullet", "  • alpha beta gamma delta", 14, "  • alpha beta\n    gamma\n    delta"},
 		{"no break inside --flags", "run with --net sandbox --impair drop=1", 28, "run with --net sandbox\n--impair drop=1"},
 		{"no break after a slash in a word", "an answer in HTTP/1.1 status lines", 14, "an answer in\nHTTP/1.1\nstatus lines"},
+		{"no line starts with a dash", "клиенту accept() вернул — ESTABLISHED", 26, "клиенту accept() вернул —\nESTABLISHED"},
 		{"backticked code kept whole", "type `ISN + 1` here", 11, "type\n`ISN + 1`\nhere"},
 		{"chinese around code", "请写出 `frame.number == 1` 的结果", 24, "请写出\n`frame.number == 1` 的结\n果"},
 		{"code wider than a line stands alone, uncut", "run `tshark -r x.pcapng` now", 12, "run\n`tshark -r x.pcapng`\nnow"},

@@ -100,7 +100,10 @@ func wrapLine(line string, width, hang int) []string {
 		// type; nor inside inline code.
 		prev := &segs[n-1]
 		word := prev.trail == 0 && (strings.HasSuffix(plain[prev.start:prev.end], "-") || strings.HasSuffix(plain[prev.start:prev.end], "/"))
-		if in := inside(code, sg.start); word || in {
+		// A dash opening a clause stays on the line before it, as Russian
+		// sets it (a no-break space before "—").
+		dash := strings.HasPrefix(plain[sg.start:], "—") && prev.trail > 0
+		if in := inside(code, sg.start); word || in || dash {
 			prev.end, prev.trail, prev.code = sg.end, sg.trail, prev.code || in
 			prev.w = uniseg.StringWidth(plain[prev.start : prev.end-prev.trail])
 			continue
