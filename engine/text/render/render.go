@@ -109,17 +109,103 @@ func (r *Renderer) Term() Term { return r.t }
 // Markdown renders markdown text, wrapped at the prose width; inline
 // code is never broken across lines unless it is wider than a line.
 func (r *Renderer) Markdown(s string) (string, error) {
-	out, err := r.md.Render(markCode(unwrapLists(s)))
-	if err != nil {
-		return "", err
+	var b strings.Builder
+	for i, part := range splitTables(s) {
+		if i%2 == 1 { // a table
+			b.WriteString(r.table(part) + "\n")
+			continue
+		}
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		out, err := r.md.Render(markCode(unwrapLists(part)))
+		if err != nil {
+			return "", err
+		}
+		// glamour pads every line to the wrap width; the padding only
+		// gets in the way of copying text and of narrower windows.
+		lines := strings.Split(out, "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " ")
+		}
+		text := unmark(Wrap(strings.Join(lines, "\n"), r.t.Prose()))
+		if b.Len() > 0 {
+			text = strings.TrimPrefix(text, "\n")
+		}
+		b.WriteString(text)
 	}
-	// glamour pads every line to the wrap width; the padding only gets in
-	// the way of copying text and of narrower windows.
-	lines := strings.Split(out, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
+	return b.String(), nil
+}
+
+// splitTables cuts markdown into pieces: text, a pipe table, text, a
+// table, and so on (the first and last may be empty). Fenced code is
+// never a table.
+func splitTables(md string) []string {
+	parts := []string{""}
+	fence, inTable := false, false
+	for _, l := range strings.SplitAfter(md, "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = !fence
+		}
+		row := !fence && strings.HasPrefix(t, "|")
+		if row != inTable {
+			parts = append(parts, "")
+			inTable = row
+		}
+		parts[len(parts)-1] += l
 	}
-	return unmark(Wrap(strings.Join(lines, "\n"), r.t.Prose())), nil
+	return parts
+}
+
+// table draws a markdown pipe table with Table, which fits the width as
+// glamour's (lipgloss's) table does not: it keeps words whole (see
+// TestWhyOwnTable). Inline markup is taken out of the cells; code keeps
+// its backticks when there is no colour to mark it.
+func (r *Renderer) table(md string) string {
+	var rows [][]string
+	for _, l := range strings.Split(strings.TrimSpace(md), "\n") {
+		l = strings.TrimSpace(l)
+		l = strings.TrimSuffix(strings.TrimPrefix(l, "|"), "|")
+		cells := strings.Split(strings.ReplaceAll(l, `\|`, "\x00"), "|")
+		sep := true
+		for i, c := range cells {
+			c = strings.TrimSpace(c)
+			if strings.Trim(c, ":-") != "" || c == "" {
+				sep = false
+			}
+			c = strings.NewReplacer("**", "", "__", "", "\x00", "|").Replace(c)
+			if r.t.Color {
+				c = r.Paint(Plain, strings.ReplaceAll(c, "`", ""))
+			}
+			cells[i] = c
+		}
+		if sep {
+			continue // the |---|---| line
+		}
+		rows = append(rows, append([]string{""}, cells...))
+	}
+	lines := Table(rows, r.t.Prose())
+	if len(lines) > 0 && len(rows) > 1 {
+		rule := "  " + strings.Repeat("─", min(maxWidth(lines), r.t.Prose())-2)
+		if r.t.Color {
+			rule = r.Paint(Dim, rule)
+		}
+		head := 1
+		for head < len(lines) && strings.HasPrefix(lines[head], "    ") && lines[head] != "" {
+			head++ // a header wrapped onto more lines
+		}
+		lines = append(lines[:head], append([]string{rule}, lines[head:]...)...)
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func maxWidth(lines []string) int {
+	w := 0
+	for _, l := range lines {
+		w = max(w, Width(l))
+	}
+	return w
 }
 
 var listItem = regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s`)

@@ -137,7 +137,11 @@ func longestWord(s string) int {
 		best = max(best, uniseg.StringWidth(strings.TrimRight(word, " ")))
 		word = ""
 	}
-	return max(best, uniseg.StringWidth(word))
+	best = max(best, uniseg.StringWidth(word))
+	for _, sp := range codeSpans(StripANSI(s), nil) {
+		best = max(best, uniseg.StringWidth(StripANSI(s)[sp[0]:sp[1]])) // Wrap keeps code whole
+	}
+	return best
 }
 
 func sum(xs []int) int {
