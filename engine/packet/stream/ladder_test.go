@@ -18,13 +18,19 @@ func load(t *testing.T, name string) ([]dissect.Packet, int) {
 	return testenv.Packets(t, name), testenv.Recording(t, name).Precision
 }
 
-func TestLadder(t *testing.T) {
+// echoLadder is the ladder of the echo lab's one connection (its first
+// ten frames).
+func echoLadder(t *testing.T) *stream.Ladder {
 	pkts, prec := load(t, "echo-lab.pcap")
 	var ptrs []*dissect.Packet
 	for i := range pkts[:10] {
 		ptrs = append(ptrs, &pkts[i])
 	}
-	l := stream.NewLadder(ptrs, prec)
+	return stream.NewLadder(ptrs, prec)
+}
+
+func TestLadder(t *testing.T) {
+	l := echoLadder(t)
 	for _, width := range []int{60, 80, 100} {
 		lines := l.Render(width, nil)
 		t.Logf("\n%s", strings.Join(lines, "\n"))
@@ -153,12 +159,7 @@ func TestFlowIsLadder(t *testing.T) {
 // TestLadderNarrow: a ladder too wide for the terminal drops the time
 // column first, then Len=, and keeps every flag, Seq and Ack whole.
 func TestLadderNarrow(t *testing.T) {
-	pkts, prec := load(t, "echo-lab.pcap")
-	var ptrs []*dissect.Packet
-	for i := range pkts[:10] {
-		ptrs = append(ptrs, &pkts[i])
-	}
-	l := stream.NewLadder(ptrs, prec)
+	l := echoLadder(t)
 	for _, tc := range []struct {
 		width       int
 		time, lens  bool

@@ -185,17 +185,20 @@ func (r *Renderer) table(md string) string {
 		}
 		rows = append(rows, append([]string{""}, cells...))
 	}
-	lines := Table(rows, r.t.Prose())
-	if len(lines) > 0 && len(rows) > 1 {
+	laid := TableRows(rows, r.t.Prose())
+	var lines []string
+	for i, row := range laid {
+		lines = append(lines, row...)
+		if i == 0 && len(laid) > 1 { // the rule under the header
+			lines = append(lines, "")
+		}
+	}
+	if len(laid) > 1 {
 		rule := "  " + strings.Repeat("─", min(maxWidth(lines), r.t.Prose())-2)
 		if r.t.Color {
 			rule = r.Paint(Dim, rule)
 		}
-		head := 1
-		for head < len(lines) && strings.HasPrefix(lines[head], "    ") && lines[head] != "" {
-			head++ // a header wrapped onto more lines
-		}
-		lines = append(lines[:head], append([]string{rule}, lines[head:]...)...)
+		lines[len(laid[0])] = rule
 	}
 	return strings.Join(lines, "\n") + "\n"
 }

@@ -17,6 +17,16 @@ const tableGap = 2
 // row (a band), under the second column, and rows are set apart by a
 // blank line.
 func Table(rows [][]string, width int) []string {
+	var out []string
+	for _, r := range TableRows(rows, width) {
+		out = append(out, r...)
+	}
+	return out
+}
+
+// TableRows is Table with each row's lines apart (a blank line setting
+// rows apart belongs to the row after it).
+func TableRows(rows [][]string, width int) [][]string {
 	n := 0
 	for _, r := range rows {
 		n = max(n, len(r))
@@ -62,9 +72,10 @@ func Table(rows [][]string, width int) []string {
 
 // layRows draws each row band by band, wrapping each cell to its
 // column's width; bands after the first start at indent.
-func layRows(rows [][]string, bands [][]int, w []int, indent int) []string {
-	var out []string
+func layRows(rows [][]string, bands [][]int, w []int, indent int) [][]string {
+	var all [][]string
 	for ri, r := range rows {
+		var out []string
 		if len(bands) > 1 && ri > 0 {
 			out = append(out, "")
 		}
@@ -100,8 +111,9 @@ func layRows(rows [][]string, bands [][]int, w []int, indent int) []string {
 				}
 			}
 		}
+		all = append(all, out)
 	}
-	return out
+	return all
 }
 
 // shrink narrows the widest columns, one cell at a time and never below
