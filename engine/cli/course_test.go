@@ -68,7 +68,10 @@ func TestMenuRussianFinishQuitResume(t *testing.T) {
 	}
 	st := progressOf(t, env["XDG_STATE_HOME"])
 	hs, so := st.Lesson("tcp-handshake"), st.Lesson("sockets")
-	if st.Lang != "ru" || hs == nil || !hs.Done || hs.Total != 9 || so == nil || so.Done || so.Step == 0 || st.Current != "sockets" {
+	// Nine questions, or eight when the sandbox's threads packed the
+	// server's ACK of the FIN with its own FIN (one close question fewer):
+	// an unseeded run may do either.
+	if st.Lang != "ru" || hs == nil || !hs.Done || hs.Total < 8 || hs.Total > 9 || so == nil || so.Done || so.Step == 0 || st.Current != "sockets" {
 		t.Fatalf("progress %+v: handshake %+v sockets %+v", st, hs, so)
 	}
 	// Back again: no language question; continue resumes sockets where it
