@@ -73,6 +73,27 @@ func splitPrompt(prompt string, width, room int) (lead, last string) {
 	return lines[:i], lines[i+1:]
 }
 
+// fitQuestion lays a question out for a terminal width columns wide: the
+// lines to print above, and the last line, which survey asks on. The
+// last line leaves room for the answer, since an answer that reaches
+// the end of the row makes survey's line editor redraw over the lines
+// above it: key help gives up its last items to a line of their own;
+// any other question goes above, whole, and is asked on a bare "?".
+func fitQuestion(prompt string, width int) (lead, last string) {
+	lead, last = splitPrompt(prompt, width, surveyMark)
+	if render.Width(last)+surveyMark+answerRoom <= width {
+		return lead, last
+	}
+	more, short := "", ""
+	if strings.Contains(last, " · ") && width-answerRoom >= width/2 {
+		more, short = splitPrompt(last, width-answerRoom, surveyMark)
+	}
+	if more == "" {
+		more = last
+	}
+	return strings.TrimPrefix(lead+"\n"+more, "\n"), short
+}
+
 // eotWatch passes a terminal's keys through and notes Ctrl-D (EOT),
 // which survey takes for Enter: the learner means the end of input.
 type eotWatch struct {
@@ -93,23 +114,8 @@ func (w *eotWatch) Read(p []byte) (int, error) {
 func (s Survey) Ask(prompt string) (string, error) {
 	var ans string
 	in := &eotWatch{FileReader: s.In}
-	// A question too long for its line is wrapped, and its last line
-	// leaves room for the answer: an answer that reaches the end of the
-	// row makes survey's line editor redraw over the lines above it.
 	if w := s.width(); w > 0 {
-		lead, last := splitPrompt(prompt, w, surveyMark)
-		if render.Width(last)+surveyMark+answerRoom > w {
-			// Key help gives up its last items to a line of their own;
-			// anything else goes above, whole, the answer under it.
-			more, short := "", ""
-			if strings.Contains(last, " · ") && w-answerRoom >= w/2 {
-				more, short = splitPrompt(last, w-answerRoom, surveyMark)
-			}
-			if more == "" {
-				more = last
-			}
-			lead, last = strings.TrimPrefix(lead+"\n"+more, "\n"), short
-		}
+		lead, last := fitQuestion(prompt, w)
 		if lead != "" {
 			fmt.Fprintln(s.Out, lead)
 		}
