@@ -114,7 +114,15 @@ func (a *app) chatClient(nick, addr string) error {
 			return in.Text(), nil
 		}
 	}
-	say := func(s string) { fmt.Fprint(screen, s+"\r\n") }
+	// The room's lines come on the client's reader goroutine while this
+	// one writes its own: one at a time, or a buffer (a pipe's, a test's)
+	// loses lines.
+	var sayMu sync.Mutex
+	say := func(s string) {
+		sayMu.Lock()
+		defer sayMu.Unlock()
+		fmt.Fprint(screen, s+"\r\n")
+	}
 	for nick == "" {
 		say(a.tx.T("chat.ask_nick", nil))
 		line, err := readLine()
