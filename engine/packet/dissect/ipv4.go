@@ -31,6 +31,11 @@ func ipv4Protocol() protocol {
 			{"ip.flags", hexf(2, ip4Has(8), func(p *Packet) uint64 { return uint64(p.IPFlags) })},
 			{"ip.checksum", hexf(4, ip4Has(12), func(p *Packet) uint64 { return uint64(p.IPChecksum) })},
 			{"ip.dsfield", hexf(2, ip4Has(2), func(p *Packet) uint64 { return uint64(p.IPDSField) })},
+			{"ip.dsfield.dscp", dec(ip4Has(2), func(p *Packet) uint64 { return uint64(p.IPDSField >> 2) })},
+			{"ip.dsfield.ecn", dec(ip4Has(2), func(p *Packet) uint64 { return uint64(p.IPDSField & 3) })},
+			{"ip.hdr_len", dec(ip4Has(1), func(p *Packet) uint64 { return uint64(p.IPHdrLen) })},
+			{"ip.frag_offset", dec(ip4Has(8), func(p *Packet) uint64 { return uint64(p.IPFragOff) })},
+			{"ip.flags.rb", dec(ip4Has(8), func(p *Packet) uint64 { return uint64(p.IPFlags>>2) & 1 })},
 			{"ip.flags.df", dec(ip4Has(8), func(p *Packet) uint64 { return uint64(p.IPFlags>>1) & 1 })},
 			{"ip.flags.mf", dec(ip4Has(8), func(p *Packet) uint64 { return uint64(p.IPFlags) & 1 })},
 		},
@@ -64,6 +69,7 @@ func setIPv4(ip *layers.IPv4, p *Packet) {
 	p.Dst, _ = netip.AddrFromSlice(ip.DstIP.To4())
 	p.TTL, p.IPID, p.IPLen = ip.TTL, ip.Id, ip.Length
 	p.IPProto, p.IPFlags, p.IPChecksum, p.IPDSField = uint8(ip.Protocol), uint8(ip.Flags), ip.Checksum, ip.TOS
+	p.IPHdrLen, p.IPFragOff = int(ip.IHL)*4, ip.FragOffset*8
 }
 
 // cutIPv4 keeps the fields of an IPv4 header that the frame cuts
@@ -72,6 +78,9 @@ func setIPv4(ip *layers.IPv4, p *Packet) {
 func cutIPv4(b []byte, p *Packet) {
 	p.IPVersion, p.Malformed, p.cut = 4, "IPv4", len(b)
 	n := len(b)
+	if n >= 1 {
+		p.IPHdrLen = int(b[0]&0x0f) * 4
+	}
 	if n >= 2 {
 		p.IPDSField = b[1]
 	}
@@ -83,6 +92,7 @@ func cutIPv4(b []byte, p *Packet) {
 	}
 	if n >= 8 {
 		p.IPFlags = uint8(binary.BigEndian.Uint16(b[6:]) >> 13)
+		p.IPFragOff = binary.BigEndian.Uint16(b[6:]) & 0x1fff * 8
 	}
 	if n >= 9 {
 		p.TTL = b[8]

@@ -70,6 +70,8 @@ type Packet struct {
 	IPFlags    uint8      // ip.flags
 	IPChecksum uint16     // ip.checksum
 	IPDSField  uint8      // ip.dsfield
+	IPHdrLen   int        // ip.hdr_len: bytes, 20 without options
+	IPFragOff  uint16     // ip.frag_offset, in bytes (the field times 8)
 
 	Transport Transport
 	SrcPort   uint16 // tcp.srcport or udp.srcport

@@ -411,6 +411,7 @@ func tcpFields() []field {
 		{"tcp.flags.urg", flagBit(FlagURG)},
 		{"tcp.flags.ece", flagBit(FlagECE)},
 		{"tcp.flags.cwr", flagBit(FlagCWR)},
+		{"tcp.flags.ae", flagBit(FlagNS)},
 		{"tcp.window_size_value", dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.WindowRaw) })},
 		{"tcp.window_size", dec(isTCP, func(p *Packet) uint64 { return uint64(p.TCP.Window) })},
 		{"tcp.window_size_scalefactor", fieldDef{kind: KindUint, fmt: fmtText, get: func(p *Packet, out []Value) []Value {
