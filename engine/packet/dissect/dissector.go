@@ -125,8 +125,16 @@ func (d *Dissector) decoderFor(s selector) decoder {
 // change.
 func (d *Dissector) Dissect(data []byte, ci gopacket.CaptureInfo, p *Packet) error {
 	d.frame.begin(data, ci, p)
+	p.Data = data
 	st, b := d.link, data
 	for {
+		if p.nlayers < maxLayers {
+			p.layers[p.nlayers] = layerAt{proto: st.proto, off: uint16(min(len(data)-len(b), 0xffff))}
+			if off := cap(data) - cap(b); off >= 0 && off <= len(data) {
+				p.layers[p.nlayers].off = uint16(min(off, 0xffff))
+			}
+			p.nlayers++
+		}
 		next, payload, top := st.dec.decode(b, p)
 		if top {
 			p.top = st.proto

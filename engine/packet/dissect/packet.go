@@ -91,6 +91,10 @@ type Packet struct {
 	// Dissect: Clone the packet to keep it past the frame's lifetime.
 	Payload []byte
 
+	// Data is the frame's captured bytes, as given to Dissect (aliased
+	// in the same way); Layers says where each protocol starts in it.
+	Data []byte
+
 	// Malformed names the protocol whose header the frame cuts short
 	// ("Ethernet", "IPv4", "IPv6", "TCP", "UDP"), as tshark's
 	// "[Malformed Packet: TCP]" does (_ws.malformed); "" for a whole
@@ -104,6 +108,47 @@ type Packet struct {
 	// top is the index in the protocol table of the highest layer
 	// decoded, whose Protocol and Info columns Summary shows.
 	top uint8
+	// layers are the protocols decoded, from the link up, each with the
+	// offset in Data where its bytes start; nlayers of them are set.
+	layers  [maxLayers]layerAt
+	nlayers uint8
+}
+
+// maxLayers bounds the protocols one frame stacks (link, IP, transport,
+// application): more are not recorded.
+const maxLayers = 6
+
+// layerAt is one decoded protocol and where it starts in the frame.
+type layerAt struct {
+	proto uint8
+	off   uint16
+}
+
+// Layer is one protocol of a frame and the offset of its first byte.
+type Layer struct {
+	Proto string // the display-filter name: "eth", "ip", "tcp", …
+	Off   int
+}
+
+// Layers lists the protocols decoded in the frame, from the link up,
+// each with the offset in Data where its header starts.
+func (p *Packet) Layers() []Layer {
+	out := make([]Layer, 0, p.nlayers)
+	for _, l := range p.layers[:p.nlayers] {
+		out = append(out, Layer{Proto: table().protos[l.proto].name, Off: int(l.off)})
+	}
+	return out
+}
+
+// LayerOffset is where the named protocol's header starts in Data, and
+// whether the frame has it.
+func (p *Packet) LayerOffset(proto string) (int, bool) {
+	for _, l := range p.layers[:p.nlayers] {
+		if table().protos[l.proto].name == proto {
+			return int(l.off), true
+		}
+	}
+	return 0, false
 }
 
 // Clone returns a copy of p that shares no memory with it: not the
@@ -119,7 +164,14 @@ func (p *Packet) Clone() *Packet {
 // cloneTo sets *c to a deep copy of p.
 func (p *Packet) cloneTo(c *Packet) {
 	*c = *p
+	c.Data = bytes.Clone(p.Data)
 	c.Payload = bytes.Clone(p.Payload)
+	if p.Data != nil && len(p.Payload) > 0 {
+		// The payload is part of the frame: the copy's is part of the copy's.
+		if off := cap(p.Data) - cap(p.Payload); off >= 0 && off+len(p.Payload) <= len(p.Data) {
+			c.Payload = c.Data[off : off+len(p.Payload) : off+len(p.Payload)]
+		}
+	}
 	c.TCP.Options = cloneOptions(p.TCP.Options)
 	if p.Inner != nil {
 		c.Inner = p.Inner.Clone()
