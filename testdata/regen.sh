@@ -47,3 +47,8 @@ while IFS= read -r f; do
 		printf '%s\t%s\t%s\n' "$f" "$c" "$n" >> "$out"
 	done
 done < capture-filters.list
+
+# The packet details (tshark -V) of every capture: NAME.details.txt.
+for c in *.pcap *.pcapng; do
+	tshark -r "$c" -V > "${c%.*}.details.txt" 2>/dev/null
+done

@@ -27,6 +27,7 @@ type File struct {
 	n    int
 	// comment is the pcapng section comment.
 	comment string
+	ng      *pcapgo.NgReader // nil for a pcap file
 }
 
 // Open opens a capture file, telling pcap from pcapng by its magic
@@ -94,7 +95,7 @@ func NewReader(r io.Reader) (*File, error) {
 		if err != nil {
 			return nil, classify(err)
 		}
-		c.src, c.link, c.prec = ng, ng.LinkType(), precision(ng.Resolution())
+		c.src, c.link, c.prec, c.ng = ng, ng.LinkType(), precision(ng.Resolution()), ng
 		c.comment = ng.SectionInfo().Comment
 		return c, nil
 	}
@@ -130,6 +131,19 @@ func (c *File) LinkType() layers.LinkType { return c.link }
 
 // Comment returns the pcapng section's comment ("" in a pcap file).
 func (c *File) Comment() string { return c.comment }
+
+// InterfaceName returns the name of a pcapng file's interface, as
+// tshark shows it ("unknown" for one without a name), and false for a
+// pcap file, which names no interfaces.
+func (c *File) InterfaceName(index int) (string, bool) {
+	if c.ng == nil {
+		return "", false
+	}
+	if i, err := c.ng.Interface(index); err == nil && i.Name != "" {
+		return i.Name, true
+	}
+	return "unknown", true
+}
 
 // Precision returns the decimal digits of the file's timestamps.
 func (c *File) Precision() int { return c.prec }

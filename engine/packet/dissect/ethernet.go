@@ -15,8 +15,9 @@ func ethernetProtocol() protocol {
 		name: "eth", has: hasEth,
 		on:         []selector{{space: linkType, num: uint16(layers.LinkTypeEthernet)}},
 		newDecoder: func(*Dissector) decoder { return new(ethernetDecoder) },
-		column:     named("Ethernet"),
-		addr:       ethAddr,
+		details:    ethDetails, ethertype: true,
+		column: named("Ethernet"),
+		addr:   ethAddr,
 		fields: []field{
 			{"eth.src", mac(func(p *Packet) *[6]byte { return &p.EthSrc })},
 			{"eth.dst", mac(func(p *Packet) *[6]byte { return &p.EthDst })},

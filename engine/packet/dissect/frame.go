@@ -10,6 +10,7 @@ import (
 // which frame.time_relative counts from.
 type frameState struct {
 	first   time.Time
+	prev    time.Time
 	started bool
 	frames  int
 }
@@ -28,9 +29,15 @@ func (f *frameState) begin(data []byte, ci gopacket.CaptureInfo, p *Packet) {
 		Number: f.frames,
 		Time:   ci.Timestamp,
 		Rel:    ci.Timestamp.Sub(f.first),
+		Delta:  ci.Timestamp.Sub(f.prev),
+		Iface:  ci.InterfaceIndex,
 		Len:    ci.Length,
 		CapLen: ci.CaptureLength,
 	}
+	if f.frames == 1 {
+		p.Delta = 0
+	}
+	f.prev = ci.Timestamp
 	if p.Len == 0 {
 		p.Len = len(data)
 	}

@@ -17,6 +17,7 @@ func ipv4Protocol() protocol {
 		name: "ip", has: ip4Has(1),
 		on:         []selector{{space: etherType, num: uint16(layers.EthernetTypeIPv4)}},
 		newDecoder: func(*Dissector) decoder { return new(ipv4Decoder) },
+		details:    ipv4Details,
 		column:     named("IPv4"),
 		addr:       ipAddr(4),
 		fields: []field{

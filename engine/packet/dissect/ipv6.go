@@ -18,6 +18,7 @@ func ipv6Protocol() protocol {
 		name: "ipv6", has: ip6Has(1),
 		on:         []selector{{space: etherType, num: uint16(layers.EthernetTypeIPv6)}},
 		newDecoder: func(*Dissector) decoder { return new(ipv6Decoder) },
+		details:    ipv6Details,
 		column:     named("IPv6"),
 		info:       ipv6Info,
 		addr:       ipAddr(6),

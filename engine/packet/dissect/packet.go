@@ -53,6 +53,8 @@ type Packet struct {
 	Number int           // frame.number, from 1
 	Time   time.Time     // frame.time
 	Rel    time.Duration // frame.time_relative
+	Delta  time.Duration // frame.time_delta: since the frame before
+	Iface  int           // frame.interface_id: the pcapng interface
 	Len    int           // frame.len: bytes on the wire
 	CapLen int           // frame.cap_len: bytes captured
 

@@ -57,6 +57,14 @@ type protocol struct {
 	column func(p *Packet) string
 	info   func(buf []byte, p *Packet) []byte
 
+	// details writes the protocol's subtree of the packet details
+	// (tshark -V) from b, the frame from the protocol's first byte;
+	// nil for a protocol that has none of its own. ethertype marks a
+	// link layer whose type field tshark lists as "ethertype" in
+	// frame.protocols.
+	details   func(t *tree, p *Packet, b []byte, d *Details)
+	ethertype bool
+
 	// addr, when set, writes the Source (src) or Destination address
 	// column and reports whether the packet has that address at this
 	// layer. The highest layer that has one fills the column.

@@ -18,6 +18,7 @@ func tcpProtocol() protocol {
 		name: "tcp", has: hasPorts(TransportTCP, "TCP"),
 		on:         []selector{{space: ipProto, num: uint16(layers.IPProtocolTCP)}},
 		newDecoder: func(*Dissector) decoder { return newTCPDecoder() },
+		details:    tcpDetails,
 		column:     named(TransportTCP.String()),
 		info:       tcpInfo,
 		fields:     tcpFields(),
@@ -52,6 +53,41 @@ type TCP struct {
 	// DupAckNum and DupAckFrame number a duplicate ACK: the Nth repeat
 	// of the ACK first sent in frame DupAckFrame.
 	DupAckNum, DupAckFrame int
+
+	// Track is what the packet details show of the stream so far.
+	Track TCPTrack
+	// Reassembling says the payload is a part of a message that the
+	// layer above gathers from several segments ("TCP segment data").
+	Reassembling bool
+}
+
+// TCPTrack holds the generated fields of a segment's packet details
+// that need the segments before it, as Wireshark keeps them.
+type TCPTrack struct {
+	// Complete is tcp.completeness as it stood before this segment:
+	// bits SYN 1, SYN-ACK 2, ACK 4, data 8, FIN 16, RST 32.
+	Complete uint8
+	// SinceFirst and SincePrev are tcp.time_relative and tcp.time_delta.
+	SinceFirst, SincePrev time.Duration
+	// AckedFrame is the segment this one acknowledges in full
+	// (tcp.analysis.acks_frame), 0 for none; AckRTT the time since it.
+	AckedFrame int
+	AckRTT     time.Duration
+	// IRTT is the handshake's round trip (tcp.analysis.initial_rtt),
+	// 0 while unknown.
+	IRTT time.Duration
+	// InFlight is tcp.analysis.bytes_in_flight and PushBytes
+	// tcp.analysis.push_bytes_sent; 0 when not shown.
+	InFlight, PushBytes uint32
+	// Shown says whether the details have a SEQ/ACK analysis tree.
+	Shown bool
+	// RTO and RTOFrame time a retransmission from the segment it
+	// repeats (tcp.analysis.rto, tcp.analysis.rto_frame).
+	RTO      time.Duration
+	RTOFrame int
+	// FinUndergoes says a FIN answers the other side's: it undergoes
+	// the closing rather than initiates it.
+	FinUndergoes bool
 }
 
 // Has reports whether every bit of flag is set.
@@ -163,7 +199,29 @@ type tcpHalf struct {
 	synSeen bool
 	ws      int // the WS shift this side offered in its SYN, -1 for none
 	fin     bool
+	// unacked are this side's segments not yet acknowledged in full,
+	// for the details' acked frame and bytes in flight.
+	unacked []unacked
+	// pushBytes counts bytes sent since the last PSH; pushLast says the
+	// last data segment had PSH.
+	pushBytes uint32
+	pushLast  bool
+	// noFlight stops the bytes in flight after a segment went missing;
+	// sacked is what the SACK blocks of this side's last segment cover.
+	noFlight bool
+	sacked   uint32
 }
+
+// unacked is one segment waiting for its acknowledgement.
+type unacked struct {
+	frame        int
+	seq, nextseq uint32
+	at           time.Time
+}
+
+// maxUnacked bounds a side's list of unacknowledged segments, as
+// Wireshark's TCP_MAX_UNACKED_SEGMENTS does.
+const maxUnacked = 10000
 
 type tcpConv struct {
 	index    int
@@ -171,6 +229,8 @@ type tcpConv struct {
 	firstRTT time.Duration // from the first packet to the handshake's last ACK
 	half     [2]tcpHalf
 	rst      bool
+	last     time.Time // the previous segment's time
+	complete uint8     // tcp.completeness so far
 }
 
 // decode reads a TCP segment. The layer above (HTTP) gets the payload of
@@ -293,10 +353,12 @@ func (d *tcpDecoder) fill(p *Packet) {
 	if !t.ACK {
 		ack = 0
 	}
+	rtoFrame, rtoAt := me.seq.nextseqFrame, me.seq.nextseqTime
 	tc.Analysis, tc.DupAckNum, tc.DupAckFrame = analyzeSegment(&me.seq, &peer.seq, segInfo{
 		frame: p.Number, at: p.Time, seq: t.Seq, ack: ack, seglen: uint32(tc.Len), window: uint32(t.Window),
 		syn: t.SYN, fin: t.FIN, rst: t.RST, ackf: t.ACK,
 	}, c.firstRTT, revShift)
+	c.track(p, me, peer, t.Seq, ack, rtoFrame, rtoAt)
 
 	tc.Stream = c.index
 	tc.Seq = t.Seq - me.base
@@ -329,6 +391,107 @@ func (d *tcpDecoder) fill(p *Packet) {
 	if !t.SYN && tc.ScaleShift > 0 {
 		tc.Window <<= tc.ScaleShift
 	}
+}
+
+// track fills p.TCP.Track the way Wireshark's sequence analysis keeps
+// its generated fields: the completeness before this segment, the
+// times in the stream, the segment it acknowledges, the bytes in flight.
+// rtoFrame and rtoAt are the sender's highest segment before this one.
+func (c *tcpConv) track(p *Packet, me, peer *tcpHalf, seq, ack uint32, rtoFrame int, rtoAt time.Time) {
+	tc := &p.TCP
+	tr := &tc.Track
+	tr.Complete = c.complete
+	tr.SinceFirst = p.Time.Sub(c.start)
+	if !c.last.IsZero() {
+		tr.SincePrev = p.Time.Sub(c.last)
+	}
+	c.last = p.Time
+	// The bits as tshark 4.0 sets them: an ACK counts when it carries
+	// nothing else, data once an ACK has counted.
+	switch {
+	case tc.Has(FlagSYN | FlagACK):
+		c.complete |= 2
+	case tc.Has(FlagSYN):
+		c.complete |= 1
+	case tc.Has(FlagACK) && tc.Len == 0 && tc.Flags&(FlagFIN|FlagRST) == 0:
+		c.complete |= 4
+	}
+	if tc.Len > 0 && c.complete&4 != 0 {
+		c.complete |= 8
+	}
+	if tc.Has(FlagFIN) {
+		c.complete |= 16
+	}
+	if tc.Has(FlagRST) {
+		c.complete |= 32
+	}
+	tr.FinUndergoes = tc.Has(FlagFIN) && peer.fin
+	if tc.Analysis&AnalysisRetransmission != 0 && !rtoAt.IsZero() {
+		tr.RTO, tr.RTOFrame = p.Time.Sub(rtoAt), rtoFrame
+	}
+
+	seglen := uint32(tc.Len)
+	ctl := tc.Flags&(FlagSYN|FlagFIN) != 0
+	if (seglen > 0 || ctl) && len(me.unacked) < maxUnacked {
+		next := seq + seglen
+		if ctl {
+			next++
+		}
+		me.unacked = append(me.unacked, unacked{frame: p.Number, seq: seq, nextseq: next, at: p.Time})
+	}
+	if tc.Has(FlagACK) {
+		// Wireshark walks its list newest first and keeps the last
+		// exact match: the oldest, the first here.
+		keep := peer.unacked[:0]
+		for _, u := range peer.unacked {
+			switch {
+			case ack == u.nextseq:
+				if tr.AckedFrame == 0 {
+					tr.AckedFrame, tr.AckRTT = u.frame, p.Time.Sub(u.at)
+				}
+				continue
+			case seqLT(u.seq, ack) && seqLE(ack, u.nextseq):
+				u.seq = ack
+			case seqLT(ack, u.nextseq):
+			default:
+				continue
+			}
+			keep = append(keep, u)
+		}
+		peer.unacked = keep
+	}
+	tr.IRTT = c.firstRTT
+	if tc.Analysis&AnalysisLostSegment != 0 {
+		me.noFlight = true // Wireshark stops counting after a gap
+	}
+	// The SACK blocks of this side's latest segment, which the other's
+	// bytes in flight leave out.
+	me.sacked = 0
+	for _, o := range tc.Options {
+		for j := 0; o.Kind == OptSACK && j+1 < len(o.Blocks); j += 2 {
+			me.sacked += o.Blocks[j+1] - o.Blocks[j]
+		}
+	}
+	if seglen > 0 && !me.noFlight {
+		acked := peer.seq.lastack
+		if acked == 0 && len(me.unacked) > 0 {
+			acked = me.unacked[0].seq // the other side has acknowledged nothing yet
+		}
+		if f := me.seq.maxSeqToAck - acked - peer.sacked; f > 0 && f < 2000000000 {
+			tr.InFlight = f
+		}
+		switch push := tc.Has(FlagPSH); {
+		case push && !me.pushLast:
+			me.pushBytes += seglen
+		case push || me.pushLast:
+			me.pushBytes = seglen
+		default:
+			me.pushBytes += seglen
+		}
+		me.pushLast = tc.Has(FlagPSH)
+		tr.PushBytes = me.pushBytes
+	}
+	tr.Shown = tr.AckedFrame != 0 || tr.InFlight != 0 || tr.PushBytes != 0 || tc.Analysis != 0
 }
 
 // tcpInfo is TCP's Info column: the analysis marks, the ports, the

@@ -1,6 +1,8 @@
 package dissect
 
 import (
+	"time"
+
 	"net/netip"
 	"strconv"
 
@@ -13,7 +15,8 @@ func udpProtocol() protocol {
 	return protocol{
 		name: "udp", has: hasPorts(TransportUDP, "UDP"),
 		on:         []selector{{space: ipProto, num: uint16(layers.IPProtocolUDP)}},
-		newDecoder: func(*Dissector) decoder { return &udpDecoder{convs: make(map[convKey]int)} },
+		newDecoder: func(*Dissector) decoder { return &udpDecoder{convs: make(map[convKey]*udpConv)} },
+		details:    udpDetails,
 		column:     named(TransportUDP.String()),
 		info:       udpInfo,
 		fields:     udpFields(),
@@ -25,12 +28,22 @@ type UDP struct {
 	Stream   int    // udp.stream
 	Length   uint16 // udp.length
 	Checksum uint16 // udp.checksum
+
+	// SinceFirst and SincePrev are udp.time_relative and udp.time_delta:
+	// the time since the conversation's first datagram and its last.
+	SinceFirst, SincePrev time.Duration
 }
 
 // udpDecoder numbers the UDP conversations of a capture.
 type udpDecoder struct {
 	udp   layers.UDP
-	convs map[convKey]int
+	convs map[convKey]*udpConv
+}
+
+// udpConv is one UDP conversation: its index and its times.
+type udpConv struct {
+	index       int
+	first, last time.Time
 }
 
 func (d *udpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
@@ -42,20 +55,32 @@ func (d *udpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 	p.SrcPort, p.DstPort = uint16(u.SrcPort), uint16(u.DstPort)
 	p.UDP = UDP{Length: u.Length, Checksum: u.Checksum}
 	p.Payload = u.Payload
-	p.UDP.Stream = d.stream(netip.AddrPortFrom(p.Src, p.SrcPort), netip.AddrPortFrom(p.Dst, p.DstPort))
+	c := d.conv(netip.AddrPortFrom(p.Src, p.SrcPort), netip.AddrPortFrom(p.Dst, p.DstPort))
+	p.UDP.Stream = c.index
+	if c.first.IsZero() {
+		c.first, c.last = p.Time, p.Time
+	}
+	p.UDP.SinceFirst, p.UDP.SincePrev = p.Time.Sub(c.first), p.Time.Sub(c.last)
+	c.last = p.Time
 	return selector{}, nil, true
 }
 
 // stream returns the udp.stream of the conversation between two
 // endpoints, numbering a new one.
 func (d *udpDecoder) stream(src, dst netip.AddrPort) int {
+	return d.conv(src, dst).index
+}
+
+// conv returns the conversation between two endpoints, numbering a
+// new one.
+func (d *udpDecoder) conv(src, dst netip.AddrPort) *udpConv {
 	k, _ := key(src, dst)
-	idx, ok := d.convs[k]
+	c, ok := d.convs[k]
 	if !ok {
-		idx = len(d.convs)
-		d.convs[k] = idx
+		c = &udpConv{index: len(d.convs)}
+		d.convs[k] = c
 	}
-	return idx
+	return c
 }
 
 // udpInfo is UDP's Info column: the ports and the payload's length; the

@@ -1,0 +1,271 @@
+package dissect
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Details writes the packet details pane: the protocol tree that
+// `tshark -V` prints, line for line, for the protocols the dissector
+// decodes. It keeps what the tree needs of the frames shown before
+// (the previous displayed frame's time), so one Details serves one
+// pass over a capture, its packets given in order.
+type Details struct {
+	// Link is the capture's link type, for the frame's encapsulation.
+	Link layers.LinkType
+	// Interface names a pcapng interface by its index; nil for a pcap
+	// file, whose frames name none.
+	Interface func(index int) string
+	// Only, when not empty, lists the protocols shown in full (tshark
+	// -O): the others show their top line alone.
+	Only []string
+	// HexData dumps a payload the dissector leaves as "data" in hex, as
+	// tshark does under -V unless -x dumps the whole frame.
+	HexData bool
+
+	prevShown time.Time
+	shown     bool
+	iface     int
+}
+
+// tree writes the lines of one frame's details, each indented four
+// spaces per level.
+type tree struct {
+	b     []byte
+	depth int
+}
+
+// start begins a line at the current depth.
+func (t *tree) start() *tree {
+	for range t.depth {
+		t.b = append(t.b, "    "...)
+	}
+	return t
+}
+
+// s appends text to the line.
+func (t *tree) s(x string) *tree { t.b = append(t.b, x...); return t }
+
+// u appends a number in decimal.
+func (t *tree) u(v uint64) *tree { t.b = strconv.AppendUint(t.b, v, 10); return t }
+
+// i appends a signed number in decimal.
+func (t *tree) i(v int) *tree { t.b = strconv.AppendInt(t.b, int64(v), 10); return t }
+
+// x appends v in hex with 0x and width digits.
+func (t *tree) x(v uint64, width int) *tree {
+	t.b = append(t.b, "0x"...)
+	t.b = appendHex(t.b, v, width)
+	return t
+}
+
+// secs appends a duration as tshark's seconds with nine decimals.
+func (t *tree) secs(d time.Duration) *tree {
+	t.b = appendSeconds(t.b, d, 9)
+	t.b = append(t.b, " seconds"...)
+	return t
+}
+
+// end ends the line.
+func (t *tree) end() { t.b = append(t.b, '\n') }
+
+// line writes a whole line of text.
+func (t *tree) line(x string) { t.start().s(x).end() }
+
+// in and out enter and leave a subtree.
+func (t *tree) in()  { t.depth++ }
+func (t *tree) out() { t.depth-- }
+
+// bits appends a bit field as tshark draws it: width bits of v, the
+// bits outside mask as dots, a space every four, then " = ".
+func (t *tree) bits(v, mask uint64, width int) *tree {
+	for i := width - 1; i >= 0; i-- {
+		switch {
+		case mask>>i&1 == 0:
+			t.b = append(t.b, '.')
+		case v>>i&1 == 1:
+			t.b = append(t.b, '1')
+		default:
+			t.b = append(t.b, '0')
+		}
+		if i > 0 && i%4 == 0 {
+			t.b = append(t.b, ' ')
+		}
+	}
+	t.b = append(t.b, " = "...)
+	return t
+}
+
+// flag writes one bit of a flags field: "..1. = Syn: Set".
+func (t *tree) flag(v, mask uint64, width int, name string) {
+	t.start().bits(v, mask, width).s(name)
+	if v&mask != 0 {
+		t.s(": Set").end()
+		return
+	}
+	t.s(": Not set").end()
+}
+
+// expert writes an expert item: its line and the three that tshark
+// nests under it.
+func (t *tree) expert(severity, group, text string) {
+	t.start().s("[Expert Info (").s(severity).s("/").s(group).s("): ").s(text).s("]").end()
+	t.in()
+	t.start().s("[").s(text).s("]").end()
+	t.start().s("[Severity level: ").s(severity).s("]").end()
+	t.start().s("[Group: ").s(group).s("]").end()
+	t.out()
+}
+
+// Append appends p's details to buf, ending with the blank line tshark
+// prints after each frame.
+func (d *Details) Append(buf []byte, p *Packet) []byte {
+	t := &tree{b: buf}
+	d.frame(t, p)
+	d.shown, d.prevShown = true, p.Time
+	r := table()
+	var top int // where the payload above the last layer starts
+	for i, l := range p.layers[:p.nlayers] {
+		pr := &r.protos[l.proto]
+		if pr.details == nil {
+			continue
+		}
+		end := len(p.Data)
+		if i+1 < int(p.nlayers) {
+			end = int(p.layers[i+1].off)
+		}
+		mark := len(t.b)
+		pr.details(t, p, p.Data[l.off:], d)
+		if !d.full(pr.name) {
+			// The top line alone: tshark -O collapses the others.
+			if nl := indexByte(t.b[mark:], '\n'); nl >= 0 {
+				t.b = t.b[:mark+nl+1]
+			}
+		}
+		top = end
+	}
+	_ = top
+	d.data(t, p)
+	if p.Malformed != "" {
+		t.start().s("[Malformed Packet: ").s(p.Malformed).s("]").end()
+		t.in()
+		t.expert("Error", "Malformed", "Malformed Packet (Exception occurred)")
+		t.out()
+	}
+	return append(t.b, '\n')
+}
+
+// full reports whether a protocol's subtree is shown.
+func (d *Details) full(proto string) bool {
+	if len(d.Only) == 0 {
+		return true
+	}
+	for _, o := range d.Only {
+		if o == proto {
+			return true
+		}
+	}
+	return false
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// encapsulation is Wireshark's name and number (WTAP_ENCAP_*) of a link
+// type.
+func encapsulation(link layers.LinkType) (string, int) {
+	switch link {
+	case layers.LinkTypeEthernet:
+		return "Ethernet", 1
+	case layers.LinkTypeLinuxSLL:
+		return "Linux cooked-mode capture v1", 25
+	case layers.LinkType(276):
+		return "Linux cooked-mode capture v2", 210
+	case layers.LinkTypeNull:
+		return "NULL/Loopback", 15
+	case layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
+		return "Raw IP", 7
+	}
+	return "Unknown", 0
+}
+
+// frame writes the frame's own tree.
+func (d *Details) frame(t *tree, p *Packet) {
+	t.start().s("Frame ").i(p.Number).s(": ").i(p.Len).s(" bytes on wire (").i(p.Len * 8).s(" bits), ").
+		i(p.CapLen).s(" bytes captured (").i(p.CapLen * 8).s(" bits)")
+	name := ""
+	if d.Interface != nil {
+		name = d.Interface(p.Iface)
+		t.s(" on interface ").s(name).s(", id ").i(p.Iface)
+	}
+	t.end()
+	mark := len(t.b)
+	t.in()
+	if d.Interface != nil {
+		t.line("Section number: 1")
+		t.start().s("Interface id: ").i(p.Iface).s(" (").s(name).s(")").end()
+		t.in()
+		t.start().s("Interface name: ").s(name).end()
+		t.out()
+	}
+	en, num := encapsulation(d.Link)
+	t.start().s("Encapsulation type: ").s(en).s(" (").i(num).s(")").end()
+	t.start().s("Arrival Time: ")
+	t.b = p.Time.Local().AppendFormat(t.b, "Jan _2, 2006 15:04:05.000000000 MST")
+	t.end()
+	t.line("[Time shift for this packet: 0.000000000 seconds]")
+	t.start().s("Epoch Time: ")
+	t.b = appendSeconds(t.b, time.Duration(p.Time.UnixNano()), 9)
+	t.s(" seconds").end()
+	t.start().s("[Time delta from previous captured frame: ").secs(p.Delta).s("]").end()
+	var shown time.Duration
+	if d.shown {
+		shown = p.Time.Sub(d.prevShown)
+	}
+	t.start().s("[Time delta from previous displayed frame: ").secs(shown).s("]").end()
+	t.start().s("[Time since reference or first frame: ").secs(p.Rel).s("]").end()
+	t.start().s("Frame Number: ").i(p.Number).end()
+	t.start().s("Frame Length: ").i(p.Len).s(" bytes (").i(p.Len * 8).s(" bits)").end()
+	t.start().s("Capture Length: ").i(p.CapLen).s(" bytes (").i(p.CapLen * 8).s(" bits)").end()
+	t.line("[Frame is marked: False]")
+	t.line("[Frame is ignored: False]")
+	t.start().s("[Protocols in frame: ")
+	t.b = appendProtocols(t.b, p)
+	t.s("]").end()
+	t.out()
+	if !d.full("frame") {
+		t.b = t.b[:mark]
+	}
+}
+
+// appendProtocols writes frame.protocols: the protocols of the frame,
+// from the link up, as tshark names them.
+func appendProtocols(buf []byte, p *Packet) []byte {
+	r := table()
+	for i, l := range p.layers[:p.nlayers] {
+		if i > 0 {
+			buf = append(buf, ':')
+		}
+		pr := &r.protos[l.proto]
+		buf = append(buf, pr.name...)
+		if pr.ethertype && p.Malformed != pr.column(p) {
+			buf = append(buf, ":ethertype"...)
+		}
+	}
+	if p.Inner != nil {
+		buf = appendProtocols(append(buf, ':'), p.Inner)
+		return buf
+	}
+	if hasPayload(p) {
+		buf = append(buf, ":data"...)
+	}
+	return buf
+}
