@@ -198,6 +198,9 @@ func ipv6Details(t *tree, p *Packet, b []byte, _ *Details) {
 	t.in()
 	defer t.out()
 	t.start().bits(uint64(b[0]), 0xf0, 8).s("Version: ").u(uint64(b[0] >> 4)).end()
+	if n < 40 {
+		t.expert("Error", "Malformed", "IPv6 header must be exactly 40 bytes")
+	}
 	if n < 4 {
 		return
 	}
