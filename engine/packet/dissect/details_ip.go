@@ -186,11 +186,10 @@ func ipv6Details(t *tree, p *Packet, b []byte, _ *Details) {
 		return
 	}
 	t.start().s("Internet Protocol Version 6")
-	if n >= 24 {
+	if n >= 40 {
+		// tshark names the addresses once the whole header is there.
 		t.s(", Src: ")
 		ipAddrText(t, netip.AddrFrom16([16]byte(b[8:24])))
-	}
-	if n >= 40 {
 		t.s(", Dst: ")
 		ipAddrText(t, netip.AddrFrom16([16]byte(b[24:40])))
 	}
