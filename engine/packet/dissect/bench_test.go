@@ -111,3 +111,25 @@ func BenchmarkNaiveGopacket100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/packet")
 }
+
+// BenchmarkDetails100k dissects the 100,000-packet capture and writes
+// every packet's details (tshark -V): the work of `read -V` without the
+// file and the terminal.
+func BenchmarkDetails100k(b *testing.B) {
+	rec := load100k(b)
+	n := len(rec.Frames)
+	b.ResetTimer()
+	var out []byte
+	for range b.N {
+		d, _ := dissect.New(rec.Link)
+		det := dissect.Details{Link: rec.Link, HexData: true}
+		var p dissect.Packet
+		for _, fr := range rec.Frames {
+			if err := d.Dissect(fr.Data, fr.Info, &p); err != nil {
+				b.Fatal(err)
+			}
+			out = det.Append(out[:0], &p)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/packet")
+}

@@ -81,20 +81,22 @@ func (t *tree) out() { t.depth-- }
 // bits appends a bit field as tshark draws it: width bits of v, the
 // bits outside mask as dots, a space every four, then " = ".
 func (t *tree) bits(v, mask uint64, width int) *tree {
+	var out [64 + 16 + 3]byte
+	n := 0
 	for i := width - 1; i >= 0; i-- {
-		switch {
-		case mask>>i&1 == 0:
-			t.b = append(t.b, '.')
-		case v>>i&1 == 1:
-			t.b = append(t.b, '1')
-		default:
-			t.b = append(t.b, '0')
+		c := byte('.')
+		if mask>>i&1 == 1 {
+			c = '0' + byte(v>>i&1)
 		}
+		out[n] = c
+		n++
 		if i > 0 && i%4 == 0 {
-			t.b = append(t.b, ' ')
+			out[n] = ' '
+			n++
 		}
 	}
-	t.b = append(t.b, " = "...)
+	out[n], out[n+1], out[n+2] = ' ', '=', ' '
+	t.b = append(t.b, out[:n+3]...)
 	return t
 }
 
@@ -255,7 +257,11 @@ func appendProtocols(buf []byte, p *Packet) []byte {
 			buf = append(buf, ':')
 		}
 		pr := &r.protos[l.proto]
-		buf = append(buf, pr.name...)
+		if pr.name == "" {
+			buf = append(buf, pr.listed...)
+		} else {
+			buf = append(buf, pr.name...)
+		}
 		if pr.ethertype && p.Malformed != pr.column(p) {
 			buf = append(buf, ":ethertype"...)
 		}

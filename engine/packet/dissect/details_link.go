@@ -157,7 +157,6 @@ func sll2Details(t *tree, p *Packet, b []byte, _ *Details) {
 	t.line("Linux cooked capture v2")
 	t.in()
 	etherTypeLine(t, "Protocol: ", binary.BigEndian.Uint16(b[0:]))
-	t.start().s("Reserved: ").x(uint64(binary.BigEndian.Uint16(b[2:])), 4).end()
 	t.start().s("Interface index: ").u(uint64(binary.BigEndian.Uint32(b[4:]))).end()
 	ht := binary.BigEndian.Uint16(b[8:])
 	t.start().s("Link-layer address type: ").s(arphrdName(ht)).s(" (").u(uint64(ht)).s(")").end()

@@ -23,14 +23,20 @@ const writeVar = "WIRETUTOR_WRITE_TESTDATA"
 // lab records (see testdata/README.md) and checks the committed files
 // are what it builds, so the file and its recipe cannot drift apart.
 func TestWriteGeneratedCaptures(t *testing.T) {
-	for name, build := range map[string]func(t *testing.T) []capture.Frame{
-		"runts.pcap":      runtFrames,
-		"http-claim.pcap": claimFrames,
+	for name, c := range map[string]struct {
+		link  layers.LinkType
+		build func(t *testing.T) []capture.Frame
+	}{
+		"runts.pcap":      {layers.LinkTypeEthernet, runtFrames},
+		"http-claim.pcap": {layers.LinkTypeEthernet, claimFrames},
+		"echo-null.pcap":  {layers.LinkTypeNull, relinked(nullHeaderFor)},
+		"echo-raw.pcap":   {layers.LinkTypeRaw, relinked(func([]byte) []byte { return nil })},
 	} {
 		t.Run(name, func(t *testing.T) {
+			build := c.build
 			var b bytes.Buffer
 			w := pcapgo.NewWriter(&b)
-			if err := w.WriteFileHeader(262144, layers.LinkTypeEthernet); err != nil {
+			if err := w.WriteFileHeader(262144, c.link); err != nil {
 				t.Fatal(err)
 			}
 			for _, f := range build(t) {
@@ -54,6 +60,37 @@ func TestWriteGeneratedCaptures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// relinked is the sockets lab's echo exchange over IPv4 and then over
+// IPv6 (echo-lab.pcap, echo-ipv6.pcap) with each frame's Ethernet
+// header replaced by what header gives for its IP packet: the other
+// link layers a capture may have, with the kernel's own packets.
+func relinked(header func(ip []byte) []byte) func(t *testing.T) []capture.Frame {
+	return func(t *testing.T) []capture.Frame {
+		var out []capture.Frame
+		for _, name := range []string{"echo-lab.pcap", "echo-ipv6.pcap"} {
+			for _, f := range testenv.Recording(t, name).Frames {
+				ip := f.Data[14:]
+				d := append(header(ip), ip...)
+				ci := f.Info
+				ci.CaptureLength, ci.Length = len(d), len(d)
+				out = append(out, capture.Frame{Info: ci, Data: d})
+			}
+		}
+		return out
+	}
+}
+
+// nullHeaderFor is BSD loopback's header for an IP packet: the address
+// family in the writer's byte order, as macOS writes it (AF_INET 2,
+// AF_INET6 30).
+func nullHeaderFor(ip []byte) []byte {
+	fam := uint32(2)
+	if ip[0]>>4 == 6 {
+		fam = 30
+	}
+	return binary.LittleEndian.AppendUint32(nil, fam)
 }
 
 // runtFrames is the sockets lab's echo exchange (echo-lab.pcap) with

@@ -18,7 +18,8 @@ func linuxSLLProtocol() protocol {
 	return protocol{
 		on:         []selector{{space: linkType, num: uint16(layers.LinkTypeLinuxSLL)}},
 		newDecoder: func(*Dissector) decoder { return new(sllDecoder) },
-		column:     named("SLL"),
+		details:    sllDetails, ethertype: true, listed: "sll",
+		column: named("SLL"),
 	}
 }
 
@@ -38,7 +39,8 @@ func linuxSLL2Protocol() protocol {
 	return protocol{
 		on:         []selector{{space: linkType, num: uint16(layers.LinkTypeLinuxSLL2)}},
 		newDecoder: func(*Dissector) decoder { return new(sll2Decoder) },
-		column:     named("SLL"),
+		details:    sll2Details, ethertype: true, listed: "sll",
+		column: named("SLL"),
 	}
 }
 

@@ -16,7 +16,8 @@ func nullProtocol() protocol {
 			{space: linkType, num: uint16(layers.LinkTypeLoop)},
 		},
 		newDecoder: func(*Dissector) decoder { return nullDecoder{} },
-		column:     named("Null"),
+		details:    nullDetails, listed: "null",
+		column: named("Null"),
 	}
 }
 

@@ -64,6 +64,9 @@ type protocol struct {
 	// frame.protocols.
 	details   func(t *tree, p *Packet, b []byte, d *Details)
 	ethertype bool
+	// listed is the protocol's name in frame.protocols where it has
+	// no display-filter name of its own ("sll", "null", "raw").
+	listed string
 
 	// addr, when set, writes the Source (src) or Destination address
 	// column and reports whether the packet has that address at this

@@ -12,6 +12,8 @@ func rawIPProtocol() protocol {
 			{space: linkType, num: uint16(layers.LinkTypeIPv6)},
 		},
 		newDecoder: func(*Dissector) decoder { return rawDecoder{} },
+		listed:     "raw",
+		details:    func(t *tree, _ *Packet, _ []byte, _ *Details) { t.line("Raw packet data") },
 	}
 }
 

@@ -1,6 +1,8 @@
 package filter_test
 
 import (
+	"github.com/gopacket/gopacket/layers"
+
 	"bufio"
 	"errors"
 	"io"
@@ -146,6 +148,9 @@ func TestCaptureMatchesTcpdump(t *testing.T) {
 		expr, file := parts[0], parts[1]
 		want, _ := strconv.Atoi(parts[2])
 		frames, ok := cache[file]
+		if ok && frames == nil {
+			continue
+		}
 		if !ok {
 			c, err := capture.Open(filepath.Join("..", "..", "..", "testdata", file))
 			if err != nil {
@@ -155,6 +160,12 @@ func TestCaptureMatchesTcpdump(t *testing.T) {
 			c.Close()
 			if err != nil {
 				t.Fatal(err)
+			}
+			if rec.Link != layers.LinkTypeEthernet {
+				// CompileCapture compiles for live capture's Ethernet
+				// link; tcpdump's count for another link type is its own.
+				cache[file] = nil
+				continue
 			}
 			for _, fr := range rec.Frames {
 				frames = append(frames, fr.Data)
