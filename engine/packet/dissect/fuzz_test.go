@@ -2,6 +2,7 @@ package dissect_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,10 +14,11 @@ import (
 )
 
 // FuzzDissect dissects arbitrary frames of every link type, two at a
-// time so conversation state is exercised: no input may panic, and a
-// packet's clone shows what the packet shows.
+// time so conversation state is exercised: no input may panic, a
+// packet's clone shows what the packet shows, and its details are the
+// same for the clone and end in one blank line.
 func FuzzDissect(f *testing.F) {
-	for _, name := range []string{"echo-lab.pcap", "echo-ipv6.pcap", "icmp-unreach.pcap"} {
+	for _, name := range []string{"echo-lab.pcap", "echo-ipv6.pcap", "icmp-unreach.pcap", "runts.pcap", "analysis-swap.pcapng"} {
 		c, err := capture.Open(filepath.Join("..", "..", "..", "testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -34,6 +36,7 @@ func FuzzDissect(f *testing.F) {
 			t.Fatal(err)
 		}
 		var p dissect.Packet
+		det := dissect.Details{Link: links[int(link)%len(links)], HexData: link&1 == 0}
 		for i, fr := range [][]byte{a, b, a} {
 			ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(i), 0), Length: len(fr), CaptureLength: len(fr)}
 			if d.Dissect(fr, ci, &p) != nil {
@@ -49,6 +52,13 @@ func FuzzDissect(f *testing.F) {
 			}
 			if cl := string(dissect.Summary(nil, c, 6)); cl != line {
 				t.Fatalf("summary %q; its clone's %q", line, cl)
+			}
+			out := string(det.Append(nil, &p))
+			if !strings.HasSuffix(out, "\n\n") || strings.Contains(out, "\n\n\n") {
+				t.Fatalf("details do not end in one blank line:\n%s", out)
+			}
+			if co := string((&dissect.Details{Link: det.Link, HexData: det.HexData}).Append(nil, c)); strings.Count(co, "\n") != strings.Count(out, "\n") {
+				t.Fatalf("details of the clone differ:\n%s\n%s", out, co)
 			}
 		}
 	})
