@@ -24,22 +24,22 @@ import (
 // headerWants are the headers lesson's questions on the sandbox: it
 // predicts three lengths before it shows anything (the IPv4 header's,
 // the TCP header's with timestamps, the total), then points at bytes
-// before the packet list (a SYN's data offset, a FIN's flags, a window
-// as it is and scaled) and after it (identification, DF, TTL, the
-// checksum on paper, the urgent pointer, a datagram's protocol and
-// length). The sandbox gives every run the same values: gVisor leaves
+// before the packet list (a TTL, a SYN's data offset, a FIN's flags, a
+// window as it is and scaled: the list shows the TTL of a ping, and
+// each window scaled) and after it (identification, DF, the checksum
+// on paper, the urgent pointer, a datagram's protocol and length). The sandbox gives every run the same values: gVisor leaves
 // each identification 0, so even the checksum is known.
 var headerWants = []want{
 	{"headers-ip-hdr-len", "20", 0, true},
 	{"headers-tcp-hdr-len", "32", 0, true},
 	{"headers-ip-len", "64", 0, true}, // 20 + 32 + "hello server"
+	{"headers-ip-ttl", "64", 0, false},
 	{"headers-syn-hdr-len", "40", 0, false},
 	{"headers-tcp-flags", "0x0011", 0, false}, // the client's FIN
 	{"headers-window-raw", "4096", 0, false},
 	{"headers-window-scaled", "524288", 0, false}, // 4096 × 2^7
 	{"headers-ip-id", "0x0000", 0, false},
 	{"headers-ip-df", "1", 0, false},
-	{"headers-ip-ttl", "64", 0, false},
 	{"headers-ip-checksum", "0x3cc2", 0, false},
 	{"headers-urgent", "0", 0, false},
 	{"headers-ip-proto", "17", 0, false},
