@@ -218,7 +218,7 @@ func HeadersTCPFlags(c *Capture, tx Texts) (*Question, bool) {
 		return nil, false
 	}
 	d["Sum"] = flagSum(p.TCP.Flags)
-	d["Names"] = FlagsText(p.TCP.Flags)
+	d["Hex"] = fmt.Sprintf("0x%04x", uint16(p.TCP.Flags))
 	return headerQuestion("headers-tcp-flags", p, "tcp.flags", KindFlags, tx, "headers_tcp_flags", d), true
 }
 
@@ -380,10 +380,10 @@ func HeadersIPChecksum(c *Capture, tx Texts) (*Question, bool) {
 	if sum.Checksum != p.IPChecksum {
 		return nil, false
 	}
-	d := map[string]any{"Frame": p.Number, "Words": words(zeroed), "Count": len(zeroed) / 2,
+	d := map[string]any{"Frame": p.Number, "Words": words(zeroed),
 		"Sum": fmt.Sprintf("%04x", sum.Sum), "Carry": sum.Sum > 0xffff, "Folded": fmt.Sprintf("%04x", sum.Folded),
 		"Checksum": fmt.Sprintf("%04x", sum.Checksum)}
-	return FieldQuestion("headers-ip-checksum", p, "ip.checksum", KindHex, tx, "headers_ip_checksum", d), true
+	return headerQuestion("headers-ip-checksum", p, "ip.checksum", KindHex, tx, "headers_ip_checksum", d), true
 }
 
 // HeadersUrgent points at the last four bytes of the fixed TCP header
@@ -456,5 +456,6 @@ func HeadersUDPLength(c *Capture, tx Texts) (*Question, bool) {
 	d := bytesData(p, at, b)
 	d["LenFrom"], d["LenTo"] = hexOffset(at+4), hexOffset(at+5)
 	d["Text"], d["Payload"], d["Length"] = string(p.Payload), len(p.Payload), p.UDP.Length
+	d["Hex"] = fmt.Sprintf("0x%02x%02x", b[4], b[5])
 	return headerQuestion("headers-udp-length", p, "udp.length", KindNumber, tx, "headers_udp_length", d), true
 }
