@@ -15,9 +15,11 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/quiz"
 	"wiretutor/engine/net/netenv"
+	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
 	"wiretutor/engine/text/render"
+	"wiretutor/lessons"
 	"wiretutor/lessons/lessontest"
 )
 
@@ -205,3 +207,48 @@ var hexRun = regexp.MustCompile(`\b[0-9a-f]{2}( [0-9a-f]{2})+\b|\b[0-9a-f]{4}( [
 
 // token is a number or a word of a text.
 var token = regexp.MustCompile(`[\p{L}\p{N}]+`)
+
+// TestHeadersWordsAreFilled: every text of every headers question, in
+// every language, on the kernel's lab capture and the sandbox's, is
+// filled in from the question's data: no placeholder is left without
+// a value, and each language words it in its own words.
+func TestHeadersWordsAreFilled(t *testing.T) {
+	reg := lessons.Registry{}
+	var names []string
+	for _, m := range reg.Makers() {
+		if strings.HasPrefix(m, "headers-") {
+			names = append(names, m)
+		}
+	}
+	if len(names) != len(headerWants) {
+		t.Fatalf("%d headers makers registered, want %d", len(names), len(headerWants))
+	}
+	for _, lang := range []string{"en", "ru", "zh"} {
+		tx, err := i18n.Load(content.FS, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range []string{"echo-lab.pcap", "sandbox-echo.pcapng"} {
+			pkts := testenv.Packets(t, file)
+			c := &quiz.Capture{Packets: pkts, Conn: stream.TCPConns(pkts)[0]}
+			for _, name := range names {
+				mk, _ := reg.Maker(name)
+				q, ok := mk(c, tx)
+				if !ok {
+					continue // the sandbox's capture has no datagram
+				}
+				for what, s := range map[string]string{"prompt": q.Prompt, "why": q.Explain, "predict": q.Predicted, "rule": q.Rule, "clue": q.Clue} {
+					if strings.Contains(s, "<no value>") || strings.Contains(s, "{{") {
+						t.Errorf("%s, %s on %s: the %s is not filled in: %q", lang, name, file, what, s)
+					}
+				}
+				if q.Prompt == "" || q.Explain == "" || q.Clue == "" && q.Predicted == "" && name != "headers-ip-len" {
+					t.Errorf("%s, %s on %s: a text is missing: %+v", lang, name, file, q)
+				}
+				if !tx.Translated("quiz."+strings.ReplaceAll(name, "-", "_")+".prompt") && lang != "en" {
+					t.Errorf("%s: %s is not translated", lang, name)
+				}
+			}
+		}
+	}
+}
