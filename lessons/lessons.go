@@ -104,6 +104,23 @@ func makers() map[string]quiz.Maker {
 		"teardown-half-close":      halfCloseState,
 		"teardown-fin-ack-what-if": finAckWhatIf,
 		"teardown-server-first":    serverFirstPort,
+
+		// headers: a frame's IPv4, TCP and UDP headers byte by byte
+		// (engine/course/quiz/headers.go)
+		"headers-ip-hdr-len":    quiz.HeadersIPHdrLen,
+		"headers-tcp-hdr-len":   quiz.HeadersTCPHdrLen,
+		"headers-ip-len":        quiz.HeadersIPLen,
+		"headers-syn-hdr-len":   quiz.HeadersSYNHdrLen,
+		"headers-tcp-flags":     quiz.HeadersTCPFlags,
+		"headers-window-raw":    quiz.HeadersWindowRaw,
+		"headers-window-scaled": quiz.HeadersWindowScaled,
+		"headers-ip-id":         quiz.HeadersIPID,
+		"headers-ip-df":         quiz.HeadersIPDF,
+		"headers-ip-ttl":        quiz.HeadersTTL,
+		"headers-ip-checksum":   quiz.HeadersIPChecksum,
+		"headers-urgent":        quiz.HeadersUrgent,
+		"headers-ip-proto":      quiz.HeadersIPProto,
+		"headers-udp-length":    quiz.HeadersUDPLength,
 	}
 }
 
