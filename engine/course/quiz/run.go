@@ -172,7 +172,8 @@ func (q *Question) rule(tx Texts) string {
 func (q *Question) counted() bool {
 	switch q.Field {
 	case "tcp.seq", "tcp.ack", "tcp.len", "tcp.seq_raw", "tcp.ack_raw", "udp.length", "ip.len", "ip.ttl",
-		"http.content_length", "http.content_length_header", "data.len", "frame.len":
+		"http.content_length", "http.content_length_header", "data.len", "frame.len",
+		"ip.hdr_len", "tcp.hdr_len", "tcp.window_size_value", "tcp.window_size", "tcp.urgent_pointer":
 		return true
 	}
 	return false
