@@ -23,7 +23,7 @@ func icmpDetails(t *tree, p *Packet, b []byte, d *Details) {
 	t.in()
 	t.start().s("Type: ").u(uint64(ic.Type)).s(" (").s(ic.Type.String()).s(")").end()
 	t.start().s("Code: ").u(uint64(ic.Code))
-	if c := ic.Type.CodeName(ic.Code); c != "" {
+	if c := icmpCodeName(ic.Type, ic.Code); c != "" {
 		t.s(" (").s(c).s(")")
 	}
 	t.end()
@@ -183,10 +183,10 @@ func checksumLines(t *tree, checksum uint16, whole bool, sum uint32) {
 		t.line("[Checksum Status: Good]")
 	default:
 		// What the checksum should be: the sum without it, complemented.
-		should := ^fold(uint32(^got) + uint32(^checksum))
-		t.s(" incorrect, should be ").x(uint64(should), 4).end()
+		should := uint64(^fold(uint32(got) + uint32(^checksum)))
+		t.s(" incorrect, should be ").x(should, 4).end()
 		t.in()
-		t.expert("Warning", "Checksum", "Bad checksum")
+		t.expertf("Warning", "Checksum", func(t *tree) { t.s("Bad checksum [should be ").x(should, 4).s("]") })
 		t.out()
 		t.line("[Checksum Status: Bad]")
 	}

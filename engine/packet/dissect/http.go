@@ -318,8 +318,8 @@ func (h *HTTP) JSON() bool {
 func appendHTTPInfo(buf []byte, h *HTTP) []byte {
 	buf = append(buf, h.FirstLine...)
 	buf = append(buf, ' ')
-	if len(h.Body) == 0 || h.ContentType == "" {
-		return buf
+	if len(h.Body) == 0 || h.ContentType == "" || h.body == bodyData {
+		return buf // the data dissector names no type
 	}
 	if h.JSON() {
 		buf = append(buf, ", JavaScript Object Notation"...)

@@ -163,6 +163,10 @@ func (q *quoter) quote(b []byte, v6 bool, p *Packet) {
 	}
 	in.nlayers = 1
 	p.Inner = in
+	if p.Transport == TransportICMP && p.ICMP.Type == icmp.Redirect {
+		// tshark shows a redirect's quoted UDP header without its payload.
+		t = t[:min(len(t), 8)]
+	}
 	if in.IPProto == uint8(layers.IPProtocolUDP) && len(t) >= 8 {
 		in.layers[1] = layerAt{proto: q.udp, off: uint16(len(b) - len(t))}
 		in.nlayers = 2
@@ -181,8 +185,12 @@ func (q *quoter) quote(b []byte, v6 bool, p *Packet) {
 func icmpInfo(buf []byte, p *Packet) []byte {
 	ic := &p.ICMP
 	if !ic.Type.Known() || !ic.IsEcho {
+		start := len(buf)
 		buf = append(buf, ic.Type.String()...)
-		if c := ic.Type.CodeName(ic.Code); c != "" {
+		for len(buf)-start < 20 { // tshark pads the type's name to 20
+			buf = append(buf, ' ')
+		}
+		if c := icmpCodeName(ic.Type, ic.Code); c != "" {
 			buf = append(buf, " ("...)
 			buf = append(buf, c...)
 			buf = append(buf, ')')
@@ -208,6 +216,24 @@ func icmpInfo(buf []byte, p *Packet) []byte {
 		buf = append(buf, ')')
 	}
 	return buf
+}
+
+// icmpCodeName is Wireshark's name of an ICMP code: package icmp's, and
+// those of the redirect and parameter problem codes, which it leaves out.
+func icmpCodeName(t icmp.Type, code uint8) string {
+	var names []string
+	switch t {
+	case icmp.Redirect:
+		names = []string{"Redirect for network", "Redirect for host", "Redirect for TOS and network", "Redirect for TOS and host"}
+	case icmp.ParameterProblem:
+		names = []string{"Pointer indicates the error", "Required option missing", "Bad length"}
+	default:
+		return t.CodeName(code)
+	}
+	if int(code) < len(names) {
+		return names[code]
+	}
+	return ""
 }
 
 func isICMP(p *Packet) bool { return p.Transport == TransportICMP }
