@@ -13,7 +13,7 @@ func dataProtocol() protocol {
 }
 
 // hasPayload reports whether tshark would show the payload as "data":
-// TCP and UDP payloads and ICMP echo data, but not a retransmitted
+// TCP and UDP payloads and ICMP and ICMPv6 echo data, but not a retransmitted
 // segment, which Wireshark keeps from the protocols above TCP.
 func hasPayload(p *Packet) bool {
 	if len(p.Payload) == 0 || p.HTTP != nil {
@@ -26,7 +26,7 @@ func hasPayload(p *Packet) bool {
 		return p.TCP.Analysis&(AnalysisRetransmission|AnalysisSpuriousRetransmission|AnalysisOutOfOrder) == 0
 	case TransportUDP:
 		return true
-	case TransportICMP:
+	case TransportICMP, TransportICMPv6:
 		return p.ICMP.IsEcho
 	}
 	return false

@@ -149,7 +149,9 @@ func (d *Details) Append(buf []byte, p *Packet) []byte {
 		top = end
 	}
 	_ = top
-	d.data(t, p)
+	if p.Transport != TransportICMP && p.Transport != TransportICMPv6 {
+		d.data(t, p) // ICMP's details place the data they carry themselves
+	}
 	if p.Malformed != "" {
 		t.start().s("[Malformed Packet: ").s(p.Malformed).s("]").end()
 		t.in()

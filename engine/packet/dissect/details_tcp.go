@@ -155,11 +155,13 @@ func tcpDetails(t *tree, p *Packet, b []byte, _ *Details) {
 		tcpAnalysisDetails(t, p)
 	}
 	if tc.Len > 0 {
+		t.start().s("TCP payload (").i(tc.Len).s(plural(tc.Len, " byte)", " bytes)")).end()
 		if tc.Reassembling {
+			// A part of a message the layer above reassembles: tshark
+			// names it under the payload.
 			t.start().s("TCP segment data (").i(tc.Len).s(plural(tc.Len, " byte)", " bytes)")).end()
 			return
 		}
-		t.start().s("TCP payload (").i(tc.Len).s(plural(tc.Len, " byte)", " bytes)")).end()
 		if tc.Analysis&(AnalysisRetransmission|AnalysisSpuriousRetransmission) != 0 {
 			t.start().s("Retransmitted TCP segment data (").i(tc.Len).s(plural(tc.Len, " byte)", " bytes)")).end()
 		}

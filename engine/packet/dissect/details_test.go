@@ -39,14 +39,9 @@ func details(t testing.TB, path string, d dissect.Details) []byte {
 // testdata/regen.sh).
 func TestDetailsAgainstTshark(t *testing.T) {
 	caps, _ := filepath.Glob("../../../testdata/*.pcap*")
-	// TODO(details): ICMP and HTTP details are being written.
-	pending := map[string]bool{"icmp-unreach": true, "http-api": true, "http-claim": true, "http-python": true}
 	for _, c := range caps {
 		name := strings.TrimSuffix(filepath.Base(c), filepath.Ext(c))
 		t.Run(name, func(t *testing.T) {
-			if pending[name] {
-				t.Skip("pending")
-			}
 			want, err := os.ReadFile(strings.TrimSuffix(c, filepath.Ext(c)) + ".details.txt")
 			if err != nil {
 				t.Fatal(err)

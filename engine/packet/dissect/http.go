@@ -3,13 +3,15 @@ package dissect
 import (
 	"bytes"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // httpProtocol is HTTP/1.x (http) on the TCP ports Wireshark dissects as
 // HTTP by default, each message reassembled from its segments.
-func httpProtocol() protocol {
+func httpProtocol(r *registry) protocol {
 	var on []selector
 	for _, port := range []uint16{80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710} {
 		on = append(on, selector{space: tcpPort, num: port})
@@ -17,7 +19,8 @@ func httpProtocol() protocol {
 	return protocol{
 		name: "http", has: isHTTP,
 		on:         on,
-		newDecoder: func(*Dissector) decoder { return &httpDecoder{dirs: make(map[httpDir]*httpState)} },
+		newDecoder: func(*Dissector) decoder { return newHTTPDecoder(r) },
+		details:    httpDetails,
 		column:     httpColumn,
 		info:       httpInfo,
 		fields:     httpFields(),
@@ -40,7 +43,23 @@ type HTTP struct {
 	// be completed ("[TCP segment of a reassembled PDU]"); only
 	// FirstLine is set, once the headers are in.
 	Partial bool
+
+	// What the packet details show beyond the message itself.
+	head     []byte    // the head as sent, through its empty line
+	segs     []httpSeg // the segments it was gathered from, when more than one
+	num      int       // the request's number in its connection (a response's request's)
+	total    int       // how many requests the connection has made so far
+	prevReq  int       // the frame of the request before (before a response's request)
+	prevResp int       // a response's: the frame of the response before
+	reqFrame int       // a response's: its request's frame
+	sinceReq time.Duration
+	reqURI   string   // a response's: its request's URI, with the host when it named one
+	body     bodyKind // which dissector of tshark's shows the body
 }
+
+// httpSeg is a segment a message was gathered from: its frame and how
+// many of its bytes the message took.
+type httpSeg struct{ frame, n int }
 
 // Header is one header line.
 type Header struct{ Name, Value string }
@@ -60,9 +79,12 @@ func (h *HTTP) Get(name string) (string, bool) {
 // Wireshark's reassembly it holds only bytes the capture carried, never
 // room for what a Content-Length claims.
 type httpState struct {
-	buf  []byte // the head so far; once head is set, the body so far
-	head *HTTP  // the message whose body is awaited; nil while reading a head
-	need int    // body bytes still to come; untilFIN: until the sender closes
+	buf  []byte    // the head so far; once head is set, the body so far
+	head *HTTP     // the message whose body is awaited; nil while reading a head
+	need int       // body bytes still to come; untilFIN: until the sender closes
+	segs []httpSeg // the segments of the message so far
+	// frame is the number of the frame being fed, for segs.
+	frame int
 }
 
 // untilFIN is httpState.need for a body that ends with the connection.
@@ -123,6 +145,10 @@ func (st *httpState) feed(payload []byte) *HTTP {
 	if len(st.buf) == 0 && !looksHTTP(payload) {
 		return nil
 	}
+	if len(st.buf) == 0 {
+		st.segs = st.segs[:0]
+	}
+	st.segs = append(st.segs, httpSeg{frame: st.frame, n: len(payload)})
 	// The head's end is looked for in the new bytes only (and the two
 	// before them), so a long head is not searched again and again.
 	from := max(len(st.buf)-2, 0)
@@ -139,6 +165,11 @@ func (st *httpState) feed(payload []byte) *HTTP {
 	if m == nil {
 		st.buf = nil
 		return nil
+	}
+	m.head = bytes.Clone(st.buf[:body])
+	if extra := len(st.buf) - body - bodyLength(m); bodyLength(m) != untilFIN && extra > 0 && len(st.segs) > 0 {
+		// The segment carries more than this message: it takes its part.
+		st.segs[len(st.segs)-1].n -= min(extra, st.segs[len(st.segs)-1].n)
 	}
 	st.head, st.need = m, bodyLength(m)
 	st.buf = append(st.buf[:0], st.buf[body:]...)
@@ -167,6 +198,7 @@ func (st *httpState) body(payload []byte) *HTTP {
 	if st.need != untilFIN {
 		take = min(take, st.need-len(st.buf))
 	}
+	st.segs = append(st.segs, httpSeg{frame: st.frame, n: take})
 	st.buf = append(st.buf, payload[:take]...)
 	if done := st.complete(); done != nil {
 		if rest := payload[take:]; looksHTTP(rest) {
@@ -185,6 +217,7 @@ func (st *httpState) complete() *HTTP {
 	}
 	m := st.head
 	m.Body = append([]byte(nil), st.buf[:st.need]...)
+	st.done(m)
 	rest := st.buf[st.need:]
 	st.head, st.need = nil, 0
 	st.buf = nil
@@ -202,8 +235,19 @@ func (st *httpState) fin() *HTTP {
 	}
 	m := st.head
 	m.Body = st.buf
+	st.segs = append(st.segs, httpSeg{frame: st.frame})
+	st.done(m)
 	st.head, st.buf, st.need = nil, nil, 0
 	return m
+}
+
+// done gives a whole message the segments it was gathered from, when
+// there were more than one.
+func (st *httpState) done(m *HTTP) {
+	if len(st.segs) > 1 {
+		m.segs = slices.Clone(st.segs)
+	}
+	st.segs = st.segs[:0]
 }
 
 // buffered is how many bytes the state holds.
@@ -274,8 +318,8 @@ func (h *HTTP) JSON() bool {
 func appendHTTPInfo(buf []byte, h *HTTP) []byte {
 	buf = append(buf, h.FirstLine...)
 	buf = append(buf, ' ')
-	if len(h.Body) == 0 || h.ContentType == "" {
-		return buf
+	if len(h.Body) == 0 || h.ContentType == "" || h.body == bodyData {
+		return buf // the data dissector names no type
 	}
 	if h.JSON() {
 		buf = append(buf, ", JavaScript Object Notation"...)
@@ -292,10 +336,53 @@ type httpDir struct {
 }
 
 // httpDecoder reassembles the messages of each direction of each stream
-// on an HTTP port.
-type httpDecoder struct{ dirs map[httpDir]*httpState }
+// on an HTTP port, and numbers each connection's requests.
+type httpDecoder struct {
+	dirs  map[httpDir]*httpState
+	convs map[int]*httpConv // by TCP stream
+	// The protocols' indexes in the table: HTTP's, and those of the
+	// bodies tshark dissects further.
+	http, json, text, media, data uint8
+}
 
-// decode takes a segment's payload, or a FIN, in its direction.
+// httpConv is what one connection's messages refer to: its requests
+// still unanswered, how many it has made, and the last of each kind.
+type httpConv struct {
+	waiting           []httpReq
+	n                 int
+	lastReq, lastResp int
+}
+
+// httpReq is a request awaiting its response.
+type httpReq struct {
+	num, frame, prev int
+	at               time.Time
+	uri              string
+}
+
+func newHTTPDecoder(r *registry) *httpDecoder {
+	d := &httpDecoder{dirs: make(map[httpDir]*httpState), convs: make(map[int]*httpConv)}
+	for i, pr := range r.protos {
+		switch pr.name {
+		case "http":
+			d.http = uint8(i)
+		case "json":
+			d.json = uint8(i)
+		case "data-text-lines":
+			d.text = uint8(i)
+		case "media":
+			d.media = uint8(i)
+		case "data":
+			d.data = uint8(i)
+		}
+	}
+	return d
+}
+
+// decode takes a segment's payload, or a FIN, in its direction. A
+// segment of a message still to be completed, or a payload that is not
+// HTTP, is no HTTP layer of its own (tshark lists it under TCP alone);
+// a message whose body tshark dissects further gets the body's layer.
 func (d *httpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 	k := httpDir{stream: p.TCP.Stream, from: netip.AddrPortFrom(p.Src, p.SrcPort)}
 	st := d.dirs[k]
@@ -303,6 +390,7 @@ func (d *httpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 		st = new(httpState)
 		d.dirs[k] = st
 	}
+	st.frame = p.Number
 	if len(b) > 0 {
 		p.HTTP = st.feed(b)
 	}
@@ -311,7 +399,79 @@ func (d *httpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 			p.HTTP = m
 		}
 	}
-	return selector{}, nil, p.HTTP != nil
+	h := p.HTTP
+	if h == nil || h.Partial {
+		if h != nil {
+			p.TCP.Reassembling = true
+		}
+		if p.nlayers > 0 && p.layers[p.nlayers-1].proto == d.http {
+			p.nlayers--
+		}
+		return selector{}, nil, h != nil
+	}
+	p.TCP.Reassembling = len(h.segs) > 0
+	d.number(p)
+	h.body = kindOf(h)
+	for _, proto := range d.bodyLayers(h.body) {
+		if proto == 0 || p.nlayers == 0 || p.nlayers >= maxLayers {
+			continue
+		}
+		off := p.layers[p.nlayers-1].off
+		if h.segs == nil && p.layers[p.nlayers-1].proto == d.http {
+			off = uint16(min(int(off)+len(h.head), len(p.Data), 0xffff))
+		}
+		p.layers[p.nlayers] = layerAt{proto: proto, off: off}
+		p.nlayers++
+	}
+	return selector{}, nil, true
+}
+
+// bodyLayers are the protocols that frame.protocols lists above HTTP
+// for a body of the kind: JSON that is not JSON shows as text too.
+func (d *httpDecoder) bodyLayers(k bodyKind) [2]uint8 {
+	switch k {
+	case bodyJSON:
+		return [2]uint8{d.json}
+	case bodyJSONText:
+		return [2]uint8{d.json, d.text}
+	case bodyText:
+		return [2]uint8{d.text}
+	case bodyData, bodyDataInside:
+		return [2]uint8{d.data}
+	case bodyMedia:
+		return [2]uint8{d.media}
+	}
+	return [2]uint8{}
+}
+
+// number gives a whole message its place among its connection's
+// requests and responses: a request its number, a response its
+// request's (the oldest unanswered, as HTTP/1.1 answers in order).
+func (d *httpDecoder) number(p *Packet) {
+	h := p.HTTP
+	c := d.convs[p.TCP.Stream]
+	if c == nil {
+		c = new(httpConv)
+		d.convs[p.TCP.Stream] = c
+	}
+	if h.Request {
+		c.n++
+		h.num, h.total, h.prevReq = c.n, c.n, c.lastReq
+		uri := h.URI
+		if host, ok := h.Get("Host"); ok {
+			uri = "http://" + host + h.URI
+		}
+		c.waiting = append(c.waiting, httpReq{num: c.n, frame: p.Number, prev: c.lastReq, at: p.Time, uri: uri})
+		c.lastReq = p.Number
+		return
+	}
+	if len(c.waiting) > 0 {
+		r := c.waiting[0]
+		c.waiting = c.waiting[1:]
+		h.num, h.total, h.prevReq, h.prevResp = r.num, c.n, r.prev, c.lastResp
+		h.reqFrame, h.sinceReq, h.reqURI = r.frame, p.Time.Sub(r.at), r.uri
+	}
+	c.lastResp = p.Number
 }
 
 // httpColumn is the Protocol column: "HTTP", "HTTP/JSON" when tshark's

@@ -26,7 +26,10 @@ func protocols(r *registry) []protocol {
 		udpProtocol(),
 		icmpProtocol(),
 		icmpv6Protocol(),
-		httpProtocol(),
+		httpProtocol(r),
+		jsonProtocol(),
+		textLinesProtocol(),
+		mediaProtocol(),
 		dataProtocol(),
 	}
 }
