@@ -182,6 +182,8 @@ func (p *Packet) cloneTo(c *Packet) {
 		h := *p.HTTP
 		h.Headers = slices.Clone(h.Headers)
 		h.Body = bytes.Clone(h.Body)
+		h.head = bytes.Clone(h.head)
+		h.segs = slices.Clone(h.segs)
 		c.HTTP = &h
 	}
 }
