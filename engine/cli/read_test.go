@@ -133,3 +133,28 @@ func TestReadHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestReadHexBadInput: -x alone, which reads frames without dissecting
+// them, meets a broken file as read does: the same message, after the
+// frames before the break.
+func TestReadHexBadInput(t *testing.T) {
+	dir := t.TempDir()
+	text := dir + "/notes.txt"
+	os.WriteFile(text, []byte("these are my notes, not a capture\n"), 0o644)
+	lab, _ := os.ReadFile(testdata("echo-lab.pcap"))
+	cut := dir + "/cut.pcap"
+	os.WriteFile(cut, lab[:300], 0o644)
+	for _, tt := range []struct{ file, want string }{
+		{text, "is not a capture file"},
+		{cut, "cut short after frame 3"},
+	} {
+		code, out, errs := run(t, nil, "read", "-r", tt.file, "-x")
+		_, _, plainErrs := run(t, nil, "read", "-r", tt.file)
+		if code != cli.ExitError || !strings.Contains(errs, tt.want) || errs != plainErrs {
+			t.Errorf("%s: exit %d, stderr %q (read without -x: %q), want %q", tt.file, code, errs, plainErrs, tt.want)
+		}
+		if tt.file == cut && strings.Count(out, "\n\n") != 3 {
+			t.Errorf("cut: %d frames dumped before the break, want 3:\n%s", strings.Count(out, "\n\n"), out)
+		}
+	}
+}
