@@ -67,4 +67,15 @@ done < capture-filters.list
 # The packet details (tshark -V) of every capture: NAME.details.txt.
 for c in $caps; do
 	tshark -r "$c" -V > "${c%.*}.details.txt" 2>/dev/null
+
+# Issue 18 (read -x, -T ek): tshark's hex and ASCII dump of every frame,
+# as `tshark -x` prints it (NAME.hex.txt: each frame's dump and a blank
+# line; "Frame (N bytes):" and "Reassembled TCP (M bytes):" where a
+# frame completes a message several segments carried), and the fields of
+# fields.list as `tshark -T ek -e` writes them (NAME.ek.ndjson). EK's
+# index line names the day in local time: UTC here, as the tests read it.
+for c in *.pcap *.pcapng; do
+	tshark -r "$c" -x > "${c%.*}.hex.txt" 2>/dev/null
+	# shellcheck disable=SC2086
+	TZ=UTC tshark -r "$c" -T ek $fields > "${c%.*}.ek.ndjson" 2>/dev/null
 done

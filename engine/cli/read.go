@@ -2,6 +2,9 @@ package cli
 
 import (
 	"bufio"
+	"errors"
+	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,27 +16,59 @@ import (
 	"wiretutor/engine/packet/stream"
 )
 
+// readFlags are the flags of `read`, as tshark names them.
+type readFlags struct {
+	file, format, display string
+	fields                []string
+	hex, summary          bool // -x, -P
+	count                 int  // -c; 0 when not given
+}
+
 func (a *app) readCmd() *cobra.Command {
-	var file, format, display string
-	var fields []string
+	var f readFlags
 	cmd := &cobra.Command{
 		Use:     "read -r FILE",
 		Short:   a.tx.T("cmd.read.short", nil),
-		Example: "  wiretutor read -r hs.pcapng\n  wiretutor read -r hs.pcapng -Y 'tcp.flags.syn == 1'\n  wiretutor read -r hs.pcapng -T fields -e frame.number -e tcp.seq -e tcp.ack",
+		Example: "  wiretutor read -r hs.pcapng\n  wiretutor read -r hs.pcapng -Y 'tcp.flags.syn == 1'\n  wiretutor read -r hs.pcapng -x -c 3\n  wiretutor read -r hs.pcapng -T fields -e frame.number -e tcp.seq -e tcp.ack\n  wiretutor read -r hs.pcapng -T ek -e ip.src -e tcp.port",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.read(file, format, display, fields)
+			if cmd.Flags().Changed("count") && f.count <= 0 {
+				return errBadValue{flag: "-c", value: strconv.Itoa(f.count), want: "N ≥ 1"}
+			}
+			return a.read(f)
 		},
 	}
-	cmd.Flags().StringVarP(&display, "display-filter", "Y", "", a.tx.T("flag.display_filter", nil))
-	cmd.Flags().StringVarP(&file, "read-file", "r", "", a.tx.T("flag.read_file", nil))
-	cmd.Flags().StringVarP(&format, "format", "T", "text", a.tx.T("flag.format", nil))
-	cmd.Flags().StringArrayVarP(&fields, "field", "e", nil, a.tx.T("flag.field", nil))
+	fl := cmd.Flags()
+	fl.StringVarP(&f.display, "display-filter", "Y", "", a.tx.T("flag.display_filter", nil))
+	fl.StringVarP(&f.file, "read-file", "r", "", a.tx.T("flag.read_file", nil))
+	fl.StringVarP(&f.format, "format", "T", output.Text, a.tx.T("read.flag_format", nil))
+	fl.StringArrayVarP(&f.fields, "field", "e", nil, a.tx.T("read.flag_field", nil))
+	fl.BoolVarP(&f.hex, "hex", "x", false, a.tx.T("read.flag_hex", nil))
+	fl.BoolVarP(&f.summary, "print", "P", false, a.tx.T("read.flag_print", nil))
+	fl.IntVarP(&f.count, "count", "c", 0, a.tx.T("read.flag_count", nil))
 	return cmd
 }
 
+// errTextOnly: a flag of tshark's text output (-x, -P) given with
+// another -T.
+type errTextOnly struct{ flag, format string }
+
+func (e errTextOnly) Error() string { return e.flag + " does not go with -T " + e.format }
+
+// Message names the flag and the format it does not go with.
+func (e errTextOnly) Message() (string, map[string]any) {
+	return "read.error_text_only", map[string]any{"Flag": e.flag, "Format": e.format}
+}
+
+// stopReading ends a walk through a capture early, as -c does; it is
+// not an error to report.
+type stopReading struct{}
+
+func (stopReading) Error() string { return "stop reading" }
+
 // packets streams a capture file through the dissector, calling fn with
-// each packet; the packet is only valid during the call.
+// each packet; the packet is only valid during the call. fn returning
+// stopReading{} ends the walk without an error.
 func packets(path string, fn func(p *dissect.Packet, prec int) error) error {
 	f, err := capture.Open(path)
 	if err != nil {
@@ -45,40 +80,113 @@ func packets(path string, fn func(p *dissect.Packet, prec int) error) error {
 			return err
 		}
 		if err := fn(p, f.Precision()); err != nil {
+			if err == (stopReading{}) {
+				return nil
+			}
 			return err
 		}
 	}
 	return nil
 }
 
-func (a *app) read(path, format, display string, fields []string) error {
-	if path == "" {
+// frames calls fn with the bytes of each frame of a capture file, valid
+// during the call, as packets does without dissecting them; a link type
+// the dissector cannot read is refused alike.
+func frames(path string, fn func(data []byte) error) error {
+	f, err := capture.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := dissect.New(f.LinkType()); err != nil {
+		return err
+	}
+	for {
+		data, _, err := f.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err == nil {
+			err = fn(data)
+		}
+		if err == (stopReading{}) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// read prints a capture file as `tshark -r` does. -c counts the frames
+// read, those -Y hides included, as tshark 4.0 does with a file.
+func (a *app) read(f readFlags) error {
+	if f.file == "" {
 		return errMissingFlag{flag: "-r"}
 	}
-	switch format {
-	case output.Text, output.JSON:
+	switch f.format {
+	case output.Text, output.JSON, output.EK:
 	case output.Fields:
-		if len(fields) == 0 {
+		if len(f.fields) == 0 {
 			return errBadValue{flag: "-e", value: "", want: "FIELD"}
 		}
 	default:
-		return errBadValue{flag: "-T", value: format, want: "text, fields, json"}
+		return errBadValue{flag: "-T", value: f.format, want: strings.Join(output.Formats(), ", ")}
 	}
-	for _, name := range fields {
+	if f.format != output.Text {
+		switch {
+		case f.hex:
+			return errTextOnly{flag: "-x", format: f.format}
+		case f.summary:
+			return errTextOnly{flag: "-P", format: f.format}
+		}
+	}
+	for _, name := range f.fields {
 		if !dissect.KnownField(name) {
 			return errUnknownField{name: name}
 		}
 	}
-	df, err := filter.CompileDisplay(display)
+	df, err := filter.CompileDisplay(f.display)
 	if err != nil {
 		return err
 	}
-	pr := output.NewPrinter(a.out(), format, fields)
-	err = packets(path, func(p *dissect.Packet, prec int) error {
-		if !df.Match(p) {
+	// The details (-V) plug into opt.Details. opt.Reassembled stays nil
+	// until the dissector keeps the bytes of a message several segments
+	// carried: -x then dumps those frames' own bytes only.
+	opt := output.Options{Summary: f.summary, Hex: f.hex}
+	pr := output.NewPrinterOptions(a.out(), f.format, f.fields, opt)
+	n := 0
+	if f.format == output.Text && f.hex && !f.summary && f.display == "" && opt.Details == nil && opt.Reassembled == nil {
+		// The dump alone shows nothing but each frame's bytes: they go
+		// from the file to the dump undissected, four times faster.
+		var p dissect.Packet // one for all frames, not one allocation each
+		err = frames(f.file, func(data []byte) error {
+			n++
+			p.Data = data
+			if err := pr.Print(&p, 0); err != nil {
+				return err
+			}
+			if n == f.count {
+				return stopReading{}
+			}
 			return nil
+		})
+		if cerr := pr.Close(); err == nil {
+			err = cerr
 		}
-		return pr.Print(p, prec)
+		return err
+	}
+	err = packets(f.file, func(p *dissect.Packet, prec int) error {
+		n++
+		if df.Match(p) {
+			if err := pr.Print(p, prec); err != nil {
+				return err
+			}
+		}
+		if n == f.count {
+			return stopReading{}
+		}
+		return nil
 	})
 	if cerr := pr.Close(); err == nil {
 		err = cerr

@@ -145,12 +145,13 @@ func TestPrinter(t *testing.T) {
 }
 
 // TestPrinterJSON: -T json -e is tshark's byte for byte, columns whose
-// text holds commas and an empty selection included.
+// text holds commas, HTTP bodies (commas, newlines, "</") and an empty
+// selection included.
 func TestPrinterJSON(t *testing.T) {
 	ts := testenv.Tshark(t)
-	fields := []string{"frame.number", "ip.src", "tcp.port", "udp.port", "tcp.payload", "_ws.col.Info"}
+	fields := []string{"frame.number", "ip.src", "tcp.port", "udp.port", "tcp.payload", "_ws.col.Info", "http.file_data", "_ws.malformed"}
 	all := captures(t)
-	for _, name := range []string{"echo-lab", "echo-utf8", "http-claim", "analysis-sandbox-drop"} {
+	for _, name := range []string{"echo-lab", "echo-utf8", "http-claim", "http-api", "http-python", "icmp-unreach", "runts", "analysis-sandbox-drop"} {
 		path := all[name]
 		args := []string{"-r", testdata(path), "-T", "json"}
 		for _, f := range fields {
