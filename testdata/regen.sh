@@ -79,3 +79,69 @@ for c in *.pcap *.pcapng; do
 	# shellcheck disable=SC2086
 	TZ=UTC tshark -r "$c" -T ek $fields > "${c%.*}.ek.ndjson" 2>/dev/null
 done
+
+# The anatomy of every frame (engine/packet/anatomy): each field of its
+# IPv4, IPv6, TCP, UDP, ICMP and ICMPv6 headers, with the offset, length
+# and bit mask tshark -T json -x gives it (NAME_raw = [hex, offset,
+# length, mask, type]; a mask as tshark declares the field, 0 for whole
+# bytes) and its value as tshark -T fields prints it: NAME.anatomy.tsv,
+# "FRAME<TAB>FIELD<TAB>OFFSET<TAB>LENGTH<TAB>MASK<TAB>VALUE", in the
+# order of tshark's tree. The protocols an ICMP error quotes are left out.
+for c in *.pcap *.pcapng; do
+	python3 - "$c" > "${c%.*}.anatomy.tsv" <<'PY'
+import json, subprocess, sys
+
+cap = sys.argv[1]
+LAYERS = ("ip", "ipv6", "tcp", "udp", "icmp", "icmpv6")
+
+def tshark(*args):
+    return subprocess.run(["tshark", "-r", cap, *args], check=True,
+                          capture_output=True).stdout.decode()
+
+def is_obj(v):
+    return isinstance(v, list) and all(isinstance(x, tuple) for x in v) and v
+
+def walk(obj, counts, out, emit):
+    for key, val in obj:
+        raw = key.endswith("_raw") and isinstance(val, list) and len(val) == 5 and not is_obj(val)
+        if raw:
+            name = key[:-4]
+            n = counts.get(name, 0)
+            counts[name] = n + 1
+            if emit and "." in name:
+                out.append((name, n, val[1], val[2], val[3]))
+        elif is_obj(val):
+            # A field's own subtree belongs to its header; a protocol an
+            # ICMP error quotes, the analysis and the data do not.
+            walk(val, counts, out, emit and key.endswith("_tree"))
+
+frames = json.loads(tshark("-T", "json", "-x"), object_pairs_hook=lambda p: p)
+rows = []
+for pkt in frames:
+    layers = dict(dict(pkt)["_source"])["layers"]
+    counts, out = {}, []
+    number = 0
+    for key, val in layers:
+        if key == "frame":
+            number = int(dict(val)["frame.number"])
+        if is_obj(val):
+            walk(val, counts, out, key in LAYERS)
+    rows.append((number, out))
+
+names = sorted({r[0] for _, out in rows for r in out})
+values = {}
+if names:
+    args = ["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,", "-E", "separator=/t", "-e", "frame.number"]
+    for n in names:
+        args += ["-e", n]
+    for line in tshark(*args).splitlines():
+        cols = line.split("\t")
+        values[int(cols[0])] = {n: (c.split(",") if c else []) for n, c in zip(names, cols[1:])}
+
+for number, out in rows:
+    for name, n, off, length, mask in out:
+        vs = values.get(number, {}).get(name, [])
+        v = vs[n] if n < len(vs) else "?"
+        print(f"{number}\t{name}\t{off}\t{length}\t{mask:#x}\t{v}")
+PY
+done

@@ -39,7 +39,7 @@ const handshakeWalk = "\n\n" + // the intro and the sockets, then the run
 	wrong + "\n" + // the close's flags (a prediction)
 	"\n" + // the packets
 	wrong + "\n" + "\n\n" + // the client's port, its text and the sockets
-	wrong + "\n" + // raw to relative
+	wrong + "\n" + "\n\n" + // raw to relative, the anatomy's text and the SYN-ACK field by field
 	wrong + "\n" + // what if 100 bytes
 	wrong + "\n" + "\n\n\n" + // the FIN's Ack, the close, the sockets after, the ladder
 	"udp\nudp\nudp\n" + "\n" + "\n" // the task, the last text

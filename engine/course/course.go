@@ -41,6 +41,7 @@ const (
 	Tasks                   // filtering exercises on the capture
 	Follow                  // Follow TCP Stream on the lesson's connection
 	Ask                     // one question, where it teaches: Section names its maker
+	Anatomy                 // one frame field by field: Section names it in the lesson's anatomy table
 )
 
 // AfterSnapshot is the snapshot the runner takes itself, once the
@@ -68,6 +69,8 @@ type Step struct {
 	Line    int    // its line in the course file, 0 when unknown
 	// Maker makes an Ask step's question.
 	Maker quiz.Maker
+	// Anatomy is the frame an Anatomy step shows.
+	Anatomy *AnatomyView
 }
 
 // Lesson describes one lesson to the runner. Build makes it from an
@@ -324,7 +327,7 @@ func leadIn(steps []Step, start int) int {
 func shownBy(steps []Step, start int) bool {
 	for j := start - 1; j >= 0 && steps[j].Kind != Run; j-- {
 		switch steps[j].Kind {
-		case Packets, Ladder, Sockets, Follow:
+		case Packets, Ladder, Sockets, Follow, Anatomy:
 			return true
 		}
 	}
@@ -489,7 +492,7 @@ func (l *Lesson) Questions() int {
 // can return to it.
 func (k StepKind) shown() bool {
 	switch k {
-	case Text, Packets, Ladder, Sockets, Follow:
+	case Text, Packets, Ladder, Sockets, Follow, Anatomy:
 		return true
 	}
 	return false
@@ -534,7 +537,7 @@ func (e *SectionError) Message() (string, map[string]any) { return "error.conten
 func (run *runner) step(ctx context.Context, st Step) error {
 	out := run.o.Out
 	switch st.Kind {
-	case Packets, Ladder, Sockets, Follow:
+	case Packets, Ladder, Sockets, Follow, Anatomy:
 		run.revealed = run.cap != nil
 	case Run:
 		run.revealed = false
@@ -625,6 +628,8 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		return run.tasks()
 	case Follow:
 		return run.follow()
+	case Anatomy:
+		return run.anatomy(st.Anatomy)
 	case Summary:
 		run.say(run.r.Paint(render.Heading, run.tx.T("summary.title", nil)))
 		if !run.o.NoInput && run.res.Total > 0 {

@@ -65,6 +65,7 @@ func stepKinds() []stepKind {
 		{"tasks", Tasks, false},
 		{"follow", Follow, false},
 		{"ask", Ask, true},
+		{"anatomy", Anatomy, true},
 	}
 }
 
@@ -144,6 +145,10 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 		ID: e.ID, Script: e.Exchange,
 		Exchange: sc.Run, Focus: sc.Focus, Facts: sc.Facts, Secret: sc.Secret,
 	}
+	views, err := buildAnatomy(s, e)
+	if err != nil {
+		return nil, err
+	}
 	ran := false // a run step came before
 	for _, str := range e.Steps {
 		st, err := ParseStep(str)
@@ -155,6 +160,11 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 		if st.Kind == Ask {
 			if st.Maker, ok = reg.Maker(st.Section); !ok {
 				return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeUnknownMaker, Arg: st.Section}
+			}
+		}
+		if st.Kind == Anatomy {
+			if st.Anatomy = views[st.Section]; st.Anatomy == nil {
+				return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeUnknownAnatomy, Arg: st.Section}
 			}
 		}
 		switch {
@@ -289,7 +299,7 @@ func (l *Lesson) Program(role string) *Program {
 // so must come after the run step.
 func (k StepKind) needsCapture() bool {
 	switch k {
-	case Packets, Ladder, Quiz, Sockets, Tasks, Follow, Ask:
+	case Packets, Ladder, Quiz, Sockets, Tasks, Follow, Ask, Anatomy:
 		return true
 	}
 	return false

@@ -61,6 +61,8 @@ type Entry struct {
 	// Verify are the roles a learner's own program can play in the
 	// lesson (wiretutor verify), by role: "client", "server".
 	Verify map[string]Program `toml:"verify"`
+	// Anatomy are the frames its anatomy steps show, by id.
+	Anatomy []Anatomy `toml:"anatomy"`
 	// Line is the line of the entry's id (of its header when it has
 	// none), from 1.
 	Line int `toml:"-"`
@@ -87,6 +89,17 @@ type Require struct {
 type Program struct {
 	Peer   string   `toml:"peer"`
 	Checks []string `toml:"checks"`
+}
+
+// Anatomy is a frame an anatomy:ID step shows field by field: the
+// first that the display filter Filter selects, its headers of Layers
+// (ip, ipv6, tcp, udp, icmp, icmpv6):
+//
+//	anatomy = [{ id = "synack", filter = "tcp.flags.syn == 1 && tcp.flags.ack == 1", layers = ["ip", "tcp"] }]
+type Anatomy struct {
+	ID     string   `toml:"id"`
+	Filter string   `toml:"filter"`
+	Layers []string `toml:"layers"`
 }
 
 // Task is a filtering exercise: Model is a filter that solves it (a
@@ -142,6 +155,10 @@ const (
 	CodeUnknownPeer  = "unknown_peer"
 	CodeUnknownCheck = "unknown_check"
 	CodeNoChecks     = "no_checks"
+	// Codes of a lesson's anatomy table and its steps.
+	CodeUnknownAnatomy = "anatomy.unknown"
+	CodeBadAnatomy     = "anatomy.bad"
+	CodeUnknownLayer   = "anatomy.layer"
 )
 
 // Error is the problem for logs and tests, in English.
