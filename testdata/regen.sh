@@ -67,6 +67,7 @@ done < capture-filters.list
 # The packet details (tshark -V) of every capture: NAME.details.txt.
 for c in $caps; do
 	tshark -r "$c" -V > "${c%.*}.details.txt" 2>/dev/null
+done
 
 # Issue 18 (read -x, -T ek): tshark's hex and ASCII dump of every frame,
 # as `tshark -x` prints it (NAME.hex.txt: each frame's dump and a blank
@@ -74,7 +75,7 @@ for c in $caps; do
 # frame completes a message several segments carried), and the fields of
 # fields.list as `tshark -T ek -e` writes them (NAME.ek.ndjson). EK's
 # index line names the day in local time: UTC here, as the tests read it.
-for c in *.pcap *.pcapng; do
+for c in $caps; do
 	tshark -r "$c" -x > "${c%.*}.hex.txt" 2>/dev/null
 	# shellcheck disable=SC2086
 	TZ=UTC tshark -r "$c" -T ek $fields > "${c%.*}.ek.ndjson" 2>/dev/null
@@ -87,7 +88,7 @@ done
 # bytes) and its value as tshark -T fields prints it: NAME.anatomy.tsv,
 # "FRAME<TAB>FIELD<TAB>OFFSET<TAB>LENGTH<TAB>MASK<TAB>VALUE", in the
 # order of tshark's tree. The protocols an ICMP error quotes are left out.
-for c in *.pcap *.pcapng; do
+for c in $caps; do
 	python3 - "$c" > "${c%.*}.anatomy.tsv" <<'PY'
 import json, subprocess, sys
 

@@ -20,8 +20,10 @@ import (
 type readFlags struct {
 	file, format, display string
 	fields                []string
-	hex, summary          bool // -x, -P
-	count                 int  // -c; 0 when not given
+	hex, summary          bool     // -x, -P
+	details               bool     // -V
+	only                  []string // -O: the protocols whose details are shown in full
+	count                 int      // -c; 0 when not given
 }
 
 func (a *app) readCmd() *cobra.Command {
@@ -29,7 +31,7 @@ func (a *app) readCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "read -r FILE",
 		Short:   a.tx.T("cmd.read.short", nil),
-		Example: "  wiretutor read -r hs.pcapng\n  wiretutor read -r hs.pcapng -Y 'tcp.flags.syn == 1'\n  wiretutor read -r hs.pcapng -x -c 3\n  wiretutor read -r hs.pcapng -T fields -e frame.number -e tcp.seq -e tcp.ack\n  wiretutor read -r hs.pcapng -T ek -e ip.src -e tcp.port",
+		Example: "  wiretutor read -r hs.pcapng\n  wiretutor read -r hs.pcapng -Y 'tcp.flags.syn == 1'\n  wiretutor read -r hs.pcapng -V -c 1\n  wiretutor read -r hs.pcapng -O ip,tcp -Y 'tcp.len > 0'\n  wiretutor read -r hs.pcapng -x -c 3\n  wiretutor read -r hs.pcapng -T fields -e frame.number -e tcp.seq -e tcp.ack\n  wiretutor read -r hs.pcapng -T ek -e ip.src -e tcp.port",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("count") && f.count <= 0 {
@@ -45,6 +47,8 @@ func (a *app) readCmd() *cobra.Command {
 	fl.StringArrayVarP(&f.fields, "field", "e", nil, a.tx.T("read.flag_field", nil))
 	fl.BoolVarP(&f.hex, "hex", "x", false, a.tx.T("read.flag_hex", nil))
 	fl.BoolVarP(&f.summary, "print", "P", false, a.tx.T("read.flag_print", nil))
+	fl.BoolVarP(&f.details, "verbose", "V", false, a.tx.T("read.flag_details", nil))
+	fl.StringSliceVarP(&f.only, "protocols", "O", nil, a.tx.T("read.flag_only", nil))
 	fl.IntVarP(&f.count, "count", "c", 0, a.tx.T("read.flag_count", nil))
 	return cmd
 }
@@ -70,11 +74,20 @@ func (stopReading) Error() string { return "stop reading" }
 // each packet; the packet is only valid during the call. fn returning
 // stopReading{} ends the walk without an error.
 func packets(path string, fn func(p *dissect.Packet, prec int) error) error {
+	return packetsOf(path, nil, fn)
+}
+
+// packetsOf is packets that first hands the open file to opened, for
+// what a walk needs of it (its link type, its interfaces).
+func packetsOf(path string, opened func(f *capture.File), fn func(p *dissect.Packet, prec int) error) error {
 	f, err := capture.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	if opened != nil {
+		opened(f)
+	}
 	for p, err := range dissect.Scan(f) {
 		if err != nil {
 			return err
@@ -139,6 +152,8 @@ func (a *app) read(f readFlags) error {
 			return errTextOnly{flag: "-x", format: f.format}
 		case f.summary:
 			return errTextOnly{flag: "-P", format: f.format}
+		case f.details || len(f.only) > 0:
+			return errTextOnly{flag: "-V", format: f.format}
 		}
 	}
 	for _, name := range f.fields {
@@ -150,10 +165,22 @@ func (a *app) read(f readFlags) error {
 	if err != nil {
 		return err
 	}
-	// The details (-V) plug into opt.Details. opt.Reassembled stays nil
-	// until the dissector keeps the bytes of a message several segments
-	// carried: -x then dumps those frames' own bytes only.
+	// -O shows details as -V does, only some protocols in full. -x dumps
+	// a message several segments carried after the frame, as tshark does.
 	opt := output.Options{Summary: f.summary, Hex: f.hex}
+	var det *dissect.Details
+	if f.details || len(f.only) > 0 {
+		det = &dissect.Details{Only: f.only, HexData: !f.hex}
+		opt.Details = det.AppendTree
+	}
+	if f.hex {
+		opt.Reassembled = func(p *dissect.Packet) []byte {
+			if p.HTTP == nil || p.HTTP.Partial {
+				return nil
+			}
+			return p.HTTP.Reassembled()
+		}
+	}
 	pr := output.NewPrinterOptions(a.out(), f.format, f.fields, opt)
 	n := 0
 	if f.format == output.Text && f.hex && !f.summary && f.display == "" && opt.Details == nil && opt.Reassembled == nil {
@@ -176,7 +203,16 @@ func (a *app) read(f readFlags) error {
 		}
 		return err
 	}
-	err = packets(f.file, func(p *dissect.Packet, prec int) error {
+	opened := func(c *capture.File) {
+		if det == nil {
+			return
+		}
+		det.Link = c.LinkType()
+		if _, ng := c.InterfaceName(0); ng {
+			det.Interface = func(i int) string { name, _ := c.InterfaceName(i); return name }
+		}
+	}
+	err = packetsOf(f.file, opened, func(p *dissect.Packet, prec int) error {
 		n++
 		if df.Match(p) {
 			if err := pr.Print(p, prec); err != nil {

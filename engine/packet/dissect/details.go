@@ -1,6 +1,7 @@
 package dissect
 
 import (
+	"bytes"
 	"strconv"
 	"time"
 
@@ -124,6 +125,12 @@ func (t *tree) expert(severity, group, text string) {
 // Append appends p's details to buf, ending with the blank line tshark
 // prints after each frame.
 func (d *Details) Append(buf []byte, p *Packet) []byte {
+	return append(d.AppendTree(buf, p), '\n')
+}
+
+// AppendTree is Append without the blank line: the tree's lines alone,
+// for a printer that places the blank line itself (after a hex dump).
+func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 	t := &tree{b: buf}
 	d.frame(t, p)
 	d.shown, d.prevShown = true, p.Time
@@ -141,24 +148,31 @@ func (d *Details) Append(buf []byte, p *Packet) []byte {
 		mark := len(t.b)
 		pr.details(t, p, p.Data[l.off:], d)
 		if !d.full(pr.name) {
-			// The top line alone: tshark -O collapses the others.
-			if nl := indexByte(t.b[mark:], '\n'); nl >= 0 {
-				t.b = t.b[:mark+nl+1]
-			}
+			t.b = collapse(t.b, mark)
+		} else if len(d.Only) > 0 {
+			t.b = d.collapseOthers(t.b, mark)
 		}
 		top = end
 	}
 	_ = top
 	if p.Transport != TransportICMP && p.Transport != TransportICMPv6 {
+		mark := len(t.b)
 		d.data(t, p) // ICMP's details place the data they carry themselves
+		if !d.full("data") {
+			t.b = collapse(t.b, mark)
+		}
 	}
 	if p.Malformed != "" {
+		mark := len(t.b)
 		t.start().s("[Malformed Packet: ").s(p.Malformed).s("]").end()
 		t.in()
 		t.expert("Error", "Malformed", "Malformed Packet (Exception occurred)")
 		t.out()
+		if !d.full("_ws.malformed") {
+			t.b = collapse(t.b, mark)
+		}
 	}
-	return append(t.b, '\n')
+	return t.b
 }
 
 // full reports whether a protocol's subtree is shown.
@@ -172,6 +186,81 @@ func (d *Details) full(proto string) bool {
 		}
 	}
 	return false
+}
+
+// collapse keeps of the lines written since mark only the top lines,
+// those at no indent, as tshark -O shows a protocol it does not expand:
+// a hex dump of data and its blank line go too.
+func collapse(b []byte, mark int) []byte {
+	out := b[:mark]
+	for rest := b[mark:]; len(rest) > 0; {
+		nl := indexByte(rest, '\n')
+		if nl < 0 {
+			nl = len(rest) - 1
+		}
+		line := rest[:nl+1]
+		rest = rest[nl+1:]
+		if len(line) > 1 && line[0] != ' ' && !isHexRow(line) {
+			out = append(out, line...)
+		}
+	}
+	return out
+}
+
+// collapseOthers collapses, in the lines one protocol's details wrote
+// since mark, the top-level blocks that belong to another protocol
+// under -O: TCP's reassembly block before HTTP, and the Data after an
+// ICMP error's quote.
+func (d *Details) collapseOthers(b []byte, mark int) []byte {
+	owner := func(line []byte) string {
+		switch {
+		case bytes.HasPrefix(line, []byte("Data (")):
+			return "data"
+		case bytes.HasPrefix(line, []byte("[")) && bytes.Contains(line, []byte(" Reassembled TCP Segments (")):
+			return "tcp"
+		}
+		return ""
+	}
+	out := b[:mark]
+	var block []byte
+	var who string
+	flush := func() {
+		if who != "" && !d.full(who) {
+			out = collapse(append(out, block...), len(out))
+		} else {
+			out = append(out, block...)
+		}
+		block = block[:0]
+	}
+	rest := bytes.Clone(b[mark:])
+	for len(rest) > 0 {
+		nl := indexByte(rest, '\n')
+		if nl < 0 {
+			nl = len(rest) - 1
+		}
+		line := rest[:nl+1]
+		rest = rest[nl+1:]
+		if len(line) > 1 && line[0] != ' ' && !isHexRow(line) {
+			flush()
+			who = owner(line)
+		}
+		block = append(block, line...)
+	}
+	flush()
+	return out
+}
+
+// isHexRow reports whether a line is a row of a hex dump ("0000  68 65").
+func isHexRow(line []byte) bool {
+	if len(line) < 6 || line[4] != ' ' || line[5] != ' ' {
+		return false
+	}
+	for _, c := range line[:4] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func indexByte(b []byte, c byte) int {

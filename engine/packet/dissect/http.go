@@ -61,6 +61,16 @@ type HTTP struct {
 // many of its bytes the message took.
 type httpSeg struct{ frame, n int }
 
+// Reassembled returns the message's bytes as its segments carried them,
+// its head and then its body, when more than one segment carried it
+// (tshark's "Reassembled TCP" data source); nil otherwise.
+func (h *HTTP) Reassembled() []byte {
+	if len(h.segs) < 2 {
+		return nil
+	}
+	return append(bytes.Clone(h.head), h.Body...)
+}
+
 // Header is one header line.
 type Header struct{ Name, Value string }
 

@@ -135,9 +135,9 @@ func TestPrinterOrder(t *testing.T) {
 		{"-x", output.Options{Hex: true}, "H\n\n"},
 		{"-P -x", output.Options{Summary: true, Hex: true}, "S\n\nH\n\n"},
 		{"-V", output.Options{Details: details}, "D\n\n"},
-		{"-P -V", output.Options{Summary: true, Details: details}, "S\n\nD\n\n"},
+		{"-P -V", output.Options{Summary: true, Details: details}, "S\nD\n\n"},
 		{"-V -x", output.Options{Details: details, Hex: true}, "D\n\nH\n\n"},
-		{"-P -V -x", output.Options{Summary: true, Details: details, Hex: true}, "S\n\nD\n\nH\n\n"},
+		{"-P -V -x", output.Options{Summary: true, Details: details, Hex: true}, "S\nD\n\nH\n\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var got bytes.Buffer

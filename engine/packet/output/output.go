@@ -103,7 +103,7 @@ func (pr *Printer) Print(p *dissect.Packet, prec int) error {
 // appendText writes a packet as tshark's text output does, in its
 // order: the summary line (alone, or first with -P), then the details
 // and a blank line, then the hex dump and a blank line (one blank line
-// only between details and dump).
+// only between details and dump, none between summary and details).
 func (pr *Printer) appendText(buf []byte, p *dissect.Packet, prec int) []byte {
 	o := &pr.opt
 	details := o.Details != nil
@@ -112,9 +112,8 @@ func (pr *Printer) appendText(buf []byte, p *dissect.Packet, prec int) []byte {
 		buf = append(dissect.Summary(buf, p, prec), '\n')
 	}
 	if details {
-		if summary {
-			buf = append(buf, '\n')
-		}
+		// With -P, tshark 4.0 starts the details on the line after the
+		// summary's, no blank line between (-P -x has one).
 		buf = o.Details(buf, p)
 		if !o.Hex {
 			buf = append(buf, '\n')
