@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
 	"wiretutor/engine/packet/capture"
@@ -105,7 +107,7 @@ func packetsOf(path string, opened func(f *capture.File), fn func(p *dissect.Pac
 // frames calls fn with the bytes of each frame of a capture file, valid
 // during the call, as packets does without dissecting them; a link type
 // the dissector cannot read is refused alike.
-func frames(path string, fn func(data []byte) error) error {
+func frames(path string, fn func(data []byte, ci gopacket.CaptureInfo, link layers.LinkType) error) error {
 	f, err := capture.Open(path)
 	if err != nil {
 		return err
@@ -115,12 +117,12 @@ func frames(path string, fn func(data []byte) error) error {
 		return err
 	}
 	for {
-		data, _, err := f.ReadPacketData()
+		data, ci, err := f.ReadPacketData()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err == nil {
-			err = fn(data)
+			err = fn(data, ci, f.LinkType())
 		}
 		if err == (stopReading{}) {
 			return nil
@@ -183,13 +185,24 @@ func (a *app) read(f readFlags) error {
 	}
 	pr := output.NewPrinterOptions(a.out(), f.format, f.fields, opt)
 	n := 0
-	if f.format == output.Text && f.hex && !f.summary && f.display == "" && opt.Details == nil && opt.Reassembled == nil {
-		// The dump alone shows nothing but each frame's bytes: they go
-		// from the file to the dump undissected, four times faster.
-		var p dissect.Packet // one for all frames, not one allocation each
-		err = frames(f.file, func(data []byte) error {
+	if f.format == output.Text && f.hex && !f.summary && f.display == "" && opt.Details == nil {
+		// The dump alone shows each frame's bytes and, after a frame that
+		// completes a message several segments carried, the message: only
+		// frames that may carry one are dissected (in order, for the
+		// reassembly); the others go from the file to the dump as they are.
+		var p, q dissect.Packet // one for all frames, not one allocation each
+		var d *dissect.Dissector
+		err = frames(f.file, func(data []byte, ci gopacket.CaptureInfo, link layers.LinkType) error {
 			n++
-			p.Data = data
+			if d == nil {
+				d, _ = dissect.New(link)
+			}
+			p = dissect.Packet{Data: data}
+			if d != nil && d.MayReassemble(data) {
+				if err := d.Dissect(data, ci, &q); err == nil {
+					p.HTTP = q.HTTP
+				}
+			}
 			if err := pr.Print(&p, 0); err != nil {
 				return err
 			}

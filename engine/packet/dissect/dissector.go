@@ -1,6 +1,7 @@
 package dissect
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -162,4 +163,45 @@ func key(src, dst netip.AddrPort) (k convKey, dir int) {
 		return convKey{src, dst}, 0
 	}
 	return convKey{dst, src}, 1
+}
+
+// MayReassemble reports whether a frame may carry part of a message a
+// protocol above TCP gathers from several segments (HTTP on its ports):
+// false only when the frame is surely not TCP on such a port. A reader
+// that needs nothing but reassembled messages (read -x) dissects those
+// frames alone, in order; the others' bytes it can show as they are.
+func (d *Dissector) MayReassemble(data []byte) bool {
+	if table().protos[d.link.proto].name != "eth" {
+		return true // only Ethernet is read here; another link is dissected
+	}
+	if len(data) < ethHeader {
+		return false
+	}
+	b := data[ethHeader:]
+	var proto uint8
+	switch binary.BigEndian.Uint16(data[12:]) {
+	case 0x0800:
+		if len(b) < ipv4Header {
+			return false
+		}
+		proto, b = b[9], b[min(int(b[0]&15)*4, len(b)):]
+		if binary.BigEndian.Uint16(data[ethHeader+6:])&0x3fff != 0 {
+			return true // a fragment
+		}
+	case 0x86dd:
+		if len(b) < 40 {
+			return false
+		}
+		proto, b = b[6], b[40:]
+	default:
+		return false
+	}
+	if proto != 6 {
+		return proto != 17 && proto != 1 && proto != 58 // extension headers: dissect
+	}
+	if len(b) < 4 {
+		return false
+	}
+	s := selector{space: tcpPort, num: binary.BigEndian.Uint16(b), alt: binary.BigEndian.Uint16(b[2:])}
+	return d.find(s) != nil
 }

@@ -1,6 +1,8 @@
 package filter
 
 import (
+	"sync"
+
 	"bytes"
 	"encoding/hex"
 	"fmt"
@@ -406,9 +408,12 @@ func (p *dparser) test() (matcher, error) {
 		}), nil
 	}
 	// A field or protocol alone: is it there?
+	pool := newScratch()
 	return func(pk *dissect.Packet) bool {
-		var scratch [4]dissect.Value
-		return len(get(pk, scratch[:0])) > 0
+		sc := pool.Get().(*scratch)
+		n := len(get(pk, sc[:0]))
+		pool.Put(sc)
+		return n > 0
 	}, nil
 }
 
@@ -554,9 +559,11 @@ func cmpInt(a, b int64) int {
 }
 
 func anyValue(get func(*dissect.Packet, []dissect.Value) []dissect.Value, ok func(dissect.Value) bool) matcher {
+	pool := newScratch()
 	return func(pk *dissect.Packet) bool {
-		var scratch [4]dissect.Value
-		for _, v := range get(pk, scratch[:0]) {
+		sc := pool.Get().(*scratch)
+		defer pool.Put(sc)
+		for _, v := range get(pk, sc[:0]) {
 			if ok(v) {
 				return true
 			}
@@ -564,6 +571,15 @@ func anyValue(get func(*dissect.Packet, []dissect.Value) []dissect.Value, ok fun
 		return false
 	}
 }
+
+// scratch is room for a field's values while a matcher looks at them.
+// A getter is a function value, so room on the stack would escape to
+// the heap at every match; the pool lends it instead, and keeps a
+// compiled filter safe to match from several goroutines. Each matcher
+// has its own pool.
+type scratch [4]dissect.Value
+
+func newScratch() *sync.Pool { return &sync.Pool{New: func() any { return new(scratch) }} }
 
 // compare builds a relation test. "==" and the orderings hold when any
 // value does; "!=" when the field is there and no value equals (Wireshark
@@ -580,9 +596,11 @@ func compare(get func(*dissect.Packet, []dissect.Value) []dissect.Value, rel str
 	case "==":
 		return anyValue(get, eq)
 	case "!=":
+		pool := newScratch()
 		return func(pk *dissect.Packet) bool {
-			var scratch [4]dissect.Value
-			vals := get(pk, scratch[:0])
+			sc := pool.Get().(*scratch)
+			defer pool.Put(sc)
+			vals := get(pk, sc[:0])
 			for _, v := range vals {
 				if eq(v) {
 					return false

@@ -42,24 +42,31 @@ func AppendHex(buf, data []byte) []byte {
 	buf = grow(buf, rows*(digits+2+hexRow))
 	for off := 0; off < len(data); off += 16 {
 		row := data[off:min(off+16, len(data))]
-		for i := digits - 1; i >= 0; i-- {
-			buf = append(buf, lowerHex[off>>(4*i)&15])
+		// Each row is written in place: the room is there (grow above).
+		n := len(buf)
+		buf = buf[:n+digits+2+hexRow]
+		out := buf[n:]
+		for i := 0; i < digits; i++ {
+			out[i] = lowerHex[off>>(4*(digits-1-i))&15]
 		}
-		buf = append(buf, ' ', ' ')
-		for _, c := range row {
-			buf = append(buf, hexCells[3*int(c):3*int(c)+3]...)
+		out[digits], out[digits+1] = ' ', ' '
+		cells := out[digits+2:]
+		for i, c := range row {
+			copy(cells[3*i:3*i+3], hexCells[3*int(c):3*int(c)+3])
 		}
-		for range 16 - len(row) {
-			buf = append(buf, ' ', ' ', ' ')
+		for i := len(row); i < 16; i++ {
+			cells[3*i], cells[3*i+1], cells[3*i+2] = ' ', ' ', ' '
 		}
-		buf = append(buf, ' ', ' ')
-		for _, c := range row {
+		text := cells[48:]
+		text[0], text[1] = ' ', ' '
+		for i, c := range row {
 			if c < 0x20 || c > 0x7e {
 				c = '.'
 			}
-			buf = append(buf, c)
+			text[2+i] = c
 		}
-		buf = append(buf, '\n')
+		text[2+len(row)] = '\n'
+		buf = buf[:n+digits+2+48+2+len(row)+1]
 	}
 	return buf
 }
