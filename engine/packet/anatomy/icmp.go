@@ -10,8 +10,13 @@ const (
 	icmpFragNeeded = 4
 )
 
-// ICMPv6 echo types (RFC 4443).
-const icmpv6EchoRequest, icmpv6EchoReply = 128, 129
+// ICMPv6 types (RFC 4443) whose second word this package reads.
+const (
+	icmpv6Unreachable  = 1
+	icmpv6TimeExceeded = 3
+	icmpv6EchoRequest  = 128
+	icmpv6EchoReply    = 129
+)
 
 // readICMP lists an ICMP header (RFC 792): type, code and checksum, and
 // the second word as the type makes it: an echo's identifier and
@@ -38,17 +43,22 @@ func readICMP(r *reader) {
 }
 
 // readICMPv6 lists an ICMPv6 header (RFC 4443): type, code and
-// checksum, and an echo's identifier and sequence number.
+// checksum, and an echo's identifier and sequence number or an error's
+// reserved bytes.
 func readICMPv6(r *reader) {
 	r.size = 4
 	common(r, "icmpv6")
 	if !r.has(0, 1) {
 		return
 	}
-	if typ := r.u8(0); typ == icmpv6EchoRequest || typ == icmpv6EchoReply {
+	switch typ := r.u8(0); typ {
+	case icmpv6EchoRequest, icmpv6EchoReply:
 		r.size = 8
 		r.add("icmpv6.echo.identifier", 4, 2, 0, 0, hexOf(4, func() uint64 { return r.u16(4) }))
 		r.add("icmpv6.echo.sequence_number", 6, 2, 0, 0, dec(func() uint64 { return r.u16(6) }))
+	case icmpv6Unreachable, icmpv6TimeExceeded:
+		r.size = 8
+		r.add("icmpv6.reserved", 4, 4, 0, 0, r.bytesOf(4, 4))
 	}
 }
 
