@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/icmp"
 )
 
 // The headers lesson's questions read a frame's IPv4, TCP and UDP
@@ -338,15 +339,9 @@ type Checksum struct {
 // InternetChecksum works out the checksum of b, an even number of
 // bytes whose checksum field is zero.
 func InternetChecksum(b []byte) Checksum {
-	var sum uint32
-	for i := 0; i+1 < len(b); i += 2 {
-		sum += uint32(binary.BigEndian.Uint16(b[i:]))
-	}
-	folded := sum
-	for folded > 0xffff {
-		folded = folded&0xffff + folded>>16
-	}
-	return Checksum{Sum: sum, Folded: folded, Checksum: ^uint16(folded)}
+	sum := icmp.Sum(b)
+	folded := icmp.Fold(sum)
+	return Checksum{Sum: sum, Folded: uint32(folded), Checksum: ^folded}
 }
 
 // words writes b as 16-bit words in hex, as the lesson adds them.

@@ -27,30 +27,13 @@ const HeaderLen = 8
 // ErrShort reports a message too short for an ICMP echo header.
 var ErrShort = errors.New("icmp message shorter than its 8-byte header")
 
-// Sum is the plain sum of b's 16-bit big-endian words (an odd last
-// byte padded with zero), carries kept above bit 15: the checksum's
-// first step.
-func Sum(b []byte) uint32 {
-	var sum uint32
-	for i := 0; i+1 < len(b); i += 2 {
-		sum += uint32(b[i])<<8 | uint32(b[i+1])
-	}
-	if len(b)%2 == 1 {
-		sum += uint32(b[len(b)-1]) << 8
-	}
-	return sum
-}
+// Sum is the plain sum of b's 16-bit big-endian words, carries kept
+// above bit 15: the checksum's first step (icmp.Sum).
+func Sum(b []byte) uint32 { return icmp.Sum(b) }
 
-// Checksum returns the Internet checksum of b (RFC 1071): the one's
-// complement of the one's-complement sum of its 16-bit big-endian words,
-// an odd last byte padded with zero, carries folded back in.
-func Checksum(b []byte) uint16 {
-	sum := Sum(b)
-	for sum>>16 != 0 {
-		sum = sum&0xffff + sum>>16
-	}
-	return ^uint16(sum)
-}
+// Checksum returns the Internet checksum of b (RFC 1071), as
+// icmp.Checksum does.
+func Checksum(b []byte) uint16 { return icmp.Checksum(b) }
 
 // Message is an ICMP echo request or reply.
 type Message struct {

@@ -28,7 +28,7 @@ func icmpDetails(t *tree, p *Packet, b []byte, d *Details) {
 	}
 	t.end()
 	msg, whole := icmpMessage(p, b)
-	checksumLines(t, ic.Checksum, whole, inetSum(0, msg))
+	checksumLines(t, ic.Checksum, whole, icmp.Sum(msg))
 	switch {
 	case ic.IsEcho:
 		v := uint64(ic.Ident)
@@ -100,10 +100,10 @@ func icmpv6Details(t *tree, p *Packet, b []byte, d *Details) {
 	var sum uint32
 	if p.Src.Is6() && p.Dst.Is6() {
 		src, dst := p.Src.As16(), p.Dst.As16()
-		sum = inetSum(inetSum(0, src[:]), dst[:])
+		sum = icmp.Sum(src[:]) + icmp.Sum(dst[:])
 		sum += uint32(len(msg)>>16) + uint32(len(msg)&0xffff) + 58
 	}
-	checksumLines(t, ic.Checksum, whole, inetSum(sum, msg))
+	checksumLines(t, ic.Checksum, whole, sum+icmp.Sum(msg))
 	switch {
 	case ic.IsEcho:
 		t.start().s("Identifier: ").x(uint64(ic.Ident), 4).end()
@@ -149,32 +149,12 @@ func icmpMessage(p *Packet, b []byte) ([]byte, bool) {
 	return b[:n], true
 }
 
-// inetSum adds b to an Internet checksum's running sum (RFC 1071).
-func inetSum(sum uint32, b []byte) uint32 {
-	for len(b) >= 2 {
-		sum += uint32(b[0])<<8 | uint32(b[1])
-		b = b[2:]
-	}
-	if len(b) == 1 {
-		sum += uint32(b[0]) << 8
-	}
-	return sum
-}
-
-// fold ends an Internet checksum: the sum folded to 16 bits.
-func fold(sum uint32) uint16 {
-	for sum>>16 != 0 {
-		sum = sum&0xffff + sum>>16
-	}
-	return uint16(sum)
-}
-
 // checksumLines writes a checksum that tshark verifies: sum is the
 // message's sum with the checksum in it, which folds to 0xffff when it
 // is right. A message the frame cuts short cannot be verified.
 func checksumLines(t *tree, checksum uint16, whole bool, sum uint32) {
 	t.start().s("Checksum: ").x(uint64(checksum), 4)
-	switch got := fold(sum); {
+	switch got := icmp.Fold(sum); {
 	case !whole:
 		t.s(" [unverified]").end()
 		t.line("[Checksum Status: Unverified]")
@@ -183,7 +163,7 @@ func checksumLines(t *tree, checksum uint16, whole bool, sum uint32) {
 		t.line("[Checksum Status: Good]")
 	default:
 		// What the checksum should be: the sum without it, complemented.
-		should := uint64(^fold(uint32(got) + uint32(^checksum)))
+		should := uint64(^icmp.Fold(uint32(got) + uint32(^checksum)))
 		t.s(" incorrect, should be ").x(should, 4).end()
 		t.in()
 		t.expertf("Warning", "Checksum", func(t *tree) { t.s("Bad checksum [should be ").x(should, 4).s("]") })
