@@ -135,15 +135,10 @@ func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 	d.frame(t, p)
 	d.shown, d.prevShown = true, p.Time
 	r := table()
-	var top int // where the payload above the last layer starts
-	for i, l := range p.layers[:p.nlayers] {
+	for _, l := range p.layers[:p.nlayers] {
 		pr := &r.protos[l.proto]
 		if pr.details == nil {
 			continue
-		}
-		end := len(p.Data)
-		if i+1 < int(p.nlayers) {
-			end = int(p.layers[i+1].off)
 		}
 		mark := len(t.b)
 		pr.details(t, p, p.Data[l.off:], d)
@@ -152,9 +147,7 @@ func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 		} else if len(d.Only) > 0 {
 			t.b = d.collapseOthers(t.b, mark)
 		}
-		top = end
 	}
-	_ = top
 	if p.Transport != TransportICMP && p.Transport != TransportICMPv6 {
 		mark := len(t.b)
 		d.data(t, p) // ICMP's details place the data they carry themselves

@@ -227,29 +227,6 @@ func quoteDetails(t *tree, p *Packet, d *Details) {
 		ipv6Details(t, in, in.Data, d)
 	}
 	if in.Transport == TransportUDP && in.nlayers > 1 {
-		quotedUDPDetails(t, in, in.Data[in.layers[1].off:])
-	}
-}
-
-// quotedUDPDetails writes a quoted UDP header: as UDP's own tree, but
-// with no timestamps, which tshark keeps for the datagrams themselves.
-func quotedUDPDetails(t *tree, p *Packet, b []byte) {
-	u := &p.UDP
-	t.start().s("User Datagram Protocol, Src Port: ").u(uint64(p.SrcPort)).s(", Dst Port: ").u(uint64(p.DstPort)).end()
-	t.in()
-	defer t.out()
-	t.start().s("Source Port: ").u(uint64(p.SrcPort)).end()
-	t.start().s("Destination Port: ").u(uint64(p.DstPort)).end()
-	t.start().s("Length: ").u(uint64(u.Length)).end()
-	if u.Checksum == 0 {
-		t.line("Checksum: 0x0000 [zero-value ignored]")
-		t.line("[Checksum Status: Not present]")
-	} else {
-		t.start().s("Checksum: ").x(uint64(u.Checksum), 4).s(" [unverified]").end()
-		t.line("[Checksum Status: Unverified]")
-	}
-	t.start().s("[Stream index: ").i(u.Stream).s("]").end()
-	if n := len(p.Payload); n > 0 {
-		t.start().s("UDP payload (").i(n).s(plural(n, " byte)", " bytes)")).end()
+		udpTree(t, in, in.Data[in.layers[1].off:], false)
 	}
 }

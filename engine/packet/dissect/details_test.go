@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -68,21 +69,8 @@ func firstDiff(got, want []byte) string {
 		}
 		if gl != wl {
 			ctx := w[max(0, i-6):i]
-			return "line " + itoa(i+1) + ":\n  got:  " + gl + "\n  want: " + wl + "\n  after:\n    " + strings.Join(ctx, "\n    ")
+			return "line " + strconv.Itoa(i+1) + ":\n  got:  " + gl + "\n  want: " + wl + "\n  after:\n    " + strings.Join(ctx, "\n    ")
 		}
 	}
 	return ""
-}
-
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string([]byte(fmtInt(i)))) }
-
-func fmtInt(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
 }

@@ -3,7 +3,11 @@ package dissect
 import "encoding/binary"
 
 // udpDetails writes UDP as tshark -V shows it.
-func udpDetails(t *tree, p *Packet, b []byte, _ *Details) {
+func udpDetails(t *tree, p *Packet, b []byte, _ *Details) { udpTree(t, p, b, true) }
+
+// udpTree writes a UDP header's tree; stamps adds the conversation's
+// [Timestamps], which tshark leaves out of a header an ICMP error quotes.
+func udpTree(t *tree, p *Packet, b []byte, stamps bool) {
 	if len(b) < 4 {
 		return
 	}
@@ -29,11 +33,13 @@ func udpDetails(t *tree, p *Packet, b []byte, _ *Details) {
 	if u.Length == 8 {
 		return // an empty datagram: tshark stops here
 	}
-	t.line("[Timestamps]")
-	t.in()
-	t.start().s("[Time since first frame: ").secs(u.SinceFirst).s("]").end()
-	t.start().s("[Time since previous frame: ").secs(u.SincePrev).s("]").end()
-	t.out()
+	if stamps {
+		t.line("[Timestamps]")
+		t.in()
+		t.start().s("[Time since first frame: ").secs(u.SinceFirst).s("]").end()
+		t.start().s("[Time since previous frame: ").secs(u.SincePrev).s("]").end()
+		t.out()
+	}
 	if n := len(p.Payload); n > 0 {
 		t.start().s("UDP payload (").i(n).s(plural(n, " byte)", " bytes)")).end()
 	}
