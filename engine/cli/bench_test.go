@@ -237,20 +237,5 @@ func BenchmarkFirstText(b *testing.B) {
 // filter selects in the 400k-packet capture: read -V -Y against
 // tshark -V -Y, same filter, side by side.
 func BenchmarkDetailsVsTshark(b *testing.B) {
-	ts := testenv.Tshark(b)
-	bin := binary(b)
-	path := filepath.Join(b.TempDir(), "400k.pcap")
-	if _, err := benchdata.Write(path, testdata("echo-lab.pcap"), 400_000); err != nil {
-		b.Fatal(err)
-	}
-	const y = "tcp.port==10000 && tcp.flags.syn==1"
-	b.ResetTimer()
-	var ours, theirs time.Duration
-	for range b.N {
-		ours += timeRun(b, bin, "read", "-r", path, "-V", "-Y", y)
-		theirs += timeRun(b, ts, "-r", path, "-V", "-Y", y)
-	}
-	b.ReportMetric(float64(ours.Milliseconds())/float64(b.N), "wiretutor-ms")
-	b.ReportMetric(float64(theirs.Milliseconds())/float64(b.N), "tshark-ms")
-	b.ReportMetric(float64(theirs)/float64(ours), "x-faster")
+	benchReadVsTshark(b, "-V", "-Y", "tcp.port==10000 && tcp.flags.syn==1")
 }
