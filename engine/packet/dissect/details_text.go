@@ -71,17 +71,8 @@ func appendEscapedText(buf, b []byte) []byte {
 	for len(b) > 0 {
 		c := b[0]
 		switch {
-		case c == '\n':
-			buf = append(buf, `\n`...)
-		case c == '\r':
-			buf = append(buf, `\r`...)
-		case c == '\t':
-			buf = append(buf, `\t`...)
-		case c < 0x20 || c == 0x7f:
-			buf = append(buf, `\x`...)
-			buf = appendHex(buf, uint64(c), 2)
 		case c < utf8.RuneSelf:
-			buf = append(buf, c)
+			buf = appendEscapedByte(buf, c)
 		default:
 			r, size := utf8.DecodeRune(b)
 			if r == utf8.RuneError && size == 1 {

@@ -148,21 +148,26 @@ func payload(has func(*Packet) bool) fieldDef {
 // characters as they are, \n \r \t and other control bytes escaped.
 func appendEscaped(buf, b []byte) []byte {
 	for _, c := range b {
-		switch {
-		case c == '\n':
-			buf = append(buf, `\n`...)
-		case c == '\r':
-			buf = append(buf, `\r`...)
-		case c == '\t':
-			buf = append(buf, `\t`...)
-		case c < 0x20 || c == 0x7f:
-			buf = append(buf, `\x`...)
-			buf = appendHex(buf, uint64(c), 2)
-		default:
-			buf = append(buf, c)
-		}
+		buf = appendEscapedByte(buf, c)
 	}
 	return buf
+}
+
+// appendEscapedByte writes one byte as tshark's text does: a control
+// byte as its C escape or \xNN, any other as it is.
+func appendEscapedByte(buf []byte, c byte) []byte {
+	switch {
+	case c == '\n':
+		return append(buf, `\n`...)
+	case c == '\r':
+		return append(buf, `\r`...)
+	case c == '\t':
+		return append(buf, `\t`...)
+	case c < 0x20 || c == 0x7f:
+		buf = append(buf, `\x`...)
+		return appendHex(buf, uint64(c), 2)
+	}
+	return append(buf, c)
 }
 
 const hexDigits = "0123456789abcdef"
