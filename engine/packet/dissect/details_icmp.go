@@ -23,7 +23,7 @@ func icmpDetails(t *tree, p *Packet, b []byte, d *Details) {
 	t.in()
 	t.start().s("Type: ").u(uint64(ic.Type)).s(" (").s(ic.Type.String()).s(")").end()
 	t.start().s("Code: ").u(uint64(ic.Code))
-	if c := icmpCodeName(ic.Type, ic.Code); c != "" {
+	if c := ic.Type.CodeName(ic.Code); c != "" {
 		t.s(" (").s(c).s(")")
 	}
 	t.end()

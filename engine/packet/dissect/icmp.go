@@ -190,7 +190,7 @@ func icmpInfo(buf []byte, p *Packet) []byte {
 		for len(buf)-start < 20 { // tshark pads the type's name to 20
 			buf = append(buf, ' ')
 		}
-		if c := icmpCodeName(ic.Type, ic.Code); c != "" {
+		if c := ic.Type.CodeName(ic.Code); c != "" {
 			buf = append(buf, " ("...)
 			buf = append(buf, c...)
 			buf = append(buf, ')')
@@ -216,24 +216,6 @@ func icmpInfo(buf []byte, p *Packet) []byte {
 		buf = append(buf, ')')
 	}
 	return buf
-}
-
-// icmpCodeName is Wireshark's name of an ICMP code: package icmp's, and
-// those of the redirect and parameter problem codes, which it leaves out.
-func icmpCodeName(t icmp.Type, code uint8) string {
-	var names []string
-	switch t {
-	case icmp.Redirect:
-		names = []string{"Redirect for network", "Redirect for host", "Redirect for TOS and network", "Redirect for TOS and host"}
-	case icmp.ParameterProblem:
-		names = []string{"Pointer indicates the error", "Required option missing", "Bad length"}
-	default:
-		return t.CodeName(code)
-	}
-	if int(code) < len(names) {
-		return names[code]
-	}
-	return ""
 }
 
 func isICMP(p *Packet) bool { return p.Transport == TransportICMP }

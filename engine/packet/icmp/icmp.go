@@ -84,9 +84,14 @@ func (t Type) IsError() bool {
 // CodeName returns Wireshark's name of a code for a type that names its
 // codes ("Port unreachable"), or "".
 func (t Type) CodeName(code uint8) string {
+	var names []string
 	switch t {
 	case DestUnreachable:
 		return unreachable(code)
+	case Redirect:
+		names = []string{"Redirect for network", "Redirect for host", "Redirect for TOS and network", "Redirect for TOS and host"}
+	case ParameterProblem:
+		names = []string{"Pointer indicates the error", "Required option missing", "Bad length"}
 	case TimeExceeded:
 		switch code {
 		case 0:
@@ -94,6 +99,9 @@ func (t Type) CodeName(code uint8) string {
 		case 1:
 			return "Fragment reassembly time exceeded"
 		}
+	}
+	if int(code) < len(names) {
+		return names[code]
 	}
 	return ""
 }

@@ -38,7 +38,7 @@ func TestTypes(t *testing.T) {
 	}
 }
 
-// TestCodeNames: the codes of the two types that name theirs.
+// TestCodeNames: the codes of the types that name theirs.
 func TestCodeNames(t *testing.T) {
 	for _, tc := range []struct {
 		typ  icmp.Type
@@ -54,6 +54,9 @@ func TestCodeNames(t *testing.T) {
 		{icmp.TimeExceeded, 1, "Fragment reassembly time exceeded"},
 		{icmp.TimeExceeded, 2, ""},
 		{icmp.EchoRequest, 0, ""},
+		{icmp.Redirect, 1, "Redirect for host"},
+		{icmp.Redirect, 4, ""},
+		{icmp.ParameterProblem, 2, "Bad length"},
 	} {
 		if got := tc.typ.CodeName(tc.code); got != tc.want {
 			t.Errorf("%v code %d: %q, want %q", tc.typ, tc.code, got, tc.want)
