@@ -80,17 +80,20 @@ func packets(path string, fn func(p *dissect.Packet, prec int) error) error {
 }
 
 // packetsOf is packets that first hands the open file to opened, for
-// what a walk needs of it (its link type, its interfaces).
+// what a walk needs of it (its link type, its interfaces); a walk with
+// opened writes packet details, whose history the dissector then keeps.
 func packetsOf(path string, opened func(f *capture.File), fn func(p *dissect.Packet, prec int) error) error {
 	f, err := capture.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	scan := dissect.Scan
 	if opened != nil {
 		opened(f)
+		scan = dissect.ScanDetailed
 	}
-	for p, err := range dissect.Scan(f) {
+	for p, err := range scan(f) {
 		if err != nil {
 			return err
 		}
@@ -224,6 +227,9 @@ func (a *app) read(f readFlags) error {
 		if _, ng := c.InterfaceName(0); ng {
 			det.Interface = func(i int) string { name, _ := c.InterfaceName(i); return name }
 		}
+	}
+	if det == nil {
+		opened = nil
 	}
 	err = packetsOf(f.file, opened, func(p *dissect.Packet, prec int) error {
 		n++

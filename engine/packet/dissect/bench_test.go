@@ -122,6 +122,7 @@ func BenchmarkDetails100k(b *testing.B) {
 	var out []byte
 	for range b.N {
 		d, _ := dissect.New(rec.Link)
+		d.KeepDetails()
 		det := dissect.Details{Link: rec.Link, HexData: true}
 		var p dissect.Packet
 		for _, fr := range rec.Frames {

@@ -12,7 +12,8 @@ import (
 // `tshark -V` prints, line for line, for the protocols the dissector
 // decodes. It keeps what the tree needs of the frames shown before
 // (the previous displayed frame's time), so one Details serves one
-// pass over a capture, its packets given in order.
+// pass over a capture, its packets given in order, from a Dissector
+// that keeps details (KeepDetails, ScanDetailed).
 type Details struct {
 	// Link is the capture's link type, for the frame's encapsulation.
 	Link layers.LinkType

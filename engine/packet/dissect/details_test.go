@@ -26,7 +26,7 @@ func details(t testing.TB, path string, d dissect.Details) []byte {
 		d.Interface = func(i int) string { name, _ := f.InterfaceName(i); return name }
 	}
 	var out []byte
-	for p, err := range dissect.Scan(f) {
+	for p, err := range dissect.ScanDetailed(f) {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -37,7 +37,16 @@ type Dissector struct {
 	// The lists are short (ten HTTP ports at most), so a search beats
 	// a map.
 	bound [spaces][]binding
+	// details says the decoders keep what the packet details need of
+	// the frames before (TCP's TCPTrack): see KeepDetails.
+	details bool
 }
+
+// KeepDetails makes the Dissector keep, from now on, what the packet
+// details (Details) show of a stream's history: the acknowledged
+// frame, the bytes in flight, the completeness (TCP.Track). Without it
+// TCP.Track stays zero, and reading without details costs nothing for it.
+func (d *Dissector) KeepDetails() { d.details = true }
 
 // stage is one protocol's decoder in a Dissector.
 type stage struct {

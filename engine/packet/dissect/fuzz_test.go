@@ -35,6 +35,7 @@ func FuzzDissect(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		d.KeepDetails()
 		var p dissect.Packet
 		det := dissect.Details{Link: links[int(link)%len(links)], HexData: link&1 == 0}
 		for i, fr := range [][]byte{a, b, a} {

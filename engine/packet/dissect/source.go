@@ -40,12 +40,21 @@ func All(src Source) iter.Seq2[*Packet, error] {
 // Scan is All for a caller that keeps no packet: it yields one Packet
 // that each step overwrites, and which aliases the frame, so it copies
 // nothing. Clone a packet to keep it.
-func Scan(src Source) iter.Seq2[*Packet, error] {
+func Scan(src Source) iter.Seq2[*Packet, error] { return scan(src, false) }
+
+// ScanDetailed is Scan with a Dissector that keeps what the packet
+// details need (KeepDetails): for a reader that writes them.
+func ScanDetailed(src Source) iter.Seq2[*Packet, error] { return scan(src, true) }
+
+func scan(src Source, details bool) iter.Seq2[*Packet, error] {
 	return func(yield func(*Packet, error) bool) {
 		d, err := New(src.LinkType())
 		if err != nil {
 			yield(nil, err)
 			return
+		}
+		if details {
+			d.KeepDetails()
 		}
 		var p Packet
 		for {

@@ -17,7 +17,7 @@ func tcpProtocol() protocol {
 	return protocol{
 		name: "tcp", has: hasPorts(TransportTCP, "TCP"),
 		on:         []selector{{space: ipProto, num: uint16(layers.IPProtocolTCP)}},
-		newDecoder: func(*Dissector) decoder { return newTCPDecoder() },
+		newDecoder: func(d *Dissector) decoder { t := newTCPDecoder(); t.dis = d; return t },
 		details:    tcpDetails,
 		column:     named(TransportTCP.String()),
 		info:       tcpInfo,
@@ -181,6 +181,7 @@ func WSMultiplier(shift uint32) uint32 {
 // index, each side's base sequence number and window scale, and the
 // state of the sequence analysis.
 type tcpDecoder struct {
+	dis     *Dissector // whose details setting says whether to track
 	tcp     layers.TCP
 	opts    []Option // reused backing store for TCP options
 	convs   map[convKey]*tcpConv
@@ -358,7 +359,9 @@ func (d *tcpDecoder) fill(p *Packet) {
 		frame: p.Number, at: p.Time, seq: t.Seq, ack: ack, seglen: uint32(tc.Len), window: uint32(t.Window),
 		syn: t.SYN, fin: t.FIN, rst: t.RST, ackf: t.ACK,
 	}, c.firstRTT, revShift)
-	c.track(p, me, peer, t.Seq, ack, rtoFrame, rtoAt)
+	if d.dis != nil && d.dis.details {
+		c.track(p, me, peer, t.Seq, ack, rtoFrame, rtoAt)
+	}
 
 	tc.Stream = c.index
 	tc.Seq = t.Seq - me.base
