@@ -294,21 +294,26 @@ func closerAfterLastACK(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 }
 
 // halfCloseState asks which state the client of the half-close is in
-// once the server has sent it data after its FIN: the capture says.
+// once the server has sent it data after its FIN was acknowledged: the
+// capture says. Where the server's data crossed the FIN (the sandbox
+// sends them apart, and a busy machine may answer before the FIN is
+// read), the first data frame after the FIN's ACK is asked about; a
+// capture with none gets no question, as its explanation names the ACK.
 func halfCloseState(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	conn := halfClosed(c)
 	if conn == nil {
 		return nil, false
 	}
-	i := sentAfterFIN(c.Packets, conn)
-	p := &c.Packets[i]
-	d := map[string]any{"FinFrame": c.Packets[conn.FirstFIN].Number, "Text": string(p.Payload), "AckFrame": 0}
 	for _, s := range conn.States(c.Packets) {
-		if s.Index == i && s.Client.FINAcked >= 0 {
-			d["AckFrame"] = c.Packets[s.Client.FINAcked].Number
+		p := &c.Packets[s.Index]
+		if s.Index <= conn.FirstFIN || conn.FromClient(p) || p.TCP.Len == 0 || s.Client.FINAcked < 0 {
+			continue
 		}
+		d := map[string]any{"FinFrame": c.Packets[conn.FirstFIN].Number, "Text": string(p.Payload),
+			"AckFrame": c.Packets[s.Client.FINAcked].Number}
+		return quiz.StateQuestion(c, conn, s.Index, true, tx, "teardown_half_close", d)
 	}
-	return quiz.StateQuestion(c, conn, i, true, tx, "teardown_half_close", d)
+	return nil, false
 }
 
 // altMessage is what the what-if question has the client send instead.
