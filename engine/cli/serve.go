@@ -58,7 +58,7 @@ func (a *app) serveCmd() *cobra.Command {
 	}
 	hc.Flags().StringVar(&httpListen, "listen", "127.0.0.1", a.tx.T("flag.listen", nil))
 	hc.Flags().IntVar(&httpPort, "port", httpd.DefaultPort, a.tx.T("flag.http_port", nil))
-	cmd.AddCommand(ec, cc, hc)
+	cmd.AddCommand(ec, cc, hc, a.filesServeCmd())
 	return cmd
 }
 

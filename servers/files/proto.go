@@ -13,9 +13,10 @@
 // of content, or "ERR reason" and nothing more. The reasons are words:
 // not-found, bad-name, bad-request, not-a-file, exists, too-big,
 // read-only, busy, no-space, failed. A PUT is answered "READY" once the
-// server will take the file; the client sends the size bytes after it,
-// and the server answers "OK 0" when they are stored (or ERR). After the
-// reply the server closes the connection.
+// server will take the file (making the folders its name needs); the
+// client sends the size bytes after it, and the server answers "OK 0"
+// when they are stored (or ERR). After the reply the server closes the
+// connection.
 //
 // A name is a path of folders and a file, separated by "/", relative to
 // the server's folder. Names that leave the folder ("..", an absolute
@@ -156,7 +157,8 @@ func readLine(br *bufio.Reader) (string, error) {
 var errTooLong = errors.New("line too long")
 
 // ParseRequest reads a request line. The error is an *errRequest for a
-// line the server should answer with ERR, or the connection's error.
+// line the server should answer with ERR, or the connection's error; a
+// name the server refuses comes back in the request beside the error.
 func ParseRequest(br *bufio.Reader) (Request, error) {
 	line, err := readLine(br)
 	if errors.Is(err, errTooLong) {
@@ -186,7 +188,7 @@ func ParseRequest(br *bufio.Reader) (Request, error) {
 		return Request{}, &errRequest{ErrBadRequest}
 	}
 	if err := CheckName(r.Name); err != nil {
-		return Request{}, &errRequest{ErrBadName}
+		return r, &errRequest{ErrBadName} // the name, for the server's log
 	}
 	return r, nil
 }

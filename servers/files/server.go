@@ -310,6 +310,14 @@ func (s *Server) put(c net.Conn, br *bufio.Reader, req Request) (Event, error) {
 		return Event{}, &refusal{ErrExists}
 	}
 	dir, base := path.Split(name)
+	if dir != "" {
+		if err := s.root.MkdirAll(strings.TrimSuffix(dir, "/"), 0o777); err != nil {
+			if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+				return Event{}, &refusal{ErrExists} // a file is where a folder would go
+			}
+			return Event{}, openError(err)
+		}
+	}
 	tmp := path.Join(dir, "."+base+"."+rand.Text()+".part")
 	f, err := s.root.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
 	if err != nil {
