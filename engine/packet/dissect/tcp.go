@@ -399,7 +399,8 @@ func (d *tcpDecoder) fill(p *Packet) {
 // track fills p.TCP.Track the way Wireshark's sequence analysis keeps
 // its generated fields: the completeness before this segment, the
 // times in the stream, the segment it acknowledges, the bytes in flight.
-// rtoFrame and rtoAt are the sender's highest segment before this one.
+// rtoFrame and rtoAt are the sender's highest segment before this one,
+// the RTO's reference when no segment of its is left unacknowledged.
 func (c *tcpConv) track(p *Packet, me, peer *tcpHalf, seq, ack uint32, rtoFrame int, rtoAt time.Time) {
 	tc := &p.TCP
 	tr := &tc.Track
@@ -429,8 +430,15 @@ func (c *tcpConv) track(p *Packet, me, peer *tcpHalf, seq, ack uint32, rtoFrame 
 		c.complete |= 32
 	}
 	tr.FinUndergoes = tc.Has(FlagFIN) && peer.fin
-	if tc.Analysis&AnalysisRetransmission != 0 && !rtoAt.IsZero() {
-		tr.RTO, tr.RTOFrame = p.Time.Sub(rtoAt), rtoFrame
+	if tc.Analysis&AnalysisRetransmission != 0 {
+		// Wireshark times it from the eldest segment still unacknowledged,
+		// the one most likely repeated; failing that, from the highest.
+		switch {
+		case len(me.unacked) > 0:
+			tr.RTO, tr.RTOFrame = p.Time.Sub(me.unacked[0].at), me.unacked[0].frame
+		case !rtoAt.IsZero():
+			tr.RTO, tr.RTOFrame = p.Time.Sub(rtoAt), rtoFrame
+		}
 	}
 
 	seglen := uint32(tc.Len)
@@ -480,7 +488,11 @@ func (c *tcpConv) track(p *Packet, me, peer *tcpHalf, seq, ack uint32, rtoFrame 
 		if acked == 0 && len(me.unacked) > 0 {
 			acked = me.unacked[0].seq // the other side has acknowledged nothing yet
 		}
-		if f := me.seq.maxSeqToAck - acked - peer.sacked; f > 0 && f < 2000000000 {
+		f := me.seq.maxSeqToAck - acked - peer.sacked
+		if ctl {
+			f-- // a FIN's (or SYN's) sequence number is no byte in flight
+		}
+		if f > 0 && f < 2000000000 {
 			tr.InFlight = f
 		}
 		switch push := tc.Has(FlagPSH); {

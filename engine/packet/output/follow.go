@@ -172,17 +172,18 @@ func hexDump(w io.Writer, b []byte, offset int, indent string) error {
 		}
 		s.WriteByte(' ')
 		for j, c := range line {
-			if j == 8 {
-				s.WriteByte(' ')
-			}
 			if c >= 0x20 && c < 0x7f {
 				s.WriteByte(c)
 			} else {
 				s.WriteByte('.')
 			}
+			if j == 7 {
+				s.WriteByte(' ')
+			}
 		}
-		// tshark drops the blanks a line ends with, even a space byte.
-		if _, err := io.WriteString(w, strings.TrimRight(s.String(), " ")+"\n"); err != nil {
+		// tshark drops one blank a line ends with: the gap after the
+		// eighth byte, or else a space byte.
+		if _, err := io.WriteString(w, strings.TrimSuffix(s.String(), " ")+"\n"); err != nil {
 			return err
 		}
 	}
