@@ -146,3 +146,13 @@ for number, out in rows:
         print(f"{number}\t{name}\t{off}\t{length}\t{mask:#x}\t{v}")
 PY
 done
+
+# Issue 19 (graphs): the fields the TCP stream graphs are drawn from, for
+# the captures of graph.list: NAME.graph.tsv, one line per TCP segment.
+gfields=$(sed 's/^/-e /' graph-fields.list | tr '\n' ' ')
+while IFS= read -r c; do
+	[ -n "$c" ] || continue
+	case " $caps " in *" $c "*) ;; *) continue ;; esac
+	# shellcheck disable=SC2086
+	tshark -r "$c" -Y tcp -T fields -E header=y -E occurrence=a -E aggregator=, $gfields > "${c%.*}.graph.tsv" 2>/dev/null
+done < graph.list

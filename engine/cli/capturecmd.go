@@ -58,7 +58,11 @@ func (a *app) term() render.Term {
 	if f, ok := a.env.Stdout.(*os.File); ok {
 		return render.Detect(f, a.env.Getenv)
 	}
-	return render.Term{Width: render.DefaultWidth}
+	t := render.Term{Width: render.DefaultWidth}
+	if c, err := strconv.Atoi(a.env.Getenv("COLUMNS")); err == nil && c > 0 {
+		t.Width = c // as for a pipe
+	}
+	return t
 }
 
 // say writes a message to stderr, wrapped at word boundaries to the

@@ -516,42 +516,16 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-// size writes a byte count in the learner's units: 512 B, 1.5 KB, 20.0 MB
-// (powers of 1000, as disks and networks count).
-func (a *app) size(n int64) string {
-	units := strings.Fields(a.tx.T("files.units", nil))
-	if len(units) < 4 {
-		units = []string{"B", "KB", "MB", "GB"}
-	}
-	if n < 1000 {
-		return strconv.FormatInt(n, 10) + " " + units[0]
-	}
-	v, u := float64(n)/1000, 1
-	for v >= 1000 && u < len(units)-1 {
-		v /= 1000
-		u++
-	}
-	return a.decimal(v) + " " + units[u]
-}
-
-// decimal writes v with one digit after the learner's decimal mark.
-func (a *app) decimal(v float64) string {
-	s := strconv.FormatFloat(v, 'f', 1, 64)
-	if mark := a.tx.T("files.decimal_mark", nil); mark != "." && mark != "" {
-		s = strings.Replace(s, ".", mark, 1)
-	}
-	return s
-}
+// size writes a byte count in the learner's units.
+func (a *app) size(n int64) string { return a.tx.Size(n) }
 
 // rate is bytes per second, as a size per second.
 func (a *app) rate(n int64, el time.Duration) string {
 	if el <= 0 {
 		el = time.Microsecond
 	}
-	return a.tx.T("files.per_second", map[string]any{"Size": a.size(int64(float64(n) / el.Seconds()))})
+	return a.tx.Rate(float64(n) / el.Seconds())
 }
 
 // seconds writes a duration in seconds with one decimal.
-func (a *app) seconds(d time.Duration) string {
-	return a.tx.T("files.seconds", map[string]any{"N": a.decimal(d.Seconds())})
-}
+func (a *app) seconds(d time.Duration) string { return a.tx.Seconds(d.Seconds(), 1) }

@@ -42,6 +42,7 @@ const (
 	Follow                  // Follow TCP Stream on the lesson's connection
 	Ask                     // one question, where it teaches: Section names its maker
 	Anatomy                 // one frame field by field: Section names it in the lesson's anatomy table
+	Graph                   // a TCP stream graph: Section names it in the lesson's graphs table
 )
 
 // AfterSnapshot is the snapshot the runner takes itself, once the
@@ -71,6 +72,8 @@ type Step struct {
 	Maker quiz.Maker
 	// Anatomy is the frame an Anatomy step shows.
 	Anatomy *AnatomyView
+	// Graph is what a Graph step draws.
+	Graph *GraphView
 }
 
 // Lesson describes one lesson to the runner. Build makes it from an
@@ -327,7 +330,7 @@ func leadIn(steps []Step, start int) int {
 func shownBy(steps []Step, start int) bool {
 	for j := start - 1; j >= 0 && steps[j].Kind != Run; j-- {
 		switch steps[j].Kind {
-		case Packets, Ladder, Sockets, Follow, Anatomy:
+		case Packets, Ladder, Sockets, Follow, Anatomy, Graph:
 			return true
 		}
 	}
@@ -492,7 +495,7 @@ func (l *Lesson) Questions() int {
 // can return to it.
 func (k StepKind) shown() bool {
 	switch k {
-	case Text, Packets, Ladder, Sockets, Follow, Anatomy:
+	case Text, Packets, Ladder, Sockets, Follow, Anatomy, Graph:
 		return true
 	}
 	return false
@@ -537,7 +540,7 @@ func (e *SectionError) Message() (string, map[string]any) { return "error.conten
 func (run *runner) step(ctx context.Context, st Step) error {
 	out := run.o.Out
 	switch st.Kind {
-	case Packets, Ladder, Sockets, Follow, Anatomy:
+	case Packets, Ladder, Sockets, Follow, Anatomy, Graph:
 		run.revealed = run.cap != nil
 	case Run:
 		run.revealed = false
@@ -630,6 +633,8 @@ func (run *runner) step(ctx context.Context, st Step) error {
 		return run.follow()
 	case Anatomy:
 		return run.anatomy(st.Anatomy)
+	case Graph:
+		return run.graph(st.Graph)
 	case Summary:
 		run.say(run.r.Paint(render.Heading, run.tx.T("summary.title", nil)))
 		if !run.o.NoInput && run.res.Total > 0 {

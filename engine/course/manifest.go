@@ -66,6 +66,7 @@ func stepKinds() []stepKind {
 		{"follow", Follow, false},
 		{"ask", Ask, true},
 		{"anatomy", Anatomy, true},
+		{"graph", Graph, true},
 	}
 }
 
@@ -149,6 +150,10 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 	if err != nil {
 		return nil, err
 	}
+	graphs, err := buildGraphs(s, e)
+	if err != nil {
+		return nil, err
+	}
 	ran := false // a run step came before
 	for _, str := range e.Steps {
 		st, err := ParseStep(str)
@@ -165,6 +170,11 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 		if st.Kind == Anatomy {
 			if st.Anatomy = views[st.Section]; st.Anatomy == nil {
 				return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeUnknownAnatomy, Arg: st.Section}
+			}
+		}
+		if st.Kind == Graph {
+			if st.Graph = graphs[st.Section]; st.Graph == nil {
+				return nil, &syllabus.Error{Line: st.Line, Code: syllabus.CodeUnknownGraphStep, Arg: st.Section}
 			}
 		}
 		switch {
@@ -299,7 +309,7 @@ func (l *Lesson) Program(role string) *Program {
 // so must come after the run step.
 func (k StepKind) needsCapture() bool {
 	switch k {
-	case Packets, Ladder, Quiz, Sockets, Tasks, Follow, Ask, Anatomy:
+	case Packets, Ladder, Quiz, Sockets, Tasks, Follow, Ask, Anatomy, Graph:
 		return true
 	}
 	return false

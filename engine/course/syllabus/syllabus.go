@@ -63,6 +63,8 @@ type Entry struct {
 	Verify map[string]Program `toml:"verify"`
 	// Anatomy are the frames its anatomy steps show, by id.
 	Anatomy []Anatomy `toml:"anatomy"`
+	// Graphs are the graphs its graph steps draw, by id.
+	Graphs []Graph `toml:"graphs"`
 	// Line is the line of the entry's id (of its header when it has
 	// none), from 1.
 	Line int `toml:"-"`
@@ -100,6 +102,19 @@ type Anatomy struct {
 	ID     string   `toml:"id"`
 	Filter string   `toml:"filter"`
 	Layers []string `toml:"layers"`
+}
+
+// Graph is a graph a graph:ID step draws: one of Wireshark's TCP Stream
+// Graphs (Kind: tcptrace, throughput or rtt) of the TCP stream of the
+// first frame that the display filter Filter selects, in the direction
+// that carried the most data, or the other when Reverse is set:
+//
+//	graphs = [{ id = "seq", filter = "tcp.len > 0", kind = "tcptrace" }]
+type Graph struct {
+	ID      string `toml:"id"`
+	Filter  string `toml:"filter"`
+	Kind    string `toml:"kind"`
+	Reverse bool   `toml:"reverse"`
 }
 
 // Task is a filtering exercise: Model is a filter that solves it (a
@@ -159,6 +174,10 @@ const (
 	CodeUnknownAnatomy = "anatomy.unknown"
 	CodeBadAnatomy     = "anatomy.bad"
 	CodeUnknownLayer   = "anatomy.layer"
+	// Codes of a lesson's graphs table and its steps.
+	CodeUnknownGraphStep = "graph.unknown"
+	CodeBadGraph         = "graph.bad"
+	CodeUnknownGraph     = "graph.kind"
 )
 
 // Error is the problem for logs and tests, in English.
