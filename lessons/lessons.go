@@ -30,6 +30,7 @@ func scripts() map[string]func() course.Script {
 		"echo-tcp":   echoTCP,
 		"one-shot":   oneShot,
 		"teardown":   teardown,
+		"files":      fileTransfer,
 		"chat":       chatScript,
 		"udp-echo":   udpEcho,
 		"http-raw":   httpRaw,
@@ -104,6 +105,12 @@ func makers() map[string]quiz.Maker {
 		"teardown-half-close":      halfCloseState,
 		"teardown-fin-ack-what-if": finAckWhatIf,
 		"teardown-server-first":    serverFirstPort,
+		// file-transfer's segments, ACKs and window (lessons/filetransfer.go)
+		"transfer-cumulative-ack": transferCumulativeAck,
+		"transfer-in-flight":      transferInFlight,
+		"transfer-zero-window":    transferZeroWindow,
+		"transfer-window-update":  transferWindowUpdate,
+		"transfer-what-if":        transferWhatIf,
 
 		// headers: a frame's IPv4, TCP and UDP headers byte by byte
 		// (engine/course/quiz/headers.go)

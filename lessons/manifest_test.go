@@ -166,7 +166,7 @@ func TestEveryLessonHasTheLearnerAct(t *testing.T) {
 				if firstAsk < 0 {
 					firstAsk = i
 				}
-			case course.Packets, course.Ladder, course.Follow, course.Sockets:
+			case course.Packets, course.Ladder, course.Follow, course.Sockets, course.Graph:
 				lastReveal = i
 			}
 		}

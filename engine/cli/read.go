@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -228,8 +229,8 @@ func (a *app) read(f readFlags) error {
 			det.Interface = func(i int) string { name, _ := c.InterfaceName(i); return name }
 		}
 	}
-	if det == nil {
-		opened = nil
+	if det == nil && !slices.ContainsFunc(f.fields, dissect.Tracked) && !df.Tracked() {
+		opened = nil // no history to keep: the fast scan
 	}
 	err = packetsOf(f.file, opened, func(p *dissect.Packet, prec int) error {
 		n++

@@ -162,3 +162,25 @@ func TestReadHexBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestReadTrackedFields: the fields only the packet details know
+// (bytes in flight, push bytes, the frame an ACK acknowledges) print and
+// filter as tshark's do, which needs the stream's history kept.
+func TestReadTrackedFields(t *testing.T) {
+	ts := testenv.Tshark(t)
+	for _, capf := range []string{"bulk-zerowin.pcap", "analysis-kernel.pcap", "analysis-sandbox-drop.pcapng", "http-api.pcap"} {
+		for _, args := range [][]string{
+			{"-T", "fields", "-e", "frame.number", "-e", "tcp.analysis.bytes_in_flight", "-e", "tcp.analysis.push_bytes_sent", "-e", "tcp.analysis.acks_frame"},
+			{"-Y", "tcp.analysis.bytes_in_flight > 1000 || tcp.analysis.acks_frame == 3"},
+		} {
+			want, err := exec.Command(ts, append([]string{"-r", testdata(capf)}, args...)...).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			code, got, errs := run(t, nil, append([]string{"read", "-r", testdata(capf)}, args...)...)
+			if code != 0 || got != string(want) {
+				t.Errorf("%s %q: exit %d %s\ngot:\n%s\ntshark:\n%s", capf, args, code, errs, got, want)
+			}
+		}
+	}
+}

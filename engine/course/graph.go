@@ -146,9 +146,9 @@ const (
 	rankWindow  = 1
 	rankAck     = 2
 	rankSACK    = 3
+	rankZero    = 3 // under the data: a window closed after every burst would hide them
 	rankData    = 4
-	rankZero    = 5
-	rankResent  = 6
+	rankResent  = 5
 )
 
 // traceChart is the time–sequence graph: each data segment a bar from

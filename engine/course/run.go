@@ -403,7 +403,9 @@ func (c *Collector) Stop(ctx context.Context) (*capture.Recording, uint32, error
 	return rec, c.c.dropped(), nil
 }
 
-// DissectAll dissects a whole recording, owning every packet's memory.
+// DissectAll dissects a whole recording, owning every packet's memory,
+// with what the packet details show of each stream's history (bytes in
+// flight, the frame an ACK acknowledges): questions ask for that too.
 func DissectAll(rec *capture.Recording) ([]dissect.Packet, error) {
-	return dissect.Collect(rec.Source())
+	return dissect.CollectDetailed(rec.Source())
 }

@@ -79,9 +79,15 @@ func scan(src Source, details bool) iter.Seq2[*Packet, error] {
 
 // Collect dissects every frame of src into packets the caller owns, as
 // All yields them. After an error it returns the packets before it.
-func Collect(src Source) ([]Packet, error) {
+func Collect(src Source) ([]Packet, error) { return collect(Scan(src)) }
+
+// CollectDetailed is Collect with what the packet details show of each
+// stream's history kept (TCP.Track), as ScanDetailed keeps it.
+func CollectDetailed(src Source) ([]Packet, error) { return collect(ScanDetailed(src)) }
+
+func collect(seq iter.Seq2[*Packet, error]) ([]Packet, error) {
 	var pkts []Packet
-	for p, err := range Scan(src) {
+	for p, err := range seq {
 		if err != nil {
 			return pkts, err
 		}

@@ -632,6 +632,11 @@ func tcpFields() []field {
 		{"tcp.analysis.zero_window", analysisFlag(AnalysisZeroWindow)},
 		{"tcp.analysis.zero_window_probe", analysisFlag(AnalysisZeroWindowProbe)},
 		{"tcp.analysis.zero_window_probe_ack", analysisFlag(AnalysisZeroWindowProbeAck)},
+		// From the stream's history, kept when the packet details are
+		// (ScanDetailed, KeepDetails): empty otherwise; see Tracked.
+		{"tcp.analysis.bytes_in_flight", dec(func(p *Packet) bool { return isTCP(p) && p.TCP.Track.InFlight != 0 }, func(p *Packet) uint64 { return uint64(p.TCP.Track.InFlight) })},
+		{"tcp.analysis.push_bytes_sent", dec(func(p *Packet) bool { return isTCP(p) && p.TCP.Track.PushBytes != 0 }, func(p *Packet) uint64 { return uint64(p.TCP.Track.PushBytes) })},
+		{"tcp.analysis.acks_frame", dec(func(p *Packet) bool { return isTCP(p) && p.TCP.Track.AckedFrame != 0 }, func(p *Packet) uint64 { return uint64(p.TCP.Track.AckedFrame) })},
 		{"tcp.analysis.duplicate_ack_num", dec(dupAck, func(p *Packet) uint64 { return uint64(p.TCP.DupAckNum) })},
 		{"tcp.analysis.duplicate_ack_frame", dec(dupAck, func(p *Packet) uint64 { return uint64(p.TCP.DupAckFrame) })},
 	}
@@ -674,4 +679,15 @@ func findOption(p *Packet, kind OptionKind) *Option {
 
 func analysisFlag(bits uint32) fieldDef {
 	return present(func(p *Packet) bool { return isTCP(p) && p.TCP.Analysis&bits != 0 })
+}
+
+// Tracked reports whether the field name holds what only a dissector
+// that keeps the packet details computes (TCP.Track): a reader asked
+// for it dissects with ScanDetailed.
+func Tracked(name string) bool {
+	switch name {
+	case "tcp.analysis.bytes_in_flight", "tcp.analysis.push_bytes_sent", "tcp.analysis.acks_frame":
+		return true
+	}
+	return false
 }

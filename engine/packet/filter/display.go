@@ -22,12 +22,18 @@ import (
 // whether a dissected packet passes it. It is safe for use by one
 // goroutine at a time.
 type Display struct {
-	expr  string
-	match func(p *dissect.Packet) bool
+	expr    string
+	match   func(p *dissect.Packet) bool
+	tracked bool
 }
 
 // Match reports whether p passes the filter.
 func (d *Display) Match(p *dissect.Packet) bool { return d.match(p) }
+
+// Tracked reports whether the filter names a field only a dissector
+// that keeps the packet details fills in (dissect.Tracked): its packets
+// must come from dissect.ScanDetailed.
+func (d *Display) Tracked() bool { return d.tracked }
 
 // String returns the filter's text.
 func (d *Display) String() string { return d.expr }
@@ -229,9 +235,10 @@ func dlex(src string) ([]dtoken, error) {
 }
 
 type dparser struct {
-	src  string
-	toks []dtoken
-	i    int
+	src     string
+	toks    []dtoken
+	i       int
+	tracked bool // a field of dissect.Tracked is named
 }
 
 func (p *dparser) peek() *dtoken {
@@ -345,6 +352,7 @@ func (p *dparser) test() (matcher, error) {
 		return nil, p.fail(CodeUnknownField, name)
 	}
 	get := dissect.Getter(name)
+	p.tracked = p.tracked || dissect.Tracked(name)
 	p.i++
 	n := p.peek()
 	var rel string
@@ -638,5 +646,5 @@ func CompileDisplay(expr string) (*Display, error) {
 	if p.i < len(p.toks) {
 		return nil, p.fail(CodeUnexpected, p.toks[p.i].s)
 	}
-	return &Display{expr: expr, match: m}, nil
+	return &Display{expr: expr, match: m, tracked: p.tracked}, nil
 }
