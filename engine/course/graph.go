@@ -146,7 +146,6 @@ const (
 	rankWindow  = 1
 	rankAck     = 2
 	rankSACK    = 3
-	rankZero    = 3 // under the data: a window closed after every burst would hide them
 	rankData    = 4
 	rankResent  = 5
 )
@@ -154,8 +153,8 @@ const (
 // traceChart is the time–sequence graph: each data segment a bar from
 // its first sequence number to its last at its time, resent ones
 // marked; the receiver's ACK line under them and its window's edge
-// (ACK + window) above, meeting at a zero window; SACK blocks where
-// they were reported.
+// (ACK + window) above, meeting at a zero window, which a row under the
+// plot marks in time; SACK blocks where they were reported.
 func traceChart(tx *i18n.Catalog, s *graph.Series) *render.Chart {
 	if len(s.Segments) == 0 {
 		return nil
@@ -185,7 +184,7 @@ func traceChart(tx *i18n.Catalog, s *graph.Series) *render.Chart {
 		marks = append(marks, render.Mark{X0: at, X1: to, Y0: w, Y1: w, Glyph: glyphWindow, Rank: rankWindow})
 		edge = max(edge, w)
 		if a.Zero {
-			marks = append(marks, render.Mark{X0: at, X1: at, Y0: ack, Y1: ack, Glyph: glyphZero, Rank: rankZero})
+			ch.Events = append(ch.Events, render.Mark{X0: at, X1: at, Glyph: glyphZero})
 		}
 	}
 	for _, b := range s.SACKs {

@@ -18,6 +18,10 @@ import (
 type Chart struct {
 	X, Y  Axis
 	Marks []Mark
+	// Events are moments marked on a row of their own under the plot,
+	// at their X: what happens at a time rather than at a value (a
+	// window that closes), so that it hides nothing of the plot.
+	Events []Mark
 	// Legend names what each glyph stands for; an entry whose glyph
 	// no cell shows is left out.
 	Legend []Entry
@@ -121,6 +125,14 @@ func (c *Chart) Draw(width, height int) []string {
 			edge = "┤"
 		}
 		out = append(out, strings.Repeat(" ", margin-Width(label))+label+edge+strings.TrimRight(string(grid[r]), " "))
+	}
+	if len(c.Events) > 0 {
+		row := []rune(strings.Repeat(" ", cols))
+		for _, e := range c.Events {
+			row[scale(c.X, e.X0, cols)] = e.Glyph
+			shown[e.Glyph] = true
+		}
+		out = append(out, strings.Repeat(" ", margin)+"│"+strings.TrimRight(string(row), " "))
 	}
 	axis := []rune(strings.Repeat("─", cols))
 	labels := []rune(strings.Repeat(" ", margin+1+cols))

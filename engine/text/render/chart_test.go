@@ -148,3 +148,22 @@ func ExampleChart() {
 	//
 	// | segment   R retransmission
 }
+
+// TestChartEvents: events sit on their own row under the plot, at their
+// time, and hide nothing of it.
+func TestChartEvents(t *testing.T) {
+	c := render.Chart{
+		X:      render.Axis{Min: 0, Max: 9},
+		Y:      render.Axis{Min: 0, Max: 3},
+		Marks:  []render.Mark{{X0: 3, X1: 3, Y0: 0, Y1: 3, Glyph: '|'}},
+		Events: []render.Mark{{X0: 3, Glyph: 'Z'}, {X0: 7, Glyph: 'Z'}},
+		Legend: []render.Entry{{'Z', "zero window"}},
+	}
+	lines := c.Draw(12, 4)
+	if got := plotRows(lines, 4); got[3] != "   |" {
+		t.Errorf("the bottom row is %q: the event hid the bar", got[3])
+	}
+	if lines[4] != " │   Z   Z" || !strings.Contains(strings.Join(lines, "\n"), "Z zero") {
+		t.Errorf("no event row under the plot, or no legend:\n%s", strings.Join(lines, "\n"))
+	}
+}
