@@ -170,8 +170,9 @@ func TestReadTrackedFields(t *testing.T) {
 	ts := testenv.Tshark(t)
 	for _, capf := range []string{"bulk-zerowin.pcap", "analysis-kernel.pcap", "analysis-sandbox-drop.pcapng", "http-api.pcap"} {
 		for _, args := range [][]string{
-			{"-T", "fields", "-e", "frame.number", "-e", "tcp.analysis.bytes_in_flight", "-e", "tcp.analysis.push_bytes_sent", "-e", "tcp.analysis.acks_frame"},
-			{"-Y", "tcp.analysis.bytes_in_flight > 1000 || tcp.analysis.acks_frame == 3"},
+			{"-T", "fields", "-e", "frame.number", "-e", "tcp.analysis.bytes_in_flight", "-e", "tcp.analysis.push_bytes_sent", "-e", "tcp.analysis.acks_frame",
+				"-e", "tcp.analysis.ack_rtt", "-e", "tcp.analysis.rto", "-e", "tcp.analysis.rto_frame", "-e", "tcp.options.sack_le", "-e", "tcp.options.sack_re"},
+			{"-Y", "tcp.analysis.bytes_in_flight > 1000 || tcp.analysis.acks_frame == 3 || tcp.analysis.rto > 0.1"},
 		} {
 			want, err := exec.Command(ts, append([]string{"-r", testdata(capf)}, args...)...).Output()
 			if err != nil {

@@ -124,6 +124,16 @@ func seconds(get func(*Packet) time.Duration) fieldDef {
 	}}
 }
 
+// secondsIf is seconds for the packets has picks, absent on the others.
+func secondsIf(has func(*Packet) bool, get func(*Packet) time.Duration) fieldDef {
+	return fieldDef{kind: KindTime, fmt: fmtSeconds, get: func(p *Packet, out []Value) []Value {
+		if !has(p) {
+			return out
+		}
+		return append(out, Value{T: get(p)})
+	}}
+}
+
 func text(has func(*Packet) bool, get func(*Packet) string) fieldDef {
 	return fieldDef{kind: KindString, fmt: fmtText, get: func(p *Packet, out []Value) []Value {
 		if !has(p) {

@@ -568,6 +568,8 @@ func isTCP(p *Packet) bool { return p.Transport == TransportTCP }
 func tcpFields() []field {
 	tcpPorts := hasPorts(TransportTCP, "TCP")
 	dupAck := func(p *Packet) bool { return isTCP(p) && p.TCP.DupAckNum > 0 }
+	acked := func(p *Packet) bool { return isTCP(p) && p.TCP.Track.AckedFrame != 0 }
+	rto := func(p *Packet) bool { return isTCP(p) && p.TCP.Track.RTOFrame != 0 }
 	return []field{
 		{"tcp.srcport", dec(tcpPorts, func(p *Packet) uint64 { return uint64(p.SrcPort) })},
 		{"tcp.dstport", dec(tcpPorts, func(p *Packet) uint64 { return uint64(p.DstPort) })},
@@ -609,6 +611,8 @@ func tcpFields() []field {
 		{"tcp.options.wscale.multiplier", option(OptWS, func(o *Option) uint64 { return uint64(WSMultiplier(o.A)) })},
 		{"tcp.options.timestamp.tsval", option(OptTimestamp, func(o *Option) uint64 { return uint64(o.A) })},
 		{"tcp.options.timestamp.tsecr", option(OptTimestamp, func(o *Option) uint64 { return uint64(o.B) })},
+		{"tcp.options.sack_le", sackEdges(true)},
+		{"tcp.options.sack_re", sackEdges(false)},
 		{"tcp.payload", payload(isTCP)},
 
 		{"tcp.analysis.flags", analysisFlag(^uint32(0))},
@@ -636,7 +640,10 @@ func tcpFields() []field {
 		// (ScanDetailed, KeepDetails): empty otherwise; see Tracked.
 		{"tcp.analysis.bytes_in_flight", dec(func(p *Packet) bool { return isTCP(p) && p.TCP.Track.InFlight != 0 }, func(p *Packet) uint64 { return uint64(p.TCP.Track.InFlight) })},
 		{"tcp.analysis.push_bytes_sent", dec(func(p *Packet) bool { return isTCP(p) && p.TCP.Track.PushBytes != 0 }, func(p *Packet) uint64 { return uint64(p.TCP.Track.PushBytes) })},
-		{"tcp.analysis.acks_frame", dec(func(p *Packet) bool { return isTCP(p) && p.TCP.Track.AckedFrame != 0 }, func(p *Packet) uint64 { return uint64(p.TCP.Track.AckedFrame) })},
+		{"tcp.analysis.acks_frame", dec(acked, func(p *Packet) uint64 { return uint64(p.TCP.Track.AckedFrame) })},
+		{"tcp.analysis.ack_rtt", secondsIf(acked, func(p *Packet) time.Duration { return p.TCP.Track.AckRTT })},
+		{"tcp.analysis.rto", secondsIf(rto, func(p *Packet) time.Duration { return p.TCP.Track.RTO })},
+		{"tcp.analysis.rto_frame", dec(rto, func(p *Packet) uint64 { return uint64(p.TCP.Track.RTOFrame) })},
 		{"tcp.analysis.duplicate_ack_num", dec(dupAck, func(p *Packet) uint64 { return uint64(p.TCP.DupAckNum) })},
 		{"tcp.analysis.duplicate_ack_frame", dec(dupAck, func(p *Packet) uint64 { return uint64(p.TCP.DupAckFrame) })},
 	}
@@ -664,6 +671,26 @@ func option(kind OptionKind, get func(o *Option) uint64) fieldDef {
 	}}
 }
 
+// sackEdges is tcp.options.sack_le (left true) or sack_re: one value per
+// block of every SACK option, relative as Wireshark shows them.
+func sackEdges(left bool) fieldDef {
+	return fieldDef{kind: KindUint, fmt: fmtDec, get: func(p *Packet, out []Value) []Value {
+		if !isTCP(p) {
+			return out
+		}
+		for _, o := range p.TCP.Options {
+			for j := 0; o.Kind == OptSACK && j+1 < len(o.Blocks); j += 2 {
+				e := o.Blocks[j+1]
+				if left {
+					e = o.Blocks[j]
+				}
+				out = append(out, Value{U: uint64(e)})
+			}
+		}
+		return out
+	}}
+}
+
 // findOption returns the first option of the kind, or nil.
 func findOption(p *Packet, kind OptionKind) *Option {
 	if !isTCP(p) {
@@ -686,7 +713,8 @@ func analysisFlag(bits uint32) fieldDef {
 // for it dissects with ScanDetailed.
 func Tracked(name string) bool {
 	switch name {
-	case "tcp.analysis.bytes_in_flight", "tcp.analysis.push_bytes_sent", "tcp.analysis.acks_frame":
+	case "tcp.analysis.bytes_in_flight", "tcp.analysis.push_bytes_sent", "tcp.analysis.acks_frame",
+		"tcp.analysis.ack_rtt", "tcp.analysis.rto", "tcp.analysis.rto_frame":
 		return true
 	}
 	return false
