@@ -55,6 +55,11 @@ func shown(answer, v string) string {
 			return FlagsText(bits)
 		}
 	}
+	if answer == KindSeconds {
+		if s, ok := parseSeconds(v); ok {
+			return strconv.FormatFloat(s, 'f', 3, 64)
+		}
+	}
 	return v
 }
 

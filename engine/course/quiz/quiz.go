@@ -8,6 +8,7 @@ package quiz
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,7 +24,12 @@ const (
 	KindNumber = "number" // a decimal number
 	KindFlags  = "flags"  // a set of TCP flags: "SYN, ACK", "syn+ack" or 0x012
 	KindText   = "text"   // a word or a path, compared without case or surrounding blanks
-	KindHex    = "hex"    // a hexadecimal number such as a checksum: "0xf7fd", "f7fd" or "F7 FD"
+	// KindSeconds is a time in seconds, as tshark prints a relative time
+	// ("1.001872570"): an answer within a tenth of a second (or 5% of a
+	// longer time) is right, as no learner predicts a clock to the
+	// microsecond. "1", "1.0 s", "1,0 с" and "1 秒" all read as 1.
+	KindSeconds = "seconds"
+	KindHex     = "hex" // a hexadecimal number such as a checksum: "0xf7fd", "f7fd" or "F7 FD"
 )
 
 // Question is one question about one frame.
@@ -104,6 +110,10 @@ func (q *Question) Check(answer string) bool {
 		got, ok := parseHex(answer)
 		want, ok2 := parseHex(q.Expect)
 		return ok && ok2 && got == want
+	case KindSeconds:
+		got, ok := parseSeconds(answer)
+		want, ok2 := parseSeconds(q.Expect)
+		return ok && ok2 && math.Abs(got-want) <= max(0.1, want*0.05)
 	default:
 		a := strings.TrimSpace(answer)
 		a = strings.TrimPrefix(a, "#")
@@ -119,6 +129,18 @@ func (q *Question) Check(answer string) bool {
 // frameAnswer is a frame number with a word before or after it, as a
 // learner writes it: "frame 8", "кадр №8", "第 8 帧", "frame #8".
 var frameAnswer = regexp.MustCompile(`^\p{L}*\s*[#№]?\s*(\d+)\s*\p{L}*$`)
+
+// secondsUnit is a unit after a time in seconds, in any of the
+// course's languages.
+var secondsUnit = regexp.MustCompile(`\s*(s|sec|secs|seconds?|с|сек|секунды?|секунд|秒)\.?$`)
+
+// parseSeconds reads a time in seconds, with a decimal point or comma
+// and an optional unit.
+func parseSeconds(s string) (float64, bool) {
+	s = secondsUnit.ReplaceAllString(strings.TrimSpace(s), "")
+	v, err := strconv.ParseFloat(strings.Replace(strings.TrimSpace(s), ",", ".", 1), 64)
+	return v, err == nil && v >= 0 && !math.IsInf(v, 0)
+}
 
 // parseHex reads a hexadecimal number with or without 0x, spaces
 // between its bytes allowed.
