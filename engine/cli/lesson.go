@@ -12,6 +12,7 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/progress"
 	"wiretutor/engine/course/quiz"
+	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/text/render"
 )
 
@@ -64,7 +65,11 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	if l == nil {
 		return errUnknownLesson{id: id}
 	}
-	n, err := a.pickNet(f.net, f.impair, f.seed)
+	var rules []netenv.Rule
+	if l.Impair != nil {
+		rules = l.Impair()
+	}
+	n, err := a.pickNetRules(f.net, f.impair, f.seed, rules)
 	if err != nil {
 		return err
 	}

@@ -17,10 +17,17 @@ import (
 // command runs again there (see enterPrivate) and pickNet returns its
 // exit status as an exitStatus error.
 func (a *app) pickNet(choice string, impair []string, seed *uint64) (*course.Network, error) {
+	return a.pickNetRules(choice, impair, seed, nil)
+}
+
+// pickNetRules is pickNet for a lesson that loses the segments rules
+// choose: auto then takes the sandbox and says so.
+func (a *app) pickNetRules(choice string, impair []string, seed *uint64, rules []netenv.Rule) (*course.Network, error) {
 	imp, err := netenv.ParseImpairments(impair)
 	if err != nil {
 		return nil, err
 	}
+	imp.Rules = rules
 	if err := checkNetName(choice); err != nil {
 		return nil, err
 	}
@@ -45,6 +52,8 @@ func (a *app) pickNet(choice string, impair []string, seed *uint64) (*course.Net
 		a.say(a.tx.T("net.auto_kernel", nil))
 	case n.Reason == course.NetAutoPrivate:
 		a.say(a.tx.T("net.auto_private", nil))
+	case n.Reason == course.NetAutoLesson:
+		a.say(a.tx.T("net.auto_sandbox_lesson", nil))
 	case n.Reason == course.NetAutoImpair:
 		a.say(a.tx.T("net.auto_sandbox_impair", nil))
 	case n.Reason == course.NetAutoSeed:

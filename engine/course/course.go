@@ -89,6 +89,9 @@ type Lesson struct {
 	// Secret: the lesson's capture holds a secret (a token sent in the
 	// clear), so a saved copy is readable by its owner alone.
 	Secret bool
+	// Impair makes the segments the lesson loses on purpose (see
+	// Script.Impair); nil for a lesson that loses none.
+	Impair func() []netenv.Rule
 	// Complete reports whether the capture holds everything the lesson
 	// needs, so capture can stop: by default, its Requires and its
 	// script's Done.

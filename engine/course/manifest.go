@@ -32,6 +32,10 @@ type Script struct {
 	Facts func(c *quiz.Capture, tx quiz.Texts) map[string]any
 	// Secret: the capture holds a secret sent in the clear.
 	Secret bool
+	// Impair, when set, makes the segments the lesson loses on purpose,
+	// fresh for each run of the lesson: such a lesson runs in the
+	// sandbox, whose link loses them (netenv.Rule).
+	Impair func() []netenv.Rule
 	// Snapshots names the socket tables Run takes (h.Snapshot), for
 	// sockets: steps; AfterSnapshot is always there.
 	Snapshots []string
@@ -144,7 +148,7 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 	}
 	l := &Lesson{
 		ID: e.ID, Script: e.Exchange,
-		Exchange: sc.Run, Focus: sc.Focus, Facts: sc.Facts, Secret: sc.Secret,
+		Exchange: sc.Run, Focus: sc.Focus, Facts: sc.Facts, Secret: sc.Secret, Impair: sc.Impair,
 	}
 	views, err := buildAnatomy(s, e)
 	if err != nil {

@@ -42,6 +42,7 @@ const (
 	NetAutoSeed                       // auto: the sandbox, the one network a seed makes repeatable
 	NetAutoPrivate                    // auto: the private namespace, as this process may not capture on the loopback
 	NetAutoNoPrivate                  // auto: the sandbox: no capture, and the system forbids the private namespace
+	NetAutoLesson                     // auto: the sandbox, where the lesson loses the packets it chooses
 )
 
 // Host is what this machine allows, as ChooseNetwork needs it.
@@ -73,6 +74,8 @@ func ChooseNetwork(choice string, imp netenv.Impairment, seed *uint64, h Host) (
 	}
 	if choice == NetKernel || choice == NetPrivate {
 		switch {
+		case len(imp.Rules) > 0:
+			return "", 0, ErrLossKernel
 		case imp.Active():
 			return "", 0, ErrImpairKernel
 		case seed != nil:
@@ -95,6 +98,8 @@ func ChooseNetwork(choice string, imp netenv.Impairment, seed *uint64, h Host) (
 	}
 	var ne *nsenter.Error
 	switch {
+	case len(imp.Rules) > 0:
+		return NetSandbox, NetAutoLesson, nil
 	case imp.Active():
 		return NetSandbox, NetAutoImpair, nil
 	case seed != nil:
@@ -180,6 +185,20 @@ func (impairKernelError) Error() string { return "impairments need the sandbox" 
 
 // Message names the sentence that tells the learner.
 func (impairKernelError) Message() (string, map[string]any) { return "error.impair_kernel", nil }
+
+// ErrLossKernel: a lesson that loses packets of its choosing (its
+// Script's Impair) was asked to run on the kernel's network or the
+// private namespace. Linux's netem could lose packets there, but not by
+// what they carry without a classifier per lesson, so the lesson runs
+// in the sandbox.
+var ErrLossKernel error = lossKernelError{}
+
+type lossKernelError struct{}
+
+func (lossKernelError) Error() string { return "the lesson loses chosen packets, in the sandbox only" }
+
+// Message names the sentence that tells the learner.
+func (lossKernelError) Message() (string, map[string]any) { return "error.loss_kernel", nil }
 
 // ErrSeedKernel: a seed was asked of the kernel's network, whose
 // numbers no program can fix.

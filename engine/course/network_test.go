@@ -26,6 +26,8 @@ func TestOpenNetwork(t *testing.T) {
 	default:
 		autoKernel, autoWhy = "sandbox", course.NetAutoNoPrivate
 	}
+	// A lesson that loses segments of its choosing (the loss lesson).
+	lesson := netenv.Impairment{Rules: []netenv.Rule{{Name: "none", Drop: func(netenv.Segment) bool { return false }}}}
 	tests := []struct {
 		choice string
 		imp    netenv.Impairment
@@ -44,6 +46,11 @@ func TestOpenNetwork(t *testing.T) {
 		{course.NetPrivate, netenv.Impairment{}, &seven, "", 0, course.ErrSeedKernel},
 		{course.NetKernel, drop, nil, "", 0, course.ErrImpairKernel},
 		{course.NetKernel, netenv.Impairment{}, &seven, "", 0, course.ErrSeedKernel},
+		{course.NetAuto, lesson, nil, "sandbox", course.NetAutoLesson, nil},
+		{course.NetAuto, lesson, &seven, "sandbox", course.NetAutoLesson, nil},
+		{course.NetSandbox, lesson, nil, "sandbox", course.NetAsked, nil},
+		{course.NetKernel, lesson, nil, "", 0, course.ErrLossKernel},
+		{course.NetPrivate, lesson, nil, "", 0, course.ErrLossKernel},
 		{"wifi", netenv.Impairment{}, nil, "", 0, nil},
 	}
 	for _, tt := range tests {

@@ -22,11 +22,14 @@ type Impairment struct {
 	Delay   time.Duration // added to every frame
 	Loss    float64       // share of frames lost at random, 0 to 1
 	Seed    int64         // seed for Loss, so a run can be repeated
+	// Rules lose TCP segments a lesson chooses by what they carry, not
+	// by their number: the first SYN of each connection, say.
+	Rules []Rule
 }
 
 // Active reports whether the impairment changes anything.
 func (im Impairment) Active() bool {
-	return len(im.Drop) > 0 || len(im.Reorder) > 0 || im.Delay > 0 || im.Loss > 0
+	return len(im.Drop) > 0 || len(im.Reorder) > 0 || im.Delay > 0 || im.Loss > 0 || len(im.Rules) > 0
 }
 
 // String writes the impairment as --impair takes it, in a fixed order:

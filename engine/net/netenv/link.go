@@ -118,7 +118,7 @@ func (l *link) write(pkt *stack.PacketBuffer) {
 	for _, tap := range l.taps {
 		tap(now, frame)
 	}
-	drop := l.imp.Drop[n] || (l.imp.Loss > 0 && l.rng.Float64() < l.imp.Loss)
+	drop := l.imp.Drop[n] || (l.imp.Loss > 0 && l.rng.Float64() < l.imp.Loss) || dropByRule(l.imp.Rules, raw)
 	if drop {
 		l.mu.Unlock()
 		return
