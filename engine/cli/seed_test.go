@@ -40,23 +40,35 @@ func readExport(t *testing.T, path string) quiz.Export {
 
 // seedFixed is what a seed fixes in a capture, whatever the machine's
 // load: each connection's ports, initial sequence numbers, window and
-// timestamps as its SYN and SYN-ACK carry them, each datagram's ports
-// and length, and when the first frame was sent. (How the programs'
-// goroutines interleave is not the seed's: on a loaded machine an ACK
-// may ride with a FIN in one run and go alone in another.)
+// timestamps as its SYN and SYN-ACK carry them, the datagrams of each
+// direction (ports and length) in the order that direction sent them,
+// and when the first frame was sent. (How the programs' goroutines
+// interleave is not the seed's: on a loaded machine an ACK may ride with
+// a FIN in one run and go alone in another, and a client that sends
+// three datagrams at once may see the echo of the first leave before
+// its third.)
 func seedFixed(pkts []dissect.Packet) string {
 	var b strings.Builder
 	if len(pkts) > 0 {
 		b.WriteString(pkts[0].Time.String() + "\n")
 	}
+	flows := map[string][]string{} // "src→dst": the lengths it sent, in order
+	var order []string
 	for i := range pkts {
 		p := &pkts[i]
 		switch {
 		case p.Transport == dissect.TransportTCP && p.TCP.Has(dissect.FlagSYN):
 			fmt.Fprintf(&b, "%d→%d %s seq %d ack %d win %d %v\n", p.SrcPort, p.DstPort, p.TCP.Flags, p.TCP.SeqRaw, p.TCP.AckRaw, p.TCP.Window, p.TCP.Options)
 		case p.Transport == dissect.TransportUDP:
-			fmt.Fprintf(&b, "udp %d→%d %d\n", p.SrcPort, p.DstPort, p.UDP.Length)
+			f := fmt.Sprintf("%d→%d", p.SrcPort, p.DstPort)
+			if flows[f] == nil {
+				order = append(order, f)
+			}
+			flows[f] = append(flows[f], strconv.Itoa(int(p.UDP.Length)))
 		}
+	}
+	for _, f := range order {
+		fmt.Fprintf(&b, "udp %s %s\n", f, strings.Join(flows[f], " "))
 	}
 	return b.String()
 }
