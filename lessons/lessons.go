@@ -31,6 +31,7 @@ func scripts() map[string]func() course.Script {
 		"one-shot":   oneShot,
 		"teardown":   teardown,
 		"files":      fileTransfer,
+		"loss":       loss,
 		"chat":       chatScript,
 		"udp-echo":   udpEcho,
 		"http-raw":   httpRaw,
@@ -111,6 +112,12 @@ func makers() map[string]quiz.Maker {
 		"transfer-zero-window":    transferZeroWindow,
 		"transfer-window-update":  transferWindowUpdate,
 		"transfer-what-if":        transferWhatIf,
+		// loss's retransmissions (lessons/loss.go)
+		"loss-syn-backoff": lossSYNBackoff,
+		"loss-rto":         lossRTO,
+		"loss-dup-acks":    lossDupAcks,
+		"loss-sack":        lossSACK,
+		"loss-last-ack":    lossLastACK,
 
 		// headers: a frame's IPv4, TCP and UDP headers byte by byte
 		// (engine/course/quiz/headers.go)

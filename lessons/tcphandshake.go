@@ -68,22 +68,31 @@ func echoExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 // handshake, both FINs and the ACK of the second FIN.
 func closedConn(pkts []dissect.Packet) bool {
 	for _, c := range stream.TCPConns(pkts) {
-		if c.SYN < 0 || c.FirstFIN < 0 {
+		if connClosed(pkts, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// connClosed reports whether c was seen whole: its handshake, both FINs
+// and the ACK of the second FIN.
+func connClosed(pkts []dissect.Packet, c *stream.Conn) bool {
+	if c.SYN < 0 || c.FirstFIN < 0 {
+		return false
+	}
+	first := &pkts[c.FirstFIN]
+	for _, i := range c.Frames {
+		if i <= c.FirstFIN {
 			continue
 		}
-		first := &pkts[c.FirstFIN]
-		for _, i := range c.Frames {
-			if i <= c.FirstFIN {
-				continue
-			}
-			p := &pkts[i]
-			if p.TCP.Has(dissect.FlagFIN) && p.SrcPort != first.SrcPort {
-				// The second FIN: complete once its ACK follows.
-				for _, j := range c.Frames {
-					q := &pkts[j]
-					if j > i && q.SrcPort == first.SrcPort && q.TCP.Has(dissect.FlagACK) && q.TCP.Ack == p.TCP.NextSeq {
-						return true
-					}
+		p := &pkts[i]
+		if p.TCP.Has(dissect.FlagFIN) && p.SrcPort != first.SrcPort {
+			// The second FIN: complete once its ACK follows.
+			for _, j := range c.Frames {
+				q := &pkts[j]
+				if j > i && q.SrcPort == first.SrcPort && q.TCP.Has(dissect.FlagACK) && q.TCP.Ack == p.TCP.NextSeq {
+					return true
 				}
 			}
 		}
