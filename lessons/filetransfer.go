@@ -210,6 +210,49 @@ func transferCumulativeAck(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool
 	return quiz.FieldQuestion("transfer-cumulative-ack", p, "tcp.ack", quiz.KindNumber, tx, "transfer_cumulative_ack", d), true
 }
 
+// transferSegmentSeq asks, before the capture is shown, where the K-th
+// segment of a burst of full ones starts: K−1 full segments after the
+// first, at this MSS. The burst is the longest run of the server's
+// segments that are all full (and none sent again); a capture with no
+// run of four (the kernel's loopback, whose segments are many MSS long)
+// gets no such question.
+func transferSegmentSeq(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	t, ok := transferSides(c)
+	if !ok {
+		return nil, false
+	}
+	full := 0
+	for _, i := range t.data {
+		if l := c.Packets[i].TCP.Len; l <= transferMSS {
+			full = max(full, l)
+		}
+	}
+	best, bestN, start, n := -1, 0, -1, 0
+	for k, i := range t.data {
+		p := &c.Packets[i]
+		if p.TCP.Len == full && p.TCP.Analysis&(dissect.AnalysisRetransmission|dissect.AnalysisFastRetransmission) == 0 &&
+			(n == 0 || c.Packets[t.data[k-1]].TCP.NextSeq == p.TCP.Seq) {
+			if n == 0 {
+				start = k
+			}
+			n++
+			if n > bestN {
+				best, bestN = start, n
+			}
+			continue
+		}
+		n = 0
+	}
+	if bestN < 4 {
+		return nil, false
+	}
+	k := min(bestN, 6)
+	first, p := &c.Packets[t.data[best]], &c.Packets[t.data[best+k-1]]
+	d := map[string]any{"Frame": p.Number, "First": first.Number, "FirstSeq": first.TCP.Seq, "Full": full, "K": k,
+		"Before": k - 1, "Bytes": (k - 1) * full, "Seq": p.TCP.Seq, "MSS": transferMSS}
+	return quiz.FieldQuestion("transfer-segment-seq", p, "tcp.seq", quiz.KindNumber, tx, "transfer_segment_seq", d), true
+}
+
 // transferInFlight asks for the bytes in flight after a data segment
 // sent while earlier ones were still unacknowledged: Seq + Len of it
 // less the client's latest Ack, which is what tshark counts
@@ -315,8 +358,11 @@ func transferWhatIf(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	for _, i := range c.Conn.Frames {
 		p := &c.Packets[i]
 		if i > fin && c.Conn.FromClient(p) && p.TCP.Has(dissect.FlagACK) && p.TCP.Ack == f.TCP.NextSeq {
-			d := map[string]any{"Frame": p.Number, "FinFrame": f.Number, "FinSeq": f.TCP.Seq, "Extra": transferExtra,
-				"Size": transferSize, "NewFinSeq": int64(f.TCP.Seq) + transferExtra, "Ack": int64(p.TCP.Ack) + transferExtra}
+			// The FIN's own number is the one after the segment's data: it
+			// may ride with the file's last bytes (Seq+Len), or alone.
+			fs := int64(f.TCP.NextSeq) - 1
+			d := map[string]any{"Frame": p.Number, "FinFrame": f.Number, "FinSeq": fs, "Extra": transferExtra,
+				"Size": transferSize, "NewFinSeq": fs + transferExtra, "Ack": int64(p.TCP.Ack) + transferExtra}
 			q := quiz.FieldQuestion("transfer-what-if", p, "tcp.ack", quiz.KindNumber, tx, "transfer_what_if", d).WhatIf(transferExtra)
 			q.Clue = tx.T("quiz.transfer_what_if.clue", d)
 			return q, true

@@ -65,7 +65,7 @@ func TestFileTransfer(t *testing.T) {
 				}
 			}
 			if netName == course.NetSandbox {
-				for _, k := range []string{"transfer-cumulative-ack", "transfer-in-flight"} {
+				for _, k := range []string{"transfer-segment-seq", "transfer-cumulative-ack", "transfer-in-flight"} {
 					if kinds[k] == nil {
 						t.Errorf("no %s question in the sandbox:\n%s", k, data)
 					}

@@ -107,6 +107,7 @@ func makers() map[string]quiz.Maker {
 		"teardown-fin-ack-what-if": finAckWhatIf,
 		"teardown-server-first":    serverFirstPort,
 		// file-transfer's segments, ACKs and window (lessons/filetransfer.go)
+		"transfer-segment-seq":    transferSegmentSeq,
 		"transfer-cumulative-ack": transferCumulativeAck,
 		"transfer-in-flight":      transferInFlight,
 		"transfer-zero-window":    transferZeroWindow,
