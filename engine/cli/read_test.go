@@ -168,10 +168,10 @@ func TestReadHexBadInput(t *testing.T) {
 // filter as tshark's do, which needs the stream's history kept.
 func TestReadTrackedFields(t *testing.T) {
 	ts := testenv.Tshark(t)
-	for _, capf := range []string{"bulk-zerowin.pcap", "analysis-kernel.pcap", "analysis-sandbox-drop.pcapng", "http-api.pcap"} {
+	for _, capf := range []string{"bulk-zerowin.pcap", "analysis-kernel.pcap", "analysis-sandbox-drop.pcapng", "http-api.pcap", "echo-lab.pcap", "icmpv6-echo.pcap"} {
 		for _, args := range [][]string{
 			{"-T", "fields", "-e", "frame.number", "-e", "tcp.analysis.bytes_in_flight", "-e", "tcp.analysis.push_bytes_sent", "-e", "tcp.analysis.acks_frame",
-				"-e", "tcp.analysis.ack_rtt", "-e", "tcp.analysis.rto", "-e", "tcp.analysis.rto_frame", "-e", "tcp.options.sack_le", "-e", "tcp.options.sack_re"},
+				"-e", "tcp.analysis.ack_rtt", "-e", "tcp.analysis.rto", "-e", "tcp.analysis.rto_frame", "-e", "tcp.options.sack_le", "-e", "tcp.options.sack_re", "-e", "tcp.payload", "-e", "udp.payload"},
 			{"-Y", "tcp.analysis.bytes_in_flight > 1000 || tcp.analysis.acks_frame == 3 || tcp.analysis.rto > 0.1"},
 		} {
 			want, err := exec.Command(ts, append([]string{"-r", testdata(capf)}, args...)...).Output()

@@ -105,5 +105,6 @@ func udpFields() []field {
 		{"udp.length", dec(isUDP, func(p *Packet) uint64 { return uint64(p.UDP.Length) })},
 		{"udp.checksum", hexf(4, isUDP, func(p *Packet) uint64 { return uint64(p.UDP.Checksum) })},
 		{"udp.stream", dec(isUDP, func(p *Packet) uint64 { return uint64(p.UDP.Stream) })},
+		{"udp.payload", payload(isUDP)},
 	}
 }
