@@ -71,8 +71,10 @@ func TestLossLesson(t *testing.T) {
 				}
 			}
 		}
-		if syn != 2 || finAgain != 1 || dataAgain != 1 || fast != 1 || sack < 3 {
-			t.Errorf("run %d: %d SYNs, %d FINs and %d requests sent again, %d fast retransmissions, %d ACKs with SACK; want 2, 1, 1, 1 and 3 or more",
+		// A timer that fires late on a busy machine may send a copy once
+		// more; what was lost is sent again at least once.
+		if syn < 2 || finAgain < 1 || dataAgain < 1 || fast != 1 || sack < 3 {
+			t.Errorf("run %d: %d SYNs, %d FINs and %d requests sent again, %d fast retransmissions, %d ACKs with SACK; want at least 2, 1 and 1, then 1, and 3 or more",
 				run, syn, finAgain, dataAgain, fast, sack)
 		}
 		var export quiz.Export
