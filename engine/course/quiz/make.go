@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"strconv"
+	"strings"
 
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/stream"
@@ -30,7 +31,7 @@ func (c *Capture) pkt(i int) *dissect.Packet { return &c.Packets[i] }
 // ("SYN, ACK" for 0x0012).
 func FieldQuestion(kind string, p *dissect.Packet, field, answer string, tx Texts, id string, d map[string]any) *Question {
 	v, _ := dissect.Field(p, field)
-	q := &Question{Kind: kind, Frame: p.Number, Field: field, Expect: v, Answer: answer, Shown: shown(answer, v),
+	q := &Question{Kind: kind, Frame: p.Number, Field: field, Expect: v, Answer: answer, Shown: shown(tx, answer, v),
 		Prompt: tx.T("quiz."+id+".prompt", d), Explain: tx.T("quiz."+id+".why", d)}
 	if l, ok := tx.(Lookup); ok && l.Has("quiz."+id+".predict") {
 		q.Predicted = tx.T("quiz."+id+".predict", d)
@@ -48,8 +49,10 @@ type Lookup interface {
 	Has(id string) bool
 }
 
-// shown is a field's value as a learner would write the answer.
-func shown(answer, v string) string {
+// shown is a field's value as a learner would write the answer: flags
+// by name, a time in seconds with three decimals in the learner's
+// decimal mark and unit ("3,002 с"), where tx has the words for it.
+func shown(tx Texts, answer, v string) string {
 	if answer == KindFlags {
 		if bits, ok := ParseFlags(v); ok {
 			return FlagsText(bits)
@@ -57,7 +60,14 @@ func shown(answer, v string) string {
 	}
 	if answer == KindSeconds {
 		if s, ok := parseSeconds(v); ok {
-			return strconv.FormatFloat(s, 'f', 3, 64)
+			n := strconv.FormatFloat(s, 'f', 3, 64)
+			if l, ok := tx.(Lookup); ok && l.Has("number.seconds") {
+				if mark := tx.T("number.decimal_mark", nil); mark != "" && mark != "." {
+					n = strings.Replace(n, ".", mark, 1)
+				}
+				return tx.T("number.seconds", map[string]any{"N": n})
+			}
+			return n
 		}
 	}
 	return v

@@ -10,10 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	"wiretutor/content"
 	"wiretutor/engine/course/quiz"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/testkit/testenv"
+	"wiretutor/engine/text/i18n"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -489,3 +491,31 @@ func TestRetryDirection(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondsShown: a time the learner is told is written with three
+// decimals, in their decimal mark and unit; without the words, plain.
+func TestSecondsShown(t *testing.T) {
+	pkts, err := dissect.CollectDetailed(testenv.Recording(t, "analysis-kernel.pcap").Source())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &pkts[10] // frame 11, a retransmission 0.02 s after its original
+	for lang, want := range map[string]string{"en": "0.020 s", "ru": "0,020 с", "zh": "0.020 秒"} {
+		tx, err := i18n.Load(content.FS, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := quiz.FieldQuestion("rto", p, "tcp.analysis.rto", quiz.KindSeconds, tx, "loss_rto", nil)
+		if q.Shown != want || q.Expect != "0.019978000" || !q.Check("0.02") {
+			t.Errorf("%s: shown %q, expect %q; want %q", lang, q.Shown, q.Expect, want)
+		}
+	}
+	if q := quiz.FieldQuestion("rto", p, "tcp.analysis.rto", quiz.KindSeconds, plainTexts{}, "loss_rto", nil); q.Shown != "0.020" {
+		t.Errorf("without words: %q", q.Shown)
+	}
+}
+
+// plainTexts has no words: each message is its id.
+type plainTexts struct{}
+
+func (plainTexts) T(id string, _ any) string { return id }
