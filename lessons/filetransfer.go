@@ -78,23 +78,11 @@ func fileTransferExchange(ctx context.Context, n netenv.Net, h course.Hooks) err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	addr := srv.Addr().String()
-	var c net.Conn
-	if td, ok := n.(netenv.TunedDialer); ok {
-		c, err = td.DialTuned(ctx, addr, netenv.Tuning{MaxSeg: transferMSS, RecvBuffer: transferBuffer})
-	} else {
-		c, err = n.Dial(ctx, "tcp", addr)
-	}
+	c, err := dialFiles(ctx, n, srv.Addr().String(), netenv.Tuning{MaxSeg: transferMSS, RecvBuffer: transferBuffer})
 	if err != nil {
-		return fmt.Errorf("connect to the file server: %w", err)
+		return err
 	}
 	defer c.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		c.SetDeadline(dl)
-	}
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetReadBuffer(transferBuffer) // where the dial could not set it first
-	}
 	size, body, err := files.Open(c, transferName)
 	if err != nil {
 		return fmt.Errorf("ask for %s: %w", transferName, err)
@@ -120,6 +108,42 @@ func fileTransferExchange(ctx context.Context, n netenv.Net, h course.Hooks) err
 		return fmt.Errorf("%s arrived changed: %s bytes differ", transferName, strconv.Itoa(len(got)))
 	}
 	return nil
+}
+
+// dialFiles connects a lesson's client to a file server, tuned as t
+// says where the network can tune a client before its SYN (else its
+// receive buffer is set after the connect), with ctx's deadline on
+// every read and write.
+func dialFiles(ctx context.Context, n netenv.Net, addr string, t netenv.Tuning) (net.Conn, error) {
+	var c net.Conn
+	var err error
+	if td, ok := n.(netenv.TunedDialer); ok && t != (netenv.Tuning{}) {
+		c, err = td.DialTuned(ctx, addr, t)
+	} else {
+		c, err = n.Dial(ctx, "tcp", addr)
+		if tc, ok := c.(*net.TCPConn); ok && t.RecvBuffer > 0 {
+			tc.SetReadBuffer(t.RecvBuffer)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("connect to the file server: %w", err)
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		c.SetDeadline(dl)
+	}
+	return c, nil
+}
+
+// fullLen is the payload of a full segment of the server's: the
+// longest that is no longer than the MSS.
+func fullLen(c *quiz.Capture, t transferSegs) int {
+	full := 0
+	for _, i := range t.data {
+		if l := c.Packets[i].TCP.Len; l <= transferMSS {
+			full = max(full, l)
+		}
+	}
+	return full
 }
 
 // transferSegs are the data segments of the server and the ACKs of the
@@ -156,14 +180,9 @@ func transferFacts(c *quiz.Capture, tx quiz.Texts) map[string]any {
 	if !ok {
 		return f
 	}
-	longest, full := 0, 0
+	longest, full := 0, fullLen(c, t)
 	for _, i := range t.data {
 		longest = max(longest, c.Packets[i].TCP.Len)
-	}
-	for _, i := range t.data {
-		if l := c.Packets[i].TCP.Len; l <= transferMSS {
-			full = max(full, l)
-		}
 	}
 	f["Seen"], f["Segments"], f["Acks"] = true, len(t.data), len(t.acks)
 	f["Full"], f["Reserved"] = full, transferMSS-full
@@ -221,12 +240,7 @@ func transferSegmentSeq(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	if !ok {
 		return nil, false
 	}
-	full := 0
-	for _, i := range t.data {
-		if l := c.Packets[i].TCP.Len; l <= transferMSS {
-			full = max(full, l)
-		}
-	}
+	full := fullLen(c, t)
 	best, bestN, start, n := -1, 0, -1, 0
 	for k, i := range t.data {
 		p := &c.Packets[i]

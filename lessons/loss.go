@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -140,20 +139,11 @@ func lossExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 // lossFetch gets name from the file server at addr and checks it is
 // want; the server closes first, the client after it.
 func lossFetch(ctx context.Context, n netenv.Net, addr, name string, want []byte, t netenv.Tuning) error {
-	var c net.Conn
-	var err error
-	if td, ok := n.(netenv.TunedDialer); ok && t != (netenv.Tuning{}) {
-		c, err = td.DialTuned(ctx, addr, t)
-	} else {
-		c, err = n.Dial(ctx, "tcp", addr)
-	}
+	c, err := dialFiles(ctx, n, addr, t)
 	if err != nil {
-		return fmt.Errorf("connect to the file server: %w", err)
+		return err
 	}
 	defer c.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		c.SetDeadline(dl)
-	}
 	size, body, err := files.Open(c, name)
 	if err != nil {
 		return fmt.Errorf("ask for %s: %w", name, err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,14 +27,20 @@ func (e errNoStream) Message() (string, map[string]any) {
 	return "graph.no_stream", map[string]any{"Stream": e.stream, "Last": e.streams - 1}
 }
 
+// kindNames are the graphs --kind takes, as it spells them.
+func kindNames() []string {
+	var names []string
+	for _, k := range graph.Kinds() {
+		names = append(names, string(k))
+	}
+	return names
+}
+
 func (a *app) graphCmd() *cobra.Command {
 	var file, kind string
 	var reverse bool
 	streamN := -1
-	var kinds []string
-	for _, k := range graph.Kinds() {
-		kinds = append(kinds, string(k))
-	}
+	kinds := kindNames()
 	cmd := &cobra.Command{
 		Use:   "graph -r FILE --stream N [--kind " + strings.Join(kinds, "|") + "]",
 		Short: a.tx.T("cmd.graph.short", nil),
@@ -61,12 +68,8 @@ func (a *app) graph(path string, n int, kind graph.Kind, reverse bool) error {
 	case n < 0:
 		return errMissingFlag{flag: "--stream"}
 	}
-	var kinds []string
-	for _, k := range graph.Kinds() {
-		kinds = append(kinds, string(k))
-	}
-	if !strings.Contains(" "+strings.Join(kinds, " ")+" ", " "+string(kind)+" ") {
-		return errBadValue{flag: "--kind", value: string(kind), want: strings.Join(kinds, ", ")}
+	if !slices.Contains(graph.Kinds(), kind) {
+		return errBadValue{flag: "--kind", value: string(kind), want: strings.Join(kindNames(), ", ")}
 	}
 	c := graph.NewCollector(n)
 	streams := 0
