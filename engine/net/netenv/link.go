@@ -18,20 +18,27 @@ const linkMTU = 65536
 // link is a loopback link endpoint that records every frame once and
 // applies an Impairment before handing the frame back to the stack.
 // It does not offload checksums, so every recorded frame carries valid
-// IP, TCP and UDP checksums.
+// IP, TCP and UDP checksums. The same medium also joins two hosts as an
+// Ethernet wire (see pair.go): then its two ends are wireEnds, each
+// hands its frames to the other's stack, and the frames carry their own
+// Ethernet header.
 type link struct {
-	mu         sync.Mutex
-	dispatcher stack.NetworkDispatcher
-	frames     int
-	imp        Impairment
-	rng        *rand.Rand
-	held       *stack.PacketBuffer // a frame held back for reordering
-	heldProto  tcpip.NetworkProtocolNumber
-	taps       map[int]func(time.Time, []byte)
-	nextTap    int
-	pending    sync.WaitGroup // delayed deliveries
-	closed     bool
-	stamp      func(n int) time.Time // when frame n crossed the link
+	mu sync.Mutex
+	// dispatchers are the stacks that receive: the loopback's own at 0,
+	// or a wire's two ends.
+	dispatchers [2]stack.NetworkDispatcher
+	wire        bool
+	frames      int
+	imp         Impairment
+	rng         *rand.Rand
+	held        *stack.PacketBuffer // a frame held back for reordering
+	heldProto   tcpip.NetworkProtocolNumber
+	heldTo      int // the end it goes to
+	taps        map[int]func(time.Time, []byte)
+	nextTap     int
+	pending     sync.WaitGroup // delayed deliveries
+	closed      bool
+	stamp       func(n int) time.Time // when frame n crossed the link
 }
 
 func newLink(imp Impairment) *link {
@@ -54,16 +61,20 @@ func (l *link) tap(fn func(time.Time, []byte)) func() {
 	}
 }
 
-func (l *link) Attach(d stack.NetworkDispatcher) {
+func (l *link) Attach(d stack.NetworkDispatcher) { l.attach(0, d) }
+
+func (l *link) attach(end int, d stack.NetworkDispatcher) {
 	l.mu.Lock()
-	l.dispatcher = d
+	l.dispatchers[end] = d
 	l.mu.Unlock()
 }
 
-func (l *link) IsAttached() bool {
+func (l *link) IsAttached() bool { return l.attached(0) }
+
+func (l *link) attached(end int) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.dispatcher != nil
+	return l.dispatchers[end] != nil
 }
 
 func (l *link) MTU() uint32                             { return linkMTU }
@@ -96,16 +107,28 @@ func (l *link) Close() {
 // delivers it back to the stack.
 func (l *link) WritePackets(pkts stack.PacketBufferList) (int, tcpip.Error) {
 	for _, pkt := range pkts.AsSlice() {
-		l.write(pkt)
+		l.write(0, pkt)
 	}
 	return pkts.Len(), nil
 }
 
-func (l *link) write(pkt *stack.PacketBuffer) {
-	ip := pkt.ToBuffer()
-	defer ip.Release()
-	raw := ip.Flatten()
-	fixChecksums(raw)
+// write carries a packet sent from end from: back to the same stack on
+// the loopback, to the other end on a wire.
+func (l *link) write(from int, pkt *stack.PacketBuffer) {
+	buf := pkt.ToBuffer()
+	defer buf.Release()
+	var raw, frame []byte
+	to := 0
+	if l.wire {
+		// The stack wrote the Ethernet header, and the checksums too, as
+		// a NIC without offload would.
+		frame, to = buf.Flatten(), 1-from
+		raw = frame[min(len(frame), header.EthernetMinimumSize):]
+	} else {
+		raw = buf.Flatten()
+		fixChecksums(raw)
+		frame = ethernet(pkt.NetworkProtocolNumber, raw)
+	}
 
 	l.mu.Lock()
 	if l.closed {
@@ -114,7 +137,7 @@ func (l *link) write(pkt *stack.PacketBuffer) {
 	}
 	l.frames++
 	n := l.frames
-	now, frame := l.stamp(n), ethernet(pkt.NetworkProtocolNumber, raw)
+	now := l.stamp(n)
 	for _, tap := range l.taps {
 		tap(now, frame)
 	}
@@ -123,10 +146,14 @@ func (l *link) write(pkt *stack.PacketBuffer) {
 		l.mu.Unlock()
 		return
 	}
-	in := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(raw)})
+	delivered := raw
+	if l.wire {
+		delivered = frame // the other end reads the Ethernet header
+	}
+	in := stack.NewPacketBuffer(stack.PacketBufferOptions{Payload: buffer.MakeWithData(delivered)})
 	proto := pkt.NetworkProtocolNumber
 	if l.imp.Reorder[n] && l.held == nil {
-		l.held, l.heldProto = in, proto
+		l.held, l.heldProto, l.heldTo = in, proto, to
 		l.mu.Unlock()
 		// Should no frame follow, let it go after a while anyway.
 		l.pending.Add(1)
@@ -136,20 +163,20 @@ func (l *link) write(pkt *stack.PacketBuffer) {
 		})
 		return
 	}
-	held, heldProto := l.held, l.heldProto
+	held, heldProto, heldTo := l.held, l.heldProto, l.heldTo
 	l.held = nil
-	d := l.dispatcher
+	d, hd := l.dispatchers[to], l.dispatchers[heldTo]
 	l.mu.Unlock()
 
 	l.deliver(d, proto, in)
 	if held != nil {
-		l.deliver(d, heldProto, held)
+		l.deliver(hd, heldProto, held)
 	}
 }
 
 func (l *link) releaseHeld() {
 	l.mu.Lock()
-	held, proto, d := l.held, l.heldProto, l.dispatcher
+	held, proto, d := l.held, l.heldProto, l.dispatchers[l.heldTo]
 	l.held = nil
 	l.mu.Unlock()
 	if held != nil {

@@ -36,6 +36,18 @@ type Sandbox struct {
 	// random stream; nil when its numbers are fresh.
 	clock *eventClock
 	rand  io.Reader
+	// pair is the two-host network the sandbox is a host of, nil for a
+	// lone sandbox; peerHost is the server's host, on the client's.
+	pair     *Pair
+	peerHost *Sandbox
+}
+
+// peer is the server's host of the client's host of a Pair.
+func (sb *Sandbox) peer() Net {
+	if sb.peerHost == nil {
+		return nil
+	}
+	return sb.peerHost
 }
 
 // NewSandbox builds a sandbox network whose numbers are fresh on every
@@ -93,8 +105,11 @@ func newSandbox(imp Impairment, seed *uint64) (*Sandbox, error) {
 func (*Sandbox) Name() string { return "sandbox" }
 
 // Close tears the stack down: every endpoint is aborted and every
-// goroutine ends.
+// goroutine ends. A host of a Pair closes the pair.
 func (sb *Sandbox) Close() error {
+	if sb.pair != nil {
+		return sb.pair.Close()
+	}
 	sb.s.Destroy()
 	sb.link.Close()
 	sb.link.Wait()
