@@ -39,9 +39,9 @@ func udpClientPeer() course.Peer {
 		Ports:  course.Ports{UDP: []int{echo.DefaultUDPPort, udpPeerPort}, ICMP: true},
 		Listen: []course.Listen{{Proto: "udp", Port: echo.DefaultUDPPort}},
 		Run: func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error {
-			pc, err := n.ListenPacket(ctx, "udp", listen.Addr("", udpPeerPort))
+			pc, err := listen.UDP(ctx, n, "", udpPeerPort)
 			if err != nil {
-				return &listen.BindError{Proto: "udp", Port: udpPeerPort, Err: err}
+				return err
 			}
 			defer pc.Close()
 			ready()

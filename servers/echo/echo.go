@@ -81,12 +81,12 @@ func (s *Server) Start(ctx context.Context) error {
 		s.ln = ln
 	}
 	if s.UDPPort >= 0 {
-		pc, err := s.Net.ListenPacket(ctx, "udp", listen.Addr(s.Host, s.UDPPort))
+		pc, err := listen.UDP(ctx, s.Net, s.Host, s.UDPPort)
 		if err != nil {
 			if s.ln != nil {
 				s.ln.Close()
 			}
-			return &listen.BindError{Proto: "udp", Port: s.UDPPort, Err: err}
+			return err
 		}
 		s.pc = pc
 	}

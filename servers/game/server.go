@@ -179,10 +179,10 @@ func (s *Server) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	pc, err := s.Net.ListenPacket(ctx, "udp", listen.Addr(s.Host, s.UDPPort))
+	pc, err := listen.UDP(ctx, s.Net, s.Host, s.UDPPort)
 	if err != nil {
 		ln.Close()
-		return &listen.BindError{Proto: "udp", Port: s.UDPPort, Err: err}
+		return err
 	}
 	s.ln, s.pc = ln, pc
 	s.mu.Lock()
@@ -315,22 +315,13 @@ func (s *Server) serve(c net.Conn) {
 	c.SetDeadline(time.Now().Add(s.loginTimeout()))
 	m, err := ReadMessage(c)
 	if err != nil {
-		if !isProtocol(err) {
-			return // gone, or silent past the timeout
+		if isProtocol(err) {
+			s.badLogin(c, dropOf(err), 0)
 		}
-		s.mu.Lock()
-		ev := s.count(dropOf(err), 0, c.RemoteAddr())
-		s.mu.Unlock()
-		s.emit(ev)
-		c.Write(RefusedMessage(1, ReasonBadLogin).Bytes())
-		return
+		return // else gone, or silent past the timeout
 	}
 	if m.Type != TypeLogin {
-		s.mu.Lock()
-		ev := s.count(DropType, m.Player, c.RemoteAddr())
-		s.mu.Unlock()
-		s.emit(ev, Event{Kind: Turned, Reason: ReasonBadLogin, Remote: c.RemoteAddr()})
-		c.Write(RefusedMessage(1, ReasonBadLogin).Bytes())
+		s.badLogin(c, DropType, m.Player)
 		return
 	}
 	p, reason := s.admit(m)
@@ -362,6 +353,16 @@ func (s *Server) serve(c net.Conn) {
 		s.mu.Unlock()
 		s.emit(ev)
 	}
+}
+
+// badLogin counts a first message that was not a login and refuses the
+// connection.
+func (s *Server) badLogin(c net.Conn, d Drop, id uint8) {
+	s.mu.Lock()
+	ev := s.count(d, id, c.RemoteAddr())
+	s.mu.Unlock()
+	s.emit(ev, Event{Kind: Turned, Reason: ReasonBadLogin, Remote: c.RemoteAddr()})
+	c.Write(RefusedMessage(1, ReasonBadLogin).Bytes())
 }
 
 // admit makes a player of a login, or says why not.

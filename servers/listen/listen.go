@@ -67,3 +67,17 @@ func TCP(ctx context.Context, n Listener, host string, port int) (net.Listener, 
 	}
 	return ln, nil
 }
+
+// PacketListener is the part of a network that opens UDP sockets.
+type PacketListener interface {
+	ListenPacket(ctx context.Context, network, address string) (net.PacketConn, error)
+}
+
+// UDP opens a UDP socket on host:port, failing with a *BindError.
+func UDP(ctx context.Context, n PacketListener, host string, port int) (net.PacketConn, error) {
+	pc, err := n.ListenPacket(ctx, "udp", Addr(host, port))
+	if err != nil {
+		return nil, &BindError{Proto: "udp", Port: port, Err: err}
+	}
+	return pc, nil
+}
