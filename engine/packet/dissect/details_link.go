@@ -48,6 +48,11 @@ func ethDetails(t *tree, p *Packet, b []byte, _ *Details) {
 		t.out()
 	}
 	etherTypeLine(t, "Type: ", binary.BigEndian.Uint16(b[12:]))
+	if p.EthPad > 0 {
+		t.start().s("Padding: ")
+		t.b = appendHexBytes(t.b, b[len(b)-p.EthPad:])
+		t.end()
+	}
 	t.out()
 }
 

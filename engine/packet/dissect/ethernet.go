@@ -28,6 +28,12 @@ func ethernetProtocol() protocol {
 				return append(out, Value{B: p.EthDst[:]}, Value{B: p.EthSrc[:]})
 			}}},
 			{"eth.type", hexf(4, hasEth, func(p *Packet) uint64 { return uint64(p.EthType) })},
+			{"eth.padding", fieldDef{kind: KindBytes, fmt: fmtHexDump, get: func(p *Packet, out []Value) []Value {
+				if !p.HasEth || p.EthPad == 0 {
+					return out
+				}
+				return append(out, Value{B: p.Data[len(p.Data)-p.EthPad:]})
+			}}},
 		},
 	}
 }

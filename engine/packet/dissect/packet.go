@@ -62,6 +62,13 @@ type Packet struct {
 	EthSrc  [6]byte // eth.src
 	EthDst  [6]byte // eth.dst
 	EthType uint16  // eth.type
+	// EthPad is how many bytes at the end of an Ethernet frame follow
+	// what the protocol above it says it holds (eth.padding); only ARP
+	// sets it yet.
+	EthPad int
+
+	HasARP bool
+	ARP    ARP // arp.*
 
 	IPVersion  int        // 4 or 6; 0 when the frame carries no IP
 	Src, Dst   netip.Addr // ip.src, ip.dst (ipv6.src, ipv6.dst)
@@ -175,6 +182,11 @@ func (p *Packet) cloneTo(c *Packet) {
 		}
 	}
 	c.TCP.Options = cloneOptions(p.TCP.Options)
+	if p.HasARP {
+		a := &c.ARP
+		a.SenderHW, a.SenderProto = bytes.Clone(a.SenderHW), bytes.Clone(a.SenderProto)
+		a.TargetHW, a.TargetProto = bytes.Clone(a.TargetHW), bytes.Clone(a.TargetProto)
+	}
 	if p.Inner != nil {
 		c.Inner = p.Inner.Clone()
 	}

@@ -16,6 +16,7 @@ func protocols(r *registry) []protocol {
 		frameProtocol(),
 		wiresharkProtocol(r),
 		ethernetProtocol(),
+		arpProtocol(),
 		linuxSLLProtocol(),
 		linuxSLL2Protocol(),
 		nullProtocol(),

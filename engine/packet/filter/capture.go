@@ -67,7 +67,7 @@ type (
 	andNode  struct{ l, r node }
 	orNode   struct{ l, r node }
 	notNode  struct{ n node }
-	protoNod struct{ proto string } // tcp udp icmp ip ip6
+	protoNod struct{ proto string } // tcp udp icmp ip ip6 arp
 	portNode struct {
 		proto  string // "", "tcp" or "udp"
 		dir    string // "", "src" or "dst"
@@ -208,7 +208,7 @@ func (p *parser) primitive() (node, error) {
 		default:
 			return protoNod{proto}, nil
 		}
-	case "icmp", "ip", "ip6":
+	case "icmp", "ip", "ip6", "arp":
 		p.i++
 		return protoNod{w}, nil
 	}
@@ -248,7 +248,7 @@ func (p *parser) primitive() (node, error) {
 		p.i++
 		return portNode{proto: proto, dir: dir, port: uint16(a), hiPort: uint16(b)}, nil
 	}
-	return nil, p.fail(CodeUnsupported, "not supported here: this version understands tcp, udp, icmp, ip, ip6, [src|dst] host A, [tcp|udp] [src|dst] port N and portrange N-M")
+	return nil, p.fail(CodeUnsupported, "not supported here: this version understands tcp, udp, icmp, ip, ip6, arp, [src|dst] host A, [tcp|udp] [src|dst] port N and portrange N-M")
 }
 
 // parse reads a capture filter.

@@ -33,6 +33,11 @@ const (
 	offIP        = 14
 	etherIPv4    = 0x0800
 	etherIPv6    = 0x86dd
+	etherARP     = 0x0806
+	// The ARP sender's and target's protocol addresses, which "host"
+	// tests on an ARP frame as libpcap does.
+	offARPSrc = offIP + 14
+	offARPDst = offIP + 24
 )
 
 // MaxInstructions is the longest program the Linux kernel accepts on a
@@ -52,11 +57,15 @@ const (
 	fDst4
 	fSrc6 // fSrc6+i: word i of the IPv6 source
 	fDst6 = fSrc6 + 4
+	// An ARP frame's sender and target protocol addresses.
+	fARPSrc = fDst6 + 4
+	fARPDst = fARPSrc + 1
 )
 
 // frameCase is one sort of frame: the facts the dispatch established.
 type frameCase struct {
 	ip    int    // 4, 6, or 0: not IP
+	arp   bool   // an ARP frame (ip is 0)
 	proto uint32 // the IP protocol (IPv6 next header); 0 for any other
 	first bool   // the transport header is there: not a later IPv4 fragment
 }
@@ -100,6 +109,8 @@ func specialise(n node, c frameCase) expr {
 			return constExpr(c.ip == 6)
 		case "icmp":
 			return constExpr(c.ip == 4 && c.proto == 1)
+		case "arp":
+			return constExpr(c.arp)
 		default:
 			return constExpr(c.ip != 0 && c.proto == protoNumber(n.proto))
 		}
@@ -132,6 +143,10 @@ func specialise(n node, c frameCase) expr {
 			src, dst = test{f: fSrc4, lo: v, hi: v}, test{f: fDst4, lo: v, hi: v}
 		case n.addr.Is6() && c.ip == 6:
 			src, dst = words6(n.addr, fSrc6), words6(n.addr, fDst6)
+		case n.addr.Is4() && c.arp:
+			w := n.addr.As4()
+			v := uint32(w[0])<<24 | uint32(w[1])<<16 | uint32(w[2])<<8 | uint32(w[3])
+			src, dst = test{f: fARPSrc, lo: v, hi: v}, test{f: fARPDst, lo: v, hi: v}
 		default:
 			return constExpr(false)
 		}
@@ -433,7 +448,7 @@ func (g *gen) compile(n node, snap uint32) ([]bpf.Instruction, error) {
 			}
 			return target{l: drop}
 		}
-		key := fmt.Sprintf("%d %#v", c.ip, e)
+		key := fmt.Sprintf("%d %v %#v", c.ip, c.arp, e)
 		if t, ok := bodies[key]; ok {
 			return t
 		}
@@ -464,6 +479,7 @@ func (g *gen) compile(n node, snap uint32) ([]bpf.Instruction, error) {
 	root := g.choose(bpf.LoadAbsolute{Off: offEtherType, Size: 2}, []arm{
 		{bpf.JumpEqual, etherIPv4, v4},
 		{bpf.JumpEqual, etherIPv6, v6},
+		{bpf.JumpEqual, etherARP, body(frameCase{arp: true})},
 	}, body(frameCase{}))
 	if root.emit == nil {
 		if root.l == accept {
@@ -501,6 +517,10 @@ func (g *gen) load(f field, c frameCase) {
 		g.emit(bpf.LoadAbsolute{Off: offIP + 12, Size: 4})
 	case f == fDst4:
 		g.emit(bpf.LoadAbsolute{Off: offIP + 16, Size: 4})
+	case f == fARPSrc:
+		g.emit(bpf.LoadAbsolute{Off: offARPSrc, Size: 4})
+	case f == fARPDst:
+		g.emit(bpf.LoadAbsolute{Off: offARPDst, Size: 4})
 	case f >= fSrc6 && f < fDst6:
 		g.emit(bpf.LoadAbsolute{Off: offIP + 8 + 4*uint32(f-fSrc6), Size: 4})
 	default:

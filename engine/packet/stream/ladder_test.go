@@ -108,8 +108,8 @@ func TestLadderTimes(t *testing.T) {
 				ptrs = append(ptrs, &pkts[i])
 			}
 			rows := stream.NewLadder(ptrs, prec).Rows
-			if len(rows) == 0 {
-				t.Fatal("no arrows")
+			if (len(rows) == 0) != (transported(pkts) == 0) {
+				t.Fatalf("%d arrows for %d TCP or UDP packets", len(rows), transported(pkts))
 			}
 			for _, r := range rows {
 				if want, ok := tshark[r.Frame]; !ok || r.Rel != want {
@@ -134,8 +134,8 @@ func TestFlowIsLadder(t *testing.T) {
 				byConv[k] = append(byConv[k], &pkts[i])
 			}
 			convs := flow.Conversations()
-			if len(convs) == 0 {
-				t.Fatal("no conversations")
+			if (len(convs) == 0) != (transported(pkts) == 0) {
+				t.Fatalf("%d conversations for %d TCP or UDP packets", len(convs), transported(pkts))
 			}
 			for i, k := range convs {
 				for _, width := range []int{60, 120} {
@@ -197,4 +197,16 @@ func maxWidth(lines []string) int {
 		w = max(w, render.Width(l))
 	}
 	return w
+}
+
+// transported counts the packets with a TCP or UDP header, which a
+// ladder draws (an ARP-only capture has none).
+func transported(pkts []dissect.Packet) int {
+	n := 0
+	for i := range pkts {
+		if t := pkts[i].Transport; t == dissect.TransportTCP || t == dissect.TransportUDP {
+			n++
+		}
+	}
+	return n
 }
