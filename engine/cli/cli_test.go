@@ -253,8 +253,10 @@ func TestLessonNoInput(t *testing.T) {
 					if code != 0 {
 						t.Fatalf("%s: exit %d: %s", lang, code, errs)
 					}
-					if strings.Contains(out, "<no value>") || strings.Contains(out, "{{") {
-						t.Errorf("%s: unfilled placeholder in the lesson:\n%s", lang, out)
+					for _, line := range strings.Split(out, "\n") {
+						if strings.Contains(line, "<no value>") || strings.Contains(line, "{{") {
+							t.Errorf("%s: unfilled placeholder in the lesson: %q", lang, line)
+						}
 					}
 					if got := strings.Contains(out, "gVisor"); l.ID == "tcp-handshake" && got != (netName == "sandbox") {
 						t.Errorf("%s: the text must say it is the sandbox exactly when it is (%v)", lang, got)
