@@ -78,6 +78,18 @@ func (e *DisplayError) Error() string {
 		msg = fmt.Sprintf("%q is not a valid regular expression", e.Arg)
 	case CodeLayerBytes:
 		msg = fmt.Sprintf("the bytes of %q cannot be searched here; data.data holds the payload", e.Arg)
+	case CodeNotSliceable:
+		msg = fmt.Sprintf("%q is not a sequence of bytes and cannot be sliced", e.Arg)
+	case CodeUnclosedSlice:
+		msg = "the right bracket was missing from a slice"
+	case CodeSliceNumber:
+		msg = fmt.Sprintf("%q is not a valid number", e.Arg)
+	case CodeSliceLength:
+		msg = fmt.Sprintf("range %s is not valid: its length is not positive", e.Arg)
+	case CodeSliceOrder:
+		msg = fmt.Sprintf("range %s is not valid: its start is not before its end", e.Arg)
+	case CodeSliceSigns:
+		msg = fmt.Sprintf("range %s is not valid: its ends have different signs", e.Arg)
 	default:
 		msg = e.Code
 	}
@@ -149,6 +161,16 @@ func dlex(src string) ([]dtoken, error) {
 			i += size
 			continue
 		}
+		if r == '[' {
+			// A slice: its ranges are read by parseSlice.
+			j := strings.IndexByte(src[i:], ']')
+			if j < 0 {
+				return nil, &DisplayError{Filter: src, Pos: i, Len: len(src) - i, Code: CodeUnclosedSlice}
+			}
+			toks = append(toks, dtoken{kind: 'r', s: src[i+1 : i+j], pos: i, end: i + j + 1})
+			i += j + 1
+			continue
+		}
 		if r == '"' {
 			var b strings.Builder
 			j := i + 1
@@ -213,7 +235,7 @@ func dlex(src string) ([]dtoken, error) {
 		j := i
 		for j < len(src) {
 			r, size := utf8.DecodeRuneInString(src[j:])
-			if unicode.IsSpace(r) || strings.ContainsRune(`"(){},!=<>&|~`, r) {
+			if unicode.IsSpace(r) || strings.ContainsRune(`"(){}[],!=<>&|~`, r) {
 				break
 			}
 			if r == '.' && strings.HasPrefix(src[j:], "..") {
@@ -354,6 +376,25 @@ func (p *dparser) test() (matcher, error) {
 	get := dissect.Getter(name)
 	p.tracked = p.tracked || dissect.Tracked(name)
 	p.i++
+	if r := p.peek(); r != nil && r.kind == 'r' {
+		switch {
+		case kind == dissect.KindBytes:
+		case name == "frame":
+			get = frameBytes
+		case name == "data":
+			get = dissect.Getter("data.data")
+		case kind == dissect.KindNone:
+			return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeLayerBytes, Arg: name}
+		default:
+			return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeNotSliceable, Arg: name}
+		}
+		ranges, err := parseSlice(p.src, r)
+		if err != nil {
+			return nil, err
+		}
+		get, kind = sliced(get, ranges), dissect.KindBytes
+		p.i++
+	}
 	n := p.peek()
 	var rel string
 	if n != nil && n.kind != 's' {
@@ -525,6 +566,12 @@ func parseLiteral(t *dtoken, kind dissect.Kind) (literal, bool) {
 	if t.kind == 's' {
 		lit.B = []byte(s)
 		return lit, true
+	}
+	if len(s) == 4 && (strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X")) {
+		// One byte written as a number, as Wireshark allows: 0x02.
+		v, err := strconv.ParseUint(s[2:], 16, 8)
+		lit.B = []byte{byte(v)}
+		return lit, err == nil
 	}
 	clean := strings.NewReplacer(":", "", "-", "", ".", "").Replace(s)
 	b, err := hex.DecodeString(clean)

@@ -97,6 +97,20 @@ func TestDisplayErrors(t *testing.T) {
 		{"tcp.payload matches \"(\"", filter.CodeBadRegexp, 20, 3},
 		{"frame contains \"hello\"", filter.CodeLayerBytes, 0, 5},
 		{"tcp contains \"hello\"", filter.CodeLayerBytes, 0, 3},
+		// Slices, each refused where tshark refuses it.
+		{"udp.payload[0", filter.CodeUnclosedSlice, 11, 2},
+		{"udp.payload[] == 00", filter.CodeUnexpected, 12, 1},
+		{"udp.payload[x] == 00", filter.CodeSliceNumber, 12, 1},
+		{"udp.payload[0:0] == 00", filter.CodeSliceLength, 12, 3},
+		{"udp.payload[:0]", filter.CodeSliceLength, 12, 2},
+		{"udp.payload[0:-1]", filter.CodeSliceLength, 12, 4},
+		{"udp.payload[1, 3-3] == 00", filter.CodeSliceOrder, 15, 3},
+		{"udp.payload[5-3] == 00", filter.CodeSliceOrder, 12, 3},
+		{"udp.payload[-2-3]", filter.CodeSliceSigns, 12, 4},
+		{"udp.srcport[0] == 00", filter.CodeNotSliceable, 0, 11},
+		{"tcp[0] == 00", filter.CodeLayerBytes, 0, 3},
+		{"udp.payload[0] == 0x6", filter.CodeBadValue, 18, 3},
+		{"udp.payload[0:2] == 0x6865", filter.CodeBadValue, 20, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
