@@ -13,7 +13,6 @@ import (
 	"wiretutor/content"
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/quiz"
-	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
@@ -36,7 +35,7 @@ func TestFileTransfer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			nw, err := course.OpenNetwork(netName, netenv.Impairment{}, nil)
+			nw, err := course.OpenNetwork(netName, course.Want{})
 			if err != nil {
 				t.Fatal(err)
 			}

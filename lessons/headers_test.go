@@ -14,7 +14,6 @@ import (
 	"wiretutor/content"
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/quiz"
-	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
@@ -109,7 +108,7 @@ func TestHeadersOnTheKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nw, err := course.OpenNetwork(course.NetKernel, netenv.Impairment{}, nil)
+	nw, err := course.OpenNetwork(course.NetKernel, course.Want{})
 	if err != nil {
 		t.Fatal(err)
 	}

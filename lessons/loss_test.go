@@ -34,7 +34,7 @@ func TestLossLesson(t *testing.T) {
 	if l.Impair == nil {
 		t.Fatal("the loss lesson loses nothing")
 	}
-	nw, err := course.OpenNetwork(course.NetAuto, netenv.Impairment{Rules: l.Impair()}, nil)
+	nw, err := course.OpenNetwork(course.NetAuto, course.Want{Imp: netenv.Impairment{Rules: l.Impair()}})
 	if err != nil {
 		t.Fatal(err)
 	}

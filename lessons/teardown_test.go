@@ -16,7 +16,6 @@ import (
 	"wiretutor/content"
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/quiz"
-	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/testkit/testenv"
@@ -45,7 +44,7 @@ func runTeardown(t *testing.T, netName string) teardownRun {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nw, err := course.OpenNetwork(netName, netenv.Impairment{}, nil)
+	nw, err := course.OpenNetwork(netName, course.Want{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +219,7 @@ func checkTeardownQuestions(t *testing.T, r teardownRun) {
 // gives, are left out.
 func TestTeardownNoInput(t *testing.T) {
 	l := lessontest.Lesson(t, "tcp-teardown")
-	nw, err := course.OpenNetwork(course.NetSandbox, netenv.Impairment{}, nil)
+	nw, err := course.OpenNetwork(course.NetSandbox, course.Want{})
 	if err != nil {
 		t.Fatal(err)
 	}

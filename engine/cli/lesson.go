@@ -12,7 +12,6 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/progress"
 	"wiretutor/engine/course/quiz"
-	"wiretutor/engine/net/netenv"
 	"wiretutor/engine/text/render"
 )
 
@@ -65,11 +64,7 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	if l == nil {
 		return errUnknownLesson{id: id}
 	}
-	var rules []netenv.Rule
-	if l.Impair != nil {
-		rules = l.Impair()
-	}
-	n, err := a.pickNetRules(f.net, f.impair, f.seed, rules)
+	n, err := a.pickNetFor(f.net, f.impair, f.seed, l)
 	if err != nil {
 		return err
 	}

@@ -17,21 +17,28 @@ import (
 // command runs again there (see enterPrivate) and pickNet returns its
 // exit status as an exitStatus error.
 func (a *app) pickNet(choice string, impair []string, seed *uint64) (*course.Network, error) {
-	return a.pickNetRules(choice, impair, seed, nil)
+	return a.pickNetFor(choice, impair, seed, nil)
 }
 
-// pickNetRules is pickNet for a lesson that loses the segments rules
-// choose: auto then takes the sandbox and says so.
-func (a *app) pickNetRules(choice string, impair []string, seed *uint64, rules []netenv.Rule) (*course.Network, error) {
+// pickNetFor is pickNet for a lesson: one that loses the segments of
+// its choosing (Impair) or crosses between two hosts (Hosts) takes the
+// sandbox under auto, and says so.
+func (a *app) pickNetFor(choice string, impair []string, seed *uint64, l *course.Lesson) (*course.Network, error) {
 	imp, err := netenv.ParseImpairments(impair)
 	if err != nil {
 		return nil, err
 	}
-	imp.Rules = rules
+	w := course.Want{Imp: imp, Seed: seed}
+	if l != nil {
+		if l.Impair != nil {
+			w.Imp.Rules = l.Impair()
+		}
+		w.Hosts = l.Hosts
+	}
 	if err := checkNetName(choice); err != nil {
 		return nil, err
 	}
-	name, why, err := course.ChooseNetwork(choice, imp, seed, course.ThisHost())
+	name, why, err := course.ChooseNetwork(choice, w, course.ThisHost())
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +50,7 @@ func (a *app) pickNetRules(choice string, impair []string, seed *uint64, rules [
 		}
 		name, why = course.NetSandbox, course.NetAutoNoPrivate
 	}
-	n, err := course.OpenChosen(name, why, imp, seed)
+	n, err := course.OpenChosen(name, why, w)
 	if err != nil {
 		return nil, err
 	}
@@ -54,6 +61,8 @@ func (a *app) pickNetRules(choice string, impair []string, seed *uint64, rules [
 		a.say(a.tx.T("net.auto_private", nil))
 	case n.Reason == course.NetAutoLesson:
 		a.say(a.tx.T("net.auto_sandbox_lesson", nil))
+	case n.Reason == course.NetAutoHosts:
+		a.say(a.tx.T("net.auto_sandbox_hosts", nil))
 	case n.Reason == course.NetAutoImpair:
 		a.say(a.tx.T("net.auto_sandbox_impair", nil))
 	case n.Reason == course.NetAutoSeed:
@@ -113,7 +122,7 @@ func (a *app) menuPrivate() (done bool, err error) {
 	if err := checkNetName(a.menuNet); err != nil {
 		return true, err
 	}
-	name, _, err := course.ChooseNetwork(a.menuNet, netenv.Impairment{}, nil, course.ThisHost())
+	name, _, err := course.ChooseNetwork(a.menuNet, course.Want{}, course.ThisHost())
 	if err != nil {
 		return true, err
 	}

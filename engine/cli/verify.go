@@ -111,7 +111,7 @@ func (a *app) verify(id string, command []string, f verifyFlags) error {
 	}
 	// verify captures the real network only: the sandbox's stack is
 	// wiretutor's own, and the learner's program is not in it.
-	if name, _, err := course.ChooseNetwork(f.net, netenv.Impairment{}, nil, course.ThisHost()); err == nil && name == course.NetSandbox {
+	if name, _, err := course.ChooseNetwork(f.net, course.Want{}, course.ThisHost()); err == nil && name == course.NetSandbox {
 		return a.noCapture(l, prog)
 	}
 	n, err := a.pickNet(f.net, nil, nil)

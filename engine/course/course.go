@@ -92,6 +92,8 @@ type Lesson struct {
 	// Impair makes the segments the lesson loses on purpose (see
 	// Script.Impair); nil for a lesson that loses none.
 	Impair func() []netenv.Rule
+	// Hosts is how many hosts the exchange needs (see Script.Hosts).
+	Hosts int
 	// Complete reports whether the capture holds everything the lesson
 	// needs, so capture can stop: by default, its Requires and its
 	// script's Done.
@@ -127,6 +129,7 @@ type Ports struct {
 	TCP  []int
 	UDP  []int
 	ICMP bool // and ICMP (ping)
+	ARP  bool // and ARP (an exchange between two hosts)
 }
 
 // Options are a lesson run's settings.

@@ -39,6 +39,10 @@ type Script struct {
 	// Snapshots names the socket tables Run takes (h.Snapshot), for
 	// sockets: steps; AfterSnapshot is always there.
 	Snapshots []string
+	// Hosts is how many hosts the exchange needs: 0 or 1 for one, whose
+	// loopback carries it all; 2 for a client host and a server host
+	// (netenv.Peer of the Net Run gets), which runs in the sandbox.
+	Hosts int
 }
 
 // Registry is what Build needs to know of the names a manifest uses.
@@ -148,7 +152,7 @@ func build(s *syllabus.Syllabus, e *syllabus.Entry, reg Registry) (*Lesson, erro
 	}
 	l := &Lesson{
 		ID: e.ID, Script: e.Exchange,
-		Exchange: sc.Run, Focus: sc.Focus, Facts: sc.Facts, Secret: sc.Secret, Impair: sc.Impair,
+		Exchange: sc.Run, Focus: sc.Focus, Facts: sc.Facts, Secret: sc.Secret, Impair: sc.Impair, Hosts: sc.Hosts,
 	}
 	views, err := buildAnatomy(s, e)
 	if err != nil {

@@ -43,7 +43,18 @@ const (
 	NetAutoPrivate                    // auto: the private namespace, as this process may not capture on the loopback
 	NetAutoNoPrivate                  // auto: the sandbox: no capture, and the system forbids the private namespace
 	NetAutoLesson                     // auto: the sandbox, where the lesson loses the packets it chooses
+	NetAutoHosts                      // auto: the sandbox's two hosts, as the lesson needs two
 )
+
+// Want is what a run asks of its network besides its name: impairments,
+// a seed (nil: none), and how many hosts its exchange needs (0 or 1: one,
+// whose loopback carries everything; 2: a client and a server host, each
+// with its own IPv4 and Ethernet address).
+type Want struct {
+	Imp   netenv.Impairment
+	Seed  *uint64
+	Hosts int
+}
 
 // Host is what this machine allows, as ChooseNetwork needs it.
 type Host struct {
@@ -64,9 +75,10 @@ func ThisHost() Host {
 // ChooseNetwork resolves choice (one of NetNames) into the network to
 // open (NetKernel, NetPrivate or NetSandbox) and why, on host h. auto
 // takes the kernel when this process may capture, else the private
-// namespace, else the sandbox; impairments and a seed take the sandbox
-// and are refused by the kernel and the private namespace.
-func ChooseNetwork(choice string, imp netenv.Impairment, seed *uint64, h Host) (string, NetReason, error) {
+// namespace, else the sandbox; impairments, a seed and two hosts take
+// the sandbox and are refused by the kernel and the private namespace.
+func ChooseNetwork(choice string, w Want, h Host) (string, NetReason, error) {
+	imp, seed := w.Imp, w.Seed
 	switch choice {
 	case NetAuto, NetKernel, NetPrivate, NetSandbox:
 	default:
@@ -80,6 +92,8 @@ func ChooseNetwork(choice string, imp netenv.Impairment, seed *uint64, h Host) (
 			return "", 0, ErrImpairKernel
 		case seed != nil:
 			return "", 0, ErrSeedKernel
+		case w.Hosts > 1:
+			return "", 0, ErrHostsKernel
 		}
 	}
 	switch choice {
@@ -104,6 +118,8 @@ func ChooseNetwork(choice string, imp netenv.Impairment, seed *uint64, h Host) (
 		return NetSandbox, NetAutoImpair, nil
 	case seed != nil:
 		return NetSandbox, NetAutoSeed, nil
+	case w.Hosts > 1:
+		return NetSandbox, NetAutoHosts, nil
 	case h.Inside:
 		return NetPrivate, NetAutoPrivate, nil
 	case h.Capture == nil:
@@ -136,23 +152,26 @@ func (n *Network) Close() { n.close() }
 // there (nsenter.Run), which opens it.
 var ErrOutsidePrivate = errors.New("the private network opens inside its namespace only")
 
-// OpenNetwork opens the network choice names (one of NetNames) with the
-// impairments imp, and, when seed is not nil, with the numbers of a
-// seeded sandbox (the same capture on every run), as ChooseNetwork picks
-// it on this host. Only the sandbox impairs and takes a seed: asked of
-// the kernel, they are ErrImpairKernel and ErrSeedKernel. The private
-// network opens only inside its namespace (else ErrOutsidePrivate).
-func OpenNetwork(choice string, imp netenv.Impairment, seed *uint64) (*Network, error) {
-	name, why, err := ChooseNetwork(choice, imp, seed, ThisHost())
+// OpenNetwork opens the network choice names (one of NetNames) with
+// what w wants, as ChooseNetwork picks it on this host: the impairments
+// w.Imp; when w.Seed is not nil, the numbers of a seeded sandbox (the
+// same capture on every run); w.Hosts hosts. Only the sandbox impairs,
+// takes a seed and has two hosts: asked of the kernel, they are
+// ErrImpairKernel, ErrSeedKernel and ErrHostsKernel. The private network
+// opens only inside its namespace (else ErrOutsidePrivate).
+func OpenNetwork(choice string, w Want) (*Network, error) {
+	name, why, err := ChooseNetwork(choice, w, ThisHost())
 	if err != nil {
 		return nil, err
 	}
-	return OpenChosen(name, why, imp, seed)
+	return OpenChosen(name, why, w)
 }
 
 // OpenChosen opens the network ChooseNetwork picked (name, for reason
-// why).
-func OpenChosen(name string, why NetReason, imp netenv.Impairment, seed *uint64) (*Network, error) {
+// why). With two hosts, Net is the client's host (netenv.Peer gives the
+// server's) and Capture records their wire.
+func OpenChosen(name string, why NetReason, w Want) (*Network, error) {
+	imp, seed := w.Imp, w.Seed
 	switch name {
 	case NetPrivate:
 		if !nsenter.Inside() {
@@ -161,6 +180,13 @@ func OpenChosen(name string, why NetReason, imp netenv.Impairment, seed *uint64)
 		return &Network{Net: netenv.Kernel{Namespace: true}, Capture: LiveLoopback, Reason: why, close: func() {}}, nil
 	case NetKernel:
 		return &Network{Net: netenv.Kernel{}, Capture: LiveLoopback, Reason: why, close: func() {}}, nil
+	}
+	if w.Hosts > 1 {
+		pair, err := netenv.NewSandboxPair(imp, seed)
+		if err != nil {
+			return nil, err
+		}
+		return &Network{Net: pair.Client, Capture: LiveTap(pair), Reason: why, Seed: seed, close: func() { pair.Close() }}, nil
 	}
 	var sb *netenv.Sandbox
 	var err error
@@ -210,6 +236,19 @@ func (seedKernelError) Error() string { return "a seed needs the sandbox" }
 
 // Message names the sentence that tells the learner.
 func (seedKernelError) Message() (string, map[string]any) { return "error.seed_kernel", nil }
+
+// ErrHostsKernel: a lesson whose exchange crosses between two hosts was
+// asked to run on the kernel's loopback or the private namespace, which
+// are one host; it runs in the sandbox, whose two stacks are joined by a
+// wire.
+var ErrHostsKernel error = hostsKernelError{}
+
+type hostsKernelError struct{}
+
+func (hostsKernelError) Error() string { return "the lesson needs two hosts, in the sandbox only" }
+
+// Message names the sentence that tells the learner.
+func (hostsKernelError) Message() (string, map[string]any) { return "error.hosts_kernel", nil }
 
 // LiveLoopback opens a live capture of the lesson's ports on the
 // loopback interface.

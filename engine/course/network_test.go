@@ -54,7 +54,7 @@ func TestOpenNetwork(t *testing.T) {
 		{"wifi", netenv.Impairment{}, nil, "", 0, nil},
 	}
 	for _, tt := range tests {
-		n, err := course.OpenNetwork(tt.choice, tt.imp, tt.seed)
+		n, err := course.OpenNetwork(tt.choice, course.Want{Imp: tt.imp, Seed: tt.seed})
 		if tt.net == "" {
 			if err == nil || tt.err != nil && !errors.Is(err, tt.err) {
 				t.Errorf("%s: err %v, want %v", tt.choice, err, tt.err)
@@ -74,8 +74,9 @@ func TestOpenNetwork(t *testing.T) {
 
 // TestChooseNetwork: auto's order is the kernel when this process may
 // capture, else the private namespace (or the kernel it gives, inside
-// it), else the sandbox, saying why; impairments and a seed always take
-// the sandbox; a network asked by name that cannot work is an error.
+// it), else the sandbox, saying why; impairments, a seed and two hosts
+// always take the sandbox; a network asked by name that cannot work is
+// an error.
 func TestChooseNetwork(t *testing.T) {
 	drop := netenv.Impairment{Drop: map[int]bool{2: true}}
 	seven := uint64(7)
@@ -92,33 +93,40 @@ func TestChooseNetwork(t *testing.T) {
 		imp    netenv.Impairment
 		seed   *uint64
 		h      course.Host
+		hosts  int
 		net    string // "" for an error
 		why    course.NetReason
 		err    error
 	}{
-		{course.NetAuto, netenv.Impairment{}, nil, root, course.NetKernel, course.NetAutoKernel, nil},
-		{course.NetAuto, netenv.Impairment{}, nil, user, course.NetPrivate, course.NetAutoPrivate, nil},
-		{course.NetAuto, netenv.Impairment{}, nil, inside, course.NetPrivate, course.NetAutoPrivate, nil},
-		{course.NetAuto, netenv.Impairment{}, nil, userNoNS, course.NetSandbox, course.NetAutoNoPrivate, nil},
-		{course.NetAuto, netenv.Impairment{}, nil, elsewhere, course.NetSandbox, course.NetAutoNoCapture, nil},
-		{course.NetAuto, drop, nil, root, course.NetSandbox, course.NetAutoImpair, nil},
-		{course.NetAuto, drop, nil, user, course.NetSandbox, course.NetAutoImpair, nil},
-		{course.NetAuto, netenv.Impairment{}, &seven, user, course.NetSandbox, course.NetAutoSeed, nil},
-		{course.NetAuto, netenv.Impairment{}, &seven, inside, course.NetSandbox, course.NetAutoSeed, nil},
-		{course.NetPrivate, netenv.Impairment{}, nil, root, course.NetPrivate, course.NetAsked, nil},
-		{course.NetPrivate, netenv.Impairment{}, nil, user, course.NetPrivate, course.NetAsked, nil},
-		{course.NetPrivate, netenv.Impairment{}, nil, inside, course.NetPrivate, course.NetAsked, nil},
-		{course.NetPrivate, netenv.Impairment{}, nil, userNoNS, "", 0, forbidden},
-		{course.NetPrivate, netenv.Impairment{}, nil, elsewhere, "", 0, notLinux},
-		{course.NetPrivate, drop, nil, user, "", 0, course.ErrImpairKernel},
-		{course.NetPrivate, netenv.Impairment{}, &seven, user, "", 0, course.ErrSeedKernel},
-		{course.NetKernel, netenv.Impairment{}, nil, root, course.NetKernel, course.NetAsked, nil},
-		{course.NetKernel, netenv.Impairment{}, nil, user, "", 0, noCap},
-		{course.NetSandbox, netenv.Impairment{}, nil, inside, course.NetSandbox, course.NetAsked, nil},
-		{"wifi", netenv.Impairment{}, nil, root, "", 0, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, root, 0, course.NetKernel, course.NetAutoKernel, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, user, 0, course.NetPrivate, course.NetAutoPrivate, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, inside, 0, course.NetPrivate, course.NetAutoPrivate, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, userNoNS, 0, course.NetSandbox, course.NetAutoNoPrivate, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, elsewhere, 0, course.NetSandbox, course.NetAutoNoCapture, nil},
+		{course.NetAuto, drop, nil, root, 0, course.NetSandbox, course.NetAutoImpair, nil},
+		{course.NetAuto, drop, nil, user, 0, course.NetSandbox, course.NetAutoImpair, nil},
+		{course.NetAuto, netenv.Impairment{}, &seven, user, 0, course.NetSandbox, course.NetAutoSeed, nil},
+		{course.NetAuto, netenv.Impairment{}, &seven, inside, 0, course.NetSandbox, course.NetAutoSeed, nil},
+		{course.NetPrivate, netenv.Impairment{}, nil, root, 0, course.NetPrivate, course.NetAsked, nil},
+		{course.NetPrivate, netenv.Impairment{}, nil, user, 0, course.NetPrivate, course.NetAsked, nil},
+		{course.NetPrivate, netenv.Impairment{}, nil, inside, 0, course.NetPrivate, course.NetAsked, nil},
+		{course.NetPrivate, netenv.Impairment{}, nil, userNoNS, 0, "", 0, forbidden},
+		{course.NetPrivate, netenv.Impairment{}, nil, elsewhere, 0, "", 0, notLinux},
+		{course.NetPrivate, drop, nil, user, 0, "", 0, course.ErrImpairKernel},
+		{course.NetPrivate, netenv.Impairment{}, &seven, user, 0, "", 0, course.ErrSeedKernel},
+		{course.NetKernel, netenv.Impairment{}, nil, root, 0, course.NetKernel, course.NetAsked, nil},
+		{course.NetKernel, netenv.Impairment{}, nil, user, 0, "", 0, noCap},
+		{course.NetSandbox, netenv.Impairment{}, nil, inside, 0, course.NetSandbox, course.NetAsked, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, root, 2, course.NetSandbox, course.NetAutoHosts, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, user, 2, course.NetSandbox, course.NetAutoHosts, nil},
+		{course.NetAuto, netenv.Impairment{}, &seven, inside, 2, course.NetSandbox, course.NetAutoSeed, nil},
+		{course.NetKernel, netenv.Impairment{}, nil, root, 2, "", 0, course.ErrHostsKernel},
+		{course.NetPrivate, netenv.Impairment{}, nil, user, 2, "", 0, course.ErrHostsKernel},
+		{course.NetSandbox, netenv.Impairment{}, nil, user, 2, course.NetSandbox, course.NetAsked, nil},
+		{"wifi", netenv.Impairment{}, nil, root, 0, "", 0, nil},
 	}
 	for _, tt := range tests {
-		net, why, err := course.ChooseNetwork(tt.choice, tt.imp, tt.seed, tt.h)
+		net, why, err := course.ChooseNetwork(tt.choice, course.Want{Imp: tt.imp, Seed: tt.seed, Hosts: tt.hosts}, tt.h)
 		if tt.net == "" {
 			if err == nil || tt.err != nil && !errors.Is(err, tt.err) {
 				t.Errorf("%s on %+v: err %v, want %v", tt.choice, tt.h, err, tt.err)

@@ -37,6 +37,9 @@ func CaptureFilter(p Ports) string {
 	if p.ICMP {
 		terms = append(terms, "icmp")
 	}
+	if p.ARP {
+		terms = append(terms, "arp")
+	}
 	return strings.Join(terms, " or ")
 }
 
