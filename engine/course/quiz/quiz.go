@@ -54,6 +54,11 @@ type Question struct {
 	// plus Add, not the value itself. Zero for a question of what is.
 	Add int64 `json:"add,omitempty"`
 
+	// Bytes, when set, reads the answer from part of Field's bytes (a
+	// payload): tshark prints the whole field, and the answer is the
+	// number those bytes hold (plus Add).
+	Bytes *ByteRange `json:"bytes,omitempty"`
+
 	// Rule, when set, is what a wrong prediction is reminded of: the
 	// rule that gives its answer (quiz.ID.rule), without the answer.
 	Rule string `json:"-"`
@@ -78,8 +83,16 @@ func (q *Question) WhatIf(add int64) *Question {
 }
 
 // FromField is the answer q expects when its field's value (as tshark
-// prints it) is v: v itself, or v plus Add for a what-if question.
+// prints it) is v: v itself, or the number Bytes reads in it; plus Add
+// for a what-if question.
 func (q *Question) FromField(v string) string {
+	if q.Bytes != nil {
+		n, ok := q.Bytes.Read(v)
+		if !ok {
+			return ""
+		}
+		v = strconv.FormatUint(n, 10)
+	}
 	if q.Add == 0 {
 		return v
 	}
@@ -121,6 +134,10 @@ func (q *Question) Check(answer string) bool {
 			a = m[1]
 		}
 		got, err := strconv.ParseUint(a, 10, 64)
+		if h, ok := strings.CutPrefix(strings.ToLower(a), "0x"); ok {
+			// A byte read off a hex dump may be answered as it is written.
+			got, err = strconv.ParseUint(h, 16, 64)
+		}
 		want, err2 := strconv.ParseUint(q.Expect, 10, 64)
 		return err == nil && err2 == nil && got == want
 	}

@@ -56,6 +56,9 @@ func TestCheck(t *testing.T) {
 	}{
 		{quiz.Question{Answer: quiz.KindNumber, Expect: "13"}, " 13 ", true},
 		{quiz.Question{Answer: quiz.KindNumber, Expect: "13"}, "12", false},
+		{quiz.Question{Answer: quiz.KindNumber, Expect: "144"}, "0x90", true},
+		{quiz.Question{Answer: quiz.KindNumber, Expect: "144"}, "0X90", true},
+		{quiz.Question{Answer: quiz.KindNumber, Expect: "144"}, "90", false},
 		{quiz.Question{Answer: quiz.KindNumber, Expect: "8"}, "#8", true},
 		{quiz.Question{Answer: quiz.KindNumber, Expect: "8"}, "eight", false},
 		{quiz.Question{Answer: quiz.KindNumber, Expect: "55412"}, "５５４１２", true},
