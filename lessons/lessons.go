@@ -38,6 +38,7 @@ func scripts() map[string]func() course.Script {
 		"http-token": httpToken,
 		"ping":       pingScript,
 		"mixed":      mixed,
+		"game":       gameScript,
 	}
 }
 
@@ -113,6 +114,15 @@ func makers() map[string]quiz.Maker {
 		"transfer-zero-window":    transferZeroWindow,
 		"transfer-window-update":  transferWindowUpdate,
 		"transfer-what-if":        transferWhatIf,
+		// game-traffic's protocol, read off the bytes (lessons/game.go)
+		"game-arp-dst":       gameArpDst,
+		"game-arp-reply":     gameArpReply,
+		"game-arp-reply-dst": gameArpReplyDst,
+		"game-name-length":   gameNameLength,
+		"game-move-type":     gameMoveType,
+		"game-move-x":        gameMoveX,
+		"game-next-seq":      gameNextSeq,
+		"game-check":         gameCheck,
 		// loss's retransmissions (lessons/loss.go)
 		"loss-syn-backoff": lossSYNBackoff,
 		"loss-rto":         lossRTO,

@@ -40,7 +40,7 @@ func (e *RefusedError) Message() (string, map[string]any) {
 	case ReasonNameTaken:
 		return "game.refused.name_taken", nil
 	}
-	return "game.refused.other", map[string]any{"Reason": e.Reason}
+	return "game.refused.unknown", map[string]any{"Reason": e.Reason}
 }
 
 // ErrUnexpected is a server's answer that is not the protocol's.
