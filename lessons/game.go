@@ -28,6 +28,16 @@ const gameName = "student"
 // a coin: right, right, down.
 const gameMoves = "rrd"
 
+// gameMaxMoves is how many of the learner's letters the player walks;
+// gameBudget is the server's flood budget for the lesson, above what
+// those moves and the walk to a coin send in a second on any grid.
+const (
+	gameMaxMoves = 40
+	gameBudget   = 200
+	// gameTable is the most moves the lesson's table shows.
+	gameTable = 8
+)
+
 // gameRun is what one run of the exchange leaves for its facts.
 type gameRun struct {
 	name string
@@ -54,7 +64,7 @@ func gameExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *gameRun
 		return course.ErrHostsKernel
 	}
 	srv := &game.Server{Net: srvNet, Host: netenv.PairServerIP, TCPPort: game.DefaultTCPPort, UDPPort: game.DefaultUDPPort,
-		Rand: netenv.Rand(srvNet)}
+		Rand: netenv.Rand(srvNet), Budget: gameBudget}
 	if err := srv.Start(ctx); err != nil {
 		return err
 	}
@@ -98,14 +108,22 @@ func gameExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *gameRun
 	} else if ok && strings.TrimSpace(a) != "" {
 		moves = a
 	}
-	for _, r := range strings.ToLower(moves) {
+	walled := false
+	for k, r := range []rune(strings.ToLower(moves)) {
+		if k == gameMaxMoves {
+			h.Say(tx.T("game.lesson_enough", map[string]any{"Count": gameMaxMoves}))
+			break
+		}
 		to, ok := gameStep(me.At, r, w)
 		if !ok {
-			if strings.ContainsRune("rlud", r) {
+			if strings.ContainsRune("rlud", r) && !walled {
+				// Said once for a run of steps into the same edge.
 				h.Say(tx.T("game.lesson_wall", map[string]any{"X": me.At.X, "Y": me.At.Y}))
 			}
+			walled = walled || strings.ContainsRune("rlud", r)
 			continue // not a direction, or off the grid: nothing is sent
 		}
+		walled = false
 		if err := c.Move(to); err != nil {
 			return fmt.Errorf("move: %w", err)
 		}
@@ -216,9 +234,10 @@ func spaced(b []byte) string {
 	return sb.String()
 }
 
-// gameShown is how many of the client's moves the lesson's table shows:
-// the question on the sequence number asks about the one after them.
-func gameShown(moves []gameMsg) int { return max(len(moves)-1, 0) }
+// gameShown is how many of the client's moves the lesson's table shows
+// (the first ones, at most gameTable): the question on the sequence
+// number asks about the one after them.
+func gameShown(moves []gameMsg) int { return min(max(len(moves)-1, 0), gameTable) }
 
 // gameFacts are the live values of the text: the name and its bytes,
 // and the bytes of the messages the learner decodes, laid out as the
