@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"net"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -58,18 +57,13 @@ func (a *app) serveCmd() *cobra.Command {
 	}
 	hc.Flags().StringVar(&httpListen, "listen", "127.0.0.1", a.tx.T("flag.listen", nil))
 	hc.Flags().IntVar(&httpPort, "port", httpd.DefaultPort, a.tx.T("flag.http_port", nil))
-	cmd.AddCommand(ec, cc, hc, a.filesServeCmd())
+	cmd.AddCommand(ec, cc, hc, a.filesServeCmd(), a.serveGameCmd())
 	return cmd
 }
 
 func (a *app) serveEcho(listen string, tcpPort, udpPort int) error {
-	for _, p := range []struct {
-		flag string
-		v    int
-	}{{"--tcp-port", tcpPort}, {"--udp-port", udpPort}} {
-		if p.v < 0 || p.v > 65535 {
-			return errBadValue{flag: p.flag, value: strconv.Itoa(p.v), want: "0–65535"}
-		}
+	if err := checkPorts(tcpPort, udpPort); err != nil {
+		return err
 	}
 	t := a.tx
 	var mu sync.Mutex

@@ -46,9 +46,10 @@ func (e *RefusedError) Message() (string, map[string]any) {
 // ErrUnexpected is a server's answer that is not the protocol's.
 var ErrUnexpected = errors.New("game: unexpected answer from the server")
 
-// Client is one player: its login connection and its play socket. Its
-// methods are not safe for concurrent use, except Close, which may end
-// a Next waiting in another goroutine.
+// Client is one player: its login connection and its play socket. Next
+// may wait in one goroutine while another moves (Move, Send); otherwise
+// its methods are not safe for concurrent use, except Close, which may
+// end a Next waiting in another goroutine.
 type Client struct {
 	ID      uint8
 	Welcome Welcome

@@ -1,0 +1,11 @@
+package gamescreen
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"wiretutor/servers/game"
+)
+
+// ServerMsg is what the screen gets when the server's next message (or
+// its error) arrives.
+func ServerMsg(m game.Message, err error) tea.Msg { return serverMsg{m, err} }
