@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -40,8 +41,23 @@ type Model struct {
 	score   uint8
 	note    string // the last thing that happened, for the status line
 	err     error
-	waiting bool // a Next is under way
+	// pending is the cell of the move sent and not yet seen in a state,
+	// sent the sent-th; keys pressed meanwhile wait in queue, so a fast
+	// typist's steps each start where the last one ended.
+	pending *game.Point
+	sent    int
+	queue   []string
 }
+
+// maxQueue is how many keys may wait for the move before them.
+const maxQueue = 8
+
+// moveTimeout is how long a move may go unanswered before the screen
+// takes it as lost (a datagram can be) and goes on with the next key.
+const moveTimeout = 500 * time.Millisecond
+
+// lostMsg says the sent-th move had no answer in time.
+type lostMsg struct{ sent int }
 
 // New is the screen of player id, named name, welcomed with w.
 func New(ctx context.Context, p Player, tx Texts, id uint8, name string, w game.Welcome) Model {
@@ -77,13 +93,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case "q", "esc", "ctrl+c":
 			return m, tea.Quit
 		}
-		to, ok := Step(m.me, msg.String(), m.w)
-		if !ok {
+		if m.pending != nil {
+			if len(m.queue) < maxQueue {
+				m.queue = append(m.queue, msg.String())
+			}
 			return m, nil
 		}
-		if err := m.p.Move(to); err != nil {
-			m.err = err
-			return m, tea.Quit
+		return m.send(msg.String())
+	case lostMsg:
+		if msg.sent == m.sent && m.pending != nil {
+			m.pending = nil
+			return m.drain()
 		}
 		return m, nil
 	case serverMsg:
@@ -101,12 +121,45 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 					m.me, m.score = pl.At, pl.Score
 				}
 			}
+			if m.pending != nil && *m.pending == m.me {
+				m.pending = nil
+				m, cmd := m.drain()
+				return m, tea.Batch(cmd, m.(Model).next())
+			}
 		case game.TypePickup:
 			pk := msg.m.Pickup()
 			m.score = pk.Score
 			m.note = m.tx.T("game.client.picked", map[string]any{"Score": pk.Score})
 		}
 		return m, m.next()
+	}
+	return m, nil
+}
+
+// send moves the player as key says, if it is a step on the grid.
+func (m Model) send(key string) (tea.Model, tea.Cmd) {
+	to, ok := Step(m.me, key, m.w)
+	if !ok {
+		return m, nil
+	}
+	if err := m.p.Move(to); err != nil {
+		m.err = err
+		return m, tea.Quit
+	}
+	m.sent++
+	m.pending = &to
+	n := m.sent
+	return m, tea.Tick(moveTimeout, func(time.Time) tea.Msg { return lostMsg{n} })
+}
+
+// drain sends the first waiting key that is a step.
+func (m Model) drain() (tea.Model, tea.Cmd) {
+	for len(m.queue) > 0 {
+		key := m.queue[0]
+		m.queue = m.queue[1:]
+		if _, ok := Step(m.me, key, m.w); ok {
+			return m.send(key)
+		}
 	}
 	return m, nil
 }

@@ -68,8 +68,8 @@ func TestModel(t *testing.T) {
 		m, _ = m.Update(tea.KeyPressMsg{Code: code})
 	}
 	press(tea.KeyRight)
-	// The player stands at x=0 until the server's state says otherwise:
-	// a step left would leave the grid, so nothing is sent.
+	// Keys pressed before the server confirms the move wait for it, so
+	// each step starts where the last one ended.
 	press(tea.KeyLeft)
 	if len(p.moves) != 1 || p.moves[0] != (game.Point{X: 1, Y: 1}) {
 		t.Fatalf("moves %v", p.moves)
@@ -82,6 +82,9 @@ func TestModel(t *testing.T) {
 	if cmd == nil {
 		t.Error("no wait for the next message after a state")
 	}
+	if len(p.moves) != 2 || p.moves[1] != (game.Point{X: 0, Y: 1}) {
+		t.Fatalf("the waiting key was not sent from the confirmed cell: %v", p.moves)
+	}
 	screen := m.(gamescreen.Model).Render()
 	rows := strings.Split(screen, "\n")
 	want := []string{"  | . . $ . |", "  | . @ . . |", "  | . . . 2 |"}
@@ -93,6 +96,13 @@ func TestModel(t *testing.T) {
 	m, _ = m.Update(gamescreen.ServerMsg(game.PickupMessage(2, 1, game.Pickup{At: game.Point{X: 2, Y: 0}, Score: 1}), nil))
 	if s := m.(gamescreen.Model).Render(); !strings.Contains(s, "game.client.picked") {
 		t.Errorf("no word of the pickup:\n%s", s)
+	}
+	// That move is never answered (a datagram lost): once it is given up,
+	// the next key moves from the cell the server last confirmed.
+	m, _ = m.Update(gamescreen.LostMsg(2))
+	press(tea.KeyDown)
+	if len(p.moves) != 3 || p.moves[2] != (game.Point{X: 1, Y: 2}) {
+		t.Fatalf("after a lost move: %v", p.moves)
 	}
 	if _, cmd := m.Update(tea.KeyPressMsg{Code: 'q', Text: "q"}); cmd == nil || cmd() != tea.Quit() {
 		t.Error("q does not quit")
