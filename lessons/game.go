@@ -24,9 +24,9 @@ import (
 // gameName is the player's name when the lesson runs with --no-input.
 const gameName = "student"
 
-// gameMoves are the steps the scripted player takes before it walks to
+// gameScripted are the steps the scripted player takes before it walks to
 // a coin: right, right, down.
-const gameMoves = "rrd"
+const gameScripted = "rrd"
 
 // gameMaxMoves is how many of the learner's letters the player walks;
 // gameBudget is the server's flood budget for the lesson, above what
@@ -102,7 +102,7 @@ func gameExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *gameRun
 	me, _ := c.Me(s)
 	w := c.Welcome
 	h.Say(tx.T("game.lesson_joined", map[string]any{"Width": w.Width, "Height": w.Height, "X": me.At.X, "Y": me.At.Y}))
-	moves := gameMoves
+	moves := gameScripted
 	if a, ok, err := h.Ask("game.lesson_moves"); err != nil {
 		return err
 	} else if ok && strings.TrimSpace(a) != "" {

@@ -21,8 +21,8 @@ import (
 // at the packets alone and says what it found in ui.toml's words
 // (verify.found.KEY), naming the frame that proves it or shows what is
 // wrong. The peers live beside their protocol's checks:
-// verify_tcp.go, verify_udp.go, verify_chat.go, verify_http.go and
-// verify_ping.go.
+// verify_tcp.go, verify_udp.go, verify_chat.go, verify_http.go,
+// verify_ping.go and verify_game.go.
 
 // peers are the verify peers by name.
 func peers() map[string]course.Peer {
@@ -39,6 +39,7 @@ func peers() map[string]course.Peer {
 		"http-browser":      httpBrowserPeer(),
 		"kernel-echo":       kernelEchoPeer(),
 		"token-api-server":  tokenServerPeer(),
+		"game-server":       gameServerPeer(),
 	}
 }
 
@@ -67,6 +68,12 @@ func checks() map[string]func(*course.Evidence) course.Finding {
 		"icmp-sequence":     icmpSequence,
 		"api-sends-token":   apiSendsToken,
 		"api-authorized":    apiAuthorized,
+		"game-logs-in":      gameLogsIn,
+		"game-joins":        gameJoins,
+		"game-moves":        gameMovesCheck,
+		"game-counts":       gameCounts,
+		"game-checks":       gameChecks,
+		"game-takes-coin":   gameTakesCoin,
 	}
 }
 

@@ -68,6 +68,10 @@ func TestVerifyChecksOnSavedRuns(t *testing.T) {
 		{"http-api-token-client-api_client", map[string]string{"tcp-connects": "client.connected", "api-sends-token": "api.token_sent", "api-authorized": "api.authorized"}},
 		{"http-api-token-client-api_client_no_token", map[string]string{"tcp-connects": "client.connected", "api-sends-token": "api.no_token", "api-authorized": "api.unauthorized"}},
 		{"http-api-token-client-api_client_token_in_url", map[string]string{"tcp-connects": "client.connected", "api-sends-token": "api.token_in_url", "api-authorized": "api.unauthorized"}},
+		{"game-traffic-client-game_bot", map[string]string{"game-logs-in": "game.logged_in", "game-joins": "game.joined", "game-moves": "game.moved", "game-counts": "game.counted", "game-checks": "game.checks_ok", "game-takes-coin": "game.picked"}},
+		{"game-traffic-client-game_bot_bad_check", map[string]string{"game-logs-in": "game.login_check", "game-joins": "game.no_join", "game-moves": "game.no_move", "game-counts": "game.seq_few", "game-checks": "game.check_wrong", "game-takes-coin": "game.no_pickup"}},
+		{"game-traffic-client-game_bot_big_endian", map[string]string{"game-logs-in": "game.logged_in", "game-joins": "game.joined", "game-moves": "game.move_ignored", "game-counts": "game.counted", "game-checks": "game.checks_ok", "game-takes-coin": "game.no_pickup"}},
+		{"game-traffic-client-game_bot_same_seq", map[string]string{"game-logs-in": "game.logged_in", "game-joins": "game.join_unanswered", "game-moves": "game.no_move", "game-counts": "game.seq_stale", "game-checks": "game.checks_ok", "game-takes-coin": "game.no_pickup"}},
 	}
 	tx, err := i18n.Load(content.FS, "en")
 	if err != nil {

@@ -78,6 +78,15 @@ var verifyCases = []verifyCase{
 		found: map[string]string{"api-sends-token": "api.token_sent", "api-authorized": "api.authorized"}},
 	{lesson: "http-api-token", role: "client", prog: "broken/api_client_token_in_url.py", exit: 1,
 		found: map[string]string{"api-sends-token": "api.token_in_url", "api-authorized": "api.unauthorized"}},
+	{lesson: "game-traffic", role: "client", prog: "good/game_bot.py",
+		found: map[string]string{"game-logs-in": "game.logged_in", "game-joins": "game.joined", "game-moves": "game.moved",
+			"game-counts": "game.counted", "game-checks": "game.checks_ok", "game-takes-coin": "game.picked"}},
+	{lesson: "game-traffic", role: "client", prog: "broken/game_bot_bad_check.py", exit: 1,
+		found: map[string]string{"game-logs-in": "game.login_check", "game-checks": "game.check_wrong", "game-takes-coin": "game.no_pickup"}},
+	{lesson: "game-traffic", role: "client", prog: "broken/game_bot_big_endian.py", exit: 1, limit: "5s",
+		found: map[string]string{"game-joins": "game.joined", "game-moves": "game.move_ignored", "game-takes-coin": "game.no_pickup"}},
+	{lesson: "game-traffic", role: "client", prog: "broken/game_bot_same_seq.py", exit: 1, limit: "5s",
+		found: map[string]string{"game-counts": "game.seq_stale", "game-joins": "game.join_unanswered"}},
 }
 
 // TestVerifyLabPrograms runs the labs' programs, good and broken, as a

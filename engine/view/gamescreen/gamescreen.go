@@ -30,17 +30,17 @@ type Texts interface {
 // Model is the game screen: the last state the server sent and what
 // the player did. Make it with New.
 type Model struct {
-	ctx     context.Context
-	p       Player
-	tx      Texts
-	id      uint8
-	name    string
-	w       game.Welcome
-	state   game.State
-	me      game.Point
-	score   uint8
-	note    string // the last thing that happened, for the status line
-	err     error
+	ctx   context.Context
+	p     Player
+	tx    Texts
+	id    uint8
+	name  string
+	w     game.Welcome
+	state game.State
+	me    game.Point
+	score uint8
+	note  string // the last thing that happened, for the status line
+	err   error
 	// pending is the cell of the move sent and not yet seen in a state,
 	// sent the sent-th; keys pressed meanwhile wait in queue, so a fast
 	// typist's steps each start where the last one ended.
