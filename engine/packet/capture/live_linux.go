@@ -28,6 +28,8 @@ type Live struct {
 	mu     sync.Mutex // held by ReadPacketData
 	stop   sync.Once
 	closed atomic.Bool
+	// loopback: the interface is one, whose outgoing copies are dropped.
+	loopback bool
 
 	// statMu guards the kernel's counters, which PACKET_STATISTICS
 	// resets on every read: received and dropped add them up since open.
@@ -39,7 +41,10 @@ type Live struct {
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
 // OpenLive starts capturing on the named interface. prog is the capture
-// filter; nil keeps every frame. Outgoing copies are always dropped.
+// filter; nil keeps every frame. On a loopback interface, where every
+// frame is both sent and received, the outgoing copies are dropped; on
+// any other (an Ethernet card, a veth) what the host sends is half of
+// the conversation, and kept.
 func OpenLive(ifname string, prog []bpf.Instruction) (*Live, error) {
 	ifi, err := net.InterfaceByName(ifname)
 	if err != nil {
@@ -48,7 +53,10 @@ func OpenLive(ifname string, prog []bpf.Instruction) (*Live, error) {
 	if prog == nil {
 		prog = Accept()
 	}
-	raw, err := bpf.Assemble(append(DropOutgoing(), prog...))
+	if ifi.Flags&net.FlagLoopback != 0 {
+		prog = append(DropOutgoing(), prog...)
+	}
+	raw, err := bpf.Assemble(prog)
 	if err != nil {
 		return nil, fmt.Errorf("assemble capture filter: %w", err)
 	}
@@ -82,9 +90,10 @@ func OpenLive(ifname string, prog []bpf.Instruction) (*Live, error) {
 		return fail("bind to "+ifname, err)
 	}
 	return &Live{
-		f:   os.NewFile(uintptr(fd), "packet:"+ifname),
-		buf: make([]byte, MaxFrame),
-		oob: make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timespec{})))),
+		loopback: ifi.Flags&net.FlagLoopback != 0,
+		f:        os.NewFile(uintptr(fd), "packet:"+ifname),
+		buf:      make([]byte, MaxFrame),
+		oob:      make([]byte, unix.CmsgSpace(int(unsafe.Sizeof(unix.Timespec{})))),
 	}, nil
 }
 
@@ -120,7 +129,7 @@ func (l *Live) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 			}
 			return nil, gopacket.CaptureInfo{}, fmt.Errorf("read packet: %w", rerr)
 		}
-		if sa, ok := from.(*unix.SockaddrLinklayer); ok && sa.Pkttype == PacketOutgoing {
+		if sa, ok := from.(*unix.SockaddrLinklayer); ok && sa.Pkttype == PacketOutgoing && l.loopback {
 			continue // the filter drops these; this is a second guard
 		}
 		ci := gopacket.CaptureInfo{Length: n, CaptureLength: min(n, len(l.buf)), Timestamp: timestamp(l.oob[:oobn])}
