@@ -40,7 +40,8 @@ const (
 
 // gameRun is what one run of the exchange leaves for its facts.
 type gameRun struct {
-	name string
+	name    string
+	sandbox bool // the two hosts are the sandbox's, not the kernel's namespaces
 }
 
 func gameScript() course.Script {
@@ -87,7 +88,7 @@ func gameExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *gameRun
 			break
 		}
 	}
-	st.name = name
+	st.name, st.sandbox = name, n.Name() == "sandbox"
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	c, err := game.Login(ctx, n, netenv.PairServerIP, game.DefaultTCPPort, game.DefaultUDPPort, name)
@@ -243,7 +244,8 @@ func gameShown(moves []gameMsg) int { return min(max(len(moves)-1, 0), gameTable
 // and the bytes of the messages the learner decodes, laid out as the
 // bytes pane shows them. Numbers inside them are the learner's to read.
 func gameFacts(c *quiz.Capture, st *gameRun) map[string]any {
-	f := map[string]any{"Name": st.name, "NameBytes": len(st.name), "NameLetters": utf8.RuneCountInString(st.name),
+	f := map[string]any{"Name": st.name, "Sandbox": st.sandbox, "Link": netenv.NSClientLink,
+		"NameBytes": len(st.name), "NameLetters": utf8.RuneCountInString(st.name),
 		"ClientIP": netenv.PairClientIP, "ServerIP": netenv.PairServerIP,
 		"TCPPort": game.DefaultTCPPort, "UDPPort": game.DefaultUDPPort, "Login": "", "Moves": "", "States": ""}
 	msgs := gameMessages(c)

@@ -238,9 +238,8 @@ func TestLessonNoInput(t *testing.T) {
 				if netName == "kernel" {
 					testenv.NeedCapture(t)
 				}
-				if netName == "kernel" && (l.Impair != nil || l.Hosts > 1) {
-					// It loses the packets it chooses, or needs two hosts:
-					// only in the sandbox.
+				if netName == "kernel" && l.Impair != nil {
+					// It loses the packets it chooses: only in the sandbox.
 					code, _, errs := run(t, nil, "lesson", l.ID, "--no-input", "--net", netName)
 					if code != cli.ExitError || !strings.Contains(errs, "only the sandbox") {
 						t.Errorf("exit %d, %q: want the lesson to say it runs in the sandbox only", code, errs)

@@ -55,6 +55,8 @@ func (a *app) pickNetFor(choice string, impair []string, seed *uint64, l *course
 		return nil, err
 	}
 	switch {
+	case w.Hosts > 1 && name != course.NetSandbox:
+		a.say(a.tx.T("net.kernel_hosts", map[string]any{"Client": netenv.PairClientIP, "Server": netenv.PairServerIP}))
 	case n.Reason == course.NetAutoKernel:
 		a.say(a.tx.T("net.auto_kernel", nil))
 	case n.Reason == course.NetAutoPrivate:

@@ -61,6 +61,10 @@ type Host struct {
 	Capture error // why this process may not capture on the loopback, or nil
 	Private error // why the private namespace cannot be made, or nil
 	Inside  bool  // this process runs in the private namespace already
+	// Namespaces is why this process may not make network namespaces
+	// itself (two hosts of the real kernel), or nil: root may, and so
+	// may a process inside the private namespace.
+	Namespaces error
 }
 
 // ThisHost finds what this process may do.
@@ -69,14 +73,18 @@ func ThisHost() Host {
 	if !h.Inside && h.Capture != nil {
 		h.Private = nsenter.Allowed()
 	}
+	h.Namespaces = nsenter.CanMakeNetns()
 	return h
 }
 
 // ChooseNetwork resolves choice (one of NetNames) into the network to
 // open (NetKernel, NetPrivate or NetSandbox) and why, on host h. auto
 // takes the kernel when this process may capture, else the private
-// namespace, else the sandbox; impairments, a seed and two hosts take
-// the sandbox and are refused by the kernel and the private namespace.
+// namespace, else the sandbox; impairments and a seed take the sandbox
+// and are refused by the kernel and the private namespace. Two hosts
+// are two network namespaces of the kernel's (which the kernel network
+// makes only where this process may, ErrHostsKernel otherwise) or the
+// sandbox's pair.
 func ChooseNetwork(choice string, w Want, h Host) (string, NetReason, error) {
 	imp, seed := w.Imp, w.Seed
 	switch choice {
@@ -92,14 +100,15 @@ func ChooseNetwork(choice string, w Want, h Host) (string, NetReason, error) {
 			return "", 0, ErrImpairKernel
 		case seed != nil:
 			return "", 0, ErrSeedKernel
-		case w.Hosts > 1:
-			return "", 0, ErrHostsKernel
 		}
 	}
 	switch choice {
 	case NetKernel:
 		if h.Capture != nil {
 			return "", 0, h.Capture
+		}
+		if w.Hosts > 1 && h.Namespaces != nil {
+			return "", 0, ErrHostsKernel
 		}
 		return NetKernel, NetAsked, nil
 	case NetPrivate:
@@ -118,12 +127,12 @@ func ChooseNetwork(choice string, w Want, h Host) (string, NetReason, error) {
 		return NetSandbox, NetAutoImpair, nil
 	case seed != nil:
 		return NetSandbox, NetAutoSeed, nil
-	case w.Hosts > 1:
-		return NetSandbox, NetAutoHosts, nil
 	case h.Inside:
 		return NetPrivate, NetAutoPrivate, nil
-	case h.Capture == nil:
+	case h.Capture == nil && (w.Hosts < 2 || h.Namespaces == nil):
 		return NetKernel, NetAutoKernel, nil
+	case w.Hosts > 1 && h.Private != nil:
+		return NetSandbox, NetAutoHosts, nil
 	case h.Private == nil:
 		return NetPrivate, NetAutoPrivate, nil
 	case errors.As(h.Private, &ne) && ne.Why == nsenter.NotLinux:
@@ -177,8 +186,14 @@ func OpenChosen(name string, why NetReason, w Want) (*Network, error) {
 		if !nsenter.Inside() {
 			return nil, ErrOutsidePrivate
 		}
+		if w.Hosts > 1 {
+			return openNamespacePair(why)
+		}
 		return &Network{Net: netenv.Kernel{Namespace: true}, Capture: LiveLoopback, Reason: why, close: func() {}}, nil
 	case NetKernel:
+		if w.Hosts > 1 {
+			return openNamespacePair(why)
+		}
 		return &Network{Net: netenv.Kernel{}, Capture: LiveLoopback, Reason: why, close: func() {}}, nil
 	}
 	if w.Hosts > 1 {
@@ -237,15 +252,39 @@ func (seedKernelError) Error() string { return "a seed needs the sandbox" }
 // Message names the sentence that tells the learner.
 func (seedKernelError) Message() (string, map[string]any) { return "error.seed_kernel", nil }
 
+// openNamespacePair opens two hosts of the real kernel: Net is the
+// client's namespace, and Capture records the veth pair from its end.
+func openNamespacePair(why NetReason) (*Network, error) {
+	pair, err := netenv.NewNamespacePair()
+	if err != nil {
+		return nil, err
+	}
+	live := func(p Ports) (LiveSource, error) {
+		prog, err := portFilter(p)
+		if err != nil {
+			return nil, err
+		}
+		var src LiveSource
+		err = pair.Client.Do(func() (err error) {
+			src, err = capture.OpenLive(netenv.NSClientLink, prog)
+			return err
+		})
+		return src, err
+	}
+	return &Network{Net: pair.Client, Capture: live, Reason: why, close: func() { pair.Close() }}, nil
+}
+
 // ErrHostsKernel: a lesson whose exchange crosses between two hosts was
-// asked to run on the kernel's loopback or the private namespace, which
-// are one host; it runs in the sandbox, whose two stacks are joined by a
-// wire.
+// asked to run on the kernel's network by a process that may not make
+// the two network namespaces; the private namespace and the sandbox
+// can.
 var ErrHostsKernel error = hostsKernelError{}
 
 type hostsKernelError struct{}
 
-func (hostsKernelError) Error() string { return "the lesson needs two hosts, in the sandbox only" }
+func (hostsKernelError) Error() string {
+	return "the lesson needs two hosts: network namespaces, which this process may not make"
+}
 
 // Message names the sentence that tells the learner.
 func (hostsKernelError) Message() (string, map[string]any) { return "error.hosts_kernel", nil }

@@ -88,6 +88,8 @@ func TestChooseNetwork(t *testing.T) {
 	userNoNS := course.Host{Capture: noCap, Private: forbidden}
 	elsewhere := course.Host{Capture: noCap, Private: notLinux}
 	inside := course.Host{Inside: true}
+	// setcap cap_net_raw: it may capture, not make namespaces.
+	capOnly := course.Host{Namespaces: forbidden}
 	tests := []struct {
 		choice string
 		imp    netenv.Impairment
@@ -117,11 +119,16 @@ func TestChooseNetwork(t *testing.T) {
 		{course.NetKernel, netenv.Impairment{}, nil, root, 0, course.NetKernel, course.NetAsked, nil},
 		{course.NetKernel, netenv.Impairment{}, nil, user, 0, "", 0, noCap},
 		{course.NetSandbox, netenv.Impairment{}, nil, inside, 0, course.NetSandbox, course.NetAsked, nil},
-		{course.NetAuto, netenv.Impairment{}, nil, root, 2, course.NetSandbox, course.NetAutoHosts, nil},
-		{course.NetAuto, netenv.Impairment{}, nil, user, 2, course.NetSandbox, course.NetAutoHosts, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, root, 2, course.NetKernel, course.NetAutoKernel, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, capOnly, 2, course.NetPrivate, course.NetAutoPrivate, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, user, 2, course.NetPrivate, course.NetAutoPrivate, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, inside, 2, course.NetPrivate, course.NetAutoPrivate, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, userNoNS, 2, course.NetSandbox, course.NetAutoHosts, nil},
+		{course.NetAuto, netenv.Impairment{}, nil, elsewhere, 2, course.NetSandbox, course.NetAutoHosts, nil},
 		{course.NetAuto, netenv.Impairment{}, &seven, inside, 2, course.NetSandbox, course.NetAutoSeed, nil},
-		{course.NetKernel, netenv.Impairment{}, nil, root, 2, "", 0, course.ErrHostsKernel},
-		{course.NetPrivate, netenv.Impairment{}, nil, user, 2, "", 0, course.ErrHostsKernel},
+		{course.NetKernel, netenv.Impairment{}, nil, root, 2, course.NetKernel, course.NetAsked, nil},
+		{course.NetKernel, netenv.Impairment{}, nil, capOnly, 2, "", 0, course.ErrHostsKernel},
+		{course.NetPrivate, netenv.Impairment{}, nil, user, 2, course.NetPrivate, course.NetAsked, nil},
 		{course.NetSandbox, netenv.Impairment{}, nil, user, 2, course.NetSandbox, course.NetAsked, nil},
 		{"wifi", netenv.Impairment{}, nil, root, 0, "", 0, nil},
 	}

@@ -218,3 +218,13 @@ func remember(err error) error {
 	mu.Unlock()
 	return err
 }
+
+// CanMakeNetns says whether this process may make network namespaces
+// itself: nil for root and inside the private namespace (whose user
+// namespace gives the right), else why not.
+func CanMakeNetns() error {
+	if inside || os.Geteuid() == 0 {
+		return nil
+	}
+	return &Error{Why: Forbidden, Detail: "network namespaces need root or the private namespace", Err: os.ErrPermission}
+}

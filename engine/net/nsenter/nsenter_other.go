@@ -15,3 +15,6 @@ func Allowed() error { return errNotLinux }
 func Run(exe string, args, env []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	return 0, errNotLinux
 }
+
+// CanMakeNetns says network namespaces are Linux's.
+func CanMakeNetns() error { return errNotLinux }

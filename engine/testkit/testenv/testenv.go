@@ -117,3 +117,10 @@ func Stdin(t testing.TB, input string) *os.File {
 	t.Cleanup(func() { f.Close() })
 	return f
 }
+
+// Missing skips t for why (or, under RequireKernelVar, fails it): a test
+// that needs something this machine does not give, which CI gives.
+func Missing(t testing.TB, why string) {
+	t.Helper()
+	missing(t, why)
+}
