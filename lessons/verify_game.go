@@ -17,12 +17,20 @@ import (
 const GameHostEnv = "WIRETUTOR_GAME_HOST"
 
 // gameServerPeer is the game server, for a learner's bot: logins on TCP
-// 24001, play on UDP 24002. The bot finds the host in GameHostEnv.
+// 24001, play on UDP 24002, on the server's host of two (192.168.24.2)
+// with ARP captured, or on the loopback of one. The bot finds the host
+// in GameHostEnv.
 func gameServerPeer() course.Peer {
-	return serving(course.Ports{TCP: []int{game.DefaultTCPPort}, UDP: []int{game.DefaultUDPPort}}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
-		srv := &game.Server{Net: n, TCPPort: game.DefaultTCPPort, UDPPort: game.DefaultUDPPort, Rand: netenv.Rand(n)}
-		return srv, []string{GameHostEnv + "=127.0.0.1"}, srv.Start(ctx)
+	p := serving(course.Ports{TCP: []int{game.DefaultTCPPort}, UDP: []int{game.DefaultUDPPort}, ARP: true}, func(ctx context.Context, n netenv.Net) (io.Closer, []string, error) {
+		host := "127.0.0.1"
+		if srv, ok := netenv.Peer(n); ok {
+			n, host = srv, netenv.PairServerIP
+		}
+		srv := &game.Server{Net: n, Host: host, TCPPort: game.DefaultTCPPort, UDPPort: game.DefaultUDPPort, Rand: netenv.Rand(n)}
+		return srv, []string{GameHostEnv + "=" + host}, srv.Start(ctx)
 	})
+	p.Hosts = 2
+	return p
 }
 
 // gameWire is one game message of a verify capture: the packet it

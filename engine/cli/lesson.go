@@ -64,7 +64,7 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	if l == nil {
 		return errUnknownLesson{id: id}
 	}
-	n, err := a.pickNetFor(f.net, f.impair, f.seed, l)
+	n, err := a.pickNetWant(f.net, f.impair, lessonWant(l, f.seed))
 	if err != nil {
 		return err
 	}

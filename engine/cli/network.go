@@ -17,24 +17,31 @@ import (
 // command runs again there (see enterPrivate) and pickNet returns its
 // exit status as an exitStatus error.
 func (a *app) pickNet(choice string, impair []string, seed *uint64) (*course.Network, error) {
-	return a.pickNetFor(choice, impair, seed, nil)
+	return a.pickNetWant(choice, impair, course.Want{Seed: seed})
 }
 
-// pickNetFor is pickNet for a lesson: one that loses the segments of
-// its choosing (Impair) or crosses between two hosts (Hosts) takes the
-// sandbox under auto, and says so.
-func (a *app) pickNetFor(choice string, impair []string, seed *uint64, l *course.Lesson) (*course.Network, error) {
+// lessonWant is what lesson l asks of its network with the seed (nil:
+// none): the segments it loses (Impair), its hosts.
+func lessonWant(l *course.Lesson, seed *uint64) course.Want {
+	w := course.Want{Seed: seed, Hosts: l.Hosts}
+	if l.Impair != nil {
+		w.Imp.Rules = l.Impair()
+	}
+	return w
+}
+
+// pickNetWant is pickNet for a run that wants more of its network: a
+// lesson that loses the segments of its choosing (w.Imp.Rules) takes
+// the sandbox under auto, one between two hosts (w.Hosts) the kernel's
+// namespaces or the sandbox's pair, and says so. --impair's values are
+// added to w.Imp.
+func (a *app) pickNetWant(choice string, impair []string, w course.Want) (*course.Network, error) {
 	imp, err := netenv.ParseImpairments(impair)
 	if err != nil {
 		return nil, err
 	}
-	w := course.Want{Imp: imp, Seed: seed}
-	if l != nil {
-		if l.Impair != nil {
-			w.Imp.Rules = l.Impair()
-		}
-		w.Hosts = l.Hosts
-	}
+	imp.Rules = w.Imp.Rules
+	w.Imp = imp
 	if err := checkNetName(choice); err != nil {
 		return nil, err
 	}
@@ -68,7 +75,7 @@ func (a *app) pickNetFor(choice string, impair []string, seed *uint64, l *course
 	case n.Reason == course.NetAutoImpair:
 		a.say(a.tx.T("net.auto_sandbox_impair", nil))
 	case n.Reason == course.NetAutoSeed:
-		a.say(a.tx.T("net.auto_sandbox_seed", map[string]any{"Seed": *seed}))
+		a.say(a.tx.T("net.auto_sandbox_seed", map[string]any{"Seed": *w.Seed}))
 	case n.Reason == course.NetAutoNoPrivate:
 		detail := ""
 		if noPrivate == nil {

@@ -111,10 +111,11 @@ func (a *app) verify(id string, command []string, f verifyFlags) error {
 	}
 	// verify captures the real network only: the sandbox's stack is
 	// wiretutor's own, and the learner's program is not in it.
-	if name, _, err := course.ChooseNetwork(f.net, course.Want{}, course.ThisHost()); err == nil && name == course.NetSandbox {
+	want := course.Want{Hosts: prog.Peer.Hosts}
+	if name, _, err := course.ChooseNetwork(f.net, want, course.ThisHost()); err == nil && name == course.NetSandbox {
 		return a.noCapture(l, prog)
 	}
-	n, err := a.pickNet(f.net, nil, nil)
+	n, err := a.pickNetWant(f.net, nil, want)
 	var noPrivate *nsenter.Error
 	if errors.As(err, &noPrivate) && f.net == course.NetAuto {
 		return a.noCapture(l, prog)

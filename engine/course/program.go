@@ -44,6 +44,10 @@ type Peer struct {
 	// already) and returns when they are done. say shows a line of what
 	// it does.
 	Run func(ctx context.Context, n netenv.Net, ready func(env ...string), say func(string)) error
+	// Hosts is how many hosts the run needs: 2 puts the peer on the
+	// server's (netenv.Peer of n) and the learner's program on the
+	// client's, two network namespaces of the kernel.
+	Hosts int
 }
 
 // Listen is a socket the learner's server must open: a TCP listener or

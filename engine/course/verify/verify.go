@@ -280,7 +280,19 @@ func (r *run) startPeer(ctx context.Context) error {
 }
 
 func (r *run) startProgram() error {
-	proc, err := startProcess(r.o.Command, r.env, r.o.Stdin, r.o.Output, r.o.Group)
+	var proc *process
+	start := func() (err error) {
+		proc, err = startProcess(r.o.Command, r.env, r.o.Stdin, r.o.Output, r.o.Group)
+		return err
+	}
+	// On a host of a namespace pair the program starts in its namespace:
+	// a process forked from a thread there lives there.
+	var err error
+	if h, ok := r.o.Net.Net.(interface{ Do(func() error) error }); ok {
+		err = h.Do(start)
+	} else {
+		err = start()
+	}
 	if err != nil {
 		return err
 	}
