@@ -357,6 +357,30 @@ func gameMoveType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	return q, true
 }
 
+// gameMoveID asks for the player id the moves carry: byte 4 of the
+// header, 0 in the login (no id is given yet) and the welcome's id in
+// every message after it.
+func gameMoveID(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
+	moves := gameMoveMsgs(c)
+	var login *gameMsg
+	for _, m := range gameMessages(c) {
+		if m.fromClient && game.Type(m.b[0]) == game.TypeLogin {
+			login = &m
+			break
+		}
+	}
+	if len(moves) == 0 || login == nil {
+		return nil, false
+	}
+	p := &c.Packets[moves[0].i]
+	d := map[string]any{"Frame": p.Number, "Login": c.Packets[login.i].Number, "ID": moves[0].b[4], "Before": login.b[4]}
+	q := quiz.FieldQuestion("game-player-id", p, "udp.payload", quiz.KindNumber, tx, "game_player_id", d)
+	q.Bytes = &quiz.ByteRange{Off: 4, Len: 1}
+	q.Expect = q.FromField(q.Expect)
+	q.Shown = q.Expect
+	return q, true
+}
+
 // gameMoveX asks where a move in the table took the player along x:
 // bytes 5 and 6, little-endian, which a big-endian reading gets wrong
 // by a factor of 256. The move asked about is the first of the table

@@ -120,6 +120,7 @@ func makers() map[string]quiz.Maker {
 		"game-arp-reply-dst": gameArpReplyDst,
 		"game-name-length":   gameNameLength,
 		"game-move-type":     gameMoveType,
+		"game-player-id":     gameMoveID,
 		"game-move-x":        gameMoveX,
 		"game-next-seq":      gameNextSeq,
 		"game-check":         gameCheck,
