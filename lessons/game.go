@@ -400,6 +400,7 @@ func gameMoveX(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		q.Bytes = &quiz.ByteRange{Off: game.HeaderLen, Len: 2, Order: quiz.LittleEndian}
 		q.Expect = q.FromField(q.Expect)
 		q.Shown = q.Expect
+		q.Clue = tx.T("quiz.game_move_x.clue", d)
 		return q, true
 	}
 	return nil, false
