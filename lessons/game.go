@@ -3,7 +3,6 @@ package lessons
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -162,26 +161,13 @@ func gameStep(p game.Point, r rune, w game.Welcome) (game.Point, bool) {
 	return p, p.X < uint16(w.Width) && p.Y < uint16(w.Height)
 }
 
-// gameState waits for the state in which the player stands at want (any
-// state when want is nil).
+// gameState waits for the state in which the player stands at want.
 func gameState(ctx context.Context, c *game.Client, want *game.Point) (game.State, error) {
-	for {
-		m, err := c.Next(ctx)
-		if err != nil {
-			return game.State{}, fmt.Errorf("wait for the game's state: %w", err)
-		}
-		if m.Type != game.TypeState {
-			continue
-		}
-		s := m.State()
-		me, ok := c.Me(s)
-		if !ok {
-			return s, errors.New("the game's state does not hold the player")
-		}
-		if want == nil || me.At == *want {
-			return s, nil
-		}
+	s, err := c.WaitState(ctx, want)
+	if err != nil {
+		return s, fmt.Errorf("wait for the game's state: %w", err)
 	}
+	return s, nil
 }
 
 // gameMsg is a game message in the capture: its packet index, its bytes

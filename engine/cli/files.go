@@ -341,10 +341,12 @@ func (e errNotFile) Message() (string, map[string]any) {
 	return "files.not_file", map[string]any{"File": e.path}
 }
 
-// errNoServer is a file server that does not answer.
+// errNoServer is a server that does not answer: the file server's, or
+// another whose sentence id names (with the command that starts it).
 type errNoServer struct {
 	addr string
 	err  error
+	id   string // "" for the file server's sentence
 }
 
 func (e errNoServer) Error() string { return e.err.Error() }
@@ -352,7 +354,11 @@ func (e errNoServer) Unwrap() error { return e.err }
 
 // Message names the sentence, with the hint to start the server.
 func (e errNoServer) Message() (string, map[string]any) {
-	return "files.no_server", map[string]any{"Addr": e.addr}
+	id := e.id
+	if id == "" {
+		id = "files.no_server"
+	}
+	return id, map[string]any{"Addr": e.addr}
 }
 
 // errNotProtocol is a peer that does not speak the file protocol.
@@ -396,7 +402,7 @@ func filesError(err error, addr, name string) error {
 		}
 		return errRefused{name, re}
 	case errors.As(err, &op) && op.Op == "dial":
-		return errNoServer{addr, err}
+		return errNoServer{addr: addr, err: err}
 	case errors.Is(err, files.ErrProtocol):
 		return errNotProtocol{addr, err}
 	}

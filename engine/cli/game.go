@@ -154,20 +154,6 @@ func (a *app) gameCmd() *cobra.Command {
 	return cmd
 }
 
-// errNoGame: nothing answers at the game's login port.
-type errNoGame struct {
-	addr string
-	err  error
-}
-
-func (e errNoGame) Error() string { return e.err.Error() }
-func (e errNoGame) Unwrap() error { return e.err }
-
-// Message says where no game answered and how to start one.
-func (e errNoGame) Message() (string, map[string]any) {
-	return "game.client.no_server", map[string]any{"Addr": e.addr}
-}
-
 // gameClient logs in as name (asked for when empty) and plays: full
 // screen on a terminal, else one line of moves at a time from standard
 // input (r, l, u, d), each answered with where the player stands.
@@ -193,7 +179,7 @@ func (a *app) gameClient(host string, tcpPort, udpPort int, name string) error {
 	cancel()
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
-		return errNoGame{addr: net.JoinHostPort(host, strconv.Itoa(tcpPort)), err: err}
+		return errNoServer{addr: net.JoinHostPort(host, strconv.Itoa(tcpPort)), err: err, id: "game.client.no_server"}
 	}
 	if err != nil {
 		return err
@@ -250,17 +236,9 @@ func (a *app) gameLines(c *game.Client, in *bufio.Scanner) error {
 func (a *app) gameState(c *game.Client, want *game.Point) (game.State, error) {
 	ctx, cancel := context.WithTimeout(a.ctx, 10*time.Second)
 	defer cancel()
-	for {
-		m, err := c.Next(ctx)
-		if err != nil {
-			return game.State{}, fmt.Errorf("game: %w", err)
-		}
-		if m.Type != game.TypeState {
-			continue
-		}
-		s := m.State()
-		if me, ok := c.Me(s); ok && (want == nil || me.At == *want) {
-			return s, nil
-		}
+	s, err := c.WaitState(ctx, want)
+	if err != nil {
+		return s, fmt.Errorf("game: %w", err)
 	}
+	return s, nil
 }

@@ -153,6 +153,29 @@ func (c *Client) Next(ctx context.Context) (Message, error) {
 	}
 }
 
+// WaitState waits for the state in which the player stands at want (the
+// next state when want is nil), skipping pickups and other players'
+// states, until ctx ends. A state without the player is ErrUnexpected.
+func (c *Client) WaitState(ctx context.Context, want *Point) (State, error) {
+	for {
+		m, err := c.Next(ctx)
+		if err != nil {
+			return State{}, err
+		}
+		if m.Type != TypeState {
+			continue
+		}
+		s := m.State()
+		me, ok := c.Me(s)
+		if !ok {
+			return s, ErrUnexpected
+		}
+		if want == nil || me.At == *want {
+			return s, nil
+		}
+	}
+}
+
 // Close leaves the game: the login connection closes.
 func (c *Client) Close() error {
 	err := c.tcp.Close()
