@@ -114,7 +114,7 @@ func gameExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *gameRun
 			h.Say(tx.T("game.lesson_enough", map[string]any{"Count": gameMaxMoves}))
 			break
 		}
-		to, ok := gameStep(me.At, r, w)
+		to, ok := w.Step(me.At, r)
 		if !ok {
 			if strings.ContainsRune("rlud", r) && !walled {
 				// Said once for a run of steps into the same edge.
@@ -140,25 +140,6 @@ func gameExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *gameRun
 	}
 	h.Say(tx.T("game.lesson_picked", map[string]any{"X": got.At.X, "Y": got.At.Y, "Score": got.Score}))
 	return nil
-}
-
-// gameStep is the cell one step from p in direction r (r, l, u, d), and
-// false for another letter or a step off the grid.
-func gameStep(p game.Point, r rune, w game.Welcome) (game.Point, bool) {
-	switch r {
-	case 'r':
-		p.X++
-	case 'l':
-		p.X--
-	case 'u':
-		p.Y--
-	case 'd':
-		p.Y++
-	default:
-		return p, false
-	}
-	// Off the grid below 0 wraps to a large uint16.
-	return p, p.X < uint16(w.Width) && p.Y < uint16(w.Height)
 }
 
 // gameState waits for the state in which the player stands at want.

@@ -211,10 +211,9 @@ func (a *app) gameLines(c *game.Client, in *bufio.Scanner) error {
 	}
 	fmt.Fprintln(a.out(), a.tx.T("game.client.lines", map[string]any{"Width": c.Welcome.Width, "Height": c.Welcome.Height}))
 	say()
-	keys := map[rune]string{'r': "right", 'l': "left", 'u': "up", 'd': "down"}
 	for in.Scan() {
 		for _, r := range strings.ToLower(in.Text()) {
-			to, ok := gamescreen.Step(me.At, keys[r], c.Welcome)
+			to, ok := c.Welcome.Step(me.At, r)
 			if !ok {
 				continue
 			}

@@ -195,6 +195,25 @@ func (c *Client) Me(s State) (Player, bool) {
 	return Player{}, false
 }
 
+// Step is the cell one step from p in direction dir ('r' right, 'l'
+// left, 'u' up, 'd' down), and false for another letter or a step off
+// w's grid: the move a player may ask for.
+func (w Welcome) Step(p Point, dir rune) (Point, bool) {
+	switch {
+	case dir == 'r':
+		p.X++
+	case dir == 'l' && p.X > 0:
+		p.X--
+	case dir == 'u' && p.Y > 0:
+		p.Y--
+	case dir == 'd':
+		p.Y++
+	default:
+		return p, false
+	}
+	return p, p.X < uint16(w.Width) && p.Y < uint16(w.Height)
+}
+
 // Toward is the neighbouring cell of from that is one step nearer to
 // to, along x first; from itself when they are the same.
 func Toward(from, to Point) Point {

@@ -167,25 +167,23 @@ func (m Model) drain() (tea.Model, tea.Cmd) {
 // Step is the cell a key moves the player to from p: the arrow keys,
 // hjkl and wasd; false for another key or a step off the grid.
 func Step(p game.Point, key string, w game.Welcome) (game.Point, bool) {
+	return w.Step(p, keyDir(key))
+}
+
+// keyDir is the direction game.Welcome.Step takes for a key, 0 for a
+// key that does not move.
+func keyDir(key string) rune {
 	switch key {
 	case "right", "l", "d":
-		p.X++
+		return 'r'
 	case "left", "h", "a":
-		if p.X == 0 {
-			return p, false
-		}
-		p.X--
+		return 'l'
 	case "up", "k", "w":
-		if p.Y == 0 {
-			return p, false
-		}
-		p.Y--
+		return 'u'
 	case "down", "j", "s":
-		p.Y++
-	default:
-		return p, false
+		return 'd'
 	}
-	return p, p.X < uint16(w.Width) && p.Y < uint16(w.Height)
+	return 0
 }
 
 // View draws the grid in a frame, the status line and the keys.
