@@ -12,7 +12,6 @@ import (
 	"wiretutor/engine/course"
 	"wiretutor/engine/course/quiz"
 	"wiretutor/engine/net/netenv"
-	"wiretutor/engine/packet/dissect"
 	"wiretutor/servers/game"
 )
 
@@ -151,38 +150,26 @@ func gameState(ctx context.Context, c *game.Client, want *game.Point) (game.Stat
 	return s, nil
 }
 
-// gameMsg is a game message in the capture: its packet index, its bytes
-// (the TCP or UDP payload) and whether the client sent it.
-type gameMsg struct {
-	i          int
-	b          []byte
-	fromClient bool
-}
-
-// gameMessages are the capture's game messages in order: one per
-// segment or datagram with a payload to or from the game's ports (a
-// segment holding two messages counts as its first).
-func gameMessages(c *quiz.Capture) []gameMsg {
-	var out []gameMsg
-	for i := range c.Packets {
-		p := &c.Packets[i]
-		if len(p.Payload) < game.MinMessage {
-			continue
-		}
-		switch {
-		case p.Transport == dissect.TransportTCP && (p.SrcPort == game.DefaultTCPPort || p.DstPort == game.DefaultTCPPort),
-			p.Transport == dissect.TransportUDP && (p.SrcPort == game.DefaultUDPPort || p.DstPort == game.DefaultUDPPort):
-			out = append(out, gameMsg{i: i, b: p.Payload, fromClient: p.DstPort == game.DefaultTCPPort || p.DstPort == game.DefaultUDPPort})
+// gameMessages are the capture's game messages, one per segment or
+// datagram to or from the game's ports whose payload is at least a
+// message long, read from the payload's start (a segment holding two
+// messages counts as its first): the bytes tcp.payload and udp.payload
+// show, at the offsets the questions name.
+func gameMessages(c *quiz.Capture) []gameWire {
+	var out []gameWire
+	for _, w := range gamePackets(c.Packets, true) {
+		if len(w.raw) >= game.MinMessage {
+			out = append(out, w)
 		}
 	}
 	return out
 }
 
 // moves are the client's move messages.
-func gameMoveMsgs(c *quiz.Capture) []gameMsg {
-	var out []gameMsg
+func gameMoveMsgs(c *quiz.Capture) []gameWire {
+	var out []gameWire
 	for _, m := range gameMessages(c) {
-		if m.fromClient && game.Type(m.b[0]) == game.TypeMove && len(m.b) == game.MinMessage+4 {
+		if m.fromClient && game.Type(m.raw[0]) == game.TypeMove && len(m.raw) == game.MinMessage+4 {
 			out = append(out, m)
 		}
 	}
@@ -205,7 +192,7 @@ func spaced(b []byte) string {
 // gameShown is how many of the client's moves the lesson's table shows
 // (the first ones, at most gameTable): the question on the sequence
 // number asks about the one after them.
-func gameShown(moves []gameMsg) int { return min(max(len(moves)-1, 0), gameTable) }
+func gameShown(moves []gameWire) int { return min(max(len(moves)-1, 0), gameTable) }
 
 // gameFacts are the live values of the text: the name and its bytes,
 // and the bytes of the messages the learner decodes, laid out as the
@@ -216,24 +203,24 @@ func gameFacts(c *quiz.Capture, st *gameRun) map[string]any {
 		"ClientIP": netenv.PairClientIP, "ServerIP": netenv.PairServerIP,
 		"TCPPort": game.DefaultTCPPort, "UDPPort": game.DefaultUDPPort, "Login": "", "Moves": "", "States": ""}
 	msgs := gameMessages(c)
-	row := func(m gameMsg) string {
+	row := func(m gameWire) string {
 		// Sixteen bytes a line, as a bytes pane shows them.
 		var sb strings.Builder
-		for off := 0; off < len(m.b); off += 16 {
+		for off := 0; off < len(m.raw); off += 16 {
 			label := ""
 			if off == 0 {
 				label = strconv.Itoa(c.Packets[m.i].Number)
 			}
-			fmt.Fprintf(&sb, "    %5s  %s\n", label, spaced(m.b[off:min(off+16, len(m.b))]))
+			fmt.Fprintf(&sb, "    %5s  %s\n", label, spaced(m.raw[off:min(off+16, len(m.raw))]))
 		}
 		return sb.String()
 	}
 	var moves, states strings.Builder
 	for _, m := range msgs {
 		switch {
-		case m.fromClient && game.Type(m.b[0]) == game.TypeLogin && f["Login"] == "":
+		case m.fromClient && game.Type(m.raw[0]) == game.TypeLogin && f["Login"] == "":
 			f["Login"], f["LoginFrame"] = row(m), c.Packets[m.i].Number
-		case !m.fromClient && game.Type(m.b[0]) == game.TypeState && states.Len() < 3*80:
+		case !m.fromClient && game.Type(m.raw[0]) == game.TypeState && states.Len() < 3*80:
 			states.WriteString(row(m))
 		}
 	}
@@ -290,16 +277,16 @@ func gameArpReply(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 // UTF-8 bytes, not its letters.
 func gameNameLength(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	for _, m := range gameMessages(c) {
-		if !m.fromClient || game.Type(m.b[0]) != game.TypeLogin {
+		if !m.fromClient || game.Type(m.raw[0]) != game.TypeLogin {
 			continue
 		}
 		p := &c.Packets[m.i]
 		other := tx.T("quiz.game_name_length.name", nil)
 		d := map[string]any{"Frame": p.Number, "Other": other, "Letters": utf8.RuneCountInString(other),
-			"Bytes": len(other), "Yours": int(m.b[game.HeaderLen])}
+			"Bytes": len(other), "Yours": int(m.raw[game.HeaderLen])}
 		q := quiz.FieldQuestion("game-name-length", p, "tcp.payload", quiz.KindNumber, tx, "game_name_length", d)
 		q.Bytes = &quiz.ByteRange{Off: game.HeaderLen, Len: 1}
-		q.Add = int64(len(other)) - int64(m.b[game.HeaderLen])
+		q.Add = int64(len(other)) - int64(m.raw[game.HeaderLen])
 		q.Expect = q.FromField(q.Expect)
 		q.Shown = q.Expect
 		q.Clue = tx.T("quiz.game_name_length.clue", d)
@@ -316,7 +303,7 @@ func gameMoveType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		return nil, false
 	}
 	p := &c.Packets[moves[0].i]
-	d := map[string]any{"Frame": p.Number, "Type": moves[0].b[0]}
+	d := map[string]any{"Frame": p.Number, "Type": moves[0].raw[0]}
 	q := quiz.FieldQuestion("game-move-type", p, "udp.payload", quiz.KindNumber, tx, "game_move_type", d)
 	q.Bytes = &quiz.ByteRange{Off: 0, Len: 1}
 	q.Expect = q.FromField(q.Expect)
@@ -329,9 +316,9 @@ func gameMoveType(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 // every message after it.
 func gameMoveID(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	moves := gameMoveMsgs(c)
-	var login *gameMsg
+	var login *gameWire
 	for _, m := range gameMessages(c) {
-		if m.fromClient && game.Type(m.b[0]) == game.TypeLogin {
+		if m.fromClient && game.Type(m.raw[0]) == game.TypeLogin {
 			login = &m
 			break
 		}
@@ -340,7 +327,7 @@ func gameMoveID(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 		return nil, false
 	}
 	p := &c.Packets[moves[0].i]
-	d := map[string]any{"Frame": p.Number, "Login": c.Packets[login.i].Number, "ID": moves[0].b[4], "Before": login.b[4]}
+	d := map[string]any{"Frame": p.Number, "Login": c.Packets[login.i].Number, "ID": moves[0].raw[4], "Before": login.raw[4]}
 	q := quiz.FieldQuestion("game-player-id", p, "udp.payload", quiz.KindNumber, tx, "game_player_id", d)
 	q.Bytes = &quiz.ByteRange{Off: 4, Len: 1}
 	q.Expect = q.FromField(q.Expect)
@@ -355,14 +342,14 @@ func gameMoveID(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 func gameMoveX(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	moves := gameMoveMsgs(c)
 	for _, m := range moves[:gameShown(moves)] {
-		x := uint16(m.b[game.HeaderLen]) | uint16(m.b[game.HeaderLen+1])<<8
-		if x == 0 || m.b[game.HeaderLen] == m.b[game.HeaderLen+1] {
+		x := uint16(m.raw[game.HeaderLen]) | uint16(m.raw[game.HeaderLen+1])<<8
+		if x == 0 || m.raw[game.HeaderLen] == m.raw[game.HeaderLen+1] {
 			continue
 		}
 		p := &c.Packets[m.i]
-		d := map[string]any{"Frame": p.Number, "Lo": fmt.Sprintf("%02x", m.b[game.HeaderLen]),
-			"Hi": fmt.Sprintf("%02x", m.b[game.HeaderLen+1]), "X": x,
-			"Wrong": uint16(m.b[game.HeaderLen])<<8 | uint16(m.b[game.HeaderLen+1])}
+		d := map[string]any{"Frame": p.Number, "Lo": fmt.Sprintf("%02x", m.raw[game.HeaderLen]),
+			"Hi": fmt.Sprintf("%02x", m.raw[game.HeaderLen+1]), "X": x,
+			"Wrong": uint16(m.raw[game.HeaderLen])<<8 | uint16(m.raw[game.HeaderLen+1])}
 		q := quiz.FieldQuestion("game-move-x", p, "udp.payload", quiz.KindNumber, tx, "game_move_x", d)
 		q.Bytes = &quiz.ByteRange{Off: game.HeaderLen, Len: 2, Order: quiz.LittleEndian}
 		q.Expect = q.FromField(q.Expect)
@@ -384,7 +371,7 @@ func gameNextSeq(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	}
 	last, next := moves[k-1], moves[k]
 	p := &c.Packets[next.i]
-	seq := uint16(last.b[2])<<8 | uint16(last.b[3])
+	seq := uint16(last.raw[2])<<8 | uint16(last.raw[3])
 	d := map[string]any{"Frame": p.Number, "Last": c.Packets[last.i].Number, "Seq": seq, "Next": seq + 1}
 	q := quiz.FieldQuestion("game-next-seq", p, "udp.payload", quiz.KindNumber, tx, "game_next_seq", d)
 	q.Bytes = &quiz.ByteRange{Off: 2, Len: 2}
@@ -401,12 +388,12 @@ func gameNextSeq(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 func gameCheck(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	moves := gameMoveMsgs(c)
 	for _, m := range moves[:gameShown(moves)] {
-		check, lo := m.b[len(m.b)-1], m.b[game.HeaderLen]
+		check, lo := m.raw[len(m.raw)-1], m.raw[game.HeaderLen]
 		if check == 0xff || lo == 0xff {
 			continue
 		}
 		p := &c.Packets[m.i]
-		x := uint16(lo) | uint16(m.b[game.HeaderLen+1])<<8
+		x := uint16(lo) | uint16(m.raw[game.HeaderLen+1])<<8
 		d := map[string]any{"Frame": p.Number, "X": x, "NewX": x + 1, "Check": check, "CheckHex": fmt.Sprintf("%02x", check),
 			"New": check + 1, "NewHex": fmt.Sprintf("%02x", check+1)}
 		q := quiz.FieldQuestion("game-check", p, "udp.payload", quiz.KindNumber, tx, "game_check", d)

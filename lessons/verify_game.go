@@ -65,19 +65,31 @@ func gameWires(e *course.Evidence) []gameWire {
 			}
 		}
 	}
-	for i := range e.Packets {
-		p := &e.Packets[i]
-		if p.Transport != dissect.TransportUDP || (p.DstPort != game.DefaultUDPPort && p.SrcPort != game.DefaultUDPPort) || len(p.Payload) == 0 {
-			continue
-		}
-		m, err := game.Parse(p.Payload)
-		out = append(out, gameWire{i: i, fromClient: p.DstPort == game.DefaultUDPPort, raw: p.Payload, m: m, err: err})
-	}
+	out = append(out, gamePackets(e.Packets, false)...)
 	// In capture order; a stream's messages keep theirs.
 	for a := 1; a < len(out); a++ {
 		for b := a; b > 0 && out[b].i < out[b-1].i; b-- {
 			out[b], out[b-1] = out[b-1], out[b]
 		}
+	}
+	return out
+}
+
+// gamePackets are the game messages of single packets: every datagram
+// to or from the play port, and with tcp every segment to or from the
+// login port, each with a payload read from its start.
+func gamePackets(pkts []dissect.Packet, tcp bool) []gameWire {
+	var out []gameWire
+	for i := range pkts {
+		p := &pkts[i]
+		udpGame := p.Transport == dissect.TransportUDP && (p.DstPort == game.DefaultUDPPort || p.SrcPort == game.DefaultUDPPort)
+		tcpGame := tcp && p.Transport == dissect.TransportTCP && (p.DstPort == game.DefaultTCPPort || p.SrcPort == game.DefaultTCPPort)
+		if len(p.Payload) == 0 || !udpGame && !tcpGame {
+			continue
+		}
+		m, err := game.Parse(p.Payload)
+		out = append(out, gameWire{i: i, fromClient: p.DstPort == game.DefaultUDPPort || p.DstPort == game.DefaultTCPPort,
+			raw: p.Payload, m: m, err: err})
 	}
 	return out
 }
