@@ -7,6 +7,7 @@ import (
 
 	"wiretutor/content"
 	"wiretutor/engine/cli"
+	"wiretutor/engine/testkit/isolate"
 )
 
 // childVar, when set, makes the test binary run the command line with the
@@ -25,5 +26,5 @@ func TestMain(m *testing.M) {
 			Getenv: os.Getenv, Content: content.FS,
 		}))
 	}
-	os.Exit(m.Run())
+	isolate.Main(m)
 }

@@ -60,6 +60,28 @@ func init() {
 // setup brings the namespace's loopback up and checks that this process
 // may capture on it; detail names the step that failed.
 func setup() (detail string, err error) {
+	if detail, err := loopbackUp(); err != nil {
+		return detail, err
+	}
+	p, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return "AF_PACKET", err
+	}
+	unix.Close(p)
+	return "", nil
+}
+
+// LoopbackUp brings up the loopback of the network namespace this
+// process is in (a new namespace's starts down).
+func LoopbackUp() error {
+	if detail, err := loopbackUp(); err != nil {
+		return fmt.Errorf("%s: %w", detail, err)
+	}
+	return nil
+}
+
+// loopbackUp is LoopbackUp, with the step that failed named apart.
+func loopbackUp() (detail string, err error) {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return "socket", err
@@ -76,11 +98,6 @@ func setup() (detail string, err error) {
 	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
 		return "SIOCSIFFLAGS lo", err
 	}
-	p, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return "AF_PACKET", err
-	}
-	unix.Close(p)
 	return "", nil
 }
 

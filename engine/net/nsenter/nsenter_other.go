@@ -18,3 +18,6 @@ func Run(exe string, args, env []string, stdin io.Reader, stdout, stderr io.Writ
 
 // CanMakeNetns says network namespaces are Linux's.
 func CanMakeNetns() error { return errNotLinux }
+
+// LoopbackUp has no namespace to set up off Linux.
+func LoopbackUp() error { return errNotLinux }
