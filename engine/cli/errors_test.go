@@ -23,6 +23,7 @@ import (
 	"wiretutor/engine/text/i18n"
 	"wiretutor/lessons"
 	"wiretutor/servers/chat"
+	"wiretutor/servers/game"
 	"wiretutor/servers/listen"
 )
 
@@ -54,6 +55,7 @@ func explainCases() []struct {
 		{"missing_flag", errMissingFlag{flag: "-r"}, "This command needs -r. See --help."},
 		{"unknown_lesson", errUnknownLesson{id: "nope"}, "There is no lesson \"nope\". Lessons: tcp-handshake, sockets."},
 		{"unknown_field", errUnknownField{name: "tcp.prot"}, "Unknown field \"tcp.prot\". Use Wireshark's field names, such as tcp.seq or ip.src."},
+		{"game_gone", fmt.Errorf("game: %w", game.ErrGone), "The game server closed the connection: it has stopped, or it ended your game."},
 		{"bad_value", errBadValue{flag: "-T", value: "xml", want: "text, fields, json"}, "-T does not take \"xml\". It takes: text, fields, json."},
 		{"port_in_use", withPortFlag(&listen.BindError{Proto: "tcp", Port: 10000, Err: syscall.EADDRINUSE}, "--tcp-port", "--udp-port"), "TCP port 10000 is already in use. Stop the program that holds it, or choose another port with --tcp-port."},
 		{"port_flag_denied", withPortFlag(&listen.BindError{Proto: "udp", Port: 80, Err: syscall.EACCES}, "--tcp-port", "--udp-port"), "Port 80 is below 1024, which only root may open. Choose a port from 1024 up."},

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -46,6 +48,17 @@ func (e *RefusedError) Message() (string, map[string]any) {
 // ErrUnexpected is a server's answer that is not the protocol's.
 var ErrUnexpected = errors.New("game: unexpected answer from the server")
 
+// ErrGone is Next's error once the server has closed the login
+// connection: it stopped, or it ended this player's game.
+var ErrGone error = goneError{}
+
+type goneError struct{}
+
+func (goneError) Error() string { return "game: the server closed the login connection" }
+
+// Message is the sentence in ui.toml that says so.
+func (goneError) Message() (string, map[string]any) { return "game.client.gone", nil }
+
 // Client is one player: its login connection and its play socket. Next
 // may wait in one goroutine while another moves (Move, Send); otherwise
 // its methods are not safe for concurrent use, except Close, which may
@@ -58,6 +71,10 @@ type Client struct {
 	seq     uint16
 	buf     []byte
 	last    *State // the newest state Next gave
+	// gone is closed when the server closes the login connection;
+	// closing is set by Close, whose own closing is not the server's.
+	gone    chan struct{}
+	closing atomic.Bool
 }
 
 // Login logs in as name on the server at host's two ports and joins the
@@ -79,6 +96,8 @@ func Login(ctx context.Context, d Dialer, host string, tcpPort, udpPort int, nam
 		return nil, fmt.Errorf("game join: %w", err)
 	}
 	c.udp = udp
+	c.gone = make(chan struct{})
+	go c.watch()
 	if err := c.send(JoinMessage(c.next(), c.ID, c.Welcome.Token)); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("game join: %w", err)
@@ -105,6 +124,18 @@ func (c *Client) login(ctx context.Context, name string) error {
 	}
 	c.ID, c.Welcome = m.Player, m.Welcome()
 	return nil
+}
+
+// watch reads the login connection, on which the server sends nothing
+// after the welcome, until it ends; if the server ended it, a Next
+// under way or to come returns ErrGone.
+func (c *Client) watch() {
+	io.Copy(io.Discard, c.tcp)
+	if c.closing.Load() {
+		return
+	}
+	close(c.gone)
+	c.udp.SetReadDeadline(time.Unix(1, 0))
 }
 
 func (c *Client) next() uint16 {
@@ -138,6 +169,11 @@ func (c *Client) Next(ctx context.Context) (Message, error) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return Message{}, ctx.Err()
+			}
+			select {
+			case <-c.gone:
+				return Message{}, ErrGone
+			default:
 			}
 			return Message{}, err
 		}
@@ -178,6 +214,7 @@ func (c *Client) WaitState(ctx context.Context, want *Point) (State, error) {
 
 // Close leaves the game: the login connection closes.
 func (c *Client) Close() error {
+	c.closing.Store(true)
 	err := c.tcp.Close()
 	if c.udp != nil {
 		c.udp.Close()

@@ -298,3 +298,28 @@ func TestLoginTimeout(t *testing.T) {
 		t.Fatalf("read: %v", err)
 	}
 }
+
+// TestGone: when the server stops, the client learns it from the login
+// connection's close, with no move sent: Next says ErrGone. A client
+// that leaves by itself is not told the server went.
+func TestGone(t *testing.T) {
+	for _, who := range []string{"server", "client"} {
+		t.Run(who, func(t *testing.T) {
+			srv, sb := start(t, nil)
+			c := login(t, srv, sb, "ada")
+			state(t, c)
+			if who == "server" {
+				srv.Close()
+			} else {
+				c.Close()
+			}
+			var err error
+			for err == nil {
+				_, err = c.Next(ctx(t))
+			}
+			if got := errors.Is(err, game.ErrGone); got != (who == "server") {
+				t.Errorf("Next after the %s closed: %v", who, err)
+			}
+		})
+	}
+}
