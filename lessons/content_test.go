@@ -202,7 +202,7 @@ func messages(t *testing.T, lang string) map[string]map[string]string {
 // TestMessagesUsedExist: every message id the Go code asks for exists.
 func TestMessagesUsedExist(t *testing.T) {
 	en := messages(t, "en")
-	used := map[string]bool{"run.starting.kernel": true, "run.starting.sandbox": true}
+	used := map[string]bool{"run.starting.kernel": true, "run.starting.sandbox": true, "run.starting.pair": true}
 	used["sockets.title.open"], used["sockets.title.after"], used["sockets.title.before"] = true, true, true
 	used["chat.lesson_nick"], used["chat.lesson_say"] = true, true
 	for _, path := range []string{"raw", "dgram", "sandbox", "sandbox_auto"} {

@@ -36,6 +36,10 @@ const (
 	gameTable = 8
 )
 
+// gameWait bounds each wait on the game's network (the login, a state,
+// the walk to a coin), and never the learner's time to think.
+const gameWait = 20 * time.Second
+
 // gameRun is what one run of the exchange leaves for its facts.
 type gameRun struct {
 	name    string
@@ -87,9 +91,11 @@ func gameExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *gameRun
 		}
 	}
 	st.name, st.sandbox = name, n.Name() == "sandbox"
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	c, err := game.Login(ctx, n, netenv.PairServerIP, game.DefaultTCPPort, game.DefaultUDPPort, name)
+	// Each wait on the network has its own bound: the learner's time to
+	// think over the moves counts against none.
+	lctx, cancel := context.WithTimeout(ctx, gameWait)
+	c, err := game.Login(lctx, n, netenv.PairServerIP, game.DefaultTCPPort, game.DefaultUDPPort, name)
+	cancel()
 	if err != nil {
 		return fmt.Errorf("log in to the game: %w", err)
 	}
@@ -133,7 +139,9 @@ func gameExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *gameRun
 		h.Say(tx.T("game.lesson_moved", map[string]any{"X": me.At.X, "Y": me.At.Y}))
 	}
 	h.Say(tx.T("game.lesson_fetch", nil))
-	got, err := c.FetchCoin(ctx)
+	fctx, cancel := context.WithTimeout(ctx, gameWait)
+	defer cancel()
+	got, err := c.FetchCoin(fctx)
 	if err != nil {
 		return fmt.Errorf("walk to a coin: %w", err)
 	}
@@ -141,8 +149,11 @@ func gameExchange(ctx context.Context, n netenv.Net, h course.Hooks, st *gameRun
 	return nil
 }
 
-// gameState waits for the state in which the player stands at want.
+// gameState waits for the state in which the player stands at want,
+// for at most gameWait.
 func gameState(ctx context.Context, c *game.Client, want *game.Point) (game.State, error) {
+	ctx, cancel := context.WithTimeout(ctx, gameWait)
+	defer cancel()
 	s, err := c.WaitState(ctx, want)
 	if err != nil {
 		return s, fmt.Errorf("wait for the game's state: %w", err)
@@ -274,16 +285,23 @@ func gameArpReply(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 
 // gameNameLength asks what the login's length byte (the one before the
 // name) would hold for another name, in the learner's language: its
-// UTF-8 bytes, not its letters.
+// UTF-8 bytes, not its letters. The other name is never as long as the
+// learner's.
 func gameNameLength(c *quiz.Capture, tx quiz.Texts) (*quiz.Question, bool) {
 	for _, m := range gameMessages(c) {
 		if !m.fromClient || game.Type(m.raw[0]) != game.TypeLogin {
 			continue
 		}
 		p := &c.Packets[m.i]
+		yours := int(m.raw[game.HeaderLen])
 		other := tx.T("quiz.game_name_length.name", nil)
+		if len(other) == yours {
+			// The table shows the learner's own length: a name as long
+			// would be answered by reading it off.
+			other = tx.T("quiz.game_name_length.name_other", nil)
+		}
 		d := map[string]any{"Frame": p.Number, "Other": other, "Letters": utf8.RuneCountInString(other),
-			"Bytes": len(other), "Yours": int(m.raw[game.HeaderLen])}
+			"Bytes": len(other), "Yours": yours}
 		q := quiz.FieldQuestion("game-name-length", p, "tcp.payload", quiz.KindNumber, tx, "game_name_length", d)
 		q.Bytes = &quiz.ByteRange{Off: game.HeaderLen, Len: 1}
 		q.Add = int64(len(other)) - int64(m.raw[game.HeaderLen])

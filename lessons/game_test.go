@@ -18,6 +18,7 @@ import (
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/text/i18n"
 	"wiretutor/lessons/lessontest"
+	"wiretutor/servers/game"
 )
 
 // learner are hooks that answer the exchange's questions from a script
@@ -120,5 +121,35 @@ func TestGameLearner(t *testing.T) {
 	}
 	if made < 8 {
 		t.Errorf("%d questions", made)
+	}
+	// In Russian the what-if name is as long as the learner's (8 bytes):
+	// the question takes the other one, lest the table give the answer.
+	ru, err := i18n.Load(content.FS, "ru")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range l.Steps {
+		if s.Kind == course.Ask && s.Section == "game-name-length" {
+			q, ok := s.Maker(c, ru)
+			if !ok || q.Expect != "10" || !strings.Contains(q.Prompt, "Алёна") {
+				t.Errorf("ru: the name's length asks %q, expects %q", q.Prompt, q.Expect)
+			}
+		}
+	}
+}
+
+// TestGameWhatIfNames: in every language the two what-if names are
+// names the game takes, and of different lengths in bytes, so one of
+// them always differs from the learner's.
+func TestGameWhatIfNames(t *testing.T) {
+	for _, lang := range i18n.Available(content.FS) {
+		tx, err := i18n.Load(content.FS, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := tx.T("quiz.game_name_length.name", nil), tx.T("quiz.game_name_length.name_other", nil)
+		if !game.CheckName(a) || !game.CheckName(b) || len(a) == len(b) {
+			t.Errorf("%s: %q (%d bytes) and %q (%d bytes)", lang, a, len(a), b, len(b))
+		}
 	}
 }

@@ -169,6 +169,9 @@ func (run *runner) capture(ctx context.Context) error {
 	if p, ok := o.Net.(interface{ Private() bool }); ok && p.Private() {
 		starting = "run.starting.private"
 	}
+	if _, two := netenv.Peer(o.Net); two && o.Net.Name() == "kernel" {
+		starting = "run.starting.pair" // two namespaces, not a loopback
+	}
 	run.say(run.tx.T(starting, nil))
 	open := o.Capture
 	if open == nil {
