@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"bytes"
-	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"regexp"
@@ -521,6 +520,13 @@ func (p *dparser) value(kind dissect.Kind) (literal, error) {
 	if t.kind == 'o' {
 		return literal{}, p.fail(CodeUnexpected, t.s)
 	}
+	if kind == dissect.KindBytes && t.kind == 'w' {
+		if _, tail, _ := bytesLiteral(t.s); tail >= 0 {
+			// tshark's scanner ends the word there: the rest is a
+			// token of its own that cannot follow it.
+			return literal{}, &DisplayError{Filter: p.src, Pos: t.pos + tail, Len: t.end - t.pos - tail, Code: CodeUnexpected, Arg: t.s[tail:]}
+		}
+	}
 	lit, ok := parseLiteral(t, kind)
 	if !ok {
 		return literal{}, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeBadValue, Arg: t.s, Want: kindName(kind)}
@@ -567,19 +573,9 @@ func parseLiteral(t *dtoken, kind dissect.Kind) (literal, bool) {
 		lit.B = []byte(s)
 		return lit, true
 	}
-	if len(s) == 4 && (strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X")) {
-		// One byte written as a number, as Wireshark allows: 0x02.
-		v, err := strconv.ParseUint(s[2:], 16, 8)
-		lit.B = []byte{byte(v)}
-		return lit, err == nil
-	}
-	clean := strings.NewReplacer(":", "", "-", "", ".", "").Replace(s)
-	b, err := hex.DecodeString(clean)
-	if err != nil || len(clean) == 0 || (len(b) > 1 && clean == s) {
-		return lit, false
-	}
+	b, _, ok := bytesLiteral(s)
 	lit.B = b
-	return lit, true
+	return lit, ok
 }
 
 // order compares two values of one kind: -1, 0 or 1.

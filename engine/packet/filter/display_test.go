@@ -111,6 +111,13 @@ func TestDisplayErrors(t *testing.T) {
 		{"tcp[0] == 00", filter.CodeLayerBytes, 0, 3},
 		{"udp.payload[0] == 0x6", filter.CodeBadValue, 18, 3},
 		{"udp.payload[0:2] == 0x6865", filter.CodeBadValue, 20, 6},
+		// Bytes that tshark's scanner cuts short, and bytes it refuses.
+		{"udp.payload[0:2] == 3:0a", filter.CodeUnexpected, 21, 3},
+		{"udp.payload[0:3] == 03:0a:000", filter.CodeUnexpected, 28, 1},
+		{"udp.payload[0:2] == 03:0a.", filter.CodeUnexpected, 25, 1},
+		{"udp.payload[0:2] == 03.", filter.CodeUnexpected, 22, 1},
+		{"udp.payload[0:2] == 03--0a", filter.CodeBadValue, 20, 6},
+		{"udp.payload[0] == g", filter.CodeBadValue, 18, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
