@@ -2,10 +2,12 @@ package lessons
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"wiretutor/engine/course"
@@ -112,8 +114,30 @@ func lossExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 			s.Close()
 		}
 	}()
+	// What went wrong on the servers' side, should a transfer fail: the
+	// client alone sees only that it did.
+	var mu sync.Mutex
+	var failed []error
+	onEvent := func(e files.Event) {
+		if e.Kind == files.Failed {
+			mu.Lock()
+			failed = append(failed, e.Err)
+			mu.Unlock()
+		}
+	}
+	serverSide := func(err error) error {
+		if err == nil {
+			return nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(failed) > 0 {
+			return fmt.Errorf("%w (the server: %w)", err, errors.Join(failed...))
+		}
+		return err
+	}
 	for _, port := range []int{lossSYNPort, lossPort, lossBulkPort} {
-		s := &files.Server{Net: n, Port: port, Dir: dir, ReadOnly: true}
+		s := &files.Server{Net: n, Port: port, Dir: dir, ReadOnly: true, OnEvent: onEvent}
 		if err := s.Start(ctx); err != nil {
 			return err
 		}
@@ -126,14 +150,14 @@ func lossExchange(ctx context.Context, n netenv.Net, h course.Hooks) error {
 	defer cancel()
 	// 1. Lost SYNs.
 	if err := lossFetch(ctx, n, srvs[0].Addr().String(), lossNote, note, netenv.Tuning{}); err != nil {
-		return err
+		return serverSide(err)
 	}
 	// 2. A lost request, and a lost last ACK.
 	if err := lossFetch(ctx, n, srvs[1].Addr().String(), lossNote, note, netenv.Tuning{}); err != nil {
-		return err
+		return serverSide(err)
 	}
 	// 3. A segment lost in the middle of a window of them.
-	return lossFetch(ctx, n, srvs[2].Addr().String(), lossBulk, bulk, netenv.Tuning{MaxSeg: transferMSS, RecvBuffer: 1 << 20})
+	return serverSide(lossFetch(ctx, n, srvs[2].Addr().String(), lossBulk, bulk, netenv.Tuning{MaxSeg: transferMSS, RecvBuffer: 1 << 20}))
 }
 
 // lossFetch gets name from the file server at addr and checks it is
