@@ -181,24 +181,7 @@ func Run(exe string, args, env []string, stdin io.Reader, stdout, stderr io.Writ
 		}
 		return 0, remember(&Error{Why: why, Detail: "clone(CLONE_NEWUSER|CLONE_NEWNET)", Err: err})
 	}
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		n := 0
-		for {
-			select {
-			case s := <-sigs:
-				n++
-				if n == 1 {
-					cmd.Process.Signal(s)
-				} else {
-					cmd.Process.Kill()
-				}
-			case <-done:
-				return
-			}
-		}
-	}()
+	defer Forward(sigs, cmd.Process)()
 	msg, _ := io.ReadAll(r)
 	if string(msg) != "ok" {
 		cmd.Wait()
@@ -226,6 +209,30 @@ func Run(exe string, args, env []string, stdin io.Reader, stdout, stderr io.Writ
 		return 128 + int(ws.Signal()), nil
 	}
 	return st.ExitCode(), nil
+}
+
+// Forward passes the first signal from sigs on to p and kills p on a
+// second (as a second Ctrl-C ends a program even if its cleaning up
+// hangs), until the stop it returns is called.
+func Forward(sigs <-chan os.Signal, p *os.Process) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		n := 0
+		for {
+			select {
+			case s := <-sigs:
+				n++
+				if n == 1 {
+					p.Signal(s)
+				} else {
+					p.Kill()
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
 }
 
 // remember keeps err for Allowed, so a menu tries once.

@@ -2,7 +2,10 @@
 
 package nsenter
 
-import "io"
+import (
+	"io"
+	"os"
+)
 
 // Inside reports whether this process runs in wiretutor's private
 // namespace: never off Linux.
@@ -21,3 +24,6 @@ func CanMakeNetns() error { return errNotLinux }
 
 // LoopbackUp has no namespace to set up off Linux.
 func LoopbackUp() error { return errNotLinux }
+
+// Forward has no child to pass signals to off Linux: stop does nothing.
+func Forward(sigs <-chan os.Signal, p *os.Process) (stop func()) { return func() {} }

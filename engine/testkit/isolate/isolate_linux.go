@@ -37,8 +37,8 @@ func run(m *testing.M) int {
 }
 
 // again runs this test binary in a new network namespace and returns its
-// exit status. INT, TERM and HUP are passed on to it; it dies with this
-// process.
+// exit status. INT, TERM and HUP are passed on to it (a second one
+// kills it); it dies with this process.
 func again() (int, error) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -60,18 +60,7 @@ func again() (int, error) {
 	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("clone(CLONE_NEWNET): %w", err)
 	}
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for {
-			select {
-			case s := <-sigs:
-				cmd.Process.Signal(s)
-			case <-done:
-				return
-			}
-		}
-	}()
+	defer nsenter.Forward(sigs, cmd.Process)()
 	cmd.Wait()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		return 128 + int(ws.Signal()), nil
