@@ -54,6 +54,11 @@ func FuzzDissect(f *testing.F) {
 			if cl := string(dissect.Summary(nil, c, 6)); cl != line {
 				t.Fatalf("summary %q; its clone's %q", line, cl)
 			}
+			for _, l := range append(p.Layers(), dissect.Layer{Proto: "tcp"}, dissect.Layer{Proto: "udp"}, dissect.Layer{Proto: "arp"}) {
+				if b, ok := p.LayerBytes(l.Proto); ok && len(b) > len(p.Data) {
+					t.Fatalf("%s: %d bytes of a %d-byte frame", l.Proto, len(b), len(p.Data))
+				}
+			}
 			out := string(det.Append(nil, &p))
 			if !strings.HasSuffix(out, "\n\n") || strings.Contains(out, "\n\n\n") {
 				t.Fatalf("details do not end in one blank line:\n%s", out)

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -158,6 +159,81 @@ func (p *Packet) LayerOffset(proto string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// LayerBytes is the bytes of the named protocol's header as Wireshark's
+// protocol item spans them, which a slice of the protocol (tcp[13],
+// eth[0]) reads: from where it starts to where the protocol above it
+// starts; for the highest one, its header alone (TCP's and UDP's
+// without the payload, ARP's message), else up to the frame's end.
+//
+// A header the frame cuts short (Malformed) is the bytes captured of it,
+// as tshark's item for it spans them.
+func (p *Packet) LayerBytes(proto string) ([]byte, bool) {
+	for i, l := range p.layers[:p.nlayers] {
+		if table().protos[l.proto].name != proto {
+			continue
+		}
+		return p.layerBytes(i, proto)
+	}
+	if p.Malformed == "" || malformedLayer(p.Malformed) != proto {
+		return nil, false
+	}
+	off := 0
+	if p.nlayers > 0 {
+		last := p.layers[p.nlayers-1]
+		b, _ := p.layerBytes(int(p.nlayers)-1, table().protos[last.proto].name)
+		off = int(last.off) + len(b)
+	}
+	if off > len(p.Data) {
+		return nil, false
+	}
+	return p.Data[off:min(len(p.Data), off+p.cut)], true
+}
+
+// malformedLayer is the display-filter name of the protocol that
+// Packet.Malformed names.
+func malformedLayer(m string) string {
+	switch m {
+	case "Ethernet":
+		return "eth"
+	case "IPv4":
+		return "ip"
+	case "IPv6":
+		return "ipv6"
+	case "ARP/RARP":
+		return "arp"
+	}
+	return strings.ToLower(m) // TCP, UDP, SLL, Null
+}
+
+// layerBytes is LayerBytes of the i-th layer, named proto.
+func (p *Packet) layerBytes(i int, proto string) ([]byte, bool) {
+	{
+		l := p.layers[i]
+		off, end := int(l.off), len(p.Data)-p.EthPad
+		switch {
+		case i+1 < int(p.nlayers):
+			end = int(p.layers[i+1].off)
+		case p.Malformed != "" && malformedLayer(p.Malformed) == proto:
+			end = off + p.cut
+		case proto == "tcp":
+			end = off + p.TCP.HdrLen
+		case proto == "udp":
+			end = off + 8
+		case proto == "arp":
+			end = off + 8 + 2*(int(p.ARP.HwSize)+int(p.ARP.ProtoSize))
+		case proto == "ip":
+			end = off + p.IPHdrLen
+		case proto == "ipv6":
+			end = off + 40
+		}
+		end = min(end, len(p.Data))
+		if off > end {
+			return nil, false
+		}
+		return p.Data[off:end], true
+	}
 }
 
 // Clone returns a copy of p that shares no memory with it: not the

@@ -253,3 +253,14 @@ func AppendField(buf []byte, p *Packet, name string) ([]byte, bool) {
 	}
 	return buf, len(vals) > 0
 }
+
+// IsLayer reports whether name is a protocol the dissector records as a
+// layer of a frame, which Packet.Layers names and LayerBytes reads.
+func IsLayer(name string) bool {
+	for _, pr := range table().protos {
+		if pr.name == name {
+			return true
+		}
+	}
+	return false
+}

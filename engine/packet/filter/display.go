@@ -153,7 +153,7 @@ type dtoken struct {
 
 func dlex(src string) ([]dtoken, error) {
 	var toks []dtoken
-	ops := []string{"===", "!==", "==", "!=", ">=", "<=", "~=", "&&", "||", "..", "!", ">", "<", "(", ")", "{", "}", ",", "~"}
+	ops := []string{"===", "!==", "==", "!=", ">=", "<=", "~=", "&&", "&", "||", "..", "!", ">", "<", "(", ")", "{", "}", ",", "~"}
 	for i := 0; i < len(src); {
 		r, size := utf8.DecodeRuneInString(src[i:])
 		if unicode.IsSpace(r) {
@@ -382,6 +382,8 @@ func (p *dparser) test() (matcher, error) {
 			get = frameBytes
 		case name == "data":
 			get = dissect.Getter("data.data")
+		case kind == dissect.KindNone && dissect.IsLayer(name):
+			get = layerBytes(name)
 		case kind == dissect.KindNone:
 			return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeLayerBytes, Arg: name}
 		default:
@@ -394,10 +396,31 @@ func (p *dparser) test() (matcher, error) {
 		get, kind = sliced(get, ranges), dissect.KindBytes
 		p.i++
 	}
+	masked := false
+	if p.is("&", "bitwise_and") {
+		switch kind {
+		case dissect.KindUint, dissect.KindBool, dissect.KindBytes, dissect.KindAddr:
+		default:
+			return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeNotComparable, Arg: name}
+		}
+		p.i++
+		m, err := p.value(kind)
+		if err != nil {
+			return nil, err
+		}
+		if m.bits >= 0 {
+			return nil, p.fail(CodeBadValue, "") // a mask is no network
+		}
+		get, masked = bitAnd(get, m), true
+	}
 	n := p.peek()
 	var rel string
 	if n != nil && n.kind != 's' {
 		rel = relations[strings.ToLower(n.s)]
+	}
+	if masked && rel == "" {
+		// The AND alone is a test: is any bit of the mask set?
+		return anyValue(get, nonZero), nil
 	}
 	switch {
 	case rel != "":

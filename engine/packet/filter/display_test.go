@@ -108,7 +108,7 @@ func TestDisplayErrors(t *testing.T) {
 		{"udp.payload[5-3] == 00", filter.CodeSliceOrder, 12, 3},
 		{"udp.payload[-2-3]", filter.CodeSliceSigns, 12, 4},
 		{"udp.srcport[0] == 00", filter.CodeNotSliceable, 0, 11},
-		{"tcp[0] == 00", filter.CodeLayerBytes, 0, 3},
+		{"tcp contains 00", filter.CodeLayerBytes, 0, 3},
 		{"udp.payload[0] == 0x6", filter.CodeBadValue, 18, 3},
 		{"udp.payload[0:2] == 0x6865", filter.CodeBadValue, 20, 6},
 		// Bytes that tshark's scanner cuts short, and bytes it refuses.

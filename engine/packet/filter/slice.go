@@ -173,3 +173,20 @@ func frameBytes(p *dissect.Packet, out []dissect.Value) []dissect.Value {
 	}
 	return append(out, dissect.Value{B: p.Data})
 }
+
+// layerBytes is a protocol's header as a bytes value, for tcp[13] and
+// eth[0] & 1.
+func layerBytes(name string) func(*dissect.Packet, []dissect.Value) []dissect.Value {
+	return func(p *dissect.Packet, out []dissect.Value) []dissect.Value {
+		if b, ok := p.LayerBytes(name); ok {
+			out = append(out, dissect.Value{B: b})
+		}
+		if p.Inner != nil {
+			// An ICMP error's quoted header is the protocol's too.
+			if b, ok := p.Inner.LayerBytes(name); ok {
+				out = append(out, dissect.Value{B: b})
+			}
+		}
+		return out
+	}
+}
