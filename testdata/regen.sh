@@ -29,6 +29,17 @@ for f in $caps; do
 	tshark -r "$f" -T fields -E header=y $fields > "$name.fields.tsv" 2>/dev/null
 done
 
+# The colours Wireshark's default colouring rules give each frame, as
+# tshark --color prints them (only to a terminal, which script(1) lends
+# it): "FRAME<TAB>FG<TAB>BG", each r,g,b; a frame no rule colours is
+# left out.
+for f in $caps; do
+	name=${f%.*}
+	COLORTERM=truecolor script -qc "tshark -r $f --color" /dev/null 2>/dev/null | tr -d '\r' | tr '\033' '~' |
+		sed -n 's/^\(~\[0m\)*~\[38;2;\([0-9;]*\)m~\[48;2;\([0-9;]*\)m *\([0-9][0-9]*\) .*/\4\t\2\t\3/p' |
+		tr ';' ',' > "$name.color.tsv"
+done
+
 # Which frames each display filter selects in each capture, as tshark -Y
 # says: one line per filter and capture, "FILTER<TAB>FILE<TAB>1,2,3".
 out=display-filters.expected

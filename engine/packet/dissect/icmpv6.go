@@ -24,7 +24,8 @@ const (
 
 // icmpv6Protocol is ICMPv6 (icmpv6): echoes matched to their requests,
 // and errors with the packet they quote dissected. Its fields are not
-// in wiretutor's list; its Info column and details are tshark's.
+// in wiretutor's list but its type and code; its Info column and
+// details are tshark's.
 func icmpv6Protocol() protocol {
 	return protocol{
 		name: "icmpv6", has: func(p *Packet) bool { return p.Transport == TransportICMPv6 },
@@ -35,8 +36,14 @@ func icmpv6Protocol() protocol {
 		details: icmpv6Details,
 		column:  named(TransportICMPv6.String()),
 		info:    icmpv6Info,
+		fields: []field{
+			{"icmpv6.type", dec(isICMPv6, func(p *Packet) uint64 { return uint64(p.ICMP.Type) })},
+			{"icmpv6.code", dec(isICMPv6, func(p *Packet) uint64 { return uint64(p.ICMP.Code) })},
+		},
 	}
 }
+
+func isICMPv6(p *Packet) bool { return p.Transport == TransportICMPv6 }
 
 // icmpv6Decoder remembers the echo requests awaiting their replies.
 type icmpv6Decoder struct {
