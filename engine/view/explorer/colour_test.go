@@ -8,8 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"wiretutor/engine/packet/capture"
-	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/view/explorer"
 )
 
@@ -22,20 +21,19 @@ func TestColoursMatchTshark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tsvs, _ := filepath.Glob(filepath.Join("..", "..", "..", "testdata", "*.color.tsv"))
-	if len(tsvs) < 20 {
-		t.Fatalf("%d colour files under testdata", len(tsvs))
+	var caps []string
+	for _, pat := range []string{"*.pcap", "*.pcapng"} {
+		m, _ := filepath.Glob(testenv.Testdata(pat))
+		caps = append(caps, m...)
 	}
-	for _, tsv := range tsvs {
-		base := strings.TrimSuffix(tsv, ".color.tsv")
-		path := base + ".pcap"
-		if _, err := os.Stat(path); err != nil {
-			path = base + ".pcapng"
-		}
+	if len(caps) < 20 {
+		t.Fatalf("%d captures under testdata", len(caps))
+	}
+	for _, path := range caps {
 		want := map[string]string{}
-		f, err := os.Open(tsv)
+		f, err := os.Open(strings.TrimSuffix(path, filepath.Ext(path)) + ".color.tsv")
 		if err != nil {
-			t.Fatal(err)
+			t.Fatal(err) // regen.sh writes one for every capture
 		}
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
@@ -43,15 +41,7 @@ func TestColoursMatchTshark(t *testing.T) {
 			want[num] = colours
 		}
 		f.Close()
-		cf, err := capture.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pkts, err := dissect.CollectDetailed(cf)
-		cf.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
+		pkts := testenv.PacketsAt(t, path)
 		rules := c.Rules()
 		for i := range pkts {
 			num := fmt.Sprint(pkts[i].Number)
