@@ -174,16 +174,15 @@ func (p *Packet) LayerBytes(proto string) ([]byte, bool) {
 		if table().protos[l.proto].name != proto {
 			continue
 		}
-		return p.layerBytes(i, proto)
+		return p.layerBytes(i)
 	}
 	if p.Malformed == "" || malformedLayer(p.Malformed) != proto {
 		return nil, false
 	}
 	off := 0
 	if p.nlayers > 0 {
-		last := p.layers[p.nlayers-1]
-		b, _ := p.layerBytes(int(p.nlayers)-1, table().protos[last.proto].name)
-		off = int(last.off) + len(b)
+		b, _ := p.layerBytes(int(p.nlayers) - 1)
+		off = int(p.layers[p.nlayers-1].off) + len(b)
 	}
 	if off > len(p.Data) {
 		return nil, false
@@ -207,33 +206,32 @@ func malformedLayer(m string) string {
 	return strings.ToLower(m) // TCP, UDP, SLL, Null
 }
 
-// layerBytes is LayerBytes of the i-th layer, named proto.
-func (p *Packet) layerBytes(i int, proto string) ([]byte, bool) {
-	{
-		l := p.layers[i]
-		off, end := int(l.off), len(p.Data)-p.EthPad
-		switch {
-		case i+1 < int(p.nlayers):
-			end = int(p.layers[i+1].off)
-		case p.Malformed != "" && malformedLayer(p.Malformed) == proto:
-			end = off + p.cut
-		case proto == "tcp":
-			end = off + p.TCP.HdrLen
-		case proto == "udp":
-			end = off + 8
-		case proto == "arp":
-			end = off + 8 + 2*(int(p.ARP.HwSize)+int(p.ARP.ProtoSize))
-		case proto == "ip":
-			end = off + p.IPHdrLen
-		case proto == "ipv6":
-			end = off + 40
-		}
-		end = min(end, len(p.Data))
-		if off > end {
-			return nil, false
-		}
-		return p.Data[off:end], true
+// layerBytes is LayerBytes of the i-th layer.
+func (p *Packet) layerBytes(i int) ([]byte, bool) {
+	l := p.layers[i]
+	proto := table().protos[l.proto].name
+	off, end := int(l.off), len(p.Data)-p.EthPad
+	switch {
+	case i+1 < int(p.nlayers):
+		end = int(p.layers[i+1].off)
+	case p.Malformed != "" && malformedLayer(p.Malformed) == proto:
+		end = off + p.cut
+	case proto == "tcp":
+		end = off + p.TCP.HdrLen
+	case proto == "udp":
+		end = off + 8
+	case proto == "arp":
+		end = off + 8 + 2*(int(p.ARP.HwSize)+int(p.ARP.ProtoSize))
+	case proto == "ip":
+		end = off + p.IPHdrLen
+	case proto == "ipv6":
+		end = off + 40
 	}
+	end = min(end, len(p.Data))
+	if off > end {
+		return nil, false
+	}
+	return p.Data[off:end], true
 }
 
 // Clone returns a copy of p that shares no memory with it: not the
