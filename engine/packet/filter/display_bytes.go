@@ -1,5 +1,7 @@
 package filter
 
+import "strings"
+
 // A bytes literal, as tshark 4.0 reads one after a bytes field or a
 // slice: udp.payload[0] == 3, tcp.payload[0:2] == 01:0c, frame[0:3] ==
 // 3.a.0, data.data == 030a.
@@ -26,13 +28,11 @@ func bytesLiteral(s string) (b []byte, tail int, ok bool) {
 		}
 		return b, -1, true
 	}
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == ':':
-			return nil, i, false
-		case s[i] == '.' && i == len(s)-1:
-			return nil, i, false // a '.' with nothing after it is an operator's
-		}
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		return nil, i, false
+	}
+	if strings.HasSuffix(s, ".") {
+		return nil, len(s) - 1, false // a '.' with nothing after it is an operator's
 	}
 	for i := 0; i < len(s); {
 		if !isHex(s[i]) {
@@ -45,14 +45,8 @@ func bytesLiteral(s string) (b []byte, tail int, ok bool) {
 			b = append(b, unhex(s[i]))
 			i++
 		}
-		if i < len(s) {
-			if s[i] != '.' && s[i] != '-' {
-				if !isHex(s[i]) {
-					return nil, -1, false
-				}
-				continue
-			}
-			i++
+		if i < len(s) && (s[i] == '.' || s[i] == '-') {
+			i++ // one separator; a second is no hex digit
 		}
 	}
 	return b, -1, len(b) > 0
