@@ -167,3 +167,43 @@ while IFS= read -r c; do
 	# shellcheck disable=SC2086
 	tshark -r "$c" -Y tcp -T fields -E header=y -E occurrence=a -E aggregator=, $gfields > "${c%.*}.graph.tsv" 2>/dev/null
 done < graph.list
+
+# Issue 21 (the explorer's bytes pane): the bytes Wireshark highlights
+# for each line of the packet details, from tshark -T pdml: NAME.spans.tsv,
+# "FRAME<TAB>DEPTH<TAB>POS<TAB>SIZE", one row per line of tshark -V
+# (without its hex dumps of data), in the same order. PDML leaves out
+# the lines it hides and writes the data protocol as a bare field under
+# a wrapper; the rows follow the tree as -V prints it. Lines of a message
+# several segments carried count from the start of the reassembled
+# message, not of the frame.
+for c in $caps; do
+	python3 - "$c" > "${c%.*}.spans.tsv" <<'PY'
+import subprocess, sys, xml.etree.ElementTree as ET
+
+cap = sys.argv[1]
+pdml = subprocess.run(["tshark", "-r", cap, "-T", "pdml"], check=True, capture_output=True).stdout
+
+def walk(el, depth, frame, out):
+    for c in el:
+        if c.tag not in ("proto", "field") or c.get("hide") == "yes" or c.get("name") == "geninfo":
+            continue
+        text = c.get("showname") or c.get("show")
+        pos, size = c.get("pos", "0"), c.get("size", "0")
+        if text is None and c.get("name") == "data" and c.get("value") is not None:
+            size = str(len(c.get("value")) // 2)
+            pos = next((k.get("pos") for k in c if k.get("pos")), "0")
+            text = "data"
+        if text is None:
+            walk(c, depth, frame, out)  # a wrapper: fake-field-wrapper
+            continue
+        out.append((frame, str(depth), pos, size))
+        walk(c, depth + 1, frame, out)
+
+for pkt in ET.fromstring(pdml):
+    num = next(f.get("show") for p in pkt if p.get("name") == "frame" for f in p if f.get("name") == "frame.number")
+    out = []
+    walk(pkt, 0, num, out)
+    for row in out:
+        print("\t".join(row))
+PY
+done

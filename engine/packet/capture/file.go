@@ -145,6 +145,24 @@ func (c *File) InterfaceName(index int) (string, bool) {
 	return "unknown", true
 }
 
+// Progress is how far reading has got into a file Open opened, and the
+// file's size, both in bytes (what is read ahead counts as read); both
+// are 0 for a File read from a stream.
+func (c *File) Progress() (done, size int64) {
+	if c.f == nil {
+		return 0, 0
+	}
+	done, err := c.f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, 0
+	}
+	st, err := c.f.Stat()
+	if err != nil {
+		return 0, 0
+	}
+	return done, st.Size()
+}
+
 // Precision returns the decimal digits of the file's timestamps.
 func (c *File) Precision() int { return c.prec }
 

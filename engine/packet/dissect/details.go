@@ -27,6 +27,11 @@ type Details struct {
 	// tshark does under -V unless -x dumps the whole frame.
 	HexData bool
 
+	// Part, when set, is told where each protocol's part of the tree
+	// starts: its display-filter name ("frame", "eth", "ip", …, "data",
+	// "_ws.malformed") and the offset in the buffer of its first line.
+	Part func(proto string, at int)
+
 	prevShown time.Time
 	shown     bool
 	iface     int
@@ -123,6 +128,12 @@ func (t *tree) expert(severity, group, text string) {
 	t.out()
 }
 
+// Follow tells d which frame was displayed before the next one it
+// writes, for a tree written out of order (an explorer's selected
+// frame): shown says one was, at time prev; otherwise none was, and
+// the next frame's "[Time delta from previous displayed frame]" is 0.
+func (d *Details) Follow(prev time.Time, shown bool) { d.prevShown, d.shown = prev, shown }
+
 // Append appends p's details to buf, ending with the blank line tshark
 // prints after each frame.
 func (d *Details) Append(buf []byte, p *Packet) []byte {
@@ -133,6 +144,7 @@ func (d *Details) Append(buf []byte, p *Packet) []byte {
 // for a printer that places the blank line itself (after a hex dump).
 func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 	t := &tree{b: buf}
+	d.part("frame", t)
 	d.frame(t, p)
 	d.shown, d.prevShown = true, p.Time
 	r := table()
@@ -142,6 +154,7 @@ func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 			continue
 		}
 		mark := len(t.b)
+		d.part(pr.name, t)
 		pr.details(t, p, p.Data[l.off:], d)
 		if !d.full(pr.name) {
 			t.b = collapse(t.b, mark)
@@ -151,6 +164,7 @@ func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 	}
 	if p.Transport != TransportICMP && p.Transport != TransportICMPv6 {
 		mark := len(t.b)
+		d.part("data", t)
 		d.data(t, p) // ICMP's details place the data they carry themselves
 		if !d.full("data") {
 			t.b = collapse(t.b, mark)
@@ -158,6 +172,7 @@ func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 	}
 	if p.Malformed != "" {
 		mark := len(t.b)
+		d.part("_ws.malformed", t)
 		t.start().s("[Malformed Packet: ").s(p.Malformed).s("]").end()
 		t.in()
 		t.expert("Error", "Malformed", "Malformed Packet (Exception occurred)")
@@ -167,6 +182,13 @@ func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 		}
 	}
 	return t.b
+}
+
+// part tells Part, if set, that proto's lines start here.
+func (d *Details) part(proto string, t *tree) {
+	if d.Part != nil {
+		d.Part(proto, len(t.b))
+	}
 }
 
 // full reports whether a protocol's subtree is shown.

@@ -103,6 +103,12 @@ func (r *registry) appendAddr(buf []byte, p *Packet, src bool) []byte {
 	return buf
 }
 
+// AppendAddress appends the Source column of p (src) or its
+// Destination column; nothing for a frame with no address.
+func AppendAddress(buf []byte, p *Packet, src bool) []byte {
+	return table().appendAddr(buf, p, src)
+}
+
 // Protocol returns the Protocol column: the highest layer dissected.
 func Protocol(p *Packet) string { return table().top(p).column(p) }
 
