@@ -154,7 +154,11 @@ func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 			continue
 		}
 		mark := len(t.b)
-		d.part(pr.name, t)
+		if pr.name != "" {
+			d.part(pr.name, t)
+		} else {
+			d.part(pr.listed, t) // a link layer with no filter name: "sll", "null"
+		}
 		pr.details(t, p, p.Data[l.off:], d)
 		if !d.full(pr.name) {
 			t.b = collapse(t.b, mark)
@@ -354,6 +358,10 @@ func (d *Details) frame(t *tree, p *Packet) {
 		t.b = t.b[:mark]
 	}
 }
+
+// AppendProtocols appends frame.protocols: the protocols of the frame,
+// from the link up, joined by colons, as tshark names them.
+func AppendProtocols(buf []byte, p *Packet) []byte { return appendProtocols(buf, p) }
 
 // appendProtocols writes frame.protocols: the protocols of the frame,
 // from the link up, as tshark names them.

@@ -1,0 +1,152 @@
+package explorer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/packet/output"
+	"wiretutor/engine/packet/stream"
+)
+
+// Progress is told now and then how many bytes of the file a walk has
+// read, of how many.
+type Progress func(read, total int64)
+
+// walk dissects every frame of the capture file at path in order,
+// calling fn with each (valid during the call), until the end, fn's
+// error or ctx's end. details keeps what packet details and tracked
+// fields need.
+func walk(ctx context.Context, path string, details bool, progress Progress, fn func(p *dissect.Packet) error) error {
+	f, err := capture.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	d, err := dissect.New(f.LinkType())
+	if err != nil {
+		return err
+	}
+	if details {
+		d.KeepDetails()
+	}
+	var p dissect.Packet
+	for n := 1; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if progress != nil {
+				progress(f.Progress())
+			}
+		}
+		data, ci, err := f.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err == nil {
+			err = d.Dissect(data, ci, &p)
+		}
+		if err == nil {
+			err = fn(&p)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// Select lists the numbers of the frames of the capture file at path
+// that df selects, as tshark -r FILE -Y does.
+func Select(ctx context.Context, path string, df *filter.Display, progress Progress) ([]int, error) {
+	var out []int
+	err := walk(ctx, path, df.Tracked(), progress, func(p *dissect.Packet) error {
+		if df.Match(p) {
+			out = append(out, p.Number)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// MaxLadder bounds the packets a ladder draws: a longer conversation
+// shows its first ones.
+const MaxLadder = 2000
+
+// Ladder is the flow diagram of the conversation frame n belongs to, as
+// Wireshark's Flow Graph of it; false when the frame is in none.
+func Ladder(ctx context.Context, path string, n int, progress Progress) (*stream.Ladder, bool, error) {
+	var (
+		conv  stream.Conversation
+		found bool
+		pkts  []*dissect.Packet
+		prec  = 6
+	)
+	if f, err := capture.Open(path); err == nil {
+		prec = f.Precision()
+		f.Close()
+	}
+	// The frame's conversation is known only at the frame, and its
+	// earlier packets are before it: one pass finds the conversation,
+	// a second keeps its packets.
+	err := walk(ctx, path, false, progress, func(p *dissect.Packet) error {
+		if p.Number == n {
+			conv, found = stream.ConversationOf(p), true
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) || !found || conv.Proto == "" {
+		return nil, false, err
+	}
+	err = walk(ctx, path, false, progress, func(p *dissect.Packet) error {
+		if stream.ConversationOf(p) == conv {
+			pkts = append(pkts, p.Clone())
+			if len(pkts) == MaxLadder {
+				return errStop
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return nil, false, err
+	}
+	return stream.NewLadder(pkts, prec), true, nil
+}
+
+// errStop ends a walk early, not as a failure.
+var errStop = errors.New("stop")
+
+// Follow is the TCP stream frame n belongs to, as Follow TCP Stream
+// shows it: each turn of bytes a side sent, in order; false when the
+// frame is not TCP.
+func Follow(ctx context.Context, path string, n int, progress Progress) ([]output.Turn, bool, error) {
+	idx := -1
+	err := walk(ctx, path, false, progress, func(p *dissect.Packet) error {
+		if p.Number == n {
+			if p.Transport == dissect.TransportTCP {
+				idx = p.TCP.Stream
+			}
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) || idx < 0 {
+		return nil, false, err
+	}
+	var turns []output.Turn
+	fl := output.NewFollow(idx, func(t output.Turn) error {
+		t.Data = slices.Clone(t.Data)
+		turns = append(turns, t)
+		return nil
+	})
+	err = walk(ctx, path, false, progress, fl.Add)
+	if err == nil {
+		err = fl.Flush()
+	}
+	return turns, true, err
+}
