@@ -269,7 +269,7 @@ func (a *app) root() *cobra.Command {
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.InitDefaultVersionFlag()
 	root.Flags().Lookup("version").Usage = t.T("flag.version", nil)
-	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd(), a.gameCmd(), a.pingCmd(), a.getCmd(), a.sendCmd(), a.graphCmd(),
+	root.AddCommand(a.lessonsCmd(), a.lessonCmd(), a.serveCmd(), a.captureCmd(), a.readCmd(), a.flowCmd(), a.followCmd(), a.socketsCmd(), a.chatCmd(), a.gameCmd(), a.pingCmd(), a.getCmd(), a.sendCmd(), a.graphCmd(), a.viewCmd(),
 		a.resetCmd(), a.reportCmd(), a.checkCmd(), a.verifyCmd(), a.contentCmd())
 	a.translateDefaults(root)
 	// The usage line's "[flags]" is cobra's English: the template says it

@@ -90,12 +90,16 @@ func (x *Index) fill(ctx context.Context, f *capture.File, d *dissect.Dissector,
 		line  []byte
 		batch = 0
 	)
-	publish := func() {
+	// publish tells the readers of Changed; the last time, the closed
+	// channel stays, so that asking after the end does not wait.
+	publish := func(last bool) {
 		read, total := f.Progress()
 		x.mu.Lock()
 		x.read, x.total = read, total
 		ch := x.changed
-		x.changed = make(chan struct{})
+		if !last {
+			x.changed = make(chan struct{})
+		}
 		x.mu.Unlock()
 		close(ch)
 		batch = 0
@@ -112,7 +116,7 @@ func (x *Index) fill(ctx context.Context, f *capture.File, d *dissect.Dissector,
 				x.err = err
 			}
 			x.mu.Unlock()
-			publish()
+			publish(true)
 			return
 		}
 		line = dissect.AppendAddress(line[:0], &p, true)
@@ -127,9 +131,13 @@ func (x *Index) fill(ctx context.Context, f *capture.File, d *dissect.Dissector,
 		}
 		x.add(&p, line, col.Pick(&p))
 		if batch++; batch == 4096 || x.Count() <= 64 && batch == 16 {
-			publish()
+			publish(false)
 		}
 	}
+	x.mu.Lock()
+	x.done = true
+	x.mu.Unlock()
+	publish(true) // stopped: Close
 }
 
 // add appends one frame.

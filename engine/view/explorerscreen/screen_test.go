@@ -1,0 +1,278 @@
+package explorerscreen_test
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"wiretutor/content"
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/testkit/testenv"
+	"wiretutor/engine/text/i18n"
+	"wiretutor/engine/view/explorer"
+	"wiretutor/engine/view/explorerscreen"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden screens")
+
+// screen is an explorer driven key by key, every command run to its
+// end before the next key, as if the reader waited for each.
+type screen struct {
+	t *testing.T
+	m tea.Model
+}
+
+// open starts the explorer on a committed capture in lang, at w×h.
+func open(t *testing.T, name, lang string, w, h int) *screen {
+	t.Helper()
+	tx, err := i18n.Load(content.FS, lang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := testenv.Testdata(name)
+	x, err := explorer.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := explorer.NewCursor(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := explorerscreen.New(context.Background(), x, c, explorerscreen.Options{
+		Texts: tx, Explain: func(err error) string { return "error: " + err.Error() }, Name: name,
+	})
+	t.Cleanup(m.Close)
+	s := &screen{t: t, m: explorerscreen.WithoutTicks(m)}
+	s.run(s.m.Init())
+	s.send(tea.WindowSizeMsg{Width: w, Height: h})
+	return s
+}
+
+// run runs cmd and every command the messages it brings lead to.
+func (s *screen) run(cmd tea.Cmd) {
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case tea.QuitMsg:
+			return
+		default:
+			var next tea.Cmd
+			s.m, next = s.m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// send hands the model one message and runs what follows.
+func (s *screen) send(msg tea.Msg) {
+	var cmd tea.Cmd
+	s.m, cmd = s.m.Update(msg)
+	s.run(cmd)
+}
+
+// keys presses keys: names as Bubble Tea spells them ("down", "tab",
+// "enter"), or text to type, one rune a key, in a "text:" key.
+func (s *screen) keys(keys ...string) {
+	for _, k := range keys {
+		if text, ok := strings.CutPrefix(k, "text:"); ok {
+			for _, r := range text {
+				s.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+			}
+			continue
+		}
+		s.send(keyMsg(k))
+	}
+}
+
+// keyMsg is the key press Bubble Tea reports for a key's name.
+func keyMsg(name string) tea.KeyPressMsg {
+	codes := map[string]rune{
+		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
+		"enter": tea.KeyEnter, "tab": tea.KeyTab, "esc": tea.KeyEscape, "backspace": tea.KeyBackspace,
+		"pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp, "home": tea.KeyHome, "end": tea.KeyEnd,
+	}
+	if c, ok := codes[name]; ok {
+		return tea.KeyPressMsg{Code: c}
+	}
+	r := []rune(name)[0]
+	return tea.KeyPressMsg{Code: r, Text: name}
+}
+
+// text is the screen without its styles.
+func (s *screen) text() string {
+	return ansi.Strip(s.m.(explorerscreen.Model).Render())
+}
+
+// golden compares the screen with testdata/NAME.golden (-update writes it).
+func (s *screen) golden(name string) {
+	s.t.Helper()
+	got := s.text() + "\n"
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			s.t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		s.t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if got != string(want) {
+		s.t.Errorf("screen %s:\n%s\nwant:\n%s", name, got, want)
+	}
+}
+
+// fits checks that every line of the screen is w columns wide at most
+// and that there are h of them.
+func (s *screen) fits(w, h int) {
+	s.t.Helper()
+	lines := strings.Split(s.m.(explorerscreen.Model).Render(), "\n")
+	if len(lines) != h {
+		s.t.Errorf("%d lines on a screen of %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if n := ansi.StringWidth(l); n > w {
+			s.t.Errorf("line %d is %d columns wide on a screen of %d: %q", i, n, w, ansi.Strip(l))
+		}
+	}
+}
+
+// TestScreens: the explorer's screens, key by key, against golden
+// frames: the first screen, a frame's details opened and a field picked
+// in the bytes, the filter bar right and wrong, a followed stream and
+// the statistics, in every language, at 80×24 and 120×40.
+func TestScreens(t *testing.T) {
+	tests := []struct {
+		name, file, lang string
+		w, h             int
+		keys             []string
+	}{
+		{"first-en", "echo-lab.pcap", "en", 80, 24, nil},
+		{"first-ru", "echo-lab.pcap", "ru", 80, 24, nil},
+		{"first-zh", "echo-lab.pcap", "zh", 80, 24, nil},
+		{"wide-en", "http-python.pcap", "en", 120, 40, []string{"end"}},
+		{"details-en", "echo-lab.pcap", "en", 80, 24, []string{"down", "down", "down", "tab", "down", "down", "down", "right", "down", "down"}},
+		{"bytes-ru", "echo-lab.pcap", "ru", 80, 24, []string{"tab", "tab", "down", "down", "right", "right"}},
+		{"filter-good-en", "echo-lab.pcap", "en", 80, 24, []string{"/", "text:tcp.flags.syn == 1"}},
+		{"filter-bad-ru", "echo-lab.pcap", "ru", 80, 24, []string{"/", "text:tcp.flags.syn == Алиса"}},
+		{"filter-bad-zh", "echo-lab.pcap", "zh", 80, 24, []string{"/", "text:tcp.prot == 1"}},
+		{"filtered-zh", "echo-lab.pcap", "zh", 80, 24, []string{"/", "text:tcp.flags.syn == 1", "enter"}},
+		{"follow-en", "echo-lab.pcap", "en", 80, 24, []string{"down", "down", "down", "f"}},
+		{"ladder-ru", "echo-lab.pcap", "ru", 80, 24, []string{"l"}},
+		{"stats-zh", "echo-lab.pcap", "zh", 80, 24, []string{"s"}},
+		{"help-ru", "echo-lab.pcap", "ru", 80, 24, []string{"?"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := open(t, tt.file, tt.lang, tt.w, tt.h)
+			s.keys(tt.keys...)
+			s.fits(tt.w, tt.h)
+			s.golden(tt.name)
+		})
+	}
+}
+
+// TestFilterSelectsTsharksFrames: a filter applied in the bar lists the
+// frames tshark -Y selects (testdata/display-filters.expected).
+func TestFilterSelectsTsharksFrames(t *testing.T) {
+	data, err := os.ReadFile(testenv.Testdata("display-filters.expected"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, l := range strings.Split(string(data), "\n") {
+		f := strings.Split(l, "\t")
+		if len(f) != 3 || f[1] != "echo-lab.pcap" || checked >= 12 {
+			continue
+		}
+		checked++
+		s := open(t, "echo-lab.pcap", "en", 80, 24)
+		s.keys("/", "text:"+f[0], "enter")
+		m := s.m.(explorerscreen.Model)
+		if got := fmtInts(explorerscreen.Shown(m)); got != f[2] {
+			t.Errorf("%s: frames %s, tshark %s", f[0], got, f[2])
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no filter of echo-lab.pcap in display-filters.expected")
+	}
+}
+
+// fmtInts writes numbers with commas.
+func fmtInts(ns []int) string {
+	var b strings.Builder
+	for i, n := range ns {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(n))
+	}
+	return b.String()
+}
+
+// TestBytePicksItsField: a byte selected in the bytes pane selects the
+// line of the field it is part of, and that line's bytes are the ones
+// tshark gives the field.
+func TestBytePicksItsField(t *testing.T) {
+	s := open(t, "echo-lab.pcap", "en", 80, 24)
+	s.keys("tab", "tab")
+	for range 34 + 2 { // the first byte of the TCP destination port
+		s.keys("right")
+	}
+	m := s.m.(explorerscreen.Model)
+	n, ok := explorerscreen.SelectedLine(m)
+	if !ok || !strings.HasPrefix(n.Text, "Destination Port: 10000") || n.Off != 36 || n.Len != 2 {
+		t.Errorf("byte 36 selects %+v", n)
+	}
+}
+
+// TestQuitAndErrors: q quits; a file cut short says so once its good
+// frames are listed.
+func TestQuitAndErrors(t *testing.T) {
+	s := open(t, "echo-lab.pcap", "en", 80, 24)
+	_, cmd := s.m.Update(keyMsg("q"))
+	if cmd == nil {
+		t.Fatal("q does nothing")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("q does not quit")
+	}
+	data, err := os.ReadFile(testenv.Testdata("echo-lab.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.pcap")
+	if err := os.WriteFile(cut, data[:len(data)-10], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	x, err := explorer.Open(cut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	for done, _ := x.Done(); !done; done, _ = x.Done() {
+		<-x.Changed()
+	}
+	if _, err := x.Done(); !errors.Is(err, capture.ErrTruncated) || x.Count() != 11 {
+		t.Errorf("a file cut in frame 12: %d frames, %v", x.Count(), err)
+	}
+}
