@@ -23,7 +23,21 @@ type Cursor struct {
 	d    *dissect.Dissector
 	next int // the number of the frame the next read gives
 	p    dissect.Packet
+
+	// Trees of frames dissected lately, so that stepping back through
+	// the list does not read the file from the start at each step: a
+	// pass from the start keeps the trees of the frames just before the
+	// one asked for.
+	trees map[int]*Tree
+	kept  []int // the frames of trees, oldest first
 }
+
+// keepBehind is how many frames before the one asked for a pass from
+// the start keeps the trees of; keepTrees bounds the trees kept.
+const (
+	keepBehind = 256
+	keepTrees  = 1024
+)
 
 // NewCursor opens a cursor on the capture file at path.
 func NewCursor(path string) (*Cursor, error) {
@@ -93,22 +107,65 @@ func (c *Cursor) Frame(ctx context.Context, n int) (*dissect.Packet, error) {
 // before it, if it shows one, for the time since the previous displayed
 // frame.
 func (c *Cursor) Tree(ctx context.Context, n int, prev time.Time, shown bool) (*Tree, error) {
+	if t, ok := c.trees[n]; ok {
+		return t.after(prev, shown), nil
+	}
+	if n < c.next {
+		if err := c.rewind(); err != nil {
+			return nil, err
+		}
+		if from := n - keepBehind; from > 1 {
+			if _, err := c.Frame(ctx, from-1); err != nil {
+				return nil, err
+			}
+		}
+		for c.next < n {
+			p, err := c.Frame(ctx, c.next)
+			if err != nil {
+				return nil, err
+			}
+			c.keep(c.tree(p))
+		}
+	}
 	p, err := c.Frame(ctx, n)
 	if err != nil {
 		return nil, err
 	}
+	t := c.tree(p)
+	c.keep(t)
+	return t.after(prev, shown), nil
+}
+
+// tree writes the tree of the frame just read.
+func (c *Cursor) tree(p *dissect.Packet) *Tree {
 	var parts []part
 	det := dissect.Details{Link: c.f.LinkType(), Part: func(proto string, at int) { parts = append(parts, part{proto, at}) }}
 	f := c.f
-	det.Interface = func(i int) string {
-		name, _ := f.InterfaceName(i)
-		return name
+	if _, ok := f.InterfaceName(0); ok {
+		det.Interface = func(i int) string {
+			name, _ := f.InterfaceName(i)
+			return name
+		}
 	}
-	if _, ok := f.InterfaceName(0); !ok {
-		det.Interface = nil
+	t := newTree(p, det.AppendTree(nil, p), parts)
+	t.time = p.Time
+	return t
+}
+
+// keep keeps a tree, forgetting the oldest beyond keepTrees.
+func (c *Cursor) keep(t *Tree) {
+	if c.trees == nil {
+		c.trees = map[int]*Tree{}
 	}
-	det.Follow(prev, shown)
-	return newTree(p, det.AppendTree(nil, p), parts), nil
+	if _, ok := c.trees[t.Number]; ok {
+		return
+	}
+	c.trees[t.Number] = t
+	c.kept = append(c.kept, t.Number)
+	if len(c.kept) > keepTrees {
+		delete(c.trees, c.kept[0])
+		c.kept = c.kept[1:]
+	}
 }
 
 // Close closes the file.

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/testkit/benchdata"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/view/explorer"
 )
@@ -90,5 +93,60 @@ func TestSpansMatchTshark(t *testing.T) {
 	t.Logf("%d of %d lines with bytes placed (%.1f%%)", own, placeable, 100*float64(own)/float64(placeable))
 	if own*10 < placeable*8 {
 		t.Errorf("only %d of %d lines with bytes placed", own, placeable)
+	}
+}
+
+// TestTreesBackwards: the trees a Cursor gives walking a capture from
+// its last frame back to its first (reading the file again from the
+// start, keeping the trees before) read as tshark -V prints them in one
+// pass from the first frame: the same lines at the same depths.
+func TestTreesBackwards(t *testing.T) {
+	// and one long enough to be read from the start several times
+	long := filepath.Join(t.TempDir(), "long.pcap")
+	if _, err := benchdata.Write(long, testenv.Testdata("echo-lab.pcap"), 1500); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range append(captures(t), long) {
+		name := filepath.Base(path)
+		f, err := capture.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		det := dissect.Details{Link: f.LinkType()}
+		if _, ng := f.InterfaceName(0); ng {
+			det.Interface = func(i int) string { n, _ := f.InterfaceName(i); return n }
+		}
+		var want []string
+		var times []time.Time
+		for p, err := range dissect.ScanDetailed(f) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, string(det.AppendTree(nil, p)))
+			times = append(times, p.Time)
+		}
+		f.Close()
+		c, err := explorer.NewCursor(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := len(want); n >= 1; n-- {
+			var prev time.Time
+			if n > 1 {
+				prev = times[n-2]
+			}
+			tr, err := c.Tree(context.Background(), n, prev, n > 1)
+			if err != nil {
+				t.Fatalf("%s frame %d: %v", name, n, err)
+			}
+			var b strings.Builder
+			for _, nd := range tr.Nodes {
+				b.WriteString(strings.Repeat("    ", nd.Depth) + nd.Text + "\n")
+			}
+			if b.String() != want[n-1] {
+				t.Errorf("%s frame %d backwards:\n%s\nin one pass:\n%s", name, n, b.String(), want[n-1])
+			}
+		}
+		c.Close()
 	}
 }

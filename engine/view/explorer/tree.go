@@ -2,7 +2,9 @@ package explorer
 
 import (
 	"bytes"
+	"slices"
 	"strings"
+	"time"
 
 	"wiretutor/engine/packet/dissect"
 )
@@ -32,6 +34,31 @@ type Tree struct {
 	Number int    // the frame's number
 	Data   []byte // the frame's captured bytes
 	Nodes  []Node
+
+	time time.Time // the frame's arrival
+}
+
+// displayedDelta begins the line of frame.time_delta_displayed, the one
+// line of a tree that depends on which frame is shown before it.
+const displayedDelta = "[Time delta from previous displayed frame: "
+
+// after is a copy of t as it reads after the frame shown before it, at
+// prev (shown says whether one is): tshark's time since the previous
+// displayed frame, 0 for the first.
+func (t *Tree) after(prev time.Time, shown bool) *Tree {
+	c := *t
+	c.Nodes = slices.Clone(t.Nodes)
+	var d time.Duration
+	if shown {
+		d = t.time.Sub(prev)
+	}
+	for i, n := range c.Nodes {
+		if n.Depth == 1 && n.Parent == 0 && strings.HasPrefix(n.Text, displayedDelta) {
+			c.Nodes[i].Text = displayedDelta + string(dissect.AppendSeconds(nil, d, 9)) + " seconds]"
+			break
+		}
+	}
+	return &c
 }
 
 // newTree reads details, the lines dissect.Details writes for p, into a
