@@ -84,12 +84,16 @@ func (a *app) runLesson(id string, f lessonFlags) error {
 	if out, ok := a.env.Stdout.(*os.File); ok {
 		tm = render.Detect(out, a.env.Getenv)
 	}
-	res, err := course.RunLesson(a.ctx, l, course.Options{
+	o := course.Options{
 		Lang: a.lang, Content: a.content, Net: n.Net, Capture: n.Capture, NoInput: f.noInput,
 		SaveCapture: f.saveCapture, QuizJSON: f.quizJSON,
 		Asker: asker, Out: a.out(), Term: tm,
 		Start: f.start, Carry: f.carry, Seed: n.Seed,
-	}, a.tx)
+	}
+	if !f.noInput && a.terminal() {
+		o.View = a.viewRecording
+	}
+	res, err := course.RunLesson(a.ctx, l, o, a.tx)
 	a.record(id, f, res, err)
 	return err
 }

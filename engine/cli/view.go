@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/view/explorer"
 	"wiretutor/engine/view/explorerscreen"
 )
@@ -60,4 +63,37 @@ func (a *app) view(path string, mouse bool) error {
 	m := explorerscreen.New(a.ctx, x, c, explorerscreen.Options{Texts: a.tx, Explain: a.explain, Mouse: mouse, Name: filepath.Base(path)})
 	defer m.Close()
 	return explorerscreen.Run(a.ctx, m, a.env.Stdin, a.env.Stdout)
+}
+
+// viewRecording opens a lesson's capture in the explorer: written to a
+// private temporary file, removed when the learner leaves. What goes
+// wrong is told on the terminal; the lesson goes on.
+func (a *app) viewRecording(ctx context.Context, rec *capture.Recording) {
+	err := func() error {
+		dir, err := os.MkdirTemp("", "wiretutor-view-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "capture.pcapng")
+		if err := capture.WritePrivateFile(path, rec, capture.Loopback); err != nil {
+			return err
+		}
+		x, err := explorer.Open(path)
+		if err != nil {
+			return err
+		}
+		c, err := explorer.NewCursor(path)
+		if err != nil {
+			x.Close()
+			return err
+		}
+		m := explorerscreen.New(ctx, x, c, explorerscreen.Options{Texts: a.tx, Explain: a.explain, Mouse: true,
+			Name: a.tx.T("view.lesson_capture", nil)})
+		defer m.Close()
+		return explorerscreen.Run(ctx, m, a.env.Stdin, a.env.Stdout)
+	}()
+	if err != nil {
+		fmt.Fprintln(a.env.Stderr, a.explain(err))
+	}
 }

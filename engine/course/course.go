@@ -154,6 +154,10 @@ type Options struct {
 	// Seed is the seed the network's numbers come from (--seed), or nil;
 	// it is written to the quiz JSON and kept with the run's result.
 	Seed *uint64
+	// View opens the run's capture in the explorer, full screen, until
+	// the learner leaves it (the prompt's v); nil where no terminal can
+	// show it. It tells the learner itself of what goes wrong.
+	View func(ctx context.Context, rec *capture.Recording)
 }
 
 // LiveSource is a capture that runs until closed.
@@ -435,7 +439,11 @@ func (run *runner) walk(ctx context.Context) error {
 func (run *runner) navigate(ctx context.Context, i int) (int, error) {
 	tx := run.tx
 	for {
-		ans, err := run.o.Asker.Ask(tx.T("nav.prompt", nil))
+		prompt := "nav.prompt"
+		if run.o.View != nil {
+			prompt = "nav.prompt_view"
+		}
+		ans, err := run.o.Asker.Ask(tx.T(prompt, nil))
 		if err != nil {
 			if errors.Is(err, quiz.ErrNoInput) || errors.Is(err, quiz.ErrInterrupted) {
 				return 0, ErrQuit
@@ -471,6 +479,13 @@ func (run *runner) navigate(ctx context.Context, i int) (int, error) {
 			if err := run.step(ctx, Step{Kind: Packets}); err != nil {
 				return 0, err
 			}
+		case run.o.View != nil && quiz.IsWord(tx, "nav.words.view", ans):
+			if run.cap == nil {
+				run.say(tx.T("nav.no_exchange", nil))
+				continue
+			}
+			run.revealed = true // as the capture's list does: no prediction after it
+			run.o.View(ctx, run.rec)
 		default:
 			run.say(tx.T("nav.unknown", map[string]any{"Given": strings.TrimSpace(ans)}))
 		}

@@ -434,3 +434,38 @@ func TestFilterTasks(t *testing.T) {
 		t.Errorf("exported tasks:\n%s", data)
 	}
 }
+
+// TestViewAtThePrompt: with a terminal to show it on (Options.View), v
+// at the prompt opens the run's capture in the explorer, and says so
+// when there is none yet; without one, v is no choice.
+func TestViewAtThePrompt(t *testing.T) {
+	packets := step(t, "packets")
+	answers := append(append([]string{"v"}, walk(t, 0, packets, nil)...), "v")
+	answers = append(answers, walk(t, packets, -1, nil)...)
+	var out bytes.Buffer
+	script := &quiz.Script{Answers: answers}
+	o, tx := options(t, "en", content.FS, script, &out)
+	var seen []int
+	o.View = func(_ context.Context, rec *capture.Recording) { seen = append(seen, len(rec.Frames)) }
+	res, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx)
+	if err != nil || !res.Completed {
+		t.Fatalf("got %+v, %v\n%s", res, err, out.String())
+	}
+	if len(seen) != 1 || seen[0] != 12 {
+		t.Errorf("the explorer opened on %v packets, want once on 12", seen)
+	}
+	text := strings.Join(strings.Fields(out.String()), " ")
+	if !strings.Contains(text, "have not run yet") {
+		t.Errorf("v before the run does not say there is no capture yet:\n%s", text)
+	}
+
+	out.Reset()
+	script = &quiz.Script{Answers: append(append(walk(t, 0, packets, nil), "v"), walk(t, packets, -1, nil)...)}
+	o, tx = options(t, "en", content.FS, script, &out)
+	if _, err := course.RunLesson(context.Background(), lessontest.Lesson(t, "tcp-handshake"), o, tx); err != nil {
+		t.Fatal(err)
+	}
+	if text := out.String(); !strings.Contains(text, `"v" is not one of the choices`) {
+		t.Errorf("without a terminal v is no choice:\n%s", text)
+	}
+}
