@@ -21,13 +21,14 @@ import (
 func (a *app) captureCmd() *cobra.Command {
 	var iface, cfilter, display, write, autostop string
 	var count int
+	var view bool
 	cmd := &cobra.Command{
 		Use:     "capture",
 		Short:   a.tx.T("cmd.capture.short", nil),
-		Example: "  wiretutor capture -f \"tcp port 10000 or udp port 10001\"\n  wiretutor capture -w echo.pcapng -a duration:10",
+		Example: "  wiretutor capture -f \"tcp port 10000 or udp port 10001\"\n  wiretutor capture -w echo.pcapng -a duration:10\n  wiretutor capture --view -f \"tcp port 10000\"",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.capture(iface, cfilter, display, write, count, autostop)
+			return a.capture(iface, cfilter, display, write, count, autostop, view)
 		},
 	}
 	fl := cmd.Flags()
@@ -37,6 +38,7 @@ func (a *app) captureCmd() *cobra.Command {
 	fl.StringVarP(&write, "write", "w", "", a.tx.T("flag.write", nil))
 	fl.IntVarP(&count, "count", "c", 0, a.tx.T("flag.count", nil))
 	fl.StringVarP(&autostop, "autostop", "a", "", a.tx.T("flag.autostop", nil))
+	fl.BoolVar(&view, "view", false, a.tx.T("flag.capture_view", nil))
 	return cmd
 }
 
@@ -75,7 +77,7 @@ func (a *app) say(s string) {
 	fmt.Fprintln(a.env.Stderr, s)
 }
 
-func (a *app) capture(iface, cfilter, display, write string, count int, autostop string) error {
+func (a *app) capture(iface, cfilter, display, write string, count int, autostop string, view bool) error {
 	if count < 0 {
 		return errBadValue{flag: "-c", value: strconv.Itoa(count), want: "N ≥ 0"}
 	}
@@ -91,14 +93,20 @@ func (a *app) capture(iface, cfilter, display, write string, count int, autostop
 	if err != nil {
 		return err
 	}
-	if display != "" && write != "" {
+	if display != "" && write != "" && !view {
 		return errBadValue{flag: "-Y", value: display, want: a.tx.T("error.y_with_w", nil)}
+	}
+	if view && !a.terminal() {
+		return errNoTerminal{}
 	}
 	live, err := capture.OpenLive(iface, prog)
 	if err != nil {
 		return err
 	}
 	defer live.Close()
+	if view {
+		return a.captureView(live, iface, display, write, count, dur)
+	}
 	return a.captureFrom(live, iface, df, write, count, dur)
 }
 

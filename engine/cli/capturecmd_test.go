@@ -99,7 +99,7 @@ func TestCaptureFilterTooLong(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := &app{tx: tx, ctx: context.Background()}
-		err = a.capture(capture.Loopback, expr, "", "", 0, "")
+		err = a.capture(capture.Loopback, expr, "", "", 0, "", false)
 		if got := a.explain(err); !strings.Contains(got, want) {
 			t.Errorf("%s: %q, want it to contain %q", lang, got, want)
 		}

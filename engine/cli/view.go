@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -14,13 +16,17 @@ import (
 	"wiretutor/engine/view/explorerscreen"
 )
 
-// errNoTerminal: a full-screen command run without a terminal.
+// errNoTerminal: a full-screen command run without a terminal; file is
+// the capture it was to show, "" for a live capture.
 type errNoTerminal struct{ file string }
 
 func (e errNoTerminal) Error() string { return "not a terminal" }
 
 // Message points to the command that prints the capture instead.
 func (e errNoTerminal) Message() (string, map[string]any) {
+	if e.file == "" {
+		return "error.no_terminal_live", nil
+	}
 	return "error.no_terminal", map[string]any{"File": e.file}
 }
 
@@ -51,11 +57,11 @@ func (a *app) view(path string, mouse bool) error {
 	if !a.terminal() {
 		return errNoTerminal{file: path}
 	}
-	x, err := explorer.Open(path)
+	x, err := explorer.Open(explorer.File(path))
 	if err != nil {
 		return err
 	}
-	c, err := explorer.NewCursor(path)
+	c, err := explorer.NewCursor(explorer.File(path))
 	if err != nil {
 		x.Close()
 		return err
@@ -79,11 +85,11 @@ func (a *app) viewRecording(ctx context.Context, rec *capture.Recording) {
 		if err := capture.WritePrivateFile(path, rec, capture.Loopback); err != nil {
 			return err
 		}
-		x, err := explorer.Open(path)
+		x, err := explorer.Open(explorer.File(path))
 		if err != nil {
 			return err
 		}
-		c, err := explorer.NewCursor(path)
+		c, err := explorer.NewCursor(explorer.File(path))
 		if err != nil {
 			x.Close()
 			return err
@@ -96,4 +102,84 @@ func (a *app) viewRecording(ctx context.Context, rec *capture.Recording) {
 	if err != nil {
 		fmt.Fprintln(a.env.Stderr, a.explain(err))
 	}
+}
+
+// captureView captures live into the explorer, full screen: the list
+// grows as frames come, display filters apply to the frames still to
+// come, and -w keeps the capture in a file as well. The capture stops at
+// -c, at -a's duration or when the learner leaves the explorer, which
+// then says, as capture does, how many frames it captured.
+func (a *app) captureView(live liveSource, iface, display, write string, count int, dur time.Duration) error {
+	var w *capture.Writer
+	var err error
+	if write != "" {
+		if w, err = capture.Create(write, live.LinkType(), iface); err != nil {
+			return err
+		}
+		defer w.Abort() // no-op after a successful Close
+	}
+	g := explorer.NewGrowing(iface, live.LinkType(), 9)
+	type result struct {
+		n   int
+		err error
+	}
+	captured := make(chan result, 1)
+	go func() {
+		n := 0
+		var err error
+		for count == 0 || n < count {
+			data, ci, rerr := live.ReadPacketData()
+			if rerr != nil {
+				if !errors.Is(rerr, os.ErrClosed) {
+					err = rerr
+				}
+				break
+			}
+			n++
+			g.Add(ci, data)
+			if w != nil {
+				if err = w.WritePacket(ci, data); err != nil {
+					break
+				}
+			}
+		}
+		g.End(err)
+		captured <- result{n, err}
+	}()
+	stopCapture := func() {}
+	if dur > 0 {
+		t := time.AfterFunc(dur, func() { live.Close() })
+		stopCapture = func() { t.Stop() }
+	}
+	x, err := explorer.Open(g)
+	if err != nil {
+		live.Close()
+		<-captured
+		return err
+	}
+	c, err := explorer.NewCursor(g)
+	if err != nil {
+		x.Close()
+		live.Close()
+		<-captured
+		return err
+	}
+	m := explorerscreen.New(a.ctx, x, c, explorerscreen.Options{Texts: a.tx, Explain: a.explain, Mouse: true,
+		Name: a.tx.T("view.live", map[string]any{"Interface": iface}), Filter: display})
+	verr := explorerscreen.Run(a.ctx, m, a.env.Stdin, a.env.Stdout)
+	m.Close()
+	stopCapture()
+	live.Close()
+	res := <-captured
+	if w != nil {
+		if cerr := w.Close(); res.err == nil {
+			res.err = cerr
+		}
+	}
+	_, dropped, _ := live.Stats()
+	a.say(a.tx.N("capture.done", res.n, map[string]any{"Dropped": dropped}))
+	if verr != nil {
+		return verr
+	}
+	return res.err
 }

@@ -33,11 +33,11 @@ func BenchmarkExplorer500k(b *testing.B) {
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
 		start := time.Now()
-		x, err := explorer.Open(path)
+		x, err := explorer.Open(explorer.File(path))
 		if err != nil {
 			b.Fatal(err)
 		}
-		c, err := explorer.NewCursor(path)
+		c, err := explorer.NewCursor(explorer.File(path))
 		if err != nil {
 			b.Fatal(err)
 		}

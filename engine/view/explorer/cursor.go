@@ -7,7 +7,6 @@ import (
 	"io"
 	"time"
 
-	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 )
 
@@ -18,8 +17,8 @@ import (
 // it stands, and from the first frame again when asked for one before.
 // It is not safe for concurrent use.
 type Cursor struct {
-	path string
-	f    *capture.File
+	c    Capture
+	f    Frames
 	d    *dissect.Dissector
 	next int // the number of the frame the next read gives
 	p    dissect.Packet
@@ -39,9 +38,9 @@ const (
 	keepTrees  = 1024
 )
 
-// NewCursor opens a cursor on the capture file at path.
-func NewCursor(path string) (*Cursor, error) {
-	c := &Cursor{path: path}
+// NewCursor opens a cursor on a capture.
+func NewCursor(capt Capture) (*Cursor, error) {
+	c := &Cursor{c: capt}
 	if err := c.rewind(); err != nil {
 		return nil, err
 	}
@@ -54,7 +53,7 @@ func (c *Cursor) rewind() error {
 		c.f.Close()
 		c.f = nil
 	}
-	f, err := capture.Open(c.path)
+	f, err := c.c.Open()
 	if err != nil {
 		return err
 	}

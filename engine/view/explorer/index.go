@@ -5,11 +5,12 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
-	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/filter"
 )
 
 // Index is what the packet list shows of every frame of a capture file,
@@ -18,8 +19,10 @@ import (
 // million frames is listed without keeping its packets. The list can
 // be drawn while the index grows: Count says how far it has got.
 type Index struct {
-	path string
-	prec int
+	c      Capture
+	frames Frames
+	prec   int
+	keep   bool // the dissector keeps what details and tracked fields need
 
 	mu     sync.RWMutex
 	chunks [][]byte // the text columns, one line after the other
@@ -37,6 +40,11 @@ type Index struct {
 	changed chan struct{} // closed and replaced when frames are added
 	stop    context.CancelFunc
 	ended   chan struct{}
+
+	// The display filter the index tests each frame it adds with, and
+	// the frames it selected (Watch).
+	watch   *filter.Display
+	matched []int
 }
 
 // chunkBits sizes the chunks the columns are written in (1 MiB): a
@@ -50,39 +58,50 @@ const maxText = 1<<16 - 1
 // sep ends each text column of a frame in the index.
 const sep = 0
 
-// Open starts indexing the capture file at path and returns once its
-// header is read, with the first frames still to come: the error is
-// one of opening the file or of its header. Close stops the indexing.
-func Open(path string) (*Index, error) {
-	f, err := capture.Open(path)
-	if err != nil {
-		return nil, err
+// Open starts indexing the capture c and returns once its header is
+// read, with the first frames still to come: the error is one of
+// opening it or of its header. A capture that grows (Growing) is
+// followed until it ends. Close stops the indexing.
+func Open(c Capture) (*Index, error) {
+	var f Frames
+	if g, ok := c.(following); ok {
+		f = g.follow()
+	} else {
+		var err error
+		if f, err = c.Open(); err != nil {
+			return nil, err
+		}
 	}
 	d, err := dissect.New(f.LinkType())
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	x := &Index{path: path, prec: f.Precision(), changed: make(chan struct{}), stop: stop, ended: make(chan struct{})}
 	col, err := NewColourer(DefaultRules())
 	if err != nil {
-		stop()
 		f.Close()
 		return nil, err
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	x := &Index{c: c, frames: f, prec: f.Precision(), changed: make(chan struct{}), stop: stop, ended: make(chan struct{})}
+	if _, ok := c.(following); ok {
+		// A live capture is small, and filters are tested as it grows:
+		// keep what every field needs.
+		d.KeepDetails()
+		x.keep = true
 	}
 	go x.fill(ctx, f, d, col)
 	return x, nil
 }
 
-// Path is the file the index reads.
-func (x *Index) Path() string { return x.path }
+// Capture is the capture the index reads.
+func (x *Index) Capture() Capture { return x.c }
 
-// Precision is the decimal digits of the file's timestamps.
+// Precision is the decimal digits of the capture's timestamps.
 func (x *Index) Precision() int { return x.prec }
 
 // fill reads the file to its end, or until ctx ends.
-func (x *Index) fill(ctx context.Context, f *capture.File, d *dissect.Dissector, col *Colourer) {
+func (x *Index) fill(ctx context.Context, f Frames, d *dissect.Dissector, col *Colourer) {
 	defer close(x.ended)
 	defer f.Close()
 	var (
@@ -90,6 +109,7 @@ func (x *Index) fill(ctx context.Context, f *capture.File, d *dissect.Dissector,
 		line  []byte
 		batch = 0
 	)
+	live, _ := f.(interface{ buffered() int })
 	// publish tells the readers of Changed; the last time, the closed
 	// channel stays, so that asking after the end does not wait.
 	publish := func(last bool) {
@@ -112,7 +132,7 @@ func (x *Index) fill(ctx context.Context, f *capture.File, d *dissect.Dissector,
 		if err != nil {
 			x.mu.Lock()
 			x.done = true
-			if !errors.Is(err, io.EOF) {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, errClosed) {
 				x.err = err
 			}
 			x.mu.Unlock()
@@ -130,7 +150,10 @@ func (x *Index) fill(ctx context.Context, f *capture.File, d *dissect.Dissector,
 			line = line[:maxText]
 		}
 		x.add(&p, line, col.Pick(&p))
-		if batch++; batch == 4096 || x.Count() <= 64 && batch == 16 {
+		batch++
+		// A live capture's frames are shown as soon as none wait behind
+		// them; a file's in batches, the first ones soon.
+		if batch == 4096 || x.Count() <= 64 && batch == 16 || live != nil && live.buffered() == 0 {
 			publish(false)
 		}
 	}
@@ -159,6 +182,35 @@ func (x *Index) add(p *dissect.Packet, text []byte, rule uint8) {
 	x.rel = append(x.rel, p.Rel)
 	x.length = append(x.length, uint32(p.Len))
 	x.rule = append(x.rule, rule)
+	if x.watch != nil && x.watch.Match(p) {
+		x.matched = append(x.matched, p.Number)
+	}
+}
+
+// Watch makes the index test the display filter expr on each frame it
+// adds from now on, and returns how many it had added before: the
+// frames a pass through the capture must test itself (Select). false
+// when the index cannot test this filter, one on fields that need the
+// history only packet details keep, which an index of a file does not:
+// the pass must then test every frame. An empty expr stops watching.
+func (x *Index) Watch(expr string) (before int, ok bool) {
+	df, err := filter.CompileDisplay(expr)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.watch, x.matched = nil, nil
+	if expr == "" || err != nil || df.Tracked() && !x.keep {
+		return len(x.at), false
+	}
+	x.watch = df
+	return len(x.at), true
+}
+
+// Matched lists the frames the watched filter selected among those
+// added since Watch.
+func (x *Index) Matched() []int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return slices.Clone(x.matched)
 }
 
 // Count is how many frames are indexed so far.
@@ -240,6 +292,9 @@ func (x *Index) Time(n int) (time.Time, bool) {
 // Close stops the indexing and waits for it to end.
 func (x *Index) Close() error {
 	x.stop()
+	if _, ok := x.c.(following); ok {
+		x.frames.Close() // wakes the read that waits for the next frame
+	}
 	<-x.ended
 	return nil
 }

@@ -54,7 +54,7 @@ func TestSpansMatchTshark(t *testing.T) {
 			want[fr] = append(want[fr], [3]int{depth, pos, size})
 		}
 		f.Close()
-		c, err := explorer.NewCursor(path)
+		c, err := explorer.NewCursor(explorer.File(path))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,7 +126,7 @@ func TestTreesBackwards(t *testing.T) {
 			times = append(times, p.Time)
 		}
 		f.Close()
-		c, err := explorer.NewCursor(path)
+		c, err := explorer.NewCursor(explorer.File(path))
 		if err != nil {
 			t.Fatal(err)
 		}

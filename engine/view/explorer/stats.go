@@ -39,8 +39,8 @@ type Conv struct {
 	Start, Duration   time.Duration
 }
 
-// Statistics reads the whole capture file at path for its Stats.
-func Statistics(ctx context.Context, path string, progress Progress) (*Stats, error) {
+// Statistics reads a whole capture for its Stats.
+func Statistics(ctx context.Context, c Capture, progress Progress) (*Stats, error) {
 	s := &Stats{}
 	at := map[string]int{}   // a protocol path's line
 	conv := map[[2]int]int{} // (transport, stream) → its Conv
@@ -49,7 +49,7 @@ func Statistics(ctx context.Context, path string, progress Progress) (*Stats, er
 		parts []part
 	)
 	det := dissect.Details{Part: func(proto string, at int) { parts = append(parts, part{proto, at}) }}
-	err := walk(ctx, path, true, progress, func(p *dissect.Packet) error {
+	err := walk(ctx, c, true, progress, func(p *dissect.Packet) error {
 		s.Frames++
 		s.Bytes += int64(p.Len)
 		parts = parts[:0]

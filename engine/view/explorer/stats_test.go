@@ -42,7 +42,7 @@ func TestHierarchyMatchesTshark(t *testing.T) {
 				want = append(want, strings.Join(strings.Fields(line), " ")+fmt.Sprintf(" @%d", len(line)-len(strings.TrimLeft(line, " "))))
 			}
 		}
-		s, err := explorer.Statistics(context.Background(), path, nil)
+		s, err := explorer.Statistics(context.Background(), explorer.File(path), nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 
-	"wiretutor/engine/packet/capture"
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
 	"wiretutor/engine/packet/output"
@@ -17,12 +16,11 @@ import (
 // read, of how many.
 type Progress func(read, total int64)
 
-// walk dissects every frame of the capture file at path in order,
-// calling fn with each (valid during the call), until the end, fn's
-// error or ctx's end. details keeps what packet details and tracked
-// fields need.
-func walk(ctx context.Context, path string, details bool, progress Progress, fn func(p *dissect.Packet) error) error {
-	f, err := capture.Open(path)
+// walk dissects every frame of a capture in order, calling fn with each
+// (valid during the call), until the end, fn's error or ctx's end.
+// details keeps what packet details and tracked fields need.
+func walk(ctx context.Context, c Capture, details bool, progress Progress, fn func(p *dissect.Packet) error) error {
+	f, err := c.Open()
 	if err != nil {
 		return err
 	}
@@ -60,16 +58,23 @@ func walk(ctx context.Context, path string, details bool, progress Progress, fn 
 	}
 }
 
-// Select lists the numbers of the frames of the capture file at path
-// that df selects, as tshark -r FILE -Y does.
-func Select(ctx context.Context, path string, df *filter.Display, progress Progress) ([]int, error) {
+// Select lists the numbers of the frames of a capture that df selects,
+// as tshark -r FILE -Y does, among its first upTo frames (all of them
+// when upTo < 0).
+func Select(ctx context.Context, c Capture, df *filter.Display, upTo int, progress Progress) ([]int, error) {
 	var out []int
-	err := walk(ctx, path, df.Tracked(), progress, func(p *dissect.Packet) error {
+	err := walk(ctx, c, df.Tracked(), progress, func(p *dissect.Packet) error {
+		if upTo >= 0 && p.Number > upTo {
+			return errStop
+		}
 		if df.Match(p) {
 			out = append(out, p.Number)
 		}
 		return nil
 	})
+	if errors.Is(err, errStop) {
+		err = nil
+	}
 	return out, err
 }
 
@@ -79,21 +84,21 @@ const MaxLadder = 2000
 
 // Ladder is the flow diagram of the conversation frame n belongs to, as
 // Wireshark's Flow Graph of it; false when the frame is in none.
-func Ladder(ctx context.Context, path string, n int, progress Progress) (*stream.Ladder, bool, error) {
+func Ladder(ctx context.Context, c Capture, n int, progress Progress) (*stream.Ladder, bool, error) {
 	var (
 		conv  stream.Conversation
 		found bool
 		pkts  []*dissect.Packet
 		prec  = 6
 	)
-	if f, err := capture.Open(path); err == nil {
+	if f, err := c.Open(); err == nil {
 		prec = f.Precision()
 		f.Close()
 	}
 	// The frame's conversation is known only at the frame, and its
 	// earlier packets are before it: one pass finds the conversation,
 	// a second keeps its packets.
-	err := walk(ctx, path, false, progress, func(p *dissect.Packet) error {
+	err := walk(ctx, c, false, progress, func(p *dissect.Packet) error {
 		if p.Number == n {
 			conv, found = stream.ConversationOf(p), true
 			return errStop
@@ -103,7 +108,7 @@ func Ladder(ctx context.Context, path string, n int, progress Progress) (*stream
 	if err != nil && !errors.Is(err, errStop) || !found || conv.Proto == "" {
 		return nil, false, err
 	}
-	err = walk(ctx, path, false, progress, func(p *dissect.Packet) error {
+	err = walk(ctx, c, false, progress, func(p *dissect.Packet) error {
 		if stream.ConversationOf(p) == conv {
 			pkts = append(pkts, p.Clone())
 			if len(pkts) == MaxLadder {
@@ -124,9 +129,9 @@ var errStop = errors.New("stop")
 // Follow is the TCP stream frame n belongs to, as Follow TCP Stream
 // shows it: each turn of bytes a side sent, in order; false when the
 // frame is not TCP.
-func Follow(ctx context.Context, path string, n int, progress Progress) ([]output.Turn, bool, error) {
+func Follow(ctx context.Context, c Capture, n int, progress Progress) ([]output.Turn, bool, error) {
 	idx := -1
-	err := walk(ctx, path, false, progress, func(p *dissect.Packet) error {
+	err := walk(ctx, c, false, progress, func(p *dissect.Packet) error {
 		if p.Number == n {
 			if p.Transport == dissect.TransportTCP {
 				idx = p.TCP.Stream
@@ -144,7 +149,7 @@ func Follow(ctx context.Context, path string, n int, progress Progress) ([]outpu
 		turns = append(turns, t)
 		return nil
 	})
-	err = walk(ctx, path, false, progress, fl.Add)
+	err = walk(ctx, c, false, progress, fl.Add)
 	if err == nil {
 		err = fl.Flush()
 	}

@@ -75,6 +75,12 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.stats()
 	case "esc":
 		if m.pass != nil {
+			if m.pass.what == "view.filtering" {
+				// the index watched the filter being applied: the list
+				// shown keeps the frames it has, and grows no more
+				m.x.Watch("")
+				m.watched = false
+			}
 			m.pass.stop()
 			m.pass = nil
 			return m, nil
@@ -388,9 +394,9 @@ func (m Model) follow() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m, ctx := m.startPass("view.following")
-	path, p := m.x.Path(), m.pass
+	c, p := m.x.Capture(), m.pass
 	return m, tea.Batch(m.tick(), func() tea.Msg {
-		turns, ok, err := explorer.Follow(ctx, path, n, p.progress)
+		turns, ok, err := explorer.Follow(ctx, c, n, p.progress)
 		return followMsg{n: n, turns: turns, ok: ok, err: err}
 	})
 }
@@ -402,9 +408,9 @@ func (m Model) ladder() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m, ctx := m.startPass("view.laddering")
-	path, p := m.x.Path(), m.pass
+	c, p := m.x.Capture(), m.pass
 	return m, tea.Batch(m.tick(), func() tea.Msg {
-		l, ok, err := explorer.Ladder(ctx, path, n, p.progress)
+		l, ok, err := explorer.Ladder(ctx, c, n, p.progress)
 		return ladderMsg{n: n, l: l, ok: ok, err: err}
 	})
 }
@@ -412,9 +418,9 @@ func (m Model) ladder() (tea.Model, tea.Cmd) {
 // stats starts counting the capture's statistics.
 func (m Model) stats() (tea.Model, tea.Cmd) {
 	m, ctx := m.startPass("view.counting")
-	path, p := m.x.Path(), m.pass
+	c, p := m.x.Capture(), m.pass
 	return m, tea.Batch(m.tick(), func() tea.Msg {
-		s, err := explorer.Statistics(ctx, path, p.progress)
+		s, err := explorer.Statistics(ctx, c, p.progress)
 		return statsMsg{s: s, err: err}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -39,6 +40,8 @@ type Options struct {
 	Mouse bool
 	// Name is the capture as the title names it (its file name).
 	Name string
+	// Filter is a display filter applied from the start (capture -Y).
+	Filter string
 }
 
 // pane is one of the three panes the keys move in.
@@ -79,6 +82,10 @@ type Model struct {
 	// every frame), row the selected row in it, top the first drawn.
 	shown   []int
 	applied string // the filter shown applies
+	// base is what the filter pass selected; when watched, the index
+	// tests the frames after those, and shown is base and its matches.
+	base    []int
+	watched bool
 	row     int
 	top     int
 
@@ -187,10 +194,12 @@ type (
 		err  error
 	}
 	tickMsg     struct{}
+	applyMsg    struct{ filter string } // apply a filter, as typed in the bar
 	selectedMsg struct {
-		filter string
-		frames []int
-		err    error
+		filter  string
+		frames  []int
+		watched bool
+		err     error
 	}
 	followMsg struct {
 		n     int
@@ -210,8 +219,16 @@ type (
 	}
 )
 
-// Init waits for the first frames.
-func (m Model) Init() tea.Cmd { return m.waitIndex() }
+// Init waits for the first frames, and applies Options.Filter.
+func (m Model) Init() tea.Cmd {
+	if m.opt.Filter == "" {
+		return m.waitIndex()
+	}
+	// Init cannot keep what it changes: the filter's pass reports back
+	// in a message, which Update takes as any other.
+	text := m.opt.Filter
+	return tea.Batch(m.waitIndex(), func() tea.Msg { return applyMsg{text} })
+}
 
 // waitIndex waits for the index to grow or finish.
 func (m Model) waitIndex() tea.Cmd {
@@ -288,6 +305,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case indexedMsg:
 		done, err := m.x.Done()
 		m.err = err
+		if m.applied != "" && m.watched {
+			m.shown = append(slices.Clip(m.base), m.x.Matched()...)
+		}
 		var cmd tea.Cmd
 		if m.tree == nil {
 			m, cmd = m.load()
@@ -321,6 +341,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case selectedMsg:
 		return m.filtered(msg)
+	case applyMsg:
+		m.bar.set(msg.filter)
+		if m.bar.err != nil {
+			m.editing = true // the bar says what is wrong with it
+			return m, nil
+		}
+		return m.applyFilter()
 	case followMsg:
 		return m.followed(msg), nil
 	case ladderMsg:
@@ -361,6 +388,8 @@ func (m Model) applyFilter() (Model, tea.Cmd) {
 			m.pass.stop()
 			m.pass = nil
 		}
+		m.x.Watch("")
+		m.base, m.watched = nil, false
 		return m.show(nil, "")
 	}
 	df := m.bar.df
@@ -369,10 +398,17 @@ func (m Model) applyFilter() (Model, tea.Cmd) {
 	}
 	m.bar.remember(text)
 	m, ctx := m.startPass("view.filtering")
-	path, p := m.x.Path(), m.pass
+	// The index tests the frames it adds from here on; the pass, those
+	// it has added (all of them, for a filter it cannot test).
+	before, watched := m.x.Watch(text)
+	upTo := before
+	if !watched {
+		upTo = -1
+	}
+	c, p := m.x.Capture(), m.pass
 	return m, tea.Batch(m.tick(), func() tea.Msg {
-		frames, err := explorer.Select(ctx, path, df, p.progress)
-		return selectedMsg{filter: text, frames: frames, err: err}
+		frames, err := explorer.Select(ctx, c, df, upTo, p.progress)
+		return selectedMsg{filter: text, frames: frames, watched: watched, err: err}
 	})
 }
 
@@ -388,10 +424,12 @@ func (m Model) filtered(msg selectedMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if msg.frames == nil {
-		msg.frames = []int{}
+	m.base, m.watched = slices.Clip(msg.frames), msg.watched
+	shown := append([]int{}, m.base...)
+	if msg.watched {
+		shown = append(shown, m.x.Matched()...)
 	}
-	return m.show(msg.frames, msg.filter)
+	return m.show(shown, msg.filter)
 }
 
 // show lists frames (nil for all), keeping the selected frame or the

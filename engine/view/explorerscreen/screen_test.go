@@ -33,21 +33,26 @@ type screen struct {
 // open starts the explorer on a committed capture in lang, at w×h.
 func open(t *testing.T, name, lang string, w, h int) *screen {
 	t.Helper()
+	return openCapture(t, explorer.File(testenv.Testdata(name)), name, lang, w, h, "")
+}
+
+// openCapture starts the explorer on c, with a filter from the start.
+func openCapture(t *testing.T, c explorer.Capture, name, lang string, w, h int, filter string) *screen {
+	t.Helper()
 	tx, err := i18n.Load(content.FS, lang)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := testenv.Testdata(name)
-	x, err := explorer.Open(path)
+	x, err := explorer.Open(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := explorer.NewCursor(path)
+	cur, err := explorer.NewCursor(c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := explorerscreen.New(context.Background(), x, c, explorerscreen.Options{
-		Texts: tx, Explain: func(err error) string { return "error: " + err.Error() }, Name: name,
+	m := explorerscreen.New(context.Background(), x, cur, explorerscreen.Options{
+		Texts: tx, Explain: func(err error) string { return "error: " + err.Error() }, Name: name, Filter: filter,
 	})
 	t.Cleanup(m.Close)
 	s := &screen{t: t, m: explorerscreen.WithoutTicks(m)}
@@ -264,7 +269,7 @@ func TestQuitAndErrors(t *testing.T) {
 	if err := os.WriteFile(cut, data[:len(data)-10], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	x, err := explorer.Open(cut)
+	x, err := explorer.Open(explorer.File(cut))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,5 +279,40 @@ func TestQuitAndErrors(t *testing.T) {
 	}
 	if _, err := x.Done(); !errors.Is(err, capture.ErrTruncated) || x.Count() != 11 {
 		t.Errorf("a file cut in frame 12: %d frames, %v", x.Count(), err)
+	}
+}
+
+// TestLiveCapture: on a capture that grows while the explorer shows it,
+// with a filter from the start (capture --view -Y), the list ends with
+// the frames tshark selects, whether each came before the filter's pass
+// or after it (then the index tests it): the frames arrive while the
+// explorer starts, in whatever order the two meet.
+func TestLiveCapture(t *testing.T) {
+	f, err := capture.Open(testenv.Testdata("echo-lab.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	g := explorer.NewGrowing("lo", f.LinkType(), f.Precision())
+	add := func(n int) {
+		for range n {
+			data, ci, err := f.ReadPacketData()
+			if err != nil {
+				panic(err)
+			}
+			g.Add(ci, data)
+		}
+	}
+	add(4)
+	go func() {
+		add(8)
+		g.End(nil)
+	}()
+	s := openCapture(t, g, "lo", "en", 80, 24, "tcp.flags.syn == 1 || udp")
+	if got := fmtInts(explorerscreen.Shown(s.m.(explorerscreen.Model))); got != "1,2,11,12" {
+		t.Errorf("live and filtered: frames %s, tshark 1,2,11,12", got)
+	}
+	if text := s.text(); !strings.Contains(text, "12 frames · tcp.flags.syn == 1 || udp: 4 shown") {
+		t.Errorf("the title:\n%s", text)
 	}
 }
