@@ -11,7 +11,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"wiretutor/engine/course"
 	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/graph"
 	"wiretutor/engine/view/explorer"
 	"wiretutor/engine/view/explorerscreen"
 )
@@ -66,7 +68,7 @@ func (a *app) view(path string, mouse bool) error {
 		x.Close()
 		return err
 	}
-	m := explorerscreen.New(a.ctx, x, c, explorerscreen.Options{Texts: a.tx, Explain: a.explain, Mouse: mouse, Name: filepath.Base(path)})
+	m := explorerscreen.New(a.ctx, x, c, a.viewOptions(filepath.Base(path), mouse))
 	defer m.Close()
 	return explorerscreen.Run(a.ctx, m, a.env.Stdin, a.env.Stdout)
 }
@@ -94,8 +96,7 @@ func (a *app) viewRecording(ctx context.Context, rec *capture.Recording) {
 			x.Close()
 			return err
 		}
-		m := explorerscreen.New(ctx, x, c, explorerscreen.Options{Texts: a.tx, Explain: a.explain, Mouse: true,
-			Name: a.tx.T("view.lesson_capture", nil)})
+		m := explorerscreen.New(ctx, x, c, a.viewOptions(a.tx.T("view.lesson_capture", nil), true))
 		defer m.Close()
 		return explorerscreen.Run(ctx, m, a.env.Stdin, a.env.Stdout)
 	}()
@@ -164,8 +165,9 @@ func (a *app) captureView(live liveSource, iface, display, write string, count i
 		<-captured
 		return err
 	}
-	m := explorerscreen.New(a.ctx, x, c, explorerscreen.Options{Texts: a.tx, Explain: a.explain, Mouse: true,
-		Name: a.tx.T("view.live", map[string]any{"Interface": iface}), Filter: display})
+	opt := a.viewOptions(a.tx.T("view.live", map[string]any{"Interface": iface}), true)
+	opt.Filter = display
+	m := explorerscreen.New(a.ctx, x, c, opt)
 	verr := explorerscreen.Run(a.ctx, m, a.env.Stdin, a.env.Stdout)
 	m.Close()
 	stopCapture()
@@ -182,4 +184,10 @@ func (a *app) captureView(live liveSource, iface, display, write string, count i
 		return verr
 	}
 	return res.err
+}
+
+// viewOptions are the explorer's options, the capture named name.
+func (a *app) viewOptions(name string, mouse bool) explorerscreen.Options {
+	return explorerscreen.Options{Texts: a.tx, Explain: a.explain, Mouse: mouse, Name: name,
+		Graph: func(s *graph.Series, kind graph.Kind, width int) []string { return course.GraphLines(a.tx, s, kind, width) }}
 }

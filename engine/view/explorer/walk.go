@@ -8,6 +8,7 @@ import (
 
 	"wiretutor/engine/packet/dissect"
 	"wiretutor/engine/packet/filter"
+	"wiretutor/engine/packet/graph"
 	"wiretutor/engine/packet/output"
 	"wiretutor/engine/packet/stream"
 )
@@ -130,17 +131,8 @@ var errStop = errors.New("stop")
 // shows it: each turn of bytes a side sent, in order; false when the
 // frame is not TCP.
 func Follow(ctx context.Context, c Capture, n int, progress Progress) ([]output.Turn, bool, error) {
-	idx := -1
-	err := walk(ctx, c, false, progress, func(p *dissect.Packet) error {
-		if p.Number == n {
-			if p.Transport == dissect.TransportTCP {
-				idx = p.TCP.Stream
-			}
-			return errStop
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errStop) || idx < 0 {
+	idx, err := tcpStream(ctx, c, n, progress)
+	if err != nil || idx < 0 {
 		return nil, false, err
 	}
 	var turns []output.Turn
@@ -154,4 +146,37 @@ func Follow(ctx context.Context, c Capture, n int, progress Progress) ([]output.
 		err = fl.Flush()
 	}
 	return turns, true, err
+}
+
+// Graph gathers what the TCP Stream Graphs draw of the stream frame n
+// belongs to; false when the frame is not TCP.
+func Graph(ctx context.Context, c Capture, n int, progress Progress) (*graph.Collector, bool, error) {
+	idx, err := tcpStream(ctx, c, n, progress)
+	if err != nil || idx < 0 {
+		return nil, false, err
+	}
+	col := graph.NewCollector(idx)
+	err = walk(ctx, c, false, progress, func(p *dissect.Packet) error {
+		col.Add(p)
+		return nil
+	})
+	return col, true, err
+}
+
+// tcpStream is the tcp.stream of frame n, -1 when it is not TCP.
+func tcpStream(ctx context.Context, c Capture, n int, progress Progress) (int, error) {
+	idx := -1
+	err := walk(ctx, c, false, progress, func(p *dissect.Packet) error {
+		if p.Number == n {
+			if p.Transport == dissect.TransportTCP {
+				idx = p.TCP.Stream
+			}
+			return errStop
+		}
+		return nil
+	})
+	if errors.Is(err, errStop) {
+		err = nil
+	}
+	return idx, err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"wiretutor/engine/packet/dissect"
+	"wiretutor/engine/packet/graph"
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/view/explorer"
 )
@@ -55,7 +56,11 @@ func (m Model) Render() string {
 				rows = append(rows, "")
 			}
 		}
-		rows = append(rows, m.fit(m.opt.Texts.T("view.back", nil), styleFaint))
+		back := m.opt.Texts.T("view.back", nil)
+		if m.mode == modeGraph {
+			back = m.opt.Texts.T("view.graph.keys", nil)
+		}
+		rows = append(rows, m.fit(back, styleFaint))
 		return strings.Join(rows, "\n")
 	}
 	g := m.geometry()
@@ -364,6 +369,13 @@ func (m Model) statusRows() []string {
 
 // wrapped is the view over the panes cut into screen lines.
 func (m Model) wrapped() []string {
+	if m.mode == modeGraph && m.col != nil {
+		s, ok := m.col.Series(m.reverse)
+		if !ok {
+			return nil
+		}
+		return m.opt.Graph(s, graph.Kinds()[m.kind], m.w)
+	}
 	if m.mode == modeLadder && m.lad != nil {
 		return m.lad.Render(m.w, func(client bool, s string) string {
 			if client {
@@ -455,6 +467,24 @@ func (m Model) laddered(msg ladderMsg) Model {
 		return m
 	}
 	m.mode, m.lad, m.over, m.overTop = modeLadder, msg.l, nil, 0
+	return m
+}
+
+// graphed shows a stream's graphs, the first kind first.
+func (m Model) graphed(msg graphMsg) Model {
+	m, ok := m.ended("view.graphing", msg.err)
+	if !ok {
+		return m
+	}
+	if !msg.ok {
+		m.note = m.opt.Texts.T("view.follow.none", map[string]any{"Number": msg.n})
+		return m
+	}
+	if _, ok := msg.col.Series(false); !ok {
+		m.note = m.opt.Texts.T("view.graph.empty", map[string]any{"Number": msg.n})
+		return m
+	}
+	m.mode, m.col, m.kind, m.reverse, m.over, m.overTop = modeGraph, msg.col, 0, false, nil, 0
 	return m
 }
 

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"wiretutor/engine/packet/graph"
 	"wiretutor/engine/view/explorer"
 )
 
@@ -73,6 +74,10 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 	case "s":
 		return m.stats()
+	case "G":
+		if m.opt.Graph != nil {
+			return m.graph()
+		}
 	case "esc":
 		if m.pass != nil {
 			if m.pass.what == "view.filtering" {
@@ -262,11 +267,29 @@ func (m Model) selectByte() Model {
 	return m
 }
 
-// overKey scrolls a view over the panes, or leaves it.
+// overKey scrolls a view over the panes, or leaves it; in the graph
+// view, Tab draws the next kind of graph and r the other direction.
 func (m Model) overKey(s string) Model {
+	if m.mode == modeGraph {
+		switch s {
+		case "tab":
+			m.kind = (m.kind + 1) % len(graph.Kinds())
+			m.overTop = 0
+			return m
+		case "shift+tab":
+			m.kind = (m.kind + len(graph.Kinds()) - 1) % len(graph.Kinds())
+			m.overTop = 0
+			return m
+		case "r":
+			if _, ok := m.col.Series(!m.reverse); ok {
+				m.reverse = !m.reverse
+			}
+			return m
+		}
+	}
 	switch s {
 	case "esc", "q", "?", "f1":
-		m.mode, m.over, m.overTop = modePanes, nil, 0
+		m.mode, m.over, m.lad, m.col, m.overTop = modePanes, nil, nil, nil, 0
 		return m
 	case "up", "k":
 		m.overTop--
@@ -412,6 +435,20 @@ func (m Model) ladder() (tea.Model, tea.Cmd) {
 	return m, tea.Batch(m.tick(), func() tea.Msg {
 		l, ok, err := explorer.Ladder(ctx, c, n, p.progress)
 		return ladderMsg{n: n, l: l, ok: ok, err: err}
+	})
+}
+
+// graph starts gathering the selected frame's TCP stream for its graphs.
+func (m Model) graph() (tea.Model, tea.Cmd) {
+	n := m.selected()
+	if n == 0 {
+		return m, nil
+	}
+	m, ctx := m.startPass("view.graphing")
+	c, p := m.x.Capture(), m.pass
+	return m, tea.Batch(m.tick(), func() tea.Msg {
+		col, ok, err := explorer.Graph(ctx, c, n, p.progress)
+		return graphMsg{n: n, col: col, ok: ok, err: err}
 	})
 }
 

@@ -17,6 +17,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"wiretutor/engine/packet/graph"
 	"wiretutor/engine/packet/output"
 	"wiretutor/engine/packet/stream"
 	"wiretutor/engine/text/message"
@@ -42,6 +43,9 @@ type Options struct {
 	Name string
 	// Filter is a display filter applied from the start (capture -Y).
 	Filter string
+	// Graph draws a TCP Stream Graph of the kind given to a width, as
+	// wiretutor graph does; nil leaves the graphs out.
+	Graph func(s *graph.Series, kind graph.Kind, width int) []string
 }
 
 // pane is one of the three panes the keys move in.
@@ -63,6 +67,7 @@ const (
 	modeFollow
 	modeLadder
 	modeStats
+	modeGraph
 )
 
 // Model is the explorer's state: the capture's index, the frames the
@@ -108,6 +113,10 @@ type Model struct {
 	// The view over the panes: its lines and the first drawn.
 	over    []line
 	lad     *stream.Ladder // the ladder view's, drawn to the screen's width
+	// The graph view's stream, the kind drawn and its direction.
+	col     *graph.Collector
+	kind    int
+	reverse bool
 	overTop int
 	note    string // a passing message for the status line
 	err     error  // why the index stopped short of the file's end
@@ -215,6 +224,12 @@ type (
 	}
 	statsMsg struct {
 		s   *explorer.Stats
+		err error
+	}
+	graphMsg struct {
+		n   int
+		col *graph.Collector
+		ok  bool
 		err error
 	}
 )
@@ -354,6 +369,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.laddered(msg), nil
 	case statsMsg:
 		return m.counted(msg), nil
+	case graphMsg:
+		return m.graphed(msg), nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseClickMsg:

@@ -14,7 +14,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"wiretutor/content"
+	"wiretutor/engine/course"
 	"wiretutor/engine/packet/capture"
+	"wiretutor/engine/packet/graph"
 	"wiretutor/engine/testkit/testenv"
 	"wiretutor/engine/text/i18n"
 	"wiretutor/engine/view/explorer"
@@ -52,7 +54,8 @@ func openCapture(t *testing.T, c explorer.Capture, name, lang string, w, h int, 
 		t.Fatal(err)
 	}
 	m := explorerscreen.New(context.Background(), x, cur, explorerscreen.Options{
-		Texts: tx, Explain: func(err error) string { return "error: " + err.Error() }, Name: name, Filter: filter,
+		Mouse: true, Texts: tx, Explain: func(err error) string { return "error: " + err.Error() }, Name: name, Filter: filter,
+		Graph: func(s *graph.Series, kind graph.Kind, width int) []string { return course.GraphLines(tx, s, kind, width) },
 	})
 	t.Cleanup(m.Close)
 	s := &screen{t: t, m: explorerscreen.WithoutTicks(m)}
@@ -185,6 +188,8 @@ func TestScreens(t *testing.T) {
 		{"ladder-ru", "echo-lab.pcap", "ru", 80, 24, []string{"l"}},
 		{"stats-zh", "echo-lab.pcap", "zh", 80, 24, []string{"s"}},
 		{"help-ru", "echo-lab.pcap", "ru", 80, 24, []string{"?"}},
+		{"graph-en", "bulk-zerowin.pcap", "en", 80, 24, []string{"G"}},
+		{"graph-rtt-zh", "bulk-zerowin.pcap", "zh", 80, 24, []string{"G", "tab", "tab"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -316,3 +321,33 @@ func TestLiveCapture(t *testing.T) {
 		t.Errorf("the title:\n%s", text)
 	}
 }
+
+// TestMouse: a click on a row of the list selects its frame, a click on
+// a line of the details selects it (and a second click opens it), a
+// click on a byte selects its field, and the wheel moves through the
+// list three rows a notch.
+func TestMouse(t *testing.T) {
+	s := open(t, "echo-lab.pcap", "en", 80, 24)
+	click := func(x, y int) { s.send(tea.MouseClickMsg{X: x, Y: y, Button: tea.MouseLeft}) }
+	click(10, 4) // the third row of the list, under the title and the column titles
+	m := s.m.(explorerscreen.Model)
+	if n, ok := explorerscreen.SelectedLine(m); !ok || !strings.HasPrefix(n.Text, "Frame 3:") {
+		t.Fatalf("a click on the third row: %+v", n)
+	}
+	click(10, 13) // the details' fourth line: TCP
+	click(10, 13) // again: it opens
+	if !strings.Contains(s.text(), "    Source Port: 41950") {
+		t.Errorf("two clicks on the TCP line do not open it:\n%s", s.text())
+	}
+	click(hexStart+3*4, 19) // byte 0x24 in the third bytes row: the destination port
+	if n, _ := explorerscreen.SelectedLine(s.m.(explorerscreen.Model)); !strings.HasPrefix(n.Text, "Destination Port") {
+		t.Errorf("a click on byte 0x24 selects %q", n.Text)
+	}
+	s.send(tea.MouseWheelMsg{X: 10, Y: 4, Button: tea.MouseWheelDown})
+	if n, _ := explorerscreen.SelectedLine(s.m.(explorerscreen.Model)); !strings.HasPrefix(n.Text, "Frame 6:") {
+		t.Errorf("the wheel over the list moves from frame 3 to %q, want frame 6", n.Text)
+	}
+}
+
+// hexStart is the column where a bytes row's hex starts.
+const hexStart = 6
