@@ -189,5 +189,7 @@ func (a *app) captureView(live liveSource, iface, display, write string, count i
 // viewOptions are the explorer's options, the capture named name.
 func (a *app) viewOptions(name string, mouse bool) explorerscreen.Options {
 	return explorerscreen.Options{Texts: a.tx, Explain: a.explain, Mouse: mouse, Name: name,
-		Graph: func(s *graph.Series, kind graph.Kind, width int) []string { return course.GraphLines(a.tx, s, kind, width) }}
+		Graph: func(s *graph.Series, kind graph.Kind, width int) []string {
+			return course.GraphLines(a.tx, s, kind, width)
+		}}
 }

@@ -71,4 +71,3 @@ func FuzzTree(f *testing.F) {
 		}
 	})
 }
-

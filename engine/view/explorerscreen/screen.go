@@ -111,8 +111,8 @@ type Model struct {
 	pass    *pass // a filter, follow, ladder or statistics walk under way
 
 	// The view over the panes: its lines and the first drawn.
-	over    []line
-	lad     *stream.Ladder // the ladder view's, drawn to the screen's width
+	over []line
+	lad  *stream.Ladder // the ladder view's, drawn to the screen's width
 	// The graph view's stream, the kind drawn and its direction.
 	col     *graph.Collector
 	kind    int

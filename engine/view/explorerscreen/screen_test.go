@@ -55,7 +55,9 @@ func openCapture(t *testing.T, c explorer.Capture, name, lang string, w, h int, 
 	}
 	m := explorerscreen.New(context.Background(), x, cur, explorerscreen.Options{
 		Mouse: true, Texts: tx, Explain: func(err error) string { return "error: " + err.Error() }, Name: name, Filter: filter,
-		Graph: func(s *graph.Series, kind graph.Kind, width int) []string { return course.GraphLines(tx, s, kind, width) },
+		Graph: func(s *graph.Series, kind graph.Kind, width int) []string {
+			return course.GraphLines(tx, s, kind, width)
+		},
 	})
 	t.Cleanup(m.Close)
 	s := &screen{t: t, m: explorerscreen.WithoutTicks(m)}
