@@ -353,3 +353,19 @@ func TestMouse(t *testing.T) {
 
 // hexStart is the column where a bytes row's hex starts.
 const hexStart = 6
+
+// TestBottomLinesFit: the lines of keys at the bottom of each screen
+// fit 80 columns in every language, so that none is cut at 80×24.
+func TestBottomLinesFit(t *testing.T) {
+	for _, lang := range []string{"en", "ru", "zh"} {
+		tx, err := i18n.Load(content.FS, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"view.hint", "view.back", "view.graph.keys"} {
+			if w := ansi.StringWidth(" " + tx.T(id, nil)); w > 80 {
+				t.Errorf("%s %s: %d columns", lang, id, w)
+			}
+		}
+	}
+}
