@@ -347,8 +347,9 @@ func (m Model) statusRows() []string {
 		} else {
 			verdict = m.opt.Explain(b.err)
 		}
-	case len(b.offer) > 0:
-		verdict = strings.Join(b.offer, "  ")
+	}
+	if len(b.offer) > 0 {
+		verdict = strings.Join(b.offer, "  ") // what Tab found, until the next key
 	}
 	var line strings.Builder
 	for i, r := range text {

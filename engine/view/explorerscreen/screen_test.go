@@ -120,6 +120,9 @@ func keyMsg(name string) tea.KeyPressMsg {
 	if c, ok := codes[name]; ok {
 		return tea.KeyPressMsg{Code: c}
 	}
+	if k, ok := strings.CutPrefix(name, "ctrl+"); ok {
+		return tea.KeyPressMsg{Code: []rune(k)[0], Mod: tea.ModCtrl}
+	}
 	r := []rune(name)[0]
 	return tea.KeyPressMsg{Code: r, Text: name}
 }
@@ -367,5 +370,42 @@ func TestBottomLinesFit(t *testing.T) {
 				t.Errorf("%s %s: %d columns", lang, id, w)
 			}
 		}
+	}
+}
+
+// TestFilterBar: Tab completes a field name (to the name when one field
+// starts so, as far as they agree and offering them when several do),
+// the bar opens on the filter applied, to edit, ↑ recalls the filter
+// applied before, Esc clears the filter, and a filter that does not
+// compile is not applied.
+func TestFilterBar(t *testing.T) {
+	s := open(t, "echo-lab.pcap", "en", 80, 24)
+	bottom := func() string {
+		lines := strings.Split(s.text(), "\n")
+		return strings.TrimSpace(lines[len(lines)-2]) + " | " + strings.TrimSpace(lines[len(lines)-1])
+	}
+	s.keys("/", "text:tcp.flags.sy", "tab")
+	if got := bottom(); !strings.HasSuffix(got, "Filter: tcp.flags.syn") {
+		t.Errorf("Tab on tcp.flags.sy: %q", got)
+	}
+	s.keys("text:== 1", "enter")
+	if got := fmtInts(explorerscreen.Shown(s.m.(explorerscreen.Model))); got != "1,2" {
+		t.Errorf("tcp.flags.syn == 1 shows %s", got)
+	}
+	s.keys("/", "ctrl+u", "text:tcp.s", "tab")
+	if got := bottom(); !strings.Contains(got, "tcp.seq") || !strings.Contains(got, "tcp.srcport") || !strings.HasSuffix(got, "Filter: tcp.s") {
+		t.Errorf("Tab on tcp.s offers: %q", got)
+	}
+	s.keys("esc", "/", "up")
+	if got := bottom(); !strings.HasSuffix(got, "Filter: tcp.flags.syn == 1") {
+		t.Errorf("↑ recalls %q", got)
+	}
+	s.keys("text: &&", "enter")
+	if got := bottom(); !strings.Contains(got, "Column") {
+		t.Errorf("a broken filter: %q", got)
+	}
+	s.keys("esc")
+	if got := len(explorerscreen.Shown(s.m.(explorerscreen.Model))); got != 12 {
+		t.Errorf("Esc leaves %d frames shown, want all 12", got)
 	}
 }
