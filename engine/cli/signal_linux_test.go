@@ -128,7 +128,7 @@ type proc struct {
 // is told, so nothing waits for a prompt that can no longer come. A
 // process still running after two minutes is hung: it is killed, and the
 // test fails instead of the whole run stalling.
-func child(t *testing.T, scr *screen, stdin, stdout, stderr *os.File, args ...string) *proc {
+func child(t testing.TB, scr *screen, stdin, stdout, stderr *os.File, args ...string) *proc {
 	t.Helper()
 	js, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0])
@@ -144,7 +144,7 @@ func child(t *testing.T, scr *screen, stdin, stdout, stderr *os.File, args ...st
 // start starts cmd, whose progress goes to state, and watches it: the
 // screen learns when it ends, a guard kills it after two minutes, and
 // the test's cleanup kills it and waits.
-func start(t *testing.T, scr *screen, cmd *exec.Cmd, state string) *proc {
+func start(t testing.TB, scr *screen, cmd *exec.Cmd, state string) *proc {
 	t.Helper()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func start(t *testing.T, scr *screen, cmd *exec.Cmd, state string) *proc {
 
 // exitCode waits for p to end and returns its exit status; -1, and the
 // test fails, when it did not end by itself.
-func exitCode(t *testing.T, p *proc) int {
+func exitCode(t testing.TB, p *proc) int {
 	t.Helper()
 	<-p.done
 	var ee *exec.ExitError

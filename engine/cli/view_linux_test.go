@@ -3,12 +3,16 @@
 package cli_test
 
 import (
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
+	"wiretutor/engine/testkit/benchdata"
 	"wiretutor/engine/testkit/testenv"
 )
 
@@ -60,4 +64,41 @@ func TestViewOnATerminal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkViewFirstScreen500k times wiretutor view on a capture of half
+// a million packets from the start of the process to its first rows on
+// the terminal, beside tshark printing its first 20 lines of it. (Later
+// screens are drawn as differences from the one
+// before, so only the first can be told from the terminal's bytes; the
+// rest is timed in process, by BenchmarkExplorer500k.)
+func BenchmarkViewFirstScreen500k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "500k.pcap")
+	if _, err := benchdata.Write(path, testenv.Testdata("echo-lab.pcap"), 500_000); err != nil {
+		b.Fatal(err)
+	}
+	ts := testenv.Tshark(b)
+	var first, tshark time.Duration
+	for range b.N {
+		start := time.Now()
+		if err := exec.Command(ts, "-r", path, "-c", "20").Run(); err != nil {
+			b.Fatal(err)
+		}
+		tshark += time.Since(start)
+		master, slave := testenv.Pty(b)
+		scr := newScreen(master)
+		start = time.Now()
+		cmd := child(b, scr, slave, slave, slave, "view", path)
+		if i, _ := scr.waitFor(0, "[SYN, ACK]"); i < 0 {
+			b.Fatalf("no first screen:\n%q", scr)
+		}
+		first += time.Since(start)
+		master.WriteString("q")
+		exitCode(b, cmd)
+		master.Close()
+		slave.Close()
+	}
+	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "first-screen-ms")
+	b.ReportMetric(float64(tshark.Milliseconds())/float64(b.N), "tshark-c20-ms")
+	b.ReportMetric(0, "ns/op")
 }

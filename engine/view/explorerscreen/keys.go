@@ -74,7 +74,7 @@ func (m Model) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 	case "s":
 		return m.stats()
-	case "G":
+	case "t":
 		if m.opt.Graph != nil {
 			return m.graph()
 		}
