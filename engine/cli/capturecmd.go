@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -155,22 +156,16 @@ func (a *app) captureFrom(live liveSource, iface string, df *filter.Display, wri
 	}
 	n := 0
 	if w != nil {
-		for count == 0 || n < count {
-			data, ci, rerr := live.ReadPacketData()
-			if rerr != nil {
-				if !errors.Is(rerr, os.ErrClosed) {
-					err = rerr
-				}
-				break
+		written := 0
+		n, err = pump(live, count, func(ci gopacket.CaptureInfo, data []byte) error {
+			if err := w.WritePacket(ci, data); err != nil {
+				return err
 			}
-			n++
-			if err = w.WritePacket(ci, data); err != nil {
-				break
+			if written++; errTTY {
+				fmt.Fprintf(a.env.Stderr, "\r%d ", written)
 			}
-			if errTTY {
-				fmt.Fprintf(a.env.Stderr, "\r%d ", n)
-			}
-		}
+			return nil
+		})
 	} else {
 		var line []byte
 		for p, rerr := range dissect.Scan(live) {

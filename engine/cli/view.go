@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -59,18 +60,23 @@ func (a *app) view(path string, mouse bool) error {
 	if !a.terminal() {
 		return errNoTerminal{file: path}
 	}
-	x, err := explorer.Open(explorer.File(path))
+	return a.explore(a.ctx, explorer.File(path), a.viewOptions(filepath.Base(path), mouse))
+}
+
+// explore shows capture c in the explorer until the reader leaves it.
+func (a *app) explore(ctx context.Context, c explorer.Capture, opt explorerscreen.Options) error {
+	x, err := explorer.Open(c)
 	if err != nil {
 		return err
 	}
-	c, err := explorer.NewCursor(explorer.File(path))
+	cur, err := explorer.NewCursor(c)
 	if err != nil {
 		x.Close()
 		return err
 	}
-	m := explorerscreen.New(a.ctx, x, c, a.viewOptions(filepath.Base(path), mouse))
+	m := explorerscreen.New(ctx, x, cur, opt)
 	defer m.Close()
-	return explorerscreen.Run(a.ctx, m, a.env.Stdin, a.env.Stdout)
+	return explorerscreen.Run(ctx, m, a.env.Stdin, a.env.Stdout)
 }
 
 // viewRecording opens a lesson's capture in the explorer: written to a
@@ -87,18 +93,7 @@ func (a *app) viewRecording(ctx context.Context, rec *capture.Recording) {
 		if err := capture.WritePrivateFile(path, rec, capture.Loopback); err != nil {
 			return err
 		}
-		x, err := explorer.Open(explorer.File(path))
-		if err != nil {
-			return err
-		}
-		c, err := explorer.NewCursor(explorer.File(path))
-		if err != nil {
-			x.Close()
-			return err
-		}
-		m := explorerscreen.New(ctx, x, c, a.viewOptions(a.tx.T("view.lesson_capture", nil), true))
-		defer m.Close()
-		return explorerscreen.Run(ctx, m, a.env.Stdin, a.env.Stdout)
+		return a.explore(ctx, explorer.File(path), a.viewOptions(a.tx.T("view.lesson_capture", nil), true))
 	}()
 	if err != nil {
 		fmt.Fprintln(a.env.Stderr, a.explain(err))
@@ -126,52 +121,24 @@ func (a *app) captureView(live liveSource, iface, display, write string, count i
 	}
 	captured := make(chan result, 1)
 	go func() {
-		n := 0
-		var err error
-		for count == 0 || n < count {
-			data, ci, rerr := live.ReadPacketData()
-			if rerr != nil {
-				if !errors.Is(rerr, os.ErrClosed) {
-					err = rerr
-				}
-				break
-			}
-			n++
+		n, err := pump(live, count, func(ci gopacket.CaptureInfo, data []byte) error {
 			g.Add(ci, data)
 			if w != nil {
-				if err = w.WritePacket(ci, data); err != nil {
-					break
-				}
+				return w.WritePacket(ci, data)
 			}
-		}
+			return nil
+		})
 		g.End(err)
 		captured <- result{n, err}
 	}()
-	stopCapture := func() {}
 	if dur > 0 {
 		t := time.AfterFunc(dur, func() { live.Close() })
-		stopCapture = func() { t.Stop() }
-	}
-	x, err := explorer.Open(g)
-	if err != nil {
-		live.Close()
-		<-captured
-		return err
-	}
-	c, err := explorer.NewCursor(g)
-	if err != nil {
-		x.Close()
-		live.Close()
-		<-captured
-		return err
+		defer t.Stop()
 	}
 	opt := a.viewOptions(a.tx.T("view.live", map[string]any{"Interface": iface}), true)
 	opt.Filter = display
-	m := explorerscreen.New(a.ctx, x, c, opt)
-	verr := explorerscreen.Run(a.ctx, m, a.env.Stdin, a.env.Stdout)
-	m.Close()
-	stopCapture()
-	live.Close()
+	verr := a.explore(a.ctx, g, opt)
+	live.Close() // the learner left: the capture ends
 	res := <-captured
 	if w != nil {
 		if cerr := w.Close(); res.err == nil {
@@ -184,6 +151,27 @@ func (a *app) captureView(live liveSource, iface, display, write string, count i
 		return verr
 	}
 	return res.err
+}
+
+// pump hands fn each frame live captures, up to count of them (0: no
+// bound), until the source is closed, a read fails or fn does; it
+// returns how many it handed on and the failure, none for a close.
+func pump(live liveSource, count int, fn func(ci gopacket.CaptureInfo, data []byte) error) (int, error) {
+	n := 0
+	for count == 0 || n < count {
+		data, ci, err := live.ReadPacketData()
+		if err != nil {
+			if errors.Is(err, os.ErrClosed) {
+				return n, nil
+			}
+			return n, err
+		}
+		n++
+		if err := fn(ci, data); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // viewOptions are the explorer's options, the capture named name.

@@ -101,7 +101,10 @@ func (m Model) titleLine() string {
 	tx := m.opt.Texts
 	n := m.x.Count()
 	parts := []string{tx.T("view.title", map[string]any{"File": m.opt.Name}), tx.N("view.frames", n, map[string]any{"Count": n})}
-	if done, _ := m.x.Done(); !done {
+	_, live := m.x.Capture().(*explorer.Growing)
+	if done, _ := m.x.Done(); !done && live {
+		parts = append(parts, tx.T("view.capturing", nil))
+	} else if !done {
 		read, total := m.x.Progress()
 		pc := 0
 		if total > 0 {

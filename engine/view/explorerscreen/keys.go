@@ -410,44 +410,38 @@ func (m Model) clampTops() Model {
 	return m
 }
 
-// follow starts Follow TCP Stream on the selected frame.
-func (m Model) follow() (tea.Model, tea.Cmd) {
+// onFrame starts a walk through the capture for the selected frame,
+// what naming it: run's message comes back when it is done.
+func (m Model) onFrame(what string, run func(ctx context.Context, c explorer.Capture, n int, p explorer.Progress) tea.Msg) (tea.Model, tea.Cmd) {
 	n := m.selected()
 	if n == 0 {
 		return m, nil
 	}
-	m, ctx := m.startPass("view.following")
+	m, ctx := m.startPass(what)
 	c, p := m.x.Capture(), m.pass
-	return m, tea.Batch(m.tick(), func() tea.Msg {
-		turns, ok, err := explorer.Follow(ctx, c, n, p.progress)
+	return m, tea.Batch(m.tick(), func() tea.Msg { return run(ctx, c, n, p.progress) })
+}
+
+// follow starts Follow TCP Stream on the selected frame.
+func (m Model) follow() (tea.Model, tea.Cmd) {
+	return m.onFrame("view.following", func(ctx context.Context, c explorer.Capture, n int, p explorer.Progress) tea.Msg {
+		turns, ok, err := explorer.Follow(ctx, c, n, p)
 		return followMsg{n: n, turns: turns, ok: ok, err: err}
 	})
 }
 
 // ladder starts drawing the selected frame's conversation.
 func (m Model) ladder() (tea.Model, tea.Cmd) {
-	n := m.selected()
-	if n == 0 {
-		return m, nil
-	}
-	m, ctx := m.startPass("view.laddering")
-	c, p := m.x.Capture(), m.pass
-	return m, tea.Batch(m.tick(), func() tea.Msg {
-		l, ok, err := explorer.Ladder(ctx, c, n, p.progress)
+	return m.onFrame("view.laddering", func(ctx context.Context, c explorer.Capture, n int, p explorer.Progress) tea.Msg {
+		l, ok, err := explorer.Ladder(ctx, c, n, p)
 		return ladderMsg{n: n, l: l, ok: ok, err: err}
 	})
 }
 
 // graph starts gathering the selected frame's TCP stream for its graphs.
 func (m Model) graph() (tea.Model, tea.Cmd) {
-	n := m.selected()
-	if n == 0 {
-		return m, nil
-	}
-	m, ctx := m.startPass("view.graphing")
-	c, p := m.x.Capture(), m.pass
-	return m, tea.Batch(m.tick(), func() tea.Msg {
-		col, ok, err := explorer.Graph(ctx, c, n, p.progress)
+	return m.onFrame("view.graphing", func(ctx context.Context, c explorer.Capture, n int, p explorer.Progress) tea.Msg {
+		col, ok, err := explorer.Graph(ctx, c, n, p)
 		return graphMsg{n: n, col: col, ok: ok, err: err}
 	})
 }
