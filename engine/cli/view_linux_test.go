@@ -17,7 +17,7 @@ import (
 )
 
 // TestViewOnATerminal: wiretutor view on a real terminal draws the
-// capture full screen, takes a display filter typed in its bar, and on
+// capture full screen (without colour: NO_COLOR is set), takes a display filter typed in its bar, and on
 // q or SIGTERM leaves the alternate screen and gives the terminal back
 // as it found it.
 func TestViewOnATerminal(t *testing.T) {
@@ -52,6 +52,9 @@ func TestViewOnATerminal(t *testing.T) {
 				t.Errorf("exit %d, want 0", code)
 			}
 			out := scr.drained(slave)
+			if strings.Contains(out, "\x1b[38;") || strings.Contains(out, "\x1b[48;") {
+				t.Errorf("colours under NO_COLOR:\n%q", out)
+			}
 			if !strings.Contains(out[at:], "\x1b[?1049l") {
 				t.Errorf("the alternate screen is not left:\n%q", out[at:])
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/netip"
 	"slices"
 
 	"wiretutor/engine/packet/dissect"
@@ -127,15 +128,21 @@ func Ladder(ctx context.Context, c Capture, n int, progress Progress) (*stream.L
 // errStop ends a walk early, not as a failure.
 var errStop = errors.New("stop")
 
-// Follow is the TCP stream frame n belongs to, as Follow TCP Stream
-// shows it: each turn of bytes a side sent, in order; false when the
-// frame is not TCP.
-func Follow(ctx context.Context, c Capture, n int, progress Progress) ([]output.Turn, bool, error) {
-	idx, err := tcpStream(ctx, c, n, progress)
-	if err != nil || idx < 0 {
-		return nil, false, err
+// Follow is the stream frame n belongs to, as Wireshark's Follow TCP
+// Stream or Follow UDP Stream shows it: each turn of bytes a side sent,
+// in order (for UDP, each datagram's payload), the client being the side
+// that sent first. proto is "tcp" or "udp", "" for a frame of neither.
+func Follow(ctx context.Context, c Capture, n int, progress Progress) (turns []output.Turn, proto string, err error) {
+	tr, idx, err := streamOf(ctx, c, n, progress)
+	switch {
+	case err != nil:
+		return nil, "", err
+	case tr == dissect.TransportUDP:
+		turns, err = followUDP(ctx, c, idx, progress)
+		return turns, "udp", err
+	case tr != dissect.TransportTCP:
+		return nil, "", nil
 	}
-	var turns []output.Turn
 	fl := output.NewFollow(idx, func(t output.Turn) error {
 		t.Data = slices.Clone(t.Data)
 		turns = append(turns, t)
@@ -145,14 +152,43 @@ func Follow(ctx context.Context, c Capture, n int, progress Progress) ([]output.
 	if err == nil {
 		err = fl.Flush()
 	}
-	return turns, true, err
+	return turns, "tcp", err
+}
+
+// followUDP is the datagrams of udp.stream idx, one turn each.
+func followUDP(ctx context.Context, c Capture, idx int, progress Progress) ([]output.Turn, error) {
+	var (
+		turns          []output.Turn
+		client, server netip.AddrPort
+		sent           [2]int // bytes the client (0) and the server (1) sent before
+	)
+	err := walk(ctx, c, false, progress, func(p *dissect.Packet) error {
+		if p.Transport != dissect.TransportUDP || p.UDP.Stream != idx {
+			return nil
+		}
+		src := netip.AddrPortFrom(p.Src, p.SrcPort)
+		if len(turns) == 0 {
+			client, server = src, netip.AddrPortFrom(p.Dst, p.DstPort)
+		}
+		side := 0
+		if src != client {
+			side = 1
+		}
+		turns = append(turns, output.Turn{
+			Chunk:  stream.Chunk{FromClient: side == 0, Data: slices.Clone(p.Payload), Frame: p.Number},
+			Client: client, Server: server, Offset: sent[side], First: len(turns) == 0,
+		})
+		sent[side] += len(p.Payload)
+		return nil
+	})
+	return turns, err
 }
 
 // Graph gathers what the TCP Stream Graphs draw of the stream frame n
 // belongs to; false when the frame is not TCP.
 func Graph(ctx context.Context, c Capture, n int, progress Progress) (*graph.Collector, bool, error) {
-	idx, err := tcpStream(ctx, c, n, progress)
-	if err != nil || idx < 0 {
+	tr, idx, err := streamOf(ctx, c, n, progress)
+	if err != nil || tr != dissect.TransportTCP {
 		return nil, false, err
 	}
 	col := graph.NewCollector(idx)
@@ -163,20 +199,24 @@ func Graph(ctx context.Context, c Capture, n int, progress Progress) (*graph.Col
 	return col, true, err
 }
 
-// tcpStream is the tcp.stream of frame n, -1 when it is not TCP.
-func tcpStream(ctx context.Context, c Capture, n int, progress Progress) (int, error) {
-	idx := -1
+// streamOf is frame n's transport and its stream index (tcp.stream or
+// udp.stream); TransportNone for a frame of no stream.
+func streamOf(ctx context.Context, c Capture, n int, progress Progress) (dissect.Transport, int, error) {
+	tr, idx := dissect.TransportNone, -1
 	err := walk(ctx, c, false, progress, func(p *dissect.Packet) error {
-		if p.Number == n {
-			if p.Transport == dissect.TransportTCP {
-				idx = p.TCP.Stream
-			}
-			return errStop
+		if p.Number != n {
+			return nil
 		}
-		return nil
+		switch p.Transport {
+		case dissect.TransportTCP:
+			tr, idx = p.Transport, p.TCP.Stream
+		case dissect.TransportUDP:
+			tr, idx = p.Transport, p.UDP.Stream
+		}
+		return errStop
 	})
 	if errors.Is(err, errStop) {
 		err = nil
 	}
-	return idx, err
+	return tr, idx, err
 }

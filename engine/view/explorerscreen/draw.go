@@ -408,7 +408,7 @@ func (m Model) wrapped() []string {
 			out = append(out, "")
 			continue
 		}
-		for _, part := range strings.Split(ansi.Hardwrap(text, width, true), "\n") {
+		for _, part := range strings.Split(ansi.Wrap(text, width, ""), "\n") {
 			out = append(out, sign+st.Render(part))
 		}
 	}
@@ -431,7 +431,7 @@ func (m Model) followed(msg followMsg) Model {
 		return m
 	}
 	tx := m.opt.Texts
-	if !msg.ok {
+	if msg.proto == "" {
 		m.note = tx.T("view.follow.none", map[string]any{"Number": msg.n})
 		return m
 	}
@@ -440,7 +440,8 @@ func (m Model) followed(msg followMsg) Model {
 		over = append(over, line{text: tx.T("view.follow.empty", map[string]any{"Number": msg.n}), kind: lineTitle})
 	} else {
 		t := msg.turns[0]
-		over = append(over, line{text: tx.T("view.follow.title", map[string]any{"Client": t.Client.String(), "Server": t.Server.String()}), kind: lineTitle}, line{})
+		title := map[string]string{"tcp": "view.follow.title", "udp": "view.follow.title_udp"}[msg.proto]
+		over = append(over, line{text: tx.T(title, map[string]any{"Client": t.Client.String(), "Server": t.Server.String()}), kind: lineTitle}, line{})
 	}
 	for _, t := range msg.turns {
 		kind := lineServer
@@ -481,7 +482,7 @@ func (m Model) graphed(msg graphMsg) Model {
 		return m
 	}
 	if !msg.ok {
-		m.note = m.opt.Texts.T("view.follow.none", map[string]any{"Number": msg.n})
+		m.note = m.opt.Texts.T("view.graph.none", map[string]any{"Number": msg.n})
 		return m
 	}
 	if _, ok := msg.col.Series(false); !ok {

@@ -425,8 +425,8 @@ func (m Model) onFrame(what string, run func(ctx context.Context, c explorer.Cap
 // follow starts Follow TCP Stream on the selected frame.
 func (m Model) follow() (tea.Model, tea.Cmd) {
 	return m.onFrame("view.following", func(ctx context.Context, c explorer.Capture, n int, p explorer.Progress) tea.Msg {
-		turns, ok, err := explorer.Follow(ctx, c, n, p)
-		return followMsg{n: n, turns: turns, ok: ok, err: err}
+		turns, proto, err := explorer.Follow(ctx, c, n, p)
+		return followMsg{n: n, turns: turns, proto: proto, err: err}
 	})
 }
 

@@ -213,7 +213,7 @@ type (
 	followMsg struct {
 		n     int
 		turns []output.Turn
-		ok    bool
+		proto string // "tcp", "udp"; "" for a frame of no stream
 		err   error
 	}
 	ladderMsg struct {

@@ -191,6 +191,7 @@ func TestScreens(t *testing.T) {
 		{"filter-bad-zh", "echo-lab.pcap", "zh", 80, 24, []string{"/", "text:tcp.prot == 1"}},
 		{"filtered-zh", "echo-lab.pcap", "zh", 80, 24, []string{"/", "text:tcp.flags.syn == 1", "enter"}},
 		{"follow-en", "echo-lab.pcap", "en", 80, 24, []string{"down", "down", "down", "f"}},
+		{"follow-udp-ru", "echo-lab.pcap", "ru", 80, 24, []string{"end", "up", "f"}},
 		{"ladder-ru", "echo-lab.pcap", "ru", 80, 24, []string{"l"}},
 		{"stats-zh", "echo-lab.pcap", "zh", 80, 24, []string{"s"}},
 		{"help-ru", "echo-lab.pcap", "ru", 80, 24, []string{"?"}},
