@@ -21,15 +21,7 @@ func TestColoursMatchTshark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var caps []string
-	for _, pat := range []string{"*.pcap", "*.pcapng"} {
-		m, _ := filepath.Glob(testenv.Testdata(pat))
-		caps = append(caps, m...)
-	}
-	if len(caps) < 20 {
-		t.Fatalf("%d captures under testdata", len(caps))
-	}
-	for _, path := range caps {
+	for _, path := range captures(t) {
 		want := map[string]string{}
 		f, err := os.Open(strings.TrimSuffix(path, filepath.Ext(path)) + ".color.tsv")
 		if err != nil {
