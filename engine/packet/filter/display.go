@@ -47,6 +47,9 @@ const (
 	CodeUnclosedSet    = "unclosed_set"
 	CodeBadRegexp      = "bad_regexp"    // Arg: the pattern
 	CodeSingleEquals   = "single_equals" // "=" where "==" was meant
+	// CodeSetMember: a set with a member missing or two members with no
+	// comma between them, which tshark 4.0 refuses.
+	CodeSetMember = "set_member" // Arg: the text where a member or a comma was due
 	// CodeLayerBytes: "tcp contains ..." searches a protocol's bytes,
 	// which the dissector does not keep; data (the payload) it does.
 	CodeLayerBytes = "layer_bytes" // Arg: the protocol
@@ -75,6 +78,8 @@ func (e *DisplayError) Error() string {
 		msg = fmt.Sprintf("%q can only be tested for presence", e.Arg)
 	case CodeBadRegexp:
 		msg = fmt.Sprintf("%q is not a valid regular expression", e.Arg)
+	case CodeSetMember:
+		msg = fmt.Sprintf("%q was unexpected in this context: a set's members are separated by commas", e.Arg)
 	case CodeLayerBytes:
 		msg = fmt.Sprintf("the bytes of %q cannot be searched here; data.data holds the payload", e.Arg)
 	case CodeNotSliceable:
@@ -496,13 +501,16 @@ func (p *dparser) set(get func(*dissect.Packet, []dissect.Value) []dissect.Value
 	p.i++
 	type span struct{ lo, hi literal }
 	var members []span
-	for !p.is("}") {
-		if p.peek() == nil {
+	// Members are separated by commas, as since Wireshark 4.0: a member
+	// missing, or two with no comma between them, is refused where
+	// tshark 4.0 refuses it.
+	for {
+		t := p.peek()
+		if t == nil {
 			return nil, &DisplayError{Filter: p.src, Pos: open.pos, Len: 1, Code: CodeUnclosedSet}
 		}
-		if p.is(",") {
-			p.i++
-			continue
+		if p.is(",") || p.is("}") {
+			return nil, p.fail(CodeSetMember, t.s)
 		}
 		lo, err := p.value(kind)
 		if err != nil {
@@ -516,16 +524,25 @@ func (p *dparser) set(get func(*dissect.Packet, []dissect.Value) []dissect.Value
 			}
 		}
 		members = append(members, span{lo, hi})
-	}
-	p.i++
-	return anyValue(get, func(x dissect.Value) bool {
-		for _, m := range members {
-			if order(x, m.lo) >= 0 && order(x, m.hi) <= 0 {
-				return true
-			}
+		next := p.peek()
+		switch {
+		case next == nil:
+			return nil, &DisplayError{Filter: p.src, Pos: open.pos, Len: 1, Code: CodeUnclosedSet}
+		case p.is("}"):
+			p.i++
+			return anyValue(get, func(x dissect.Value) bool {
+				for _, m := range members {
+					if order(x, m.lo) >= 0 && order(x, m.hi) <= 0 {
+						return true
+					}
+				}
+				return false
+			}), nil
+		case !p.is(","):
+			return nil, p.fail(CodeSetMember, next.s)
 		}
-		return false
-	}), nil
+		p.i++
+	}
 }
 
 // literal is a parsed value with, for addresses, a prefix length.
