@@ -205,7 +205,39 @@ func checkTasks(t *testing.T, id, pcap string, ts []*quiz.Question) {
 		if got == "" || got != ts[i].Expect {
 			t.Errorf("task %s: tshark -Y %q selects %q, the lesson expects %q (the capture is kept: %s)", task.ID, task.Model, got, ts[i].Expect, keep(pcap))
 		}
+		for _, answer := range otherAnswers(id + "/" + task.ID) {
+			if got := selectWith(t, pcap, answer); got != ts[i].Expect {
+				t.Errorf("task %s: a learner's %q selects %q, the lesson expects %q", task.ID, answer, got, ts[i].Expect)
+			}
+		}
 	}
+}
+
+// otherAnswers are filters a learner may well write for a task
+// ("lesson/task"), other than its model, that must be graded right.
+func otherAnswers(task string) []string {
+	switch task {
+	case "filters/hello":
+		return []string{`frame contains "hello"`, `tcp contains "hello" || udp contains "hello"`, `data contains "hello"`}
+	}
+	return nil
+}
+
+// selectWith is the frames a display filter selects in a capture, as
+// "1,2,3".
+func selectWith(t *testing.T, pcap, expr string) string {
+	f, err := filter.CompileDisplay(expr)
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	var frames []string
+	pkts := testenv.PacketsAt(t, pcap)
+	for i := range pkts {
+		if f.Match(&pkts[i]) {
+			frames = append(frames, strconv.Itoa(pkts[i].Number))
+		}
+	}
+	return strings.Join(frames, ",")
 }
 
 // TestChatFlow: the chat lesson predicts four numbers before it shows

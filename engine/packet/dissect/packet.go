@@ -170,6 +170,9 @@ func (p *Packet) LayerOffset(proto string) (int, bool) {
 // A header the frame cuts short (Malformed) is the bytes captured of it,
 // as tshark's item for it spans them.
 func (p *Packet) LayerBytes(proto string) ([]byte, bool) {
+	if p.noItem(proto) {
+		return nil, false
+	}
 	for i, l := range p.layers[:p.nlayers] {
 		if table().protos[l.proto].name != proto {
 			continue
@@ -188,6 +191,86 @@ func (p *Packet) LayerBytes(proto string) ([]byte, bool) {
 		return nil, false
 	}
 	return p.Data[off:min(len(p.Data), off+p.cut)], true
+}
+
+// ProtocolLength is how many bytes the named protocol's item spans, as
+// a display filter's len() measures it: LayerBytes' length, but for a
+// header the frame cuts short the length tshark gave the item before it
+// read on: an IPv4 header's IHL, IPv6's 40 bytes, UDP's 8 once its ports
+// were captured.
+func (p *Packet) ProtocolLength(proto string) (int, bool) {
+	b, ok := p.LayerBytes(proto)
+	if !ok || p.Malformed == "" || malformedLayer(p.Malformed) != proto {
+		return len(b), ok
+	}
+	switch proto {
+	case "ip":
+		return p.IPHdrLen, p.cut >= 1
+	case "ipv6":
+		return 40, true
+	case "udp", "tcp":
+		if p.cut < 4 {
+			return 0, false
+		}
+		if proto == "udp" {
+			return 8, true
+		}
+	}
+	return len(b), ok
+}
+
+// ProtocolBytes is what a display filter's contains and matches search
+// when given the named protocol (tcp contains "hello"): as Wireshark's
+// protocol value, its bytes from where it starts to the end of the data
+// it was handed, which is more than its header: TCP's and UDP's
+// payload, everything an IP packet carries (up to its total length,
+// without the Ethernet padding), the whole frame for a link layer. A
+// message HTTP gathered from several segments is its reassembled bytes.
+func (p *Packet) ProtocolBytes(proto string) ([]byte, bool) {
+	if p.noItem(proto) {
+		return nil, false
+	}
+	if proto == "http" && p.HTTP != nil && !p.HTTP.Partial {
+		if b := p.HTTP.Reassembled(); b != nil {
+			return b, true
+		}
+	}
+	end := len(p.Data)
+	for i, l := range p.layers[:p.nlayers] {
+		name := table().protos[l.proto].name
+		off := int(l.off)
+		switch name {
+		case "ip":
+			if p.IPLen != 0 { // 0: a segmentation offload's, no length
+				end = min(end, off+int(p.IPLen))
+			}
+		case "ipv6":
+			end = min(end, off+40+int(p.IPLen))
+		case "udp":
+			if p.UDP.Length != 0 {
+				end = min(end, off+int(p.UDP.Length))
+			}
+		}
+		if name != proto {
+			continue
+		}
+		if off > end {
+			// A length field that claims less than the header: the
+			// header is what there is.
+			return p.layerBytes(i)
+		}
+		return p.Data[off:end], true
+	}
+	if p.Malformed != "" && malformedLayer(p.Malformed) == proto {
+		return p.LayerBytes(proto)
+	}
+	return nil, false
+}
+
+// noItem reports a protocol that is in the frame without bytes of its
+// own: tshark adds no Ethernet item for a frame shorter than its header.
+func (p *Packet) noItem(proto string) bool {
+	return proto == "eth" && p.Malformed == "Ethernet"
 }
 
 // malformedLayer is the display-filter name of the protocol that

@@ -53,6 +53,17 @@ const (
 	// CodeLayerBytes: "tcp contains ..." searches a protocol's bytes,
 	// which the dissector does not keep; data (the payload) it does.
 	CodeLayerBytes = "layer_bytes" // Arg: the protocol
+	// The functions of tshark 4.0: len(), count(), upper(), lower(),
+	// abs(), max(), min(). Arg: the function's name as written.
+	CodeNoFunction   = "no_function"   // a name tshark has no function for
+	CodeFuncOne      = "func_one"      // len, count, upper, lower, abs: not one argument
+	CodeFuncSome     = "func_some"     // max, min: no argument
+	CodeFuncText     = "func_text"     // upper, lower: an argument that is not text
+	CodeFuncSized    = "func_sized"    // len: an argument without a length (a number, a flag, a time)
+	CodeFuncNumber   = "func_number"   // abs, max, min: an argument that is not a number
+	CodeFuncField    = "func_field"    // an argument that is not a field's name
+	CodeFuncPresence = "func_presence" // a call alone, tested for presence
+	CodeFuncSet      = "func_set"      // a call tested for membership in a set
 )
 
 // DisplayError is a display filter that does not compile. It points at
@@ -82,6 +93,24 @@ func (e *DisplayError) Error() string {
 		msg = fmt.Sprintf("%q was unexpected in this context: a set's members are separated by commas", e.Arg)
 	case CodeLayerBytes:
 		msg = fmt.Sprintf("the bytes of %q cannot be searched here; data.data holds the payload", e.Arg)
+	case CodeNoFunction:
+		msg = fmt.Sprintf("function %q does not exist", e.Arg)
+	case CodeFuncOne:
+		msg = fmt.Sprintf("function %s takes exactly one field", e.Arg)
+	case CodeFuncSome:
+		msg = fmt.Sprintf("function %s needs at least one field", e.Arg)
+	case CodeFuncText:
+		msg = fmt.Sprintf("only text fields can be used as parameter for %s()", e.Arg)
+	case CodeFuncSized:
+		msg = fmt.Sprintf("%s() measures bytes, text, addresses and protocols, not numbers, flags or times", e.Arg)
+	case CodeFuncNumber:
+		msg = fmt.Sprintf("only number fields can be used as parameter for %s()", e.Arg)
+	case CodeFuncField:
+		msg = fmt.Sprintf("the parameter of %s() must be a field", e.Arg)
+	case CodeFuncPresence:
+		msg = "you cannot test whether a function is present"
+	case CodeFuncSet:
+		msg = "only a field may be tested for membership in a set"
 	case CodeNotSliceable:
 		msg = fmt.Sprintf("%q is not a sequence of bytes and cannot be sliced", e.Arg)
 	case CodeUnclosedSlice:
@@ -373,6 +402,13 @@ func (p *dparser) test() (matcher, error) {
 		return nil, p.fail(CodeUnexpected, t.s)
 	}
 	name := t.s
+	if p.i+1 < len(p.toks) && p.toks[p.i+1].kind == 'o' && p.toks[p.i+1].s == "(" {
+		get, kind, err := p.function()
+		if err != nil {
+			return nil, err
+		}
+		return p.relation(t, get, kind, true, false)
+	}
 	kind, ok := dissect.FieldKind(name)
 	if !ok {
 		return nil, p.fail(CodeUnknownField, name)
@@ -418,6 +454,15 @@ func (p *dparser) test() (matcher, error) {
 		}
 		get, masked = bitAnd(get, m), true
 	}
+	return p.relation(t, get, kind, false, masked)
+}
+
+// relation reads what follows a field, a protocol or a function call
+// (token t starts it): a relation and its value, a set, contains or
+// matches, or nothing, which tests for presence. fn marks a function,
+// whose presence tshark does not test; masked a field ANDed with a mask.
+func (p *dparser) relation(t *dtoken, get func(*dissect.Packet, []dissect.Value) []dissect.Value, kind dissect.Kind, fn, masked bool) (matcher, error) {
+	name := t.s
 	n := p.peek()
 	var rel string
 	if n != nil && n.kind != 's' {
@@ -439,6 +484,9 @@ func (p *dparser) test() (matcher, error) {
 		}
 		return compare(get, rel, v), nil
 	case p.is("in"):
+		if fn {
+			return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeFuncSet, Arg: name}
+		}
 		if kind == dissect.KindNone {
 			return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeNotComparable, Arg: name}
 		}
@@ -446,12 +494,10 @@ func (p *dparser) test() (matcher, error) {
 		return p.set(get, kind)
 	case p.is("contains"):
 		if kind == dissect.KindNone {
-			// A protocol's bytes: the payload's, for data; the others'
-			// headers are not kept, so say so rather than match nothing.
-			if name != "data" {
-				return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeLayerBytes, Arg: name}
+			var err error
+			if get, err = p.protocolBytes(t); err != nil {
+				return nil, err
 			}
-			get = dissect.Getter("data.data")
 		}
 		p.i++
 		v, err := p.value(dissect.KindBytes)
@@ -466,6 +512,12 @@ func (p *dparser) test() (matcher, error) {
 			return bytes.Contains(x.B, needle)
 		}), nil
 	case p.is("matches", "~"):
+		if kind == dissect.KindNone {
+			var err error
+			if get, err = p.protocolBytes(t); err != nil {
+				return nil, err
+			}
+		}
 		p.i++
 		s := p.peek()
 		if s == nil || s.kind != 's' {
@@ -484,12 +536,41 @@ func (p *dparser) test() (matcher, error) {
 		}), nil
 	}
 	// A field or protocol alone: is it there?
+	if fn {
+		return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeFuncPresence, Arg: name}
+	}
 	pool := newScratch()
 	return func(pk *dissect.Packet) bool {
 		sc := pool.Get().(*scratch)
 		n := len(get(pk, sc[:0]))
 		pool.Put(sc)
 		return n > 0
+	}, nil
+}
+
+// protocolBytes is what contains and matches search in the protocol
+// that token t names: its bytes as Wireshark's protocol value holds
+// them, in the frame and in the packet an ICMP error quotes.
+func (p *dparser) protocolBytes(t *dtoken) (func(*dissect.Packet, []dissect.Value) []dissect.Value, error) {
+	name := t.s
+	switch {
+	case name == "frame":
+		return frameBytes, nil
+	case name == "data":
+		return dissect.Getter("data.data"), nil
+	case !dissect.IsLayer(name):
+		return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeLayerBytes, Arg: name}
+	}
+	return func(pk *dissect.Packet, out []dissect.Value) []dissect.Value {
+		if b, ok := pk.ProtocolBytes(name); ok {
+			out = append(out, dissect.Value{B: b})
+		}
+		if pk.Inner != nil {
+			if b, ok := pk.Inner.ProtocolBytes(name); ok {
+				out = append(out, dissect.Value{B: b})
+			}
+		}
+		return out
 	}, nil
 }
 
