@@ -180,12 +180,7 @@ func (a *app) read(f readFlags) error {
 		opt.Details = det.AppendTree
 	}
 	if f.hex {
-		opt.Reassembled = func(p *dissect.Packet) []byte {
-			if p.HTTP == nil || p.HTTP.Partial {
-				return nil
-			}
-			return p.HTTP.Reassembled()
-		}
+		opt.Sources = (*dissect.Packet).Sources
 	}
 	pr := output.NewPrinterOptions(a.out(), f.format, f.fields, opt)
 	n := 0

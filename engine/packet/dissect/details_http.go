@@ -105,6 +105,9 @@ func httpDetails(t *tree, p *Packet, _ []byte, d *Details) {
 		t.start().s("[Request in frame: ").i(h.reqFrame).s("]").end()
 		t.start().s("[Request URI: ").s(h.reqURI).s("]").end()
 	}
+	if h.chunked {
+		chunkDetails(t, h)
+	}
 	if n := len(h.Body); n > 0 {
 		t.start().s("File Data: ").i(n).s(plural(n, " byte", " bytes")).end()
 	}
@@ -114,6 +117,40 @@ func httpDetails(t *tree, p *Packet, _ []byte, d *Details) {
 	t.out()
 	if h.body == bodyData {
 		bodyDataDetails(t, p, d)
+	}
+}
+
+// chunkDetails writes the chunks of a chunked body.
+func chunkDetails(t *tree, h *HTTP) {
+	t.line("HTTP chunked response")
+	t.in()
+	defer t.out()
+	for _, c := range h.chunks {
+		data := c.off + bytes.IndexByte(h.raw[c.off:], '\n') + 1
+		if c.size == 0 {
+			t.line("End of chunked encoding")
+			t.in()
+			t.start().s("Chunk size: 0 octets").end()
+			t.out()
+			t.start()
+			t.b = appendEscapedText(t.b, h.raw[data:])
+			t.end()
+			continue
+		}
+		octets := plural(c.size, " octet", " octets")
+		t.start().s("Data chunk (").i(c.size).s(octets).s(")").end()
+		t.in()
+		t.start().s("Chunk size: ").i(c.size).s(octets).end()
+		end := min(data+c.size, len(h.raw))
+		t.start().s("Chunk data: ")
+		t.b = appendBytesField(t.b, h.raw[data:end])
+		t.end()
+		if boundary := h.raw[end:min(end+2, len(h.raw))]; len(boundary) > 0 {
+			t.start().s("Chunk boundary: ")
+			t.b = appendBytesField(t.b, boundary)
+			t.end()
+		}
+		t.out()
 	}
 }
 

@@ -40,6 +40,10 @@ type Dissector struct {
 	// details says the decoders keep what the packet details need of
 	// the frames before (TCP's TCPTrack): see KeepDetails.
 	details bool
+	// heuristics are the stages with a tcpHeuristic, in table order;
+	// claimed the stage each TCP stream was claimed for by one of them.
+	heuristics []int
+	claimed    map[int]int
 }
 
 // KeepDetails makes the Dissector keep, from now on, what the packet
@@ -81,6 +85,9 @@ func New(link layers.LinkType) (*Dissector, error) {
 		}
 		d.stages = append(d.stages, stage{proto: uint8(i)})
 		n := len(d.stages) - 1
+		if pr.tcpHeuristic != nil {
+			d.heuristics = append(d.heuristics, n)
+		}
 		for _, s := range on {
 			d.bound[s.space] = append(d.bound[s.space], binding{num: s.num, stage: n})
 		}
@@ -153,10 +160,41 @@ func (d *Dissector) Dissect(data []byte, ci gopacket.CaptureInfo, p *Packet) err
 			return nil
 		}
 		if st = d.find(next); st == nil {
-			return nil
+			if next.space != tcpPort {
+				return nil
+			}
+			if st = d.heuristic(payload, p); st == nil {
+				return nil
+			}
 		}
 		b = payload
 	}
+}
+
+// heuristic finds the stage for a TCP segment on ports no protocol is
+// registered for: the one a heuristic claimed its stream for, or the
+// first whose heuristic accepts its payload, which claims the stream
+// from this segment on; nil when none does.
+func (d *Dissector) heuristic(payload []byte, p *Packet) *stage {
+	if p.Transport != TransportTCP {
+		return nil
+	}
+	if n, ok := d.claimed[p.TCP.Stream]; ok {
+		return &d.stages[n]
+	}
+	if len(payload) == 0 {
+		return nil
+	}
+	for _, n := range d.heuristics {
+		if table().protos[d.stages[n].proto].tcpHeuristic(payload) {
+			if d.claimed == nil {
+				d.claimed = make(map[int]int)
+			}
+			d.claimed[p.TCP.Stream] = n
+			return &d.stages[n]
+		}
+	}
+	return nil
 }
 
 // convKey names a conversation by its two endpoints, ordered so that
@@ -212,5 +250,6 @@ func (d *Dissector) MayReassemble(data []byte) bool {
 		return false
 	}
 	s := selector{space: tcpPort, num: binary.BigEndian.Uint16(b), alt: binary.BigEndian.Uint16(b[2:])}
-	return d.find(s) != nil
+	// A heuristic may claim a stream on any port.
+	return d.find(s) != nil || len(d.heuristics) > 0
 }

@@ -18,12 +18,13 @@ func httpProtocol(r *registry) protocol {
 	}
 	return protocol{
 		name: "http", has: isHTTP,
-		on:         on,
-		newDecoder: func(*Dissector) decoder { return newHTTPDecoder(r) },
-		details:    httpDetails,
-		column:     httpColumn,
-		info:       httpInfo,
-		fields:     httpFields(),
+		on:           on,
+		tcpHeuristic: httpHeuristic,
+		newDecoder:   func(*Dissector) decoder { return newHTTPDecoder(r) },
+		details:      httpDetails,
+		column:       httpColumn,
+		info:         httpInfo,
+		fields:       httpFields(),
 	}
 }
 
@@ -55,7 +56,20 @@ type HTTP struct {
 	sinceReq time.Duration
 	reqURI   string   // a response's: its request's URI, with the host when it named one
 	body     bodyKind // which dissector of tshark's shows the body
+	// A chunked body (Transfer-Encoding: chunked): the body as sent,
+	// with its chunks' sizes and boundaries, and each chunk's data;
+	// Body is the data joined.
+	chunked bool
+	raw     []byte
+	chunks  []httpChunk
+	// toHead marks a response to a HEAD request, which has no body
+	// whatever its Content-Length says.
+	toHead bool
 }
+
+// httpChunk is one chunk of a chunked body: where its size line starts
+// in the body as sent, and its data's size.
+type httpChunk struct{ off, size int }
 
 // httpSeg is a segment a message was gathered from: its frame and how
 // many of its bytes the message took.
@@ -68,7 +82,35 @@ func (h *HTTP) Reassembled() []byte {
 	if len(h.segs) < 2 {
 		return nil
 	}
+	if h.chunked {
+		return append(bytes.Clone(h.head), h.raw...)
+	}
 	return append(bytes.Clone(h.head), h.Body...)
+}
+
+// DataSource is a buffer tshark dissects besides the frame, under the
+// name its -x dump gives it.
+type DataSource struct {
+	Name string // "Reassembled TCP", "De-chunked entity body"
+	Data []byte
+}
+
+// Sources lists the data sources tshark shows after a frame's own bytes
+// (-x): the message several segments carried, then a chunked body
+// de-chunked; none for a frame that completes no message.
+func (p *Packet) Sources() []DataSource {
+	h := p.HTTP
+	if h == nil || h.Partial {
+		return nil
+	}
+	var out []DataSource
+	if b := h.Reassembled(); b != nil {
+		out = append(out, DataSource{Name: "Reassembled TCP", Data: b})
+	}
+	if h.chunked && len(h.Body) > 0 {
+		out = append(out, DataSource{Name: "De-chunked entity body", Data: h.Body})
+	}
+	return out
 }
 
 // Header is one header line.
@@ -95,10 +137,18 @@ type httpState struct {
 	segs []httpSeg // the segments of the message so far
 	// frame is the number of the frame being fed, for segs.
 	frame int
+	// toHead, when set, tells whether the next response answers a HEAD
+	// request (the oldest its connection has not seen answered).
+	toHead func() bool
 }
 
-// untilFIN is httpState.need for a body that ends with the connection.
-const untilFIN = -1
+// httpState.need for a body whose end is not a count of bytes: one that
+// ends with the connection, and a chunked one, which ends with its last
+// chunk.
+const (
+	untilFIN    = -1
+	untilChunks = -2
+)
 
 // maxHead is how many bytes a head may take before the direction is
 // taken for something else than HTTP.
@@ -121,6 +171,28 @@ func looksHTTP(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// httpHeuristic is how tshark finds HTTP on a port no protocol is
+// registered for (python's http.server on 8000): a segment whose first
+// line, ended by a line break the segment holds, starts or ends with
+// "HTTP/1.1" (a request line or a status line of HTTP/1.1; not a line
+// of exactly those 8 bytes). For a first line shorter than that,
+// Wireshark's negative offset compares bytes from the segment's end.
+func httpHeuristic(b []byte) bool {
+	const token = "HTTP/1.1"
+	n := bytes.IndexAny(b, "\r\n")
+	if n < 0 || n == len(token) || b[n] == '\r' && n+1 == len(b) {
+		return false
+	}
+	at := n - len(token)
+	if at < 0 {
+		at += len(b) // a negative offset counts from the end
+	}
+	eq := func(i int) bool {
+		return i >= 0 && i+len(token) <= len(b) && bytes.EqualFold(b[i:i+len(token)], []byte(token))
+	}
+	return eq(at) || eq(0)
 }
 
 // headEnd finds the empty line that ends a message's head in b, looking
@@ -177,21 +249,79 @@ func (st *httpState) feed(payload []byte) *HTTP {
 		return nil
 	}
 	m.head = bytes.Clone(st.buf[:body])
-	if extra := len(st.buf) - body - bodyLength(m); bodyLength(m) != untilFIN && extra > 0 && len(st.segs) > 0 {
+	m.toHead = !m.Request && st.toHead != nil && st.toHead()
+	if extra := len(st.buf) - body - bodyLength(m); bodyLength(m) >= 0 && extra > 0 && len(st.segs) > 0 {
 		// The segment carries more than this message: it takes its part.
 		st.segs[len(st.segs)-1].n -= min(extra, st.segs[len(st.segs)-1].n)
 	}
 	st.head, st.need = m, bodyLength(m)
 	st.buf = append(st.buf[:0], st.buf[body:]...)
+	if st.need == untilChunks {
+		return st.chunksDone()
+	}
 	if done := st.complete(); done != nil {
 		return done
 	}
 	return &HTTP{Partial: true, FirstLine: m.FirstLine}
 }
 
+// chunksEnd reads a chunked body from its start in b: the chunks, each
+// a size in hex (extensions after ';' ignored), CRLF, the data and
+// CRLF; then the last chunk of size 0 and the trailer up to an empty
+// line. It returns the chunks and where the body ends, or ok false while
+// b holds only part of it. bad reports a size that is not hex, after
+// which tshark stops reading chunks.
+func chunksEnd(b []byte) (chunks []httpChunk, end int, ok, bad bool) {
+	at := 0
+	for {
+		k := bytes.IndexByte(b[at:], '\n')
+		if k < 0 {
+			return chunks, 0, false, false
+		}
+		line := bytes.TrimRight(b[at:at+k], "\r")
+		if i := bytes.IndexByte(line, ';'); i >= 0 {
+			line = line[:i]
+		}
+		size, err := strconv.ParseUint(string(bytes.TrimSpace(line)), 16, 31)
+		if err != nil {
+			return chunks, 0, false, true
+		}
+		data := at + k + 1
+		if size == 0 {
+			// The trailer: header lines up to an empty one.
+			for i := data; ; {
+				j := bytes.IndexByte(b[i:], '\n')
+				if j < 0 {
+					return chunks, 0, false, false
+				}
+				if len(bytes.TrimRight(b[i:i+j], "\r")) == 0 {
+					return append(chunks, httpChunk{off: at}), i + j + 1, true, false
+				}
+				i += j + 1
+			}
+		}
+		chunks = append(chunks, httpChunk{off: at, size: int(size)})
+		next := data + int(size)
+		if next+2 > len(b) {
+			return chunks, 0, false, false
+		}
+		if b[next] == '\r' {
+			next++
+		}
+		if b[next] == '\n' {
+			next++
+		}
+		at = next
+	}
+}
+
 // bodyLength says how many body bytes follow a head, or untilFIN.
 func bodyLength(m *HTTP) int {
 	switch {
+	case m.toHead:
+		return 0
+	case m.chunked:
+		return untilChunks
 	case m.ContentLength >= 0 && m.ContentLength <= maxContentLength:
 		return m.ContentLength
 	case m.Request:
@@ -205,8 +335,11 @@ func bodyLength(m *HTTP) int {
 // body takes a segment of the awaited body.
 func (st *httpState) body(payload []byte) *HTTP {
 	take := len(payload)
-	if st.need != untilFIN {
+	if st.need >= 0 {
 		take = min(take, st.need-len(st.buf))
+	}
+	if st.need == untilChunks {
+		return st.chunk(payload)
 	}
 	st.segs = append(st.segs, httpSeg{frame: st.frame, n: take})
 	st.buf = append(st.buf, payload[:take]...)
@@ -219,10 +352,58 @@ func (st *httpState) body(payload []byte) *HTTP {
 	return &HTTP{Partial: true}
 }
 
+// chunk takes a segment of an awaited chunked body.
+func (st *httpState) chunk(payload []byte) *HTTP {
+	st.segs = append(st.segs, httpSeg{frame: st.frame, n: len(payload)})
+	st.buf = append(st.buf, payload...)
+	return st.chunksDone()
+}
+
+// maxChunked is how many bytes of a chunked body are gathered before the
+// direction is taken for something else, or hostile.
+const maxChunked = 64 << 20
+
+// chunksDone completes the awaited chunked message once its last chunk
+// is in; the last segment takes only its part of the bytes. Until then
+// each segment shows the message's first line, as tshark dissects the
+// message again with each segment it asks for. A chunk size that is not
+// hex ends the body where the bytes end.
+func (st *httpState) chunksDone() *HTTP {
+	chunks, end, ok, bad := chunksEnd(st.buf)
+	switch {
+	case bad:
+		end = len(st.buf)
+	case !ok && len(st.buf) > maxChunked:
+		st.head, st.buf, st.need = nil, nil, 0
+		return nil
+	case !ok:
+		return &HTTP{Partial: true, FirstLine: st.head.FirstLine}
+	}
+	if last := &st.segs[len(st.segs)-1]; len(st.buf) > end {
+		last.n -= min(len(st.buf)-end, last.n)
+	}
+	m := st.head
+	m.raw = bytes.Clone(st.buf[:end])
+	m.chunks = chunks
+	for _, c := range chunks {
+		if c.size > 0 {
+			data := c.off + bytes.IndexByte(m.raw[c.off:], '\n') + 1
+			m.Body = append(m.Body, m.raw[data:min(data+c.size, len(m.raw))]...)
+		}
+	}
+	st.done(m)
+	rest := st.buf[end:]
+	st.head, st.need, st.buf = nil, 0, nil
+	if looksHTTP(rest) {
+		st.buf = append([]byte(nil), rest...)
+	}
+	return m
+}
+
 // complete returns the awaited message once its body is whole, and
 // makes the state ready for the next message with the bytes after it.
 func (st *httpState) complete() *HTTP {
-	if st.need == untilFIN || len(st.buf) < st.need {
+	if st.need < 0 || len(st.buf) < st.need {
 		return nil
 	}
 	m := st.head
@@ -299,6 +480,8 @@ func parseHead(head []byte) *HTTP {
 		switch strings.ToLower(h.Name) {
 		case "content-type":
 			m.ContentType = h.Value
+		case "transfer-encoding":
+			m.chunked = m.chunked || strings.Contains(strings.ToLower(h.Value), "chunked")
 		case "content-length":
 			if n, err := strconv.Atoi(h.Value); err == nil && n >= 0 {
 				m.ContentLength = n
@@ -367,7 +550,7 @@ type httpConv struct {
 type httpReq struct {
 	num, frame, prev int
 	at               time.Time
-	uri              string
+	uri, method      string
 }
 
 func newHTTPDecoder(r *registry) *httpDecoder {
@@ -398,6 +581,11 @@ func (d *httpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 	st := d.dirs[k]
 	if st == nil {
 		st = new(httpState)
+		stream := p.TCP.Stream
+		st.toHead = func() bool {
+			c := d.convs[stream]
+			return c != nil && len(c.waiting) > 0 && c.waiting[0].method == "HEAD"
+		}
 		d.dirs[k] = st
 	}
 	st.frame = p.Number
@@ -471,7 +659,7 @@ func (d *httpDecoder) number(p *Packet) {
 		if host, ok := h.Get("Host"); ok {
 			uri = "http://" + host + h.URI
 		}
-		c.waiting = append(c.waiting, httpReq{num: c.n, frame: p.Number, prev: c.lastReq, at: p.Time, uri: uri})
+		c.waiting = append(c.waiting, httpReq{num: c.n, frame: p.Number, prev: c.lastReq, at: p.Time, uri: uri, method: h.Method})
 		c.lastReq = p.Number
 		return
 	}

@@ -49,6 +49,11 @@ type protocol struct {
 	// the payload as "data").
 	on         []selector
 	newDecoder func(d *Dissector) decoder
+	// tcpHeuristic, when set, claims a TCP conversation on ports no
+	// protocol is registered for, as tshark's heuristic dissectors do:
+	// from the first segment whose payload it accepts, every segment of
+	// the conversation, both ways, is this protocol's.
+	tcpHeuristic func(payload []byte) bool
 
 	// fields are the protocol's Wireshark fields. outerOnly marks
 	// fields that describe the frame itself, which an ICMP error's

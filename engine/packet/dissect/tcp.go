@@ -227,7 +227,8 @@ const maxUnacked = 10000
 type tcpConv struct {
 	index    int
 	start    time.Time     // the first packet's time
-	firstRTT time.Duration // from the first packet to the handshake's last ACK
+	firstRTT time.Duration // from the latest SYN to the first ACK after it
+	mruSyn   time.Time     // the latest SYN's time (a SYN without ACK)
 	half     [2]tcpHalf
 	rst      bool
 	last     time.Time // the previous segment's time
@@ -340,8 +341,15 @@ func (d *tcpDecoder) fill(p *Packet) {
 	if c.start.IsZero() {
 		c.start = p.Time
 	}
-	if c.firstRTT == 0 && t.ACK && !t.SYN && me.synSeen && !me.synAck && peer.synSeen {
-		c.firstRTT = p.Time.Sub(c.start)
+	// The initial RTT, as tshark takes it: from the most recent SYN to
+	// the first segment after it with ACK and without SYN, whichever way
+	// it goes (the handshake's last ACK, or the RST of a refused
+	// connection).
+	if syn {
+		c.mruSyn = p.Time
+	}
+	if c.firstRTT == 0 && t.ACK && !t.SYN && !c.mruSyn.IsZero() {
+		c.firstRTT = p.Time.Sub(c.mruSyn)
 	}
 	revShift := -1
 	if me.synSeen && peer.synSeen {

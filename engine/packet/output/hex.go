@@ -83,17 +83,18 @@ func grow(buf []byte, n int) []byte {
 
 // AppendFrameHex appends what `tshark -x` prints for one frame, without
 // the blank line that follows it: the dump of the frame's captured bytes
-// (p.Data), and, when reassembled is not empty, the frame's bytes and
-// then the reassembled bytes, each under tshark's name for its data
-// source ("Frame (54 bytes):", "Reassembled TCP (84 bytes):").
-// reassembled is the message the frame completes when more than one
-// segment carried it, as tshark's TCP reassembly gives it to HTTP.
-func AppendFrameHex(buf []byte, p *dissect.Packet, reassembled []byte) []byte {
-	if len(reassembled) == 0 {
+// (p.Data), and, when there are more sources (Packet.Sources), the
+// frame's bytes and then each source's, each under tshark's name for it
+// ("Frame (54 bytes):", "Reassembled TCP (84 bytes):").
+func AppendFrameHex(buf []byte, p *dissect.Packet, more []dissect.DataSource) []byte {
+	if len(more) == 0 {
 		return AppendHex(buf, p.Data)
 	}
 	buf = appendSource(buf, "Frame", p.Data)
-	return appendSource(buf, "Reassembled TCP", reassembled)
+	for _, s := range more {
+		buf = appendSource(buf, s.Name, s.Data)
+	}
+	return buf
 }
 
 // appendSource is one of several data sources: its name and size, then

@@ -39,27 +39,36 @@ func hexFrames(t *testing.T, name string) []string {
 	return frames
 }
 
-// reassembledIn reads the bytes of the "Reassembled TCP" source back
-// from tshark's dump of a frame: what tshark's reassembly handed to
-// HTTP, which the test gives the printer through Options.Reassembled.
-func reassembledIn(t *testing.T, dump string) []byte {
+// sourcesIn reads the data sources after the frame's own back from
+// tshark's dump of a frame ("Reassembled TCP (215 bytes):" and its rows,
+// "De-chunked entity body (48 bytes):"…): what tshark's reassembly handed
+// to HTTP, which the test gives the printer through Options.Sources.
+func sourcesIn(t *testing.T, dump string) []dissect.DataSource {
 	t.Helper()
-	_, rest, ok := strings.Cut(dump, "Reassembled TCP (")
-	if !ok {
-		return nil
-	}
-	size, rows, _ := strings.Cut(rest, " bytes):\n")
-	var out []byte
-	for row := range strings.Lines(rows) {
+	var out []dissect.DataSource
+	for row := range strings.Lines(dump) {
+		if name, size, ok := strings.Cut(strings.TrimSuffix(row, " bytes):\n"), " ("); ok && !strings.HasPrefix(row, "0") {
+			if name != "Frame" {
+				out = append(out, dissect.DataSource{Name: name + "\x00" + size})
+			}
+			continue
+		}
+		if len(out) == 0 || len(row) < 6 {
+			continue
+		}
 		cells, _, _ := strings.Cut(row[6:], "  ")
 		b, err := hex.DecodeString(strings.ReplaceAll(cells, " ", ""))
 		if err != nil {
 			t.Fatalf("row %q: %v", row, err)
 		}
-		out = append(out, b...)
+		out[len(out)-1].Data = append(out[len(out)-1].Data, b...)
 	}
-	if strconv.Itoa(len(out)) != size {
-		t.Fatalf("read %d reassembled bytes back, tshark says %s", len(out), size)
+	for i, s := range out {
+		name, size, _ := strings.Cut(s.Name, "\x00")
+		if strconv.Itoa(len(s.Data)) != size {
+			t.Fatalf("read %d bytes of %s back, tshark says %s", len(s.Data), name, size)
+		}
+		out[i].Name = name
 	}
 	return out
 }
@@ -72,17 +81,17 @@ func TestPrinterHex(t *testing.T) {
 	sources := 0
 	for name, path := range captures(t) {
 		want := hexFrames(t, name)
-		reassembled := map[int][]byte{}
+		reassembled := map[int][]dissect.DataSource{}
 		for i, dump := range want {
-			if b := reassembledIn(t, dump); b != nil {
-				reassembled[i+1] = b
-				sources++
+			if s := sourcesIn(t, dump); s != nil {
+				reassembled[i+1] = s
+				sources += len(s)
 			}
 		}
 		var got bytes.Buffer
 		pr := output.NewPrinterOptions(&got, output.Text, nil, output.Options{
-			Hex:         true,
-			Reassembled: func(p *dissect.Packet) []byte { return reassembled[p.Number] },
+			Hex:     true,
+			Sources: func(p *dissect.Packet) []dissect.DataSource { return reassembled[p.Number] },
 		})
 		each(t, path, pr.Print)
 		if err := pr.Close(); err != nil {
@@ -99,8 +108,8 @@ func TestPrinterHex(t *testing.T) {
 		each(t, path, func(p *dissect.Packet, prec int) error {
 			w := want[i]
 			if _, ok := reassembled[p.Number]; ok {
-				frame, _, _ := strings.Cut(w, "Reassembled TCP (")
-				_, w, _ = strings.Cut(frame, "bytes):\n")
+				_, w, _ = strings.Cut(w, "bytes):\n")
+				w = w[:strings.Index(w, "\n"+reassembled[p.Number][0].Name+" (")+1]
 			}
 			i++
 			got.Reset()
@@ -114,8 +123,8 @@ func TestPrinterHex(t *testing.T) {
 			return nil
 		})
 	}
-	if sources != 4 {
-		t.Errorf("%d frames of the captures show a reassembled source, tshark showed 4", sources)
+	if sources != 13 {
+		t.Errorf("the captures' frames show %d sources besides the frames, tshark showed 13", sources)
 	}
 }
 

@@ -34,12 +34,12 @@ type Options struct {
 	// buf, one line after another, each ending in a newline, without
 	// the blank line that follows them, and returns buf.
 	Details func(buf []byte, p *dissect.Packet) []byte
-	// Reassembled, when set, returns the bytes of the message a frame
-	// completes when more than one segment carried it (tshark's
-	// "Reassembled TCP" data source), or nil; the hex dump then shows
-	// both sources as tshark does. Without it the dump shows the frame
-	// alone.
-	Reassembled func(p *dissect.Packet) []byte
+	// Sources, when set, returns the data sources tshark dumps after a
+	// frame's bytes (Packet.Sources: the message several segments
+	// carried, a chunked body de-chunked), or none; the hex dump then
+	// shows every source as tshark does. Without it the dump shows the
+	// frame alone.
+	Sources func(p *dissect.Packet) []dissect.DataSource
 }
 
 // Printer prints packets as `tshark -r FILE [-P] [-V] [-x] [-T
@@ -123,11 +123,11 @@ func (pr *Printer) appendText(buf []byte, p *dissect.Packet, prec int) []byte {
 		if summary || details {
 			buf = append(buf, '\n')
 		}
-		var re []byte
-		if o.Reassembled != nil {
-			re = o.Reassembled(p)
+		var more []dissect.DataSource
+		if o.Sources != nil {
+			more = o.Sources(p)
 		}
-		buf = append(AppendFrameHex(buf, p, re), '\n')
+		buf = append(AppendFrameHex(buf, p, more), '\n')
 	}
 	return buf
 }
