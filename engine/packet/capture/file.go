@@ -91,11 +91,22 @@ func NewReader(r io.Reader) (*File, error) {
 	}
 	c := &File{}
 	if bytes.Equal(magic, []byte{0x0a, 0x0d, 0x0d, 0x0a}) {
-		ng, err := pcapgo.NewNgReader(br, pcapgo.DefaultNgReaderOptions)
+		// The first interface's link type is the file's, read from the
+		// start the buffer holds; the frames are read with every
+		// interface's own, as tshark keeps a frame of any interface.
+		first := pcapgo.DefaultNgReaderOptions
+		head, _ := br.Peek(br.Size())
+		ng, err := pcapgo.NewNgReader(bytes.NewReader(head), first)
 		if err != nil {
 			return nil, classify(err)
 		}
-		c.src, c.link, c.prec, c.ng = ng, ng.LinkType(), precision(ng.Resolution()), ng
+		c.link, c.prec = ng.LinkType(), precision(ng.Resolution())
+		mixed := pcapgo.DefaultNgReaderOptions
+		mixed.WantMixedLinkType = true
+		if ng, err = pcapgo.NewNgReader(br, mixed); err != nil {
+			return nil, classify(err)
+		}
+		c.src, c.ng = ng, ng
 		c.comment = ng.SectionInfo().Comment
 		return c, nil
 	}
@@ -177,6 +188,16 @@ func (c *File) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 		return nil, ci, &FileError{Path: c.path, After: c.n, Err: classify(err)}
 	}
 	c.n++
+	// A pcapng frame names its interface's link type: kept only where it
+	// is not the file's (Dissector.Dissect reads it there), in memory of
+	// its own, as the reader reuses its own.
+	if len(ci.AncillaryData) > 0 {
+		lt, ok := ci.AncillaryData[0].(layers.LinkType)
+		ci.AncillaryData = nil
+		if ok && lt != c.link {
+			ci.AncillaryData = []any{lt}
+		}
+	}
 	return data, ci, nil
 }
 

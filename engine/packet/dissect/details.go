@@ -329,7 +329,11 @@ func (d *Details) frame(t *tree, p *Packet) {
 		t.start().s("Interface name: ").s(name).end()
 		t.out()
 	}
-	en, num := encapsulation(d.Link)
+	link := d.Link
+	if p.Link != 0 {
+		link = p.Link // the frame's own interface's
+	}
+	en, num := encapsulation(link)
 	t.start().s("Encapsulation type: ").s(en).s(" (").i(num).s(")").end()
 	t.start().s("Arrival Time: ")
 	t.b = p.Time.Local().AppendFormat(t.b, "Jan _2, 2006 15:04:05.000000000 MST")

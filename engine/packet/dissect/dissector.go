@@ -30,9 +30,10 @@ func (e *LinkTypeError) Message() (string, map[string]any) { return "error.link_
 // that Wireshark's fields need across frames. It is not safe for
 // concurrent use.
 type Dissector struct {
-	frame  frameState
-	link   *stage
-	stages []stage
+	frame    frameState
+	link     *stage          // the file's link layer
+	linkType layers.LinkType // and its type
+	stages   []stage
 	// bound lists, for each space, which stage each number selects.
 	// The lists are short (ten HTTP ports at most), so a search beats
 	// a map.
@@ -71,17 +72,11 @@ func New(link layers.LinkType) (*Dissector, error) {
 		if pr.newDecoder == nil {
 			continue
 		}
-		var on []selector
-		for _, s := range pr.on {
-			switch {
-			case s.space != linkType:
-				on = append(on, s)
-			case s.num == uint16(link):
-				on = append(on, s)
-			}
-		}
+		// Every link layer is bound, the file's and the others: a pcapng
+		// file's interfaces may each have their own.
+		on := pr.on
 		if len(on) == 0 {
-			continue // a link layer of another link type
+			continue
 		}
 		d.stages = append(d.stages, stage{proto: uint8(i)})
 		n := len(d.stages) - 1
@@ -97,10 +92,10 @@ func New(link layers.LinkType) (*Dissector, error) {
 	for i := range d.stages {
 		d.stages[i].dec = table().protos[d.stages[i].proto].newDecoder(d)
 	}
-	if len(d.bound[linkType]) == 0 {
+	if d.link = d.find(selector{space: linkType, num: uint16(link)}); d.link == nil {
 		return nil, &LinkTypeError{Link: link}
 	}
-	d.link = &d.stages[d.bound[linkType][0].stage]
+	d.linkType = link
 	return d, nil
 }
 
@@ -142,8 +137,19 @@ func (d *Dissector) decoderFor(s selector) decoder {
 // change.
 func (d *Dissector) Dissect(data []byte, ci gopacket.CaptureInfo, p *Packet) error {
 	d.frame.begin(data, ci, p)
-	p.Data = data
+	p.Data, p.Link = data, d.linkType
 	st, b := d.link, data
+	if len(ci.AncillaryData) > 0 {
+		// A pcapng frame of an interface whose link type is not the
+		// file's (capture.File says so): that link layer, or none that
+		// wiretutor decodes, and the frame is the frame alone.
+		if lt, ok := ci.AncillaryData[0].(layers.LinkType); ok {
+			p.Link = lt
+			if st = d.find(selector{space: linkType, num: uint16(lt)}); st == nil {
+				return nil
+			}
+		}
+	}
 	for {
 		if p.nlayers < maxLayers {
 			p.layers[p.nlayers] = layerAt{proto: st.proto, off: uint16(min(len(data)-len(b), 0xffff))}

@@ -212,3 +212,50 @@ func checksum(b []byte) uint16 {
 	}
 	return ^uint16(sum)
 }
+
+// TestWriteMixedLinks builds mixed-links.pcapng: the sockets lab's IPv4
+// echo (echo-lab.pcap) in a pcapng file of two interfaces with link
+// types of their own, as Wireshark writes a capture of several
+// interfaces: the odd frames on an Ethernet interface, the even ones on
+// a raw-IP interface, their Ethernet header taken off. tshark keeps
+// every frame and dissects each with its interface's link layer.
+func TestWriteMixedLinks(t *testing.T) {
+	var b bytes.Buffer
+	opts := pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "wiretutor tests"}}
+	eth := pcapgo.NgInterface{Name: "eth0", LinkType: layers.LinkTypeEthernet, SnapLength: 262144, TimestampResolution: 9}
+	w, err := pcapgo.NewNgWriterInterface(&b, eth, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := w.AddInterface(pcapgo.NgInterface{Name: "raw0", LinkType: layers.LinkTypeRaw, SnapLength: 262144, TimestampResolution: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range testenv.Recording(t, "echo-lab.pcap").Frames {
+		ci, data := f.Info, f.Data
+		if i%2 == 1 {
+			data = data[14:]
+			ci.InterfaceIndex, ci.CaptureLength, ci.Length = raw, len(data), len(data)
+		}
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	path := testenv.Testdata("mixed-links.pcapng")
+	if os.Getenv(writeVar) == "1" {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, b.Bytes()) {
+		t.Errorf("mixed-links.pcapng differs from what its recipe builds: run with %s=1, then testdata/regen.sh", writeVar)
+	}
+}

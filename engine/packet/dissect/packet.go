@@ -18,6 +18,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/gopacket/gopacket/layers"
 	"time"
 )
 
@@ -100,6 +102,10 @@ type Packet struct {
 	// Payload is the transport payload. It aliases the frame given to
 	// Dissect: Clone the packet to keep it past the frame's lifetime.
 	Payload []byte
+
+	// Link is the frame's link type: the capture's, or in a pcapng file
+	// that of the frame's interface.
+	Link layers.LinkType
 
 	// Data is the frame's captured bytes, as given to Dissect (aliased
 	// in the same way); Layers says where each protocol starts in it.

@@ -161,9 +161,11 @@ func TestCaptureMatchesTcpdump(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rec.Link != layers.LinkTypeEthernet {
+			if rec.Link != layers.LinkTypeEthernet || mixedLinks(rec) {
 				// CompileCapture compiles for live capture's Ethernet
-				// link; tcpdump's count for another link type is its own.
+				// link; tcpdump's count for another link type is its own,
+				// and libpcap reads no pcapng whose interfaces differ in
+				// link type (tcpdump counts nothing).
 				cache[file] = nil
 				continue
 			}
@@ -228,4 +230,15 @@ func TestCompileCaptureLong(t *testing.T) {
 	if !errors.As(err, &tl) || tl.Filter != huge {
 		t.Errorf("300 IPv6 hosts: %v, want a TooLongError", err)
 	}
+}
+
+// mixedLinks reports a recording with frames of an interface whose link
+// type is not the file's.
+func mixedLinks(rec *capture.Recording) bool {
+	for _, f := range rec.Frames {
+		if len(f.Info.AncillaryData) > 0 {
+			return true
+		}
+	}
+	return false
 }
