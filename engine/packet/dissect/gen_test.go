@@ -44,20 +44,7 @@ func TestWriteGeneratedCaptures(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			path := testenv.Testdata(name)
-			if os.Getenv(writeVar) == "1" {
-				if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			got, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, b.Bytes()) {
-				t.Errorf("%s differs from what its recipe builds: run with %s=1, then testdata/regen.sh", name, writeVar)
-			}
+			writeOrCompare(t, name, b.Bytes())
 		})
 	}
 }
@@ -244,9 +231,17 @@ func TestWriteMixedLinks(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	path := testenv.Testdata("mixed-links.pcapng")
+	writeOrCompare(t, "mixed-links.pcapng", b.Bytes())
+}
+
+// writeOrCompare writes a generated capture under testdata when
+// writeVar asks, and otherwise checks the committed file is what its
+// recipe built, so the file and its recipe cannot drift apart.
+func writeOrCompare(t *testing.T, name string, built []byte) {
+	t.Helper()
+	path := testenv.Testdata(name)
 	if os.Getenv(writeVar) == "1" {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(path, built, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
@@ -255,7 +250,7 @@ func TestWriteMixedLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, b.Bytes()) {
-		t.Errorf("mixed-links.pcapng differs from what its recipe builds: run with %s=1, then testdata/regen.sh", writeVar)
+	if !bytes.Equal(got, built) {
+		t.Errorf("%s differs from what its recipe builds: run with %s=1, then testdata/regen.sh", name, writeVar)
 	}
 }

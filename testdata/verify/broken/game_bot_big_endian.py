@@ -71,5 +71,9 @@ while True:
         x += 1 if cx > x else -1
     else:
         y += 1 if cy > y else -1
+    if (x, y) == (0, 0):
+        # The one cell whose coordinates read the same in either byte
+        # order: the server would take it, and hide the mistake.
+        x, y = 1, 1
     udp.send(frame(0x03, pid, struct.pack(">HH", x, y)))
 tcp.close()
