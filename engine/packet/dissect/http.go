@@ -334,12 +334,12 @@ func bodyLength(m *HTTP) int {
 
 // body takes a segment of the awaited body.
 func (st *httpState) body(payload []byte) *HTTP {
-	take := len(payload)
-	if st.need >= 0 {
-		take = min(take, st.need-len(st.buf))
-	}
 	if st.need == untilChunks {
 		return st.chunk(payload)
+	}
+	take := len(payload)
+	if st.need != untilFIN {
+		take = min(take, st.need-len(st.buf))
 	}
 	st.segs = append(st.segs, httpSeg{frame: st.frame, n: take})
 	st.buf = append(st.buf, payload[:take]...)

@@ -561,17 +561,10 @@ func (p *dparser) protocolBytes(t *dtoken) (func(*dissect.Packet, []dissect.Valu
 	case !dissect.IsLayer(name):
 		return nil, &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeLayerBytes, Arg: name}
 	}
-	return func(pk *dissect.Packet, out []dissect.Value) []dissect.Value {
-		if b, ok := pk.ProtocolBytes(name); ok {
-			out = append(out, dissect.Value{B: b})
-		}
-		if pk.Inner != nil {
-			if b, ok := pk.Inner.ProtocolBytes(name); ok {
-				out = append(out, dissect.Value{B: b})
-			}
-		}
-		return out
-	}, nil
+	return inBoth(func(pk *dissect.Packet) (dissect.Value, bool) {
+		b, ok := pk.ProtocolBytes(name)
+		return dissect.Value{B: b}, ok
+	}), nil
 }
 
 func (p *dparser) set(get func(*dissect.Packet, []dissect.Value) []dissect.Value, kind dissect.Kind) (matcher, error) {

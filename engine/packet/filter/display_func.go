@@ -126,17 +126,10 @@ func (p *dparser) lengths(name string, a funcArg) (getter, error) {
 		get = dissect.Getter("data.data")
 	case a.kind == dissect.KindNone && dissect.IsLayer(a.tok.s):
 		proto := a.tok.s
-		return func(pk *dissect.Packet, out []dissect.Value) []dissect.Value {
-			if n, ok := pk.ProtocolLength(proto); ok {
-				out = append(out, dissect.Value{U: uint64(n)})
-			}
-			if pk.Inner != nil {
-				if n, ok := pk.Inner.ProtocolLength(proto); ok {
-					out = append(out, dissect.Value{U: uint64(n)})
-				}
-			}
-			return out
-		}, nil
+		return inBoth(func(pk *dissect.Packet) (dissect.Value, bool) {
+			n, ok := pk.ProtocolLength(proto)
+			return dissect.Value{U: uint64(n)}, ok
+		}), nil
 	case a.kind == dissect.KindBytes, a.kind == dissect.KindString, a.kind == dissect.KindAddr:
 	default:
 		return nil, &DisplayError{Filter: p.src, Pos: a.tok.pos, Len: a.tok.end - a.tok.pos, Code: CodeFuncSized, Arg: name}

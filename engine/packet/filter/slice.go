@@ -177,14 +177,23 @@ func frameBytes(p *dissect.Packet, out []dissect.Value) []dissect.Value {
 // layerBytes is a protocol's header as a bytes value, for tcp[13] and
 // eth[0] & 1.
 func layerBytes(name string) func(*dissect.Packet, []dissect.Value) []dissect.Value {
+	return inBoth(func(p *dissect.Packet) (dissect.Value, bool) {
+		b, ok := p.LayerBytes(name)
+		return dissect.Value{B: b}, ok
+	})
+}
+
+// inBoth is the getter of one value a packet may have, in the frame and
+// then in the packet an ICMP error quotes, whose protocols are the
+// filter's too.
+func inBoth(get func(*dissect.Packet) (dissect.Value, bool)) func(*dissect.Packet, []dissect.Value) []dissect.Value {
 	return func(p *dissect.Packet, out []dissect.Value) []dissect.Value {
-		if b, ok := p.LayerBytes(name); ok {
-			out = append(out, dissect.Value{B: b})
+		if v, ok := get(p); ok {
+			out = append(out, v)
 		}
 		if p.Inner != nil {
-			// An ICMP error's quoted header is the protocol's too.
-			if b, ok := p.Inner.LayerBytes(name); ok {
-				out = append(out, dissect.Value{B: b})
+			if v, ok := get(p.Inner); ok {
+				out = append(out, v)
 			}
 		}
 		return out
