@@ -32,6 +32,7 @@ var unlisted = map[string]string{
 	"icmp.seq_le":                   "icmp.seq, read little-endian",
 	"tcp.payload":                   "data, not header",
 	"tcp.segment_data":              "data, not header",
+	"tcp.pdu.size":                  "the size of a record the protocol above frames, not header",
 	"udp.payload":                   "data, not header",
 }
 

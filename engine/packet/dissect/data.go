@@ -6,8 +6,13 @@ func dataProtocol() protocol {
 	return protocol{
 		name: "data", has: hasPayload,
 		fields: []field{
-			{"data.data", payload(hasPayload)},
-			{"data.len", dec(hasPayload, func(p *Packet) uint64 { return uint64(len(p.Payload)) })},
+			{"data.data", fieldDef{kind: KindBytes, fmt: fmtHexDump, get: func(p *Packet, out []Value) []Value {
+				if !hasPayload(p) {
+					return out
+				}
+				return append(out, Value{B: dataBytes(p)})
+			}}},
+			{"data.len", dec(hasPayload, func(p *Packet) uint64 { return uint64(len(dataBytes(p))) })},
 		},
 	}
 }
@@ -18,6 +23,9 @@ func dataProtocol() protocol {
 func hasPayload(p *Packet) bool {
 	if len(p.Payload) == 0 || p.HTTP != nil {
 		return false
+	}
+	if p.NDMP != nil {
+		return p.NDMP.NotNDMP
 	}
 	switch p.Transport {
 	case TransportTCP:
@@ -30,4 +38,13 @@ func hasPayload(p *Packet) bool {
 		return p.ICMP.IsEcho
 	}
 	return false
+}
+
+// dataBytes is what tshark shows as Data: the payload, or the bytes a
+// protocol gathered from several segments and then found not its own.
+func dataBytes(p *Packet) []byte {
+	if p.NDMP != nil && p.NDMP.NotNDMP {
+		return p.NDMP.other
+	}
+	return p.Payload
 }

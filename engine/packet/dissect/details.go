@@ -168,6 +168,13 @@ func (d *Details) AppendTree(buf []byte, p *Packet) []byte {
 	}
 	if p.Transport != TransportICMP && p.Transport != TransportICMPv6 {
 		mark := len(t.b)
+		// TCP's reassembly of what it shows as Data: a tree of no
+		// protocol's, which -O shows collapsed whatever it names.
+		ndmpDataDetails(t, p)
+		if len(d.Only) > 0 {
+			t.b = collapse(t.b, mark)
+		}
+		mark = len(t.b)
 		d.part("data", t)
 		d.data(t, p) // ICMP's details place the data they carry themselves
 		if !d.full("data") {

@@ -53,7 +53,7 @@ func httpDetails(t *tree, p *Packet, _ []byte, d *Details) {
 		return
 	}
 	if len(h.segs) > 0 {
-		reassemblyDetails(t, h)
+		reassemblyDetails(t, h.segs, h.reassembledPrefix())
 	}
 	t.line("Hypertext Transfer Protocol")
 	t.in()
@@ -159,42 +159,6 @@ func bodyDataDetails(t *tree, p *Packet, d *Details) {
 	// data shows the payload of a packet without a protocol above it.
 	q := Packet{Transport: TransportUDP, Payload: p.HTTP.Body}
 	d.data(t, &q)
-}
-
-// reassemblyDetails writes the segments a message was gathered from.
-func reassemblyDetails(t *tree, h *HTTP) {
-	total := 0
-	for _, s := range h.segs {
-		total += s.n
-	}
-	t.start().s("[").i(len(h.segs)).s(" Reassembled TCP Segments (").i(total).s(plural(total, " byte): ", " bytes): "))
-	for i, s := range h.segs {
-		if i > 0 {
-			t.s(", ")
-		}
-		t.s("#").i(s.frame).s("(").i(s.n).s(")")
-	}
-	t.s("]").end()
-	t.in()
-	defer t.out()
-	off := 0
-	for _, s := range h.segs {
-		if s.n == 0 {
-			t.start().s("[Frame: ").i(s.frame).s(" (no data)]").end()
-			continue
-		}
-		t.start().s("[Frame: ").i(s.frame).s(", payload: ").i(off).s("-").i(off + s.n - 1).s(" (").i(s.n).s(plural(s.n, " byte)]", " bytes)]")).end()
-		off += s.n
-	}
-	t.start().s("[Segment count: ").i(len(h.segs)).s("]").end()
-	t.start().s("[Reassembled TCP length: ").i(total).s("]").end()
-	t.start().s("[Reassembled TCP Data: ")
-	data := h.head
-	if len(data) < 40 {
-		data = append(bytes.Clone(data), h.Body[:min(len(h.Body), 40)]...)
-	}
-	t.b = appendBytesField(t.b, data[:min(len(data), total)])
-	t.s("]").end()
 }
 
 // firstLineDetails writes the parts of a request's or response's first

@@ -156,6 +156,9 @@ func tcpDetails(t *tree, p *Packet, b []byte, _ *Details) {
 	}
 	if tc.Len > 0 {
 		t.start().s("TCP payload (").i(tc.Len).s(plural(tc.Len, " byte)", " bytes)")).end()
+		for _, r := range ndmpRecords(p) {
+			t.start().s("[PDU Size: ").i(len(r.data) + 4).s("]").end()
+		}
 		if tc.Reassembling {
 			// A part of a message the layer above reassembles: tshark
 			// names it under the payload.

@@ -51,15 +51,16 @@ func (d *Details) data(t *tree, p *Packet) {
 	if !hasPayload(p) {
 		return
 	}
-	n := len(p.Payload)
+	b := dataBytes(p)
+	n := len(b)
 	t.start().s("Data (").i(n).s(plural(n, " byte)", " bytes)")).end()
 	if d.HexData {
 		t.b = append(t.b, '\n')
-		t.b = AppendHexDump(t.b, p.Payload)
+		t.b = AppendHexDump(t.b, b)
 	}
 	t.in()
 	t.start().s("Data: ")
-	t.b = appendBytesField(t.b, p.Payload)
+	t.b = appendBytesField(t.b, b)
 	t.end()
 	t.start().s("[Length: ").i(n).s("]").end()
 	t.out()

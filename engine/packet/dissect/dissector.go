@@ -165,28 +165,40 @@ func (d *Dissector) Dissect(data []byte, ci gopacket.CaptureInfo, p *Packet) err
 		if next.space == endOfFrame {
 			return nil
 		}
-		if st = d.find(next); st == nil {
-			if next.space != tcpPort {
-				return nil
-			}
-			if st = d.heuristic(payload, p); st == nil {
-				return nil
-			}
+		if st = d.next(next, payload, p); st == nil {
+			return nil
 		}
 		b = payload
 	}
 }
 
-// heuristic finds the stage for a TCP segment on ports no protocol is
-// registered for: the one a heuristic claimed its stream for, or the
-// first whose heuristic accepts its payload, which claims the stream
-// from this segment on; nil when none does.
+// next finds the stage a selector hands the payload to. A TCP segment
+// goes to the protocol a heuristic claimed its stream for, then to the
+// one registered on its ports, then to the heuristics; so does one that
+// the port's protocol refused (tcpHeuristic), as tshark tries its
+// heuristic dissectors when a port's dissector turns the bytes down.
+func (d *Dissector) next(s selector, payload []byte, p *Packet) *stage {
+	switch s.space {
+	case tcpPort:
+		if n, ok := d.claimed[p.TCP.Stream]; ok && p.Transport == TransportTCP {
+			return &d.stages[n]
+		}
+		if st := d.find(s); st != nil {
+			return st
+		}
+		return d.heuristic(payload, p)
+	case tcpHeuristic:
+		return d.heuristic(payload, p)
+	}
+	return d.find(s)
+}
+
+// heuristic finds the stage for a TCP segment no port's protocol took:
+// the first whose heuristic accepts its payload, which claims the
+// stream from this segment on; nil when none does.
 func (d *Dissector) heuristic(payload []byte, p *Packet) *stage {
 	if p.Transport != TransportTCP {
 		return nil
-	}
-	if n, ok := d.claimed[p.TCP.Stream]; ok {
-		return &d.stages[n]
 	}
 	if len(payload) == 0 {
 		return nil

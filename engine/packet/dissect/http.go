@@ -46,13 +46,13 @@ type HTTP struct {
 	Partial bool
 
 	// What the packet details show beyond the message itself.
-	head     []byte    // the head as sent, through its empty line
-	segs     []httpSeg // the segments it was gathered from, when more than one
-	num      int       // the request's number in its connection (a response's request's)
-	total    int       // how many requests the connection has made so far
-	prevReq  int       // the frame of the request before (before a response's request)
-	prevResp int       // a response's: the frame of the response before
-	reqFrame int       // a response's: its request's frame
+	head     []byte   // the head as sent, through its empty line
+	segs     []tcpSeg // the segments it was gathered from, when more than one
+	num      int      // the request's number in its connection (a response's request's)
+	total    int      // how many requests the connection has made so far
+	prevReq  int      // the frame of the request before (before a response's request)
+	prevResp int      // a response's: the frame of the response before
+	reqFrame int      // a response's: its request's frame
 	sinceReq time.Duration
 	reqURI   string   // a response's: its request's URI, with the host when it named one
 	body     bodyKind // which dissector of tshark's shows the body
@@ -71,10 +71,6 @@ type HTTP struct {
 // in the body as sent, and its data's size.
 type httpChunk struct{ off, size int }
 
-// httpSeg is a segment a message was gathered from: its frame and how
-// many of its bytes the message took.
-type httpSeg struct{ frame, n int }
-
 // Reassembled returns the message's bytes as its segments carried them,
 // its head and then its body, when more than one segment carried it
 // (tshark's "Reassembled TCP" data source); nil otherwise.
@@ -88,29 +84,14 @@ func (h *HTTP) Reassembled() []byte {
 	return append(bytes.Clone(h.head), h.Body...)
 }
 
-// DataSource is a buffer tshark dissects besides the frame, under the
-// name its -x dump gives it.
-type DataSource struct {
-	Name string // "Reassembled TCP", "De-chunked entity body"
-	Data []byte
-}
-
-// Sources lists the data sources tshark shows after a frame's own bytes
-// (-x): the message several segments carried, then a chunked body
-// de-chunked; none for a frame that completes no message.
-func (p *Packet) Sources() []DataSource {
-	h := p.HTTP
-	if h == nil || h.Partial {
-		return nil
+// reassembledPrefix is the start of the message as its segments carried
+// it, as much as the details' "[Reassembled TCP Data]" shows.
+func (h *HTTP) reassembledPrefix() []byte {
+	data := h.head
+	if len(data) < 40 {
+		data = append(bytes.Clone(data), h.Body[:min(len(h.Body), 40)]...)
 	}
-	var out []DataSource
-	if b := h.Reassembled(); b != nil {
-		out = append(out, DataSource{Name: "Reassembled TCP", Data: b})
-	}
-	if h.chunked && len(h.Body) > 0 {
-		out = append(out, DataSource{Name: "De-chunked entity body", Data: h.Body})
-	}
-	return out
+	return data
 }
 
 // Header is one header line.
@@ -131,10 +112,10 @@ func (h *HTTP) Get(name string) (string, bool) {
 // Wireshark's reassembly it holds only bytes the capture carried, never
 // room for what a Content-Length claims.
 type httpState struct {
-	buf  []byte    // the head so far; once head is set, the body so far
-	head *HTTP     // the message whose body is awaited; nil while reading a head
-	need int       // body bytes still to come; untilFIN: until the sender closes
-	segs []httpSeg // the segments of the message so far
+	buf  []byte   // the head so far; once head is set, the body so far
+	head *HTTP    // the message whose body is awaited; nil while reading a head
+	need int      // body bytes still to come; untilFIN: until the sender closes
+	segs []tcpSeg // the segments of the message so far
 	// frame is the number of the frame being fed, for segs.
 	frame int
 	// toHead, when set, tells whether the next response answers a HEAD
@@ -230,7 +211,7 @@ func (st *httpState) feed(payload []byte) *HTTP {
 	if len(st.buf) == 0 {
 		st.segs = st.segs[:0]
 	}
-	st.segs = append(st.segs, httpSeg{frame: st.frame, n: len(payload)})
+	st.segs = append(st.segs, tcpSeg{frame: st.frame, n: len(payload)})
 	// The head's end is looked for in the new bytes only (and the two
 	// before them), so a long head is not searched again and again.
 	from := max(len(st.buf)-2, 0)
@@ -341,7 +322,7 @@ func (st *httpState) body(payload []byte) *HTTP {
 	if st.need != untilFIN {
 		take = min(take, st.need-len(st.buf))
 	}
-	st.segs = append(st.segs, httpSeg{frame: st.frame, n: take})
+	st.segs = append(st.segs, tcpSeg{frame: st.frame, n: take})
 	st.buf = append(st.buf, payload[:take]...)
 	if done := st.complete(); done != nil {
 		if rest := payload[take:]; looksHTTP(rest) {
@@ -354,7 +335,7 @@ func (st *httpState) body(payload []byte) *HTTP {
 
 // chunk takes a segment of an awaited chunked body.
 func (st *httpState) chunk(payload []byte) *HTTP {
-	st.segs = append(st.segs, httpSeg{frame: st.frame, n: len(payload)})
+	st.segs = append(st.segs, tcpSeg{frame: st.frame, n: len(payload)})
 	st.buf = append(st.buf, payload...)
 	return st.chunksDone()
 }
@@ -426,7 +407,7 @@ func (st *httpState) fin() *HTTP {
 	}
 	m := st.head
 	m.Body = st.buf
-	st.segs = append(st.segs, httpSeg{frame: st.frame})
+	st.segs = append(st.segs, tcpSeg{frame: st.frame})
 	st.done(m)
 	st.head, st.buf, st.need = nil, nil, 0
 	return m

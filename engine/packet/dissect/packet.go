@@ -93,6 +93,7 @@ type Packet struct {
 	UDP  UDP
 	ICMP ICMP
 	HTTP *HTTP // an HTTP message this frame completes (or continues)
+	NDMP *NDMP // what tshark's NDMP dissector made of a segment on port 10000
 
 	// Inner is the IP packet an ICMP error quotes, dissected as far as
 	// the quote goes; nil otherwise. Fields present in both print both,

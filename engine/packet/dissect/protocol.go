@@ -28,6 +28,7 @@ func protocols(r *registry) []protocol {
 		icmpProtocol(),
 		icmpv6Protocol(),
 		httpProtocol(r),
+		ndmpProtocol(),
 		jsonProtocol(),
 		textLinesProtocol(),
 		mediaProtocol(),
@@ -99,12 +100,13 @@ type field struct {
 type space uint8
 
 const (
-	endOfFrame space = iota // nothing further is decoded
-	linkType                // the capture's link type (LINKTYPE_*)
-	etherType               // an EtherType: Ethernet's and SLL's type field, or raw IP's version
-	ipProto                 // IPv4's protocol field, IPv6's next header
-	tcpPort                 // a TCP port at either end
-	spaces                  // how many there are
+	endOfFrame   space = iota // nothing further is decoded
+	linkType                  // the capture's link type (LINKTYPE_*)
+	etherType                 // an EtherType: Ethernet's and SLL's type field, or raw IP's version
+	ipProto                   // IPv4's protocol field, IPv6's next header
+	tcpPort                   // a TCP port at either end
+	tcpHeuristic              // a TCP payload the port's protocol refused: try the heuristics
+	spaces                    // how many there are
 )
 
 // selector is a number in a space. A TCP segment offers both its ports:

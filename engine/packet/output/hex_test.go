@@ -123,8 +123,8 @@ func TestPrinterHex(t *testing.T) {
 			return nil
 		})
 	}
-	if sources != 13 {
-		t.Errorf("the captures' frames show %d sources besides the frames, tshark showed 13", sources)
+	if sources != 26 {
+		t.Errorf("the captures' frames show %d sources besides the frames, tshark showed 26", sources)
 	}
 }
 

@@ -175,10 +175,11 @@ func locate(t *Tree, p *dissect.Packet, parts []part, starts []int) {
 }
 
 // carried says whether proto is of the message TCP carries (HTTP and
-// its body), which may be reassembled from several segments.
+// its body, NDMP, or the Data no protocol took), which may be
+// reassembled from several segments.
 func carried(proto string) bool {
 	switch proto {
-	case "http", "json", "data-text-lines", "media":
+	case "http", "json", "data-text-lines", "media", "ndmp", "data":
 		return true
 	}
 	return false
