@@ -102,7 +102,7 @@ func (arpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 	at := arpHeader
 	take := func(n int) []byte { s := b[at : at+n : at+n]; at += n; return s }
 	a.SenderHW, a.SenderProto, a.TargetHW, a.TargetProto = take(h), take(pr), take(h), take(pr)
-	p.EthPad = len(b) - end
+	p.EthTail = len(b) - end
 	if a.MAC() && a.IPv4() {
 		own := string(a.SenderProto) == string(a.TargetProto)
 		a.Gratuitous = own && (a.Opcode == arpRequest || a.Opcode == arpReply)

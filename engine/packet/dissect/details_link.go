@@ -48,10 +48,25 @@ func ethDetails(t *tree, p *Packet, b []byte, _ *Details) {
 		t.out()
 	}
 	etherTypeLine(t, "Type: ", binary.BigEndian.Uint16(b[12:]))
-	if p.EthPad > 0 {
+	tr := p.EthTrailer()
+	if len(tr.Padding) > 0 {
 		t.start().s("Padding: ")
-		t.b = appendHexBytes(t.b, b[len(b)-p.EthPad:])
+		t.b = appendHexBytes(t.b, tr.Padding)
 		t.end()
+	}
+	if len(tr.Trailer) > 0 {
+		t.start().s("Trailer: ")
+		t.b = appendHexBytes(t.b, tr.Trailer)
+		t.end()
+		if tr.NoZeros {
+			t.in()
+			t.expert("Note", "Protocol", "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.")
+			t.out()
+		}
+	}
+	if tr.HasFCS {
+		t.start().s("Frame check sequence: ").x(uint64(tr.FCS), 8).s(" [unverified]").end()
+		t.line("[FCS Status: Unverified]")
 	}
 	t.out()
 }

@@ -1,6 +1,8 @@
 package dissect
 
 import (
+	"encoding/binary"
+
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 )
@@ -28,12 +30,10 @@ func ethernetProtocol() protocol {
 				return append(out, Value{B: p.EthDst[:]}, Value{B: p.EthSrc[:]})
 			}}},
 			{"eth.type", hexf(4, hasEth, func(p *Packet) uint64 { return uint64(p.EthType) })},
-			{"eth.padding", fieldDef{kind: KindBytes, fmt: fmtHexDump, get: func(p *Packet, out []Value) []Value {
-				if !p.HasEth || p.EthPad == 0 {
-					return out
-				}
-				return append(out, Value{B: p.Data[len(p.Data)-p.EthPad:]})
-			}}},
+			{"eth.padding", ethTail(func(t EthTrailer) []byte { return t.Padding })},
+			{"eth.trailer", ethTail(func(t EthTrailer) []byte { return t.Trailer })},
+			{"eth.fcs", hexf(8, hasFCS, func(p *Packet) uint64 { return uint64(p.EthTrailer().FCS) })},
+			{"eth.fcs.status", dec(hasFCS, func(*Packet) uint64 { return 2 })}, // unverified
 		},
 	}
 }
@@ -114,4 +114,71 @@ func appendMAC(buf []byte, m [6]byte) []byte {
 		buf = append(buf, hexDigits[b>>4], hexDigits[b&15])
 	}
 	return buf
+}
+
+// EthTrailer is what tshark 4.0 makes of the bytes after what the
+// protocol above Ethernet holds (add_ethernet_trailer, with its default
+// preferences: padding of zeros, an FCS guessed).
+type EthTrailer struct {
+	// Padding is the zeros that bring a frame up to Ethernet's
+	// 60-byte minimum.
+	Padding []byte
+	// Trailer is what follows the padding and is not the FCS; NoZeros
+	// says the frame was short enough to be padded but its bytes were
+	// not zeros (tshark's note "Didn't find padding of zeros").
+	Trailer []byte
+	NoZeros bool
+	// HasFCS says the last 4 bytes are taken for the frame check
+	// sequence, FCS: tshark guesses so for a frame of 64 bytes or more
+	// with 4 or more bytes left after the padding.
+	HasFCS bool
+	FCS    uint32
+}
+
+// EthTrailer splits the frame's EthTail bytes as tshark does; a frame
+// the capture cut short has none.
+func (p *Packet) EthTrailer() EthTrailer {
+	var t EthTrailer
+	if !p.HasEth || p.EthTail <= 0 || p.EthTail > len(p.Data) || len(p.Data) != p.Len {
+		return t
+	}
+	rest := p.Data[len(p.Data)-p.EthTail:]
+	if held := p.Len - len(rest); p.Len >= 60 && held < 60 {
+		pad := rest[:60-held]
+		if allZero(pad) {
+			t.Padding, rest = pad, rest[len(pad):]
+		} else {
+			t.NoZeros = true
+		}
+	}
+	if p.Len >= 64 && len(rest) >= 4 {
+		t.HasFCS, t.FCS = true, binary.BigEndian.Uint32(rest[len(rest)-4:])
+		rest = rest[:len(rest)-4]
+	}
+	if len(rest) > 0 {
+		t.Trailer = rest
+	}
+	return t
+}
+
+// hasFCS reports a frame whose last 4 bytes tshark takes for its FCS.
+func hasFCS(p *Packet) bool { return p.EthTrailer().HasFCS }
+
+// ethTail is a bytes field of the frame's trailer.
+func ethTail(get func(EthTrailer) []byte) fieldDef {
+	return fieldDef{kind: KindBytes, fmt: fmtHexDump, get: func(p *Packet, out []Value) []Value {
+		if b := get(p.EthTrailer()); len(b) > 0 {
+			return append(out, Value{B: b})
+		}
+		return out
+	}}
+}
+
+// setEthTail records, for an IP packet straight on Ethernet, how many
+// of the frame's bytes follow the packet's length; b is the packet's
+// bytes to the frame's end and end the length its header gives.
+func setEthTail(p *Packet, b []byte, end int) {
+	if p.HasEth && p.Inner == nil && end > 0 && end < len(b) {
+		p.EthTail = len(b) - end
+	}
 }

@@ -27,10 +27,11 @@ func TestWriteGeneratedCaptures(t *testing.T) {
 		link  layers.LinkType
 		build func(t *testing.T) []capture.Frame
 	}{
-		"runts.pcap":      {layers.LinkTypeEthernet, runtFrames},
-		"http-claim.pcap": {layers.LinkTypeEthernet, claimFrames},
-		"echo-null.pcap":  {layers.LinkTypeNull, relinked(nullHeaderFor)},
-		"echo-raw.pcap":   {layers.LinkTypeRaw, relinked(func([]byte) []byte { return nil })},
+		"runts.pcap":       {layers.LinkTypeEthernet, runtFrames},
+		"http-claim.pcap":  {layers.LinkTypeEthernet, claimFrames},
+		"echo-null.pcap":   {layers.LinkTypeNull, relinked(nullHeaderFor)},
+		"echo-raw.pcap":    {layers.LinkTypeRaw, relinked(func([]byte) []byte { return nil })},
+		"eth-trailer.pcap": {layers.LinkTypeEthernet, trailerFrames},
 	} {
 		t.Run(name, func(t *testing.T) {
 			build := c.build
@@ -67,6 +68,55 @@ func relinked(header func(ip []byte) []byte) func(t *testing.T) []capture.Frame 
 		}
 		return out
 	}
+}
+
+// trailerFrames are frames of the sockets lab (echo-lab.pcap,
+// echo-ipv6.pcap, arp.pcap) with bytes after the IP packet or the ARP
+// message, as a real Ethernet card leaves them: padding of zeros up to
+// 60 bytes, padding of other bytes, a frame check sequence after the
+// padding or after a long frame, trailers before an FCS or alone, and a
+// frame too short to have been padded. The lab's handshake comes first,
+// so that the ACKs have a connection.
+func trailerFrames(t *testing.T) []capture.Frame {
+	lab := testenv.Recording(t, "echo-lab.pcap").Frames
+	v6 := testenv.Recording(t, "echo-ipv6.pcap").Frames[3]
+	arp := testenv.Recording(t, "arp.pcap").Frames[0]
+	var short, long capture.Frame // a 54-byte UDP frame, a 66-byte TCP ACK
+	for _, f := range lab {
+		switch len(f.Data) {
+		case 54:
+			short = f
+		case 66:
+			long = f
+		}
+	}
+	fcs := []byte{0xde, 0xad, 0xbe, 0xef}
+	zeros := func(n int) []byte { return make([]byte, n) }
+	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
+	var out []capture.Frame
+	add := func(f capture.Frame, tail ...[]byte) {
+		d := cat(append([][]byte{f.Data}, tail...)...)
+		ci := f.Info
+		ci.Timestamp = lab[0].Info.Timestamp.Add(time.Duration(len(out)) * time.Millisecond)
+		ci.CaptureLength, ci.Length = len(d), len(d)
+		out = append(out, capture.Frame{Info: ci, Data: d})
+	}
+	for _, f := range lab[:3] {
+		add(f) // the handshake, for the ACKs below
+	}
+	add(short, zeros(6))                                                             // padding
+	add(short, []byte{1, 2, 3, 4, 5, 6})                                             // not zeros: a trailer
+	add(short, zeros(6), fcs)                                                        // padding, FCS
+	add(long, fcs)                                                                   // FCS
+	add(long, []byte{0xab, 0xcd})                                                    // a trailer too short for an FCS
+	add(short, zeros(10))                                                            // padding, an FCS of zeros
+	add(short, zeros(4))                                                             // 58 bytes: never padded
+	add(short, []byte{0, 0, 0, 1, 2, 3})                                             // zeros, then not
+	add(short, zeros(6), []byte{0x11, 0x22})                                         // padding, a trailer
+	add(long, []byte{1}, []byte{2, 3, 4, 5})                                         // a trailer, an FCS
+	add(v6, fcs)                                                                     // after IPv6
+	add(capture.Frame{Info: arp.Info, Data: arp.Data[:42]}, []byte{9, 9}, zeros(16)) // ARP, not zeros
+	return out
 }
 
 // nullHeaderFor is BSD loopback's header for an IP packet: the address

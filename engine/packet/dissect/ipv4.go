@@ -55,6 +55,9 @@ func (d *ipv4Decoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 		return selector{}, nil, false
 	}
 	setIPv4(&d.ip, p)
+	if int(p.IPLen) >= p.IPHdrLen {
+		setEthTail(p, b, int(p.IPLen))
+	}
 	if d.ip.FragOffset != 0 || d.ip.Flags&layers.IPv4MoreFragments != 0 {
 		// A fragment: Wireshark reassembles, we show the IP layer.
 		return selector{}, nil, true

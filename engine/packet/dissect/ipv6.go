@@ -49,6 +49,9 @@ func (d *ipv6Decoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 	p.Src, _ = netip.AddrFromSlice(ip.SrcIP)
 	p.Dst, _ = netip.AddrFromSlice(ip.DstIP)
 	p.TTL, p.IPLen, p.IPProto = ip.HopLimit, ip.Length, uint8(ip.NextHeader)
+	if ip.Length > 0 {
+		setEthTail(p, b, ipv6Header+int(ip.Length))
+	}
 	return selector{space: ipProto, num: uint16(ip.NextHeader)}, ip.Payload, true
 }
 

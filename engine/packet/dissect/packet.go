@@ -65,10 +65,11 @@ type Packet struct {
 	EthSrc  [6]byte // eth.src
 	EthDst  [6]byte // eth.dst
 	EthType uint16  // eth.type
-	// EthPad is how many bytes at the end of an Ethernet frame follow
-	// what the protocol above it says it holds (eth.padding); only ARP
-	// sets it yet.
-	EthPad int
+	// EthTail is how many bytes at the end of an Ethernet frame follow
+	// what the protocol above it (ARP, IPv4, IPv6) says it holds:
+	// padding, a trailer, a frame check sequence (eth.padding,
+	// eth.trailer, eth.fcs; see EthTrailer).
+	EthTail int
 
 	HasARP bool
 	ARP    ARP // arp.*
@@ -300,7 +301,7 @@ func malformedLayer(m string) string {
 func (p *Packet) layerBytes(i int) ([]byte, bool) {
 	l := p.layers[i]
 	proto := table().protos[l.proto].name
-	off, end := int(l.off), len(p.Data)-p.EthPad
+	off, end := int(l.off), len(p.Data)-p.EthTail
 	switch {
 	case i+1 < int(p.nlayers):
 		end = int(p.layers[i+1].off)
