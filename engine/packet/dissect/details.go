@@ -311,7 +311,7 @@ func encapsulation(link layers.LinkType) (string, int) {
 		return "Linux cooked-mode capture v2", 210
 	case layers.LinkTypeNull:
 		return "NULL/Loopback", 15
-	case layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6:
+	case layers.LinkTypeRaw, layers.LinkTypeIPv4, layers.LinkTypeIPv6, linkTypeDLTRaw12, linkTypeDLTRaw14:
 		return "Raw IP", 7
 	}
 	return "Unknown", 0

@@ -27,10 +27,12 @@ func TestWriteGeneratedCaptures(t *testing.T) {
 		link  layers.LinkType
 		build func(t *testing.T) []capture.Frame
 	}{
-		"runts.pcap":       {layers.LinkTypeEthernet, runtFrames},
-		"http-claim.pcap":  {layers.LinkTypeEthernet, claimFrames},
-		"echo-null.pcap":   {layers.LinkTypeNull, relinked(nullHeaderFor)},
-		"echo-raw.pcap":    {layers.LinkTypeRaw, relinked(func([]byte) []byte { return nil })},
+		"runts.pcap":      {layers.LinkTypeEthernet, runtFrames},
+		"http-claim.pcap": {layers.LinkTypeEthernet, claimFrames},
+		"echo-null.pcap":  {layers.LinkTypeNull, relinked(nullHeaderFor)},
+		"echo-raw.pcap":   {layers.LinkTypeRaw, relinked(func([]byte) []byte { return nil })},
+		// DLT_RAW's own number, as some systems write raw IP.
+		"echo-raw12.pcap":  {layers.LinkType(12), relinked(func([]byte) []byte { return nil })},
 		"eth-trailer.pcap": {layers.LinkTypeEthernet, trailerFrames},
 	} {
 		t.Run(name, func(t *testing.T) {
