@@ -163,9 +163,17 @@ func (a *app) read(f readFlags) error {
 		}
 	}
 	for _, name := range f.fields {
-		if !dissect.KnownField(name) {
+		if dissect.KnownField(name) {
+			continue
+		}
+		proto, ok := dissect.NotDissected(name)
+		if !ok {
 			return errUnknownField{name: name}
 		}
+		// A field of a protocol Wireshark dissects and wiretutor does not
+		// yet: its column stays empty, as tshark leaves a field no packet
+		// has, and the learner is told why.
+		a.say(a.tx.T("notice.field_not_dissected", map[string]any{"Proto": proto, "Field": name}))
 	}
 	df, err := filter.CompileDisplay(f.display)
 	if err != nil {

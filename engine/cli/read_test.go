@@ -121,6 +121,23 @@ func TestReadFlagErrors(t *testing.T) {
 	}
 }
 
+// TestReadFieldNotDissected: -T fields -e of a field of a protocol
+// Wireshark dissects and wiretutor does not yet prints empty cells, as
+// tshark does for a field no packet has, and says why once, in the
+// user's language.
+func TestReadFieldNotDissected(t *testing.T) {
+	for lang, want := range map[string]string{
+		"en": "wiretutor does not dissect dns yet",
+		"ru": "wiretutor пока не разбирает dns",
+		"zh": "wiretutor 目前还不解析 dns",
+	} {
+		code, out, errs := run(t, map[string]string{"LANG": lang}, "read", "-r", testdata("echo-lab.pcap"), "-c", "2", "-T", "fields", "-e", "frame.number", "-e", "dns.qry.name")
+		if code != 0 || out != "1\t\n2\t\n" || !strings.Contains(errs, want) || !strings.Contains(errs, "dns.qry.name") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q, want empty cells and %q", lang, code, out, errs, want)
+		}
+	}
+}
+
 // TestReadHelp: read --help names every output format and the flags of
 // tshark's text output, in the user's language.
 func TestReadHelp(t *testing.T) {

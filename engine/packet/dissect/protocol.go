@@ -3,6 +3,8 @@ package dissect
 import (
 	"slices"
 	"sync"
+
+	"wiretutor/engine/packet/wsnames"
 )
 
 // protocols lists every protocol the dissector knows, one line each,
@@ -259,6 +261,22 @@ func AppendField(buf []byte, p *Packet, name string) ([]byte, bool) {
 		buf = f.appendValue(buf, v)
 	}
 	return buf, len(vals) > 0
+}
+
+// NotDissected returns the Wireshark protocol of a name that belongs to
+// a protocol Wireshark dissects and this dissector does not yet
+// (dns.qry.name: dns), and whether the name is such a one. A misspelt
+// field of a protocol the dissector knows (tcp.prot) is not: it is no
+// field at all.
+func NotDissected(name string) (string, bool) {
+	proto, ok := wsnames.Protocol(name)
+	if !ok {
+		return "", false
+	}
+	if _, known := FieldKind(proto); known || IsLayer(proto) {
+		return "", false
+	}
+	return proto, true
 }
 
 // IsLayer reports whether name is a protocol the dissector records as a

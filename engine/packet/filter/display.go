@@ -41,6 +41,7 @@ func (d *Display) String() string { return d.expr }
 // translates (beside the capture filter codes).
 const (
 	CodeUnknownField   = "unknown_field"  // Arg: the name
+	CodeNotDissected   = "not_dissected"  // Arg: the name, Proto: its Wireshark protocol
 	CodeBadValue       = "bad_value"      // Arg: the value; Want: the field's kind
 	CodeNotComparable  = "not_comparable" // Arg: a protocol or flag compared with a value
 	CodeUnclosedString = "unclosed_string"
@@ -75,6 +76,7 @@ type DisplayError struct {
 	Code   string // what is wrong, see the Code* constants
 	Arg    string // the name or value at fault
 	Want   string // for CodeBadValue: "number", "address", "bytes", "string", "time"
+	Proto  string // for CodeNotDissected: the Wireshark protocol the name belongs to
 }
 
 // Error describes the problem in English, as Wireshark would.
@@ -83,6 +85,8 @@ func (e *DisplayError) Error() string {
 	switch e.Code {
 	case CodeUnknownField:
 		msg = fmt.Sprintf("%q is neither a field nor a protocol name", e.Arg)
+	case CodeNotDissected:
+		msg = fmt.Sprintf("%q belongs to Wireshark's %s, which wiretutor does not dissect yet", e.Arg, e.Proto)
 	case CodeBadValue:
 		msg = fmt.Sprintf("%q is not a valid %s", e.Arg, e.Want)
 	case CodeNotComparable:
@@ -145,7 +149,7 @@ func (e *DisplayError) Message() (string, map[string]any) {
 
 // Reason is what is wrong, without the filter: "filter.<code>".
 func (e *DisplayError) Reason() message.Msg {
-	return message.Msg{ID: "filter." + e.Code, Data: map[string]any{"Arg": e.Arg, "Want": message.Msg{ID: "want." + e.Want}}}
+	return message.Msg{ID: "filter." + e.Code, Data: map[string]any{"Arg": e.Arg, "Proto": e.Proto, "Want": message.Msg{ID: "want." + e.Want}}}
 }
 
 // Marker draws Wireshark's pointer under the filter: spaces then ^~~~.
@@ -411,7 +415,7 @@ func (p *dparser) test() (matcher, error) {
 	}
 	kind, ok := dissect.FieldKind(name)
 	if !ok {
-		return nil, p.fail(CodeUnknownField, name)
+		return nil, p.unknown(t)
 	}
 	get := dissect.Getter(name)
 	p.tracked = p.tracked || dissect.Tracked(name)
@@ -804,4 +808,14 @@ func CompileDisplay(expr string) (*Display, error) {
 		return nil, p.fail(CodeUnexpected, p.toks[p.i].s)
 	}
 	return &Display{expr: expr, match: m, tracked: p.tracked}, nil
+}
+
+// unknown is the error for a name the dissector does not know: one of a
+// protocol Wireshark dissects and wiretutor does not yet (dns.qry.name)
+// is told as such.
+func (p *dparser) unknown(t *dtoken) error {
+	if proto, ok := dissect.NotDissected(t.s); ok {
+		return &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeNotDissected, Arg: t.s, Proto: proto}
+	}
+	return &DisplayError{Filter: p.src, Pos: t.pos, Len: t.end - t.pos, Code: CodeUnknownField, Arg: t.s}
 }

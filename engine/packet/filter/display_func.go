@@ -60,7 +60,7 @@ func (p *dparser) function() (getter, dissect.Kind, error) {
 		kind, ok := dissect.FieldKind(a.s)
 		if a.kind != 'w' || !ok {
 			if a.kind == 'w' && !looksLiteral(a.s) {
-				return nil, 0, &DisplayError{Filter: p.src, Pos: a.pos, Len: a.end - a.pos, Code: CodeUnknownField, Arg: a.s}
+				return nil, 0, p.unknown(a)
 			}
 			return nil, 0, refuse(CodeFuncField, a)
 		}

@@ -103,6 +103,10 @@ func TestDisplayErrors(t *testing.T) {
 		len  int
 	}{
 		{"tcp.prot == 1", filter.CodeUnknownField, 0, 8},
+		{`dns.qry.name == "a"`, filter.CodeNotDissected, 0, 12},
+		{"dns", filter.CodeNotDissected, 0, 3},
+		{"len(tls.record) > 0", filter.CodeNotDissected, 4, 10},
+		{"nosuch.field", filter.CodeUnknownField, 0, 12},
 		{"tcp.port == abc", filter.CodeBadValue, 12, 3},
 		{"ip.addr == 300.1.1.1", filter.CodeBadValue, 11, 9},
 		{"tcp == 1", filter.CodeNotComparable, 0, 3},
