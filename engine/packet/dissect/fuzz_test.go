@@ -18,7 +18,7 @@ import (
 // packet's clone shows what the packet shows, and its details are the
 // same for the clone and end in one blank line.
 func FuzzDissect(f *testing.F) {
-	for _, name := range []string{"echo-lab.pcap", "echo-ipv6.pcap", "icmp-unreach.pcap", "runts.pcap", "analysis-swap.pcapng"} {
+	for _, name := range []string{"echo-lab.pcap", "echo-ipv6.pcap", "icmp-unreach.pcap", "runts.pcap", "analysis-swap.pcapng", "echo-10000.pcap", "eth-trailer.pcap"} {
 		c, err := capture.Open(filepath.Join("..", "..", "..", "testdata", name))
 		if err != nil {
 			f.Fatal(err)
