@@ -111,11 +111,24 @@ func (d *ndmpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 	}
 	k := httpDir{stream: p.TCP.Stream, from: netip.AddrPortFrom(p.Src, p.SrcPort)}
 	st := d.dirs[k]
+	if st == nil && !saneMark(b) {
+		// Nothing held and no sane mark: not NDMP, the common case of
+		// text on port 10000, which needs no state. tshark offers the
+		// bytes to its heuristic dissectors.
+		p.dropLayer()
+		return selector{space: tcpHeuristic}, b, false
+	}
 	if st == nil {
 		st = new(ndmpState)
-		d.dirs[k] = st
 	}
 	n := st.feed(p.Number, b)
+	// Only a direction with bytes held keeps a state, so that a capture
+	// of many conversations keeps none for the ones that hold nothing.
+	if len(st.pend) > 0 {
+		d.dirs[k] = st
+	} else {
+		delete(d.dirs, k)
+	}
 	p.NDMP = n
 	p.TCP.Reassembling = n.Partial || len(n.segs) > 1
 	if len(n.records) == 0 {
