@@ -503,16 +503,10 @@ func appendHTTPInfo(buf []byte, h *HTTP) []byte {
 	return append(buf, ')')
 }
 
-// httpDir is one direction of a TCP stream: the stream and its sender.
-type httpDir struct {
-	stream int
-	from   netip.AddrPort
-}
-
 // httpDecoder reassembles the messages of each direction of each stream
 // on an HTTP port, and numbers each connection's requests.
 type httpDecoder struct {
-	dirs  map[httpDir]*httpState
+	dirs  map[tcpDir]*httpState
 	convs map[int]*httpConv // by TCP stream
 	// The protocols' indexes in the table: HTTP's, and those of the
 	// bodies tshark dissects further.
@@ -535,7 +529,7 @@ type httpReq struct {
 }
 
 func newHTTPDecoder(r *registry) *httpDecoder {
-	d := &httpDecoder{dirs: make(map[httpDir]*httpState), convs: make(map[int]*httpConv)}
+	d := &httpDecoder{dirs: make(map[tcpDir]*httpState), convs: make(map[int]*httpConv)}
 	for i, pr := range r.protos {
 		switch pr.name {
 		case "http":
@@ -558,7 +552,7 @@ func newHTTPDecoder(r *registry) *httpDecoder {
 // HTTP, is no HTTP layer of its own (tshark lists it under TCP alone);
 // a message whose body tshark dissects further gets the body's layer.
 func (d *httpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
-	k := httpDir{stream: p.TCP.Stream, from: netip.AddrPortFrom(p.Src, p.SrcPort)}
+	k := tcpDir{stream: p.TCP.Stream, from: netip.AddrPortFrom(p.Src, p.SrcPort)}
 	st := d.dirs[k]
 	if st == nil {
 		st = new(httpState)

@@ -30,7 +30,7 @@ func ndmpProtocol() protocol {
 	return protocol{
 		name: "ndmp", has: ndmpFragment,
 		on:         []selector{{space: tcpPort, num: 10000}},
-		newDecoder: func(*Dissector) decoder { return &ndmpDecoder{dirs: make(map[httpDir]*ndmpState)} },
+		newDecoder: func(*Dissector) decoder { return &ndmpDecoder{dirs: make(map[tcpDir]*ndmpState)} },
 		details:    ndmpDetails,
 		column:     ndmpColumn,
 		info:       ndmpInfo,
@@ -98,7 +98,7 @@ type ndmpState struct {
 
 // ndmpDecoder keeps each direction of each stream's waiting bytes.
 type ndmpDecoder struct {
-	dirs map[httpDir]*ndmpState
+	dirs map[tcpDir]*ndmpState
 }
 
 // decode reads a segment's payload. A segment that only waits, or
@@ -109,7 +109,7 @@ func (d *ndmpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 		p.dropLayer()
 		return selector{}, nil, false
 	}
-	k := httpDir{stream: p.TCP.Stream, from: netip.AddrPortFrom(p.Src, p.SrcPort)}
+	k := tcpDir{stream: p.TCP.Stream, from: netip.AddrPortFrom(p.Src, p.SrcPort)}
 	st := d.dirs[k]
 	if st == nil && !saneMark(b) {
 		// Nothing held and no sane mark: not NDMP, the common case of
@@ -132,13 +132,7 @@ func (d *ndmpDecoder) decode(b []byte, p *Packet) (selector, []byte, bool) {
 	p.NDMP = n
 	p.TCP.Reassembling = n.Partial || len(n.segs) > 1
 	if len(n.records) == 0 {
-		p.dropLayer()
-		if n.NotNDMP && len(n.segs) < 2 {
-			// Bytes that are not NDMP, in one segment: tshark offers
-			// them to its heuristic dissectors.
-			p.NDMP = nil
-			return selector{space: tcpHeuristic}, b, false
-		}
+		p.dropLayer() // waiting, or Data gathered from several segments
 		return selector{}, nil, n.Partial
 	}
 	return selector{}, nil, true

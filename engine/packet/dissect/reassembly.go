@@ -1,8 +1,16 @@
 package dissect
 
+import "net/netip"
+
 // This file holds what TCP shows of a message that a protocol above it
 // gathered from several segments: the segments and the bytes, as
 // tshark's "[N Reassembled TCP Segments]" tree shows them.
+
+// tcpDir is one direction of a TCP stream: the stream and its sender.
+type tcpDir struct {
+	stream int
+	from   netip.AddrPort
+}
 
 // tcpSeg is a segment a message was gathered from: its frame and how
 // many of its bytes the message took.
