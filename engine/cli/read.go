@@ -207,7 +207,7 @@ func (a *app) read(f readFlags) error {
 			p = dissect.Packet{Data: data}
 			if d != nil && d.MayReassemble(data) {
 				if err := d.Dissect(data, ci, &q); err == nil {
-					p.HTTP, p.NDMP = q.HTTP, q.NDMP
+					p.KeepSources(&q)
 				}
 			}
 			if err := pr.Print(&p, 0); err != nil {

@@ -2,6 +2,7 @@ package dissect
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 )
 
@@ -31,11 +32,11 @@ func TestNDMPFeed(t *testing.T) {
 				got := "plain"
 				switch {
 				case n.NotNDMP && len(n.records) > 0:
-					got = "records:" + itoa(len(n.records)) + "+data:" + itoa(len(n.other))
+					got = "records:" + strconv.Itoa(len(n.records)) + "+data:" + strconv.Itoa(len(n.other))
 				case n.NotNDMP:
-					got = "data:" + itoa(len(n.other)) + "/" + itoa(len(n.segs))
+					got = "data:" + strconv.Itoa(len(n.other)) + "/" + strconv.Itoa(len(n.segs))
 				case len(n.records) > 0:
-					got = "records:" + itoa(len(n.records))
+					got = "records:" + strconv.Itoa(len(n.records))
 				case n.Partial:
 					got = "partial"
 				}
@@ -45,14 +46,6 @@ func TestNDMPFeed(t *testing.T) {
 			}
 		})
 	}
-}
-
-func itoa(n int) string { return string(appendInt(nil, n)) }
-
-func appendInt(b []byte, n int) []byte {
-	t := &tree{b: b}
-	t.i(n)
-	return t.b
 }
 
 // FuzzNDMPFeed: whatever the segments, every byte fed is held, in a

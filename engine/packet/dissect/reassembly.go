@@ -79,3 +79,8 @@ func (p *Packet) Sources() []DataSource {
 	}
 	return out
 }
+
+// KeepSources makes p carry the messages q completed, so that Sources
+// gives for p what it gives for q: for a reader that dissects a frame
+// into q only to find what -x dumps after it.
+func (p *Packet) KeepSources(q *Packet) { p.HTTP, p.NDMP = q.HTTP, q.NDMP }
